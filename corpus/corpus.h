@@ -1,0 +1,175 @@
+/*
+ * corpus.h — from bytes to documents: format detection, readers (plain
+ * text, HTML, XML/RSS/Atom feeds, Reuters-style SGML collections, JSON
+ * Lines), sentence splitting and tokenizing.
+ *
+ * A file may hold one document (text, HTML) or many (a feed, a JSON Lines
+ * file, an SGML collection), so readers hand documents to a callback. The
+ * document's text is UTF-8 and every other position in claimdex (sentence
+ * spans, token offsets, claim spans) is a byte offset into it.
+ *
+ * corpus/ knows nothing of extraction or of the index.
+ */
+#ifndef CDX_CORPUS_H
+#define CDX_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdx_error.h"
+
+/** Input formats. CDX_FMT_AUTO asks the reader to sniff content + name. */
+enum cdx_format {
+	CDX_FMT_AUTO = 0,
+	CDX_FMT_TEXT,  /**< plain text or Markdown: one document */
+	CDX_FMT_HTML,  /**< an HTML page: one document */
+	CDX_FMT_XML,   /**< RSS 2.0 / Atom feed (a document per item) or a
+	                    generic XML article (one document) */
+	CDX_FMT_SGML,  /**< a collection of <REUTERS> articles */
+	CDX_FMT_JSONL, /**< JSON Lines: one article per line */
+};
+
+/** Lowercase name of a format ("text", "html", ...). Never NULL. */
+const char *cdx_format_name(enum cdx_format f);
+
+/** A byte span [start, end) in a document's text. */
+struct cdx_span {
+	uint32_t start;
+	uint32_t end;
+};
+
+/**
+ * One document. Every pointer member is owned by the document and freed by
+ * cdx_doc_free(). Offsets are bytes into @c text.
+ */
+struct cdx_doc {
+	char *source;   /**< path as given, "path#N" for the Nth item of a
+	                     collection, or the item's URL when it has one */
+	char *title;    /**< title or NULL */
+	char *date;     /**< ISO 8601 prefix ("2025-08-18", "2025-08") or NULL */
+	char *url;      /**< URL given by the input, or NULL */
+	enum cdx_format format; /**< format it was read as */
+	char *text;     /**< extracted UTF-8 text, NUL-terminated */
+	size_t len;     /**< bytes in text, excluding the NUL */
+	struct cdx_span *paras; /**< paragraph spans, in order */
+	size_t n_paras;
+	struct cdx_span *sents; /**< sentence spans, in order, within text */
+	size_t n_sents;
+	unsigned n_warnings;   /**< repairs made (invalid UTF-8, NUL bytes...) */
+	char warning[256];     /**< the first warning, naming the byte offset */
+};
+
+/** Free a document and everything it owns. NULL is accepted. */
+void cdx_doc_free(struct cdx_doc *doc);
+
+/**
+ * Called once per document read. The callee takes ownership of @p doc and
+ * must free it with cdx_doc_free(). Return CDX_OK to go on; any other value
+ * stops the reader, which returns that value unchanged.
+ */
+typedef int (*cdx_doc_fn)(void *ctx, struct cdx_doc *doc);
+
+/**
+ * Called for a problem that does not stop the read: an item of a feed that
+ * is skipped, a JSON line that is not JSON, a repair of invalid UTF-8.
+ * @p msg names the source and the byte offset or line; it is valid only for
+ * the duration of the call.
+ */
+typedef void (*cdx_warn_fn)(void *ctx, const char *msg);
+
+/** Options for the readers; NULL means CDX_READ_OPTIONS_INIT. */
+struct cdx_read_options {
+	unsigned version;       /**< CDX_READ_OPTIONS_VERSION */
+	enum cdx_format format; /**< CDX_FMT_AUTO to detect */
+	size_t max_bytes;       /**< reject inputs larger than this */
+	cdx_warn_fn warn;       /**< may be NULL */
+	void *warn_ctx;
+};
+
+#define CDX_READ_OPTIONS_VERSION 1
+/** Default cap on one input file: 64 MiB. */
+#define CDX_READ_MAX_BYTES ((size_t)64 << 20)
+#define CDX_READ_OPTIONS_INIT                                                  \
+	{CDX_READ_OPTIONS_VERSION, CDX_FMT_AUTO, CDX_READ_MAX_BYTES, NULL, NULL}
+
+/**
+ * Guess the format of @p data (its first bytes suffice) with @p name (a
+ * path, may be NULL) as a hint. Content wins over the extension: an
+ * ".html" file that is really plain text is read as text.
+ */
+enum cdx_format cdx_corpus_detect(const char *name, const char *data,
+                                  size_t len);
+
+/**
+ * Read one file and call @p fn for each document in it. @p path "-" reads
+ * standard input.
+ *
+ * @return CDX_OK; CDX_ERR_IO when the file cannot be opened or read;
+ *   CDX_ERR_LIMIT when it is larger than opts->max_bytes; CDX_ERR_FORMAT
+ *   when it holds no readable document (empty, binary, unparseable); or
+ *   the value @p fn returned to stop. @p err names the path (and byte
+ *   offset where one applies).
+ */
+int cdx_corpus_read_file(const char *path,
+                         const struct cdx_read_options *opts, cdx_doc_fn fn,
+                         void *ctx, struct cdx_error *err);
+
+/**
+ * As cdx_corpus_read_file() but from memory. @p source names the input in
+ * documents and messages. @p data is borrowed for the call only.
+ */
+int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
+                           const struct cdx_read_options *opts,
+                           cdx_doc_fn fn, void *ctx, struct cdx_error *err);
+
+/**
+ * Build a document from UTF-8 text already extracted (tests, stdin): copies
+ * @p text, repairs invalid UTF-8, splits paragraphs and sentences.
+ * @p source, @p title and @p date are copied; title and date may be NULL.
+ * On success *out is the new document (caller frees with cdx_doc_free()).
+ * @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int cdx_doc_new(struct cdx_doc **out, const char *source, const char *title,
+                const char *date, const char *text, size_t len,
+                struct cdx_error *err);
+
+/**
+ * (Re)compute doc->paras and doc->sents from doc->text. Paragraphs break
+ * at blank lines; sentences at . ! ? followed by space and an upper-case or
+ * digit start, but not after abbreviations (U.S., Dr., Jan., No. 7, e.g.),
+ * initials, or inside numbers (3.5). Called by every reader.
+ * @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int cdx_corpus_split(struct cdx_doc *doc);
+
+/**
+ * Called for each token by cdx_corpus_tokenize(). @p folded is the token
+ * case-folded (Unicode, NFKC_Casefold-style, diacritics kept) and
+ * NUL-terminated, valid only during the call; [start, end) is its byte span
+ * in the text. Return 0 to go on; any other value stops tokenizing and is
+ * returned by cdx_corpus_tokenize() unchanged.
+ */
+typedef int (*cdx_token_fn)(void *ctx, const char *folded, size_t n,
+                            uint32_t start, uint32_t end);
+
+/**
+ * Split @p text into word tokens: runs of letters and digits, with inner
+ * apostrophes, hyphens, dots and commas kept when a letter or digit follows
+ * them on both sides ("U.S.", "1,234.5", "don't" are one token each; a
+ * trailing dot is not part of the token). Tokens longer than 64 bytes are
+ * cut to 64. Allocates nothing per token.
+ * @return 0 when all tokens were delivered, else what @p fn returned.
+ */
+int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
+                        void *ctx);
+
+/**
+ * Case-fold one UTF-8 string into @p out (capacity @p cap, NUL-terminated,
+ * truncated at a character boundary). With @p strip_marks, diacritics are
+ * removed too ("Réunion" → "reunion"): used for search terms.
+ * @return the folded length in bytes.
+ */
+size_t cdx_corpus_fold(const char *s, size_t n, char *out, size_t cap,
+                       int strip_marks);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * index.h — the claimdex index: one LMDB environment holding documents,
+ * their text, full-text postings, claims, and claims by entity, with BM25
+ * ranked search and claim lookup.
+ *
+ * Writes go through a writer that batches many documents into one LMDB
+ * write transaction (the index is never rewritten per document); readers
+ * use their own read transactions and never block the writer (LMDB MVCC).
+ * A crash loses at most the batch in flight.
+ *
+ * indexer/ takes documents and claims; it knows no markup and no patterns.
+ * Nothing outside indexer/ sees an LMDB type.
+ */
+#ifndef CDX_INDEX_H
+#define CDX_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdx_error.h"
+#include "corpus.h"
+#include "extract.h"
+
+/** On-disk schema version; an index with another version is refused. */
+#define CDX_INDEX_SCHEMA 1
+
+struct cdx_index;
+
+enum cdx_index_flags {
+	CDX_INDEX_READONLY = 1 << 0, /**< open for reading only */
+	CDX_INDEX_CREATE = 1 << 1,   /**< create the folder and index if absent */
+};
+
+/** Options for cdx_index_open(); NULL means CDX_INDEX_OPTIONS_INIT. */
+struct cdx_index_options {
+	unsigned version;  /**< CDX_INDEX_OPTIONS_VERSION */
+	unsigned flags;    /**< enum cdx_index_flags */
+	size_t map_size;   /**< initial LMDB map size in bytes; 0 = default.
+	                        The map grows when it fills. */
+};
+#define CDX_INDEX_OPTIONS_VERSION 1
+#define CDX_INDEX_OPTIONS_INIT {CDX_INDEX_OPTIONS_VERSION, CDX_INDEX_CREATE, 0}
+
+/**
+ * Open (or with CDX_INDEX_CREATE create) the index in folder @p path.
+ * @return CDX_OK; CDX_ERR_NOTFOUND when it does not exist and CREATE is not
+ *   set; CDX_ERR_SCHEMA when its schema version differs (message says both
+ *   versions); CDX_ERR_FORMAT when the folder exists but is not an index;
+ *   CDX_ERR_IO. On failure *out is NULL.
+ */
+int cdx_index_open(struct cdx_index **out, const char *path,
+                   const struct cdx_index_options *opts,
+                   struct cdx_error *err);
+
+/** Close the index. NULL ok. No writer or result may be in use. */
+void cdx_index_close(struct cdx_index *ix);
+
+/* ------------------------------------------------------------ writing */
+
+struct cdx_index_writer;
+
+/** What cdx_index_writer_add() did with a document. */
+enum cdx_add_outcome {
+	CDX_ADD_NEW = 0,      /**< a new document */
+	CDX_ADD_REPLACED,     /**< the source existed with other content:
+	                           its old version was removed */
+	CDX_ADD_UNCHANGED,    /**< the source exists with the same content */
+	CDX_ADD_DUPLICATE,    /**< the same content exists under another source:
+	                           skipped */
+};
+
+/**
+ * Start a batch: one LMDB write transaction. Only one writer per index at
+ * a time (others wait). Caller ends it with _commit or _abort.
+ */
+int cdx_index_writer_begin(struct cdx_index_writer **out,
+                           struct cdx_index *ix, struct cdx_error *err);
+
+/**
+ * Add @p doc with its @p claims (claims' spans are into doc->text) to the
+ * batch. Both are borrowed for the call. *outcome (may be NULL) says what
+ * happened; *doc_id (may be NULL) is the document's id (for DUPLICATE and
+ * UNCHANGED, the id of the document already held).
+ * @return CDX_OK; CDX_ERR_MAPFULL if the map cannot grow; CDX_ERR_NOMEM;
+ *   CDX_ERR_FAIL. After an error the batch must be aborted.
+ */
+int cdx_index_writer_add(struct cdx_index_writer *w,
+                         const struct cdx_doc *doc,
+                         const struct cdx_claims *claims,
+                         enum cdx_add_outcome *outcome, uint64_t *doc_id,
+                         struct cdx_error *err);
+
+/** Documents added to this batch so far (all outcomes). */
+size_t cdx_index_writer_count(const struct cdx_index_writer *w);
+
+/** Commit the batch and free the writer (also on failure). */
+int cdx_index_writer_commit(struct cdx_index_writer *w,
+                            struct cdx_error *err);
+
+/** Abandon the batch and free the writer. NULL ok. */
+void cdx_index_writer_abort(struct cdx_index_writer *w);
+
+/**
+ * Remove the document whose source is @p source, or whose decimal id is
+ * @p source, with its postings and claims, in a transaction of its own.
+ * @return CDX_OK or CDX_ERR_NOTFOUND.
+ */
+int cdx_index_delete(struct cdx_index *ix, const char *source,
+                     struct cdx_error *err);
+
+/* ------------------------------------------------------------ reading */
+
+/** A stored document's metadata and (optionally) text. Owns its strings. */
+struct cdx_doc_info {
+	uint64_t id;
+	char *source;
+	char *title;   /**< or NULL */
+	char *date;    /**< or NULL */
+	char *format;  /**< "text", "html", ... */
+	uint64_t n_tokens;
+	uint32_t n_claims;
+	uint64_t text_len;
+	char *text;    /**< only when asked for, else NULL */
+};
+
+/** Free the strings of @p d and zero it. NULL ok. */
+void cdx_doc_info_release(struct cdx_doc_info *d);
+
+/**
+ * Fetch the document with source @p key (or decimal id @p key) into @p out,
+ * with its text when @p with_text.
+ * @return CDX_OK or CDX_ERR_NOTFOUND.
+ */
+int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
+                      struct cdx_doc_info *out, struct cdx_error *err);
+
+/** One search hit. Owns its strings. */
+struct cdx_search_hit {
+	uint64_t doc_id;
+	char *source;
+	char *title;   /**< or NULL */
+	double score;  /**< BM25, higher is better */
+	char *snippet; /**< a passage with matched words in [brackets] */
+};
+
+struct cdx_search_results {
+	struct cdx_search_hit *v;
+	size_t n;
+	uint64_t total; /**< documents that matched, before the limit */
+};
+
+/** Free the hits. NULL ok. */
+void cdx_search_results_release(struct cdx_search_results *r);
+
+/**
+ * Ranked full-text search: the words of @p query (AND), ranked by BM25
+ * (k1 = 1.2, b = 0.75). At most @p limit hits, best first.
+ * Never fails on user text: what is not a word is ignored.
+ * @return CDX_OK (zero hits is OK) or an index error.
+ */
+int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
+                     struct cdx_search_results *out, struct cdx_error *err);
+
+/** Filter for cdx_index_claims(); fields left at their INIT value match all. */
+struct cdx_claim_filter {
+	const char *entity;    /**< canonical subject or commodity name */
+	int kind;              /**< enum cdx_claim_kind, or -1 */
+	const char *source;    /**< only this document's claims, or NULL */
+	size_t limit;          /**< 0 = no limit */
+};
+#define CDX_CLAIM_FILTER_INIT {NULL, -1, NULL, 0}
+
+/**
+ * A stored claim. Strings (in @c claim too) are owned by the enclosing
+ * struct cdx_claim_rows and valid until it is released.
+ */
+struct cdx_claim_row {
+	uint64_t doc_id;
+	const char *source;   /**< the document's stored source */
+	const char *doc_date; /**< the document's date, or NULL */
+	struct cdx_claim claim;
+	const char *text;     /**< the figure's surface text */
+	const char *sentence; /**< its sentence */
+};
+
+struct cdx_claim_rows {
+	struct cdx_claim_row *v;
+	size_t n;
+	void *arena_; /**< private: backing store of the strings */
+};
+
+/** Free rows and strings. NULL ok. */
+void cdx_claim_rows_release(struct cdx_claim_rows *r);
+
+/**
+ * Claims matching @p f, in (document id, start) order.
+ * @return CDX_OK (no match is OK: out->n == 0) or an index error.
+ */
+int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
+                     struct cdx_claim_rows *out, struct cdx_error *err);
+
+/** An entity with the number of claims about it (subject or commodity). */
+typedef int (*cdx_entity_count_fn)(void *ctx, const char *name,
+                                   uint64_t n_claims);
+
+/** Call @p fn for each entity named by a claim, by name. Non-zero stops. */
+int cdx_index_entities(struct cdx_index *ix, cdx_entity_count_fn fn,
+                       void *ctx, struct cdx_error *err);
+
+/** Whole-index figures. */
+struct cdx_index_stats {
+	unsigned schema;
+	uint64_t n_docs;
+	uint64_t n_claims;
+	uint64_t n_claims_by_kind[CDX_KIND_COUNT_];
+	uint64_t n_terms;    /**< distinct terms */
+	uint64_t n_tokens;   /**< tokens in all documents */
+	uint64_t text_bytes; /**< bytes of stored text */
+	uint64_t n_entities; /**< distinct entities named by claims */
+	uint64_t file_bytes; /**< size of the data file */
+	uint64_t map_bytes;  /**< current map size */
+};
+
+int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
+                    struct cdx_error *err);
+
+/**
+ * Verify the index: schema, every claim's document exists, every posting
+ * points at a live document, stored counts agree. Each problem found is
+ * passed to @p fn (may be NULL) as one plain sentence.
+ * @return CDX_OK when sound, CDX_ERR_CORRUPT when any problem was found,
+ *   or another error when the check itself could not run. *n_problems
+ *   (may be NULL) gets the count.
+ */
+int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
+                    unsigned *n_problems, struct cdx_error *err);
+
+#endif
