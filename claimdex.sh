@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# claimdex.sh — set-up, build, demo and tests in one place, so that the
+# README's two commands and CI run exactly the same steps.
+#
+#   ./claimdex.sh demo    install what is missing, build (release), ingest
+#                         corpus/samples into a fresh index, print its
+#                         claims grouped by entity and a search
+#   ./claimdex.sh test    install, build, run every test; then build with
+#                         AddressSanitizer + UndefinedBehaviorSanitizer and
+#                         run every test again; print "N passed, N failed"
+#   ./claimdex.sh build   install and build only
+#
+# Idempotent: packages already present are not reinstalled, existing build
+# folders are reused.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(gcc libc6-dev pkg-config meson ninja-build python3
+          libpcre2-dev libxml2-dev liblmdb-dev check libsubunit-dev
+          libutf8proc-dev libstemmer-dev)
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "claimdex.sh: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options...]
+build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir" >/dev/null
+}
+
+# run_tests DIR LABEL: meson test, then add up Check's per-suite summaries
+# ("100%: Checks: N, Failures: F, Errors: E") from the test log.
+run_tests() {
+  local dir=$1 label=$2 rc=0
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  python3 - "$dir/meson-logs/testlog.json" "$label" <<'PY' >> "$COUNTS"
+import json, re, sys
+passed = failed = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    out = t.get("stdout", "") or ""
+    m = re.search(r"(\d+)%: Checks: (\d+), Failures: (\d+), Errors: (\d+)", out)
+    ok = t.get("result") == "OK"
+    if m:
+        n, f, e = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        bad = f + e if (f + e) or ok else max(1, f + e)
+        passed += n - min(n, bad)
+        failed += bad
+    else:  # a plain executable (no Check summary): one test
+        passed += ok
+        failed += not ok
+    print(f"  {sys.argv[2]}: {t['name']}: {t.get('result')}", file=sys.stderr)
+print(passed, failed)
+PY
+  return $rc
+}
+
+cmd=${1:-}
+case "$cmd" in
+  build)
+    install_deps
+    build build --buildtype=release
+    echo "built build/claimdex"
+    ;;
+  demo)
+    install_deps
+    build build --buildtype=release
+    db=build/demo.db
+    rm -rf "$db"
+    echo "== ingest corpus/samples into $db"
+    build/claimdex --db "$db" ingest corpus/samples
+    echo
+    echo "== claims found, grouped by entity"
+    build/claimdex --db "$db" claims
+    echo
+    echo "== entities"
+    build/claimdex --db "$db" entities
+    echo
+    echo "== search: rare earth reserves"
+    build/claimdex --db "$db" search --limit 3 rare earth reserves
+    echo
+    echo "== claims about China, percentages only"
+    build/claimdex --db "$db" claims --entity China --kind percent
+    ;;
+  test)
+    install_deps
+    COUNTS=$(mktemp)
+    trap 'rm -f "$COUNTS"' EXIT
+    status=0
+    build build --buildtype=release
+    run_tests build release || status=1
+    build build-san --buildtype=debug -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_tests build-san sanitizers || status=1
+    read -r p f < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$COUNTS")
+    [ "$f" -eq 0 ] || status=1
+    echo "$p passed, $f failed"
+    exit $status
+    ;;
+  *)
+    echo "usage: $0 demo|test|build" >&2
+    exit 2
+    ;;
+esac
