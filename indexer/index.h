@@ -10,6 +10,13 @@
  *
  * indexer/ takes documents and claims; it knows no markup and no patterns.
  * Nothing outside indexer/ sees an LMDB type.
+ *
+ * Threads: one struct cdx_index may be shared by many threads; every read
+ * function may run in any thread at any time, also while a batch is open.
+ * One writer (batch or cdx_index_delete) at a time: a second one waits
+ * until the first commits or aborts, so a thread holding a writer must not
+ * call cdx_index_delete() on the same index. Open an index folder at most
+ * once per process (LMDB's rule). The map grows by itself (doubling).
  */
 #ifndef CDX_INDEX_H
 #define CDX_INDEX_H
@@ -78,7 +85,11 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 
 /**
  * Add @p doc with its @p claims (claims' spans are into doc->text) to the
- * batch. Both are borrowed for the call. *outcome (may be NULL) says what
+ * batch. The writer keeps its own copy of each new or replaced document
+ * until the batch ends (to replay the batch when the map must grow), so
+ * keep batches bounded (e.g. a few thousand documents or ~100 MB). New
+ * content under a known source that equals another document's content is
+ * a DUPLICATE: the source keeps its old version. Both are borrowed for the call. *outcome (may be NULL) says what
  * happened; *doc_id (may be NULL) is the document's id (for DUPLICATE and
  * UNCHANGED, the id of the document already held).
  * @return CDX_OK; CDX_ERR_MAPFULL if the map cannot grow; CDX_ERR_NOMEM;
@@ -155,7 +166,9 @@ void cdx_search_results_release(struct cdx_search_results *r);
 /**
  * Ranked full-text search: the words of @p query (AND), ranked by BM25
  * (k1 = 1.2, b = 0.75). At most @p limit hits, best first.
- * Never fails on user text: what is not a word is ignored.
+ * Never fails on user text: what is not a word is ignored. @p limit 0
+ * returns no hits but still counts out->total. Caller releases @p out
+ * with cdx_search_results_release() (also after an error).
  * @return CDX_OK (zero hits is OK) or an index error.
  */
 int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,

@@ -1,0 +1,459 @@
+/*
+ * check.c — whole-index figures (cdx_index_stats) and the consistency
+ * check (cdx_index_check).
+ *
+ * The check reads everything in one read transaction: first the document
+ * ids (a sorted array, so "does document N exist" is a binary search, not
+ * a lookup per posting), then each database in turn against them. Every
+ * problem becomes one plain sentence for the callback; the check goes on
+ * after a problem so one run reports them all.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "index_int.h"
+
+/* ------------------------------------------------------------ stats */
+
+static int count_terms(struct cdx_index *ix, MDB_txn *txn, uint64_t *out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, prev = {0, NULL};
+	int rc;
+
+	*out = 0;
+	rc = mdb_cursor_open(txn, ix->dbi[DB_TERMS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		/* chunks of one term are adjacent: count prefix changes */
+		if (k.mv_size < 9)
+			continue;
+		if (prev.mv_data == NULL || prev.mv_size != k.mv_size - 9 ||
+		    memcmp(prev.mv_data, k.mv_data, prev.mv_size) != 0)
+			(*out)++;
+		prev = index_val(k.mv_data, k.mv_size - 9);
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int count_kinds(struct cdx_index *ix, MDB_txn *txn,
+                       struct cdx_index_stats *out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(txn, ix->dbi[DB_BY_KIND], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+		size_t n = 0;
+		uint8_t kind = k.mv_size == 1 ? *(uint8_t *)k.mv_data : 0xff;
+
+		rc = mdb_cursor_count(cur, &n);
+		if (rc != 0)
+			break;
+		if (kind < CDX_KIND_COUNT_)
+			out->n_claims_by_kind[kind] = n;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
+                    struct cdx_error *err)
+{
+	struct index_meta m;
+	MDB_envinfo info;
+	MDB_txn *txn = NULL;
+	MDB_stat st;
+	struct stat fst;
+	char *data;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = index_read_begin(ix, &txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_meta_load(ix, txn, &m, err);
+	if (rc != CDX_OK)
+		goto cleanup;
+	out->schema = (unsigned)m.schema;
+	out->n_docs = m.n_docs;
+	out->n_claims = m.n_claims;
+	out->n_tokens = m.n_tokens;
+	out->text_bytes = m.text_bytes;
+	rc = mdb_stat(txn, ix->dbi[DB_ENTITIES], &st);
+	if (rc == 0) {
+		out->n_entities = st.ms_entries;
+		rc = count_terms(ix, txn, &out->n_terms);
+	}
+	if (rc == 0)
+		rc = count_kinds(ix, txn, out);
+	if (rc != 0) {
+		rc = index_mdb_error(ix, rc, "read", err);
+		goto cleanup;
+	}
+	mdb_env_info(ix->env, &info);
+	out->map_bytes = info.me_mapsize;
+	data = malloc(strlen(ix->path) + sizeof "/data.mdb");
+	if (data == NULL) {
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	sprintf(data, "%s/data.mdb", ix->path);
+	if (stat(data, &fst) == 0)
+		out->file_bytes = (uint64_t)fst.st_size;
+	free(data);
+cleanup:
+	index_read_end(ix, txn);
+	return rc;
+}
+
+/* ------------------------------------------------------------ check */
+
+struct checker {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	cdx_warn_fn fn;
+	void *ctx;
+	unsigned n;
+	uint64_t *docs; /* ids of every doc record, ascending */
+	size_t n_docs, cap_docs;
+	int rc;         /* a failure of the check itself */
+};
+
+static void problem(struct checker *c, const char *fmt, ...)
+	CDX_PRINTF(2, 3);
+
+static void problem(struct checker *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	c->n++;
+	if (c->fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	c->fn(c->ctx, msg);
+}
+
+static int doc_exists(const struct checker *c, uint64_t id)
+{
+	size_t lo = 0, hi = c->n_docs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->docs[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_docs && c->docs[lo] == id;
+}
+
+/* Iterate every (key, value) of @p db, duplicates included. */
+typedef void (*entry_fn)(struct checker *c, const MDB_val *k,
+                         const MDB_val *v);
+
+static void each(struct checker *c, enum index_db db, entry_fn fn)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc;
+
+	if (c->rc != 0)
+		return;
+	rc = mdb_cursor_open(c->txn, c->ix->dbi[db], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; rc == 0 && c->rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		fn(c, &k, &v);
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		c->rc = rc;
+}
+
+static uint64_t key_id(const MDB_val *k)
+{
+	return k->mv_size >= 8 ? index_get_be64(k->mv_data) : 0;
+}
+
+static int get(struct checker *c, enum index_db db, const void *key,
+               size_t n, MDB_val *v)
+{
+	MDB_val k = index_val(key, n);
+	int rc = mdb_get(c->txn, c->ix->dbi[db], &k, v);
+
+	if (rc != 0 && rc != MDB_NOTFOUND && c->rc == 0)
+		c->rc = rc;
+	return rc;
+}
+
+static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	uint64_t id = key_id(k);
+	struct index_docrec r;
+	uint8_t skey[INDEX_SOURCE_KEY_MAX], part[12];
+	MDB_val t;
+
+	if (c->n_docs == c->cap_docs) {
+		size_t ncap = c->cap_docs ? c->cap_docs * 2 : 1024;
+		uint64_t *nv = realloc(c->docs, ncap * sizeof *nv);
+
+		if (nv == NULL) {
+			c->rc = ENOMEM;
+			return;
+		}
+		c->docs = nv;
+		c->cap_docs = ncap;
+	}
+	c->docs[c->n_docs++] = id;
+	if (index_docrec_unpack(v->mv_data, v->mv_size, &r) != CDX_OK) {
+		problem(c, "document %" PRIu64 " cannot be decoded", id);
+		return;
+	}
+	index_put_be64(part, id);
+	index_put_be32(part + 8, 0);
+	if (get(c, DB_TEXT, part, 12, &t) != 0)
+		problem(c, "document %" PRIu64 " has no text", id);
+	else if (r.text_len < INDEX_PART_MAX && t.mv_size != r.text_len)
+		problem(c, "document %" PRIu64 " has %zu bytes of text, its "
+		        "record says %" PRIu64, id, t.mv_size, r.text_len);
+	if (get(c, DB_DOC_TERMS, part, 12, &t) != 0)
+		problem(c, "document %" PRIu64 " has no term list", id);
+	if (get(c, DB_SOURCE, skey, index_source_key(r.source, r.source_len,
+	                                             skey), &t) != 0 ||
+	    t.mv_size != 8 || index_get_be64(t.mv_data) != id)
+		problem(c, "source '%.*s' does not map to its document %" PRIu64,
+		        (int)r.source_len, r.source, id);
+	for (uint32_t i = 0; i < r.n_claims; i++) {
+		uint8_t cb[8];
+		struct index_claimrec cr;
+
+		index_put_be64(cb, r.first_claim + i);
+		if (get(c, DB_CLAIMS, cb, 8, &t) != 0)
+			problem(c, "claim %" PRIu64 " of document %" PRIu64
+			        " is missing", r.first_claim + i, id);
+		else if (index_claim_unpack(t.mv_data, t.mv_size, &cr) ==
+		         CDX_OK && cr.doc != id)
+			problem(c, "claim %" PRIu64 " is listed by document %"
+			        PRIu64 " but belongs to %" PRIu64,
+			        r.first_claim + i, id, cr.doc);
+	}
+}
+
+static void check_source(struct checker *c, const MDB_val *k,
+                         const MDB_val *v)
+{
+	if (v->mv_size != 8 || !doc_exists(c, index_get_be64(v->mv_data)))
+		problem(c, "source '%.*s' maps to a document that does not "
+		        "exist", (int)k->mv_size, (const char *)k->mv_data);
+}
+
+static void check_hash(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	uint64_t id = v->mv_size == 8 ? index_get_be64(v->mv_data) : 0;
+	struct index_docrec r;
+	uint8_t db[8];
+	MDB_val d;
+
+	index_put_be64(db, id);
+	if (!doc_exists(c, id) || get(c, DB_DOCS, db, 8, &d) != 0)
+		problem(c, "content hash %016" PRIx64 " maps to document %"
+		        PRIu64 ", which does not exist", key_id(k), id);
+	else if (index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
+	         r.hash != key_id(k))
+		problem(c, "content hash %016" PRIx64 " maps to document %"
+		        PRIu64 ", whose hash differs", key_id(k), id);
+}
+
+static void check_chunk(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	struct index_postings p = {0};
+	const char *term = k->mv_data;
+	int tn = k->mv_size >= 9 ? (int)k->mv_size - 9 : 0;
+	uint64_t first = k->mv_size >= 9 ?
+	                 index_get_be64((uint8_t *)k->mv_data + tn + 1) : 0;
+	int rc = index_chunk_decode(first, v->mv_data, v->mv_size, &p);
+
+	if (rc == CDX_ERR_NOMEM) {
+		c->rc = ENOMEM;
+	} else if (rc != CDX_OK || p.n == 0 || k->mv_size < 9 ||
+	           p.v[0].doc != first ||
+	           index_get_be64(v->mv_data) != p.v[p.n - 1].doc) {
+		problem(c, "a posting chunk of term '%.*s' is damaged", tn, term);
+	} else {
+		for (size_t i = 0; i < p.n; i++) {
+			if ((i && p.v[i].doc <= p.v[i - 1].doc) || !p.v[i].tf)
+				problem(c, "postings of term '%.*s' are out "
+				        "of order", tn, term);
+			else if (!doc_exists(c, p.v[i].doc))
+				problem(c, "postings of term '%.*s' list "
+				        "document %" PRIu64 ", which does not "
+				        "exist", tn, term, p.v[i].doc);
+		}
+	}
+	index_postings_release(&p);
+}
+
+static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	struct index_claimrec r;
+
+	if (index_claim_unpack(v->mv_data, v->mv_size, &r) != CDX_OK)
+		problem(c, "claim %" PRIu64 " cannot be decoded", key_id(k));
+	else if (!doc_exists(c, r.doc))
+		problem(c, "claim %" PRIu64 " belongs to document %" PRIu64
+		        ", which does not exist", key_id(k), r.doc);
+}
+
+static void check_entity(struct checker *c, const MDB_val *k,
+                         const MDB_val *v)
+{
+	char key[INDEX_ENTITY_MAX + 1];
+	struct index_claimrec r;
+	uint8_t cb[8];
+	MDB_val d;
+	int ok = 0;
+
+	index_put_be64(cb, index_val_id(v));
+	if (get(c, DB_CLAIMS, cb, 8, &d) != 0) {
+		problem(c, "entity '%.*s' lists claim %" PRIu64 ", which does "
+		        "not exist", (int)k->mv_size, (const char *)k->mv_data,
+		        index_val_id(v));
+		return;
+	}
+	if (index_claim_unpack(d.mv_data, d.mv_size, &r) != CDX_OK)
+		return; /* check_claim reports it */
+	if (r.c.subject)
+		ok |= index_entity_key(r.c.subject, r.subject_len, key) ==
+		      k->mv_size && memcmp(key, k->mv_data, k->mv_size) == 0;
+	if (r.c.commodity)
+		ok |= index_entity_key(r.c.commodity, r.commodity_len, key) ==
+		      k->mv_size && memcmp(key, k->mv_data, k->mv_size) == 0;
+	if (!ok)
+		problem(c, "entity '%.*s' lists claim %" PRIu64 ", which is "
+		        "not about it", (int)k->mv_size,
+		        (const char *)k->mv_data, index_val_id(v));
+	if (get(c, DB_ENTITIES, k->mv_data, k->mv_size, &d) != 0)
+		problem(c, "entity '%.*s' has no name", (int)k->mv_size,
+		        (const char *)k->mv_data);
+}
+
+static void check_kind(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	struct index_claimrec r;
+	uint8_t cb[8];
+	MDB_val d;
+
+	index_put_be64(cb, index_val_id(v));
+	if (get(c, DB_CLAIMS, cb, 8, &d) != 0)
+		problem(c, "kind %d lists claim %" PRIu64 ", which does not "
+		        "exist", *(uint8_t *)k->mv_data, index_val_id(v));
+	else if (index_claim_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
+	         (k->mv_size != 1 || (uint8_t)r.c.kind != *(uint8_t *)k->mv_data))
+		problem(c, "kind %d lists claim %" PRIu64 ", which is of "
+		        "another kind", *(uint8_t *)k->mv_data, index_val_id(v));
+}
+
+static void check_part(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	if (!doc_exists(c, key_id(k)))
+		problem(c, "stored text or terms of document %" PRIu64
+		        " have no document", key_id(k));
+}
+
+/* Sums over the docs, compared with meta. */
+static void check_meta(struct checker *c, const struct index_meta *m)
+{
+	uint64_t tokens = 0, bytes = 0;
+	MDB_stat st;
+
+	if (m->schema != CDX_INDEX_SCHEMA)
+		problem(c, "the index says schema %" PRIu64 ", expected %d",
+		        m->schema, CDX_INDEX_SCHEMA);
+	if (m->n_docs != c->n_docs)
+		problem(c, "the index counts %" PRIu64 " documents but holds %zu",
+		        m->n_docs, c->n_docs);
+	for (size_t i = 0; i < c->n_docs; i++) {
+		struct index_docrec r;
+		uint8_t db[8];
+		MDB_val d;
+
+		index_put_be64(db, c->docs[i]);
+		if (get(c, DB_DOCS, db, 8, &d) == 0 &&
+		    index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK) {
+			tokens += r.n_tokens;
+			bytes += r.text_len;
+		}
+	}
+	if (m->n_tokens != tokens)
+		problem(c, "the index counts %" PRIu64 " tokens but its "
+		        "documents hold %" PRIu64, m->n_tokens, tokens);
+	if (m->text_bytes != bytes)
+		problem(c, "the index counts %" PRIu64 " bytes of text but its "
+		        "documents hold %" PRIu64, m->text_bytes, bytes);
+	if (c->n_docs && m->next_doc <= c->docs[c->n_docs - 1])
+		problem(c, "the next document id %" PRIu64 " is already used",
+		        m->next_doc);
+	if (mdb_stat(c->txn, c->ix->dbi[DB_CLAIMS], &st) == 0 &&
+	    st.ms_entries != m->n_claims)
+		problem(c, "the index counts %" PRIu64 " claims but holds %zu",
+		        m->n_claims, st.ms_entries);
+}
+
+int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
+                    unsigned *n_problems, struct cdx_error *err)
+{
+	struct checker c = {0};
+	struct index_meta m;
+	int rc;
+
+	if (n_problems)
+		*n_problems = 0;
+	c.ix = ix;
+	c.fn = fn;
+	c.ctx = ctx;
+	rc = index_read_begin(ix, &c.txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_meta_load(ix, c.txn, &m, err);
+	if (rc != CDX_OK)
+		goto cleanup;
+	each(&c, DB_DOCS, check_doc);
+	if (c.rc == 0)
+		check_meta(&c, &m);
+	each(&c, DB_SOURCE, check_source);
+	each(&c, DB_HASH, check_hash);
+	each(&c, DB_TERMS, check_chunk);
+	each(&c, DB_CLAIMS, check_claim);
+	each(&c, DB_BY_ENTITY, check_entity);
+	each(&c, DB_BY_KIND, check_kind);
+	each(&c, DB_TEXT, check_part);
+	each(&c, DB_DOC_TERMS, check_part);
+	if (c.rc != 0) {
+		rc = index_mdb_error(ix, c.rc, "check", err);
+		goto cleanup;
+	}
+	if (n_problems)
+		*n_problems = c.n;
+	if (c.n > 0)
+		rc = cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s' has %u "
+		                   "problem%s", ix->path, c.n,
+		                   c.n == 1 ? "" : "s");
+cleanup:
+	index_read_end(ix, c.txn);
+	free(c.docs);
+	return rc;
+}

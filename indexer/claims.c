@@ -1,0 +1,421 @@
+/*
+ * claims.c — reading claims back: by document, entity, kind or all, in
+ * claim id order (which is (doc id, start) order); the entity counts; and
+ * one document's record and text.
+ *
+ * Every string handed out is copied out of LMDB into an arena owned by
+ * the result before the read transaction ends.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "index_int.h"
+
+/* The document of the claims being read, cached across its claims. */
+struct doc_cache {
+	uint64_t id;
+	int have;
+	const char *source, *date; /* in the arena */
+	struct index_text text;
+};
+
+struct rows_ctx {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	const struct cdx_claim_filter *f;
+	char entity[INDEX_ENTITY_MAX + 1];
+	size_t entity_len;
+	uint64_t only_doc; /* with f->source */
+	struct cdx_claim_rows *out;
+	size_t cap;
+	struct index_arena *arena;
+	struct doc_cache doc;
+	int done;
+};
+
+static int nomem(struct cdx_error *err)
+{
+	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+}
+
+static int entity_is(const struct rows_ctx *c, const char *s, size_t n)
+{
+	char key[INDEX_ENTITY_MAX + 1];
+
+	return s && index_entity_key(s, n, key) == c->entity_len &&
+	       memcmp(key, c->entity, c->entity_len) == 0;
+}
+
+static int load_doc(struct rows_ctx *c, uint64_t id, struct cdx_error *err)
+{
+	struct index_docrec r;
+	int rc;
+
+	if (c->doc.have && c->doc.id == id)
+		return CDX_OK;
+	index_text_release(&c->doc.text);
+	c->doc.have = 0;
+	rc = index_doc_read(c->ix, c->txn, id, &r, err);
+	if (rc == CDX_OK)
+		rc = index_text_get(c->ix, c->txn, id, &c->doc.text, err);
+	if (rc != CDX_OK)
+		return rc;
+	c->doc.source = index_arena_strndup(c->arena, r.source, r.source_len);
+	c->doc.date = r.date ? index_arena_strndup(c->arena, r.date,
+	                                           r.date_len) : NULL;
+	if (c->doc.source == NULL || (r.date && c->doc.date == NULL))
+		return nomem(err);
+	c->doc.id = id;
+	c->doc.have = 1;
+	return CDX_OK;
+}
+
+static const char *slice(struct rows_ctx *c, uint32_t a, uint32_t z)
+{
+	size_t len = c->doc.text.len;
+
+	if (z > len)
+		z = (uint32_t)len;
+	if (a > z)
+		a = z;
+	return index_arena_strndup(c->arena, c->doc.text.p + a, z - a);
+}
+
+static const char *opt_dup(struct rows_ctx *c, const char *s, size_t n,
+                           int *fail)
+{
+	const char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = index_arena_strndup(c->arena, s, n);
+	if (p == NULL)
+		*fail = 1;
+	return p;
+}
+
+/* Filter one stored claim and append it as a row. */
+static int add_row(struct rows_ctx *c, uint64_t cid, const MDB_val *v,
+                   struct cdx_error *err)
+{
+	struct index_claimrec r;
+	struct cdx_claim_row *row;
+	int rc, fail = 0;
+
+	if (index_claim_unpack(v->mv_data, v->mv_size, &r) != CDX_OK)
+		return cdx_error_set(err, CDX_ERR_CORRUPT,
+		                     "index '%s': claim %llu is damaged",
+		                     c->ix->path, (unsigned long long)cid);
+	if ((c->f->kind >= 0 && (int)r.c.kind != c->f->kind) ||
+	    (c->f->source && r.doc != c->only_doc) ||
+	    (c->f->entity &&
+	     !entity_is(c, r.c.subject, r.subject_len) &&
+	     !entity_is(c, r.c.commodity, r.commodity_len)))
+		return CDX_OK;
+	rc = load_doc(c, r.doc, err);
+	if (rc == CDX_ERR_NOTFOUND)
+		return CDX_OK; /* an orphan claim: check reports it */
+	if (rc != CDX_OK)
+		return rc;
+	if (c->out->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		struct cdx_claim_row *nv = realloc(c->out->v,
+		                                   ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return nomem(err);
+		c->out->v = nv;
+		c->cap = ncap;
+	}
+	row = &c->out->v[c->out->n];
+	row->doc_id = r.doc;
+	row->source = c->doc.source;
+	row->doc_date = c->doc.date;
+	row->claim = r.c;
+	row->claim.subject = opt_dup(c, r.c.subject, r.subject_len, &fail);
+	row->claim.commodity = opt_dup(c, r.c.commodity, r.commodity_len,
+	                               &fail);
+	row->claim.metric = opt_dup(c, r.c.metric, r.metric_len, &fail);
+	for (unsigned i = 0; i < r.c.n_parties; i++)
+		row->claim.parties[i] = opt_dup(c, r.c.parties[i],
+		                                r.party_len[i], &fail);
+	row->text = slice(c, r.c.start, r.c.end);
+	row->sentence = slice(c, r.c.sent_start, r.c.sent_end);
+	if (fail || row->text == NULL || row->sentence == NULL)
+		return nomem(err);
+	c->out->n++;
+	if (c->f->limit && c->out->n >= c->f->limit)
+		c->done = 1;
+	return CDX_OK;
+}
+
+static int add_id(struct rows_ctx *c, uint64_t cid, struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	index_put_be64(kb, cid);
+	rc = mdb_get(c->txn, c->ix->dbi[DB_CLAIMS], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return CDX_OK;
+	if (rc != 0)
+		return index_mdb_error(c->ix, rc, "read", err);
+	return add_row(c, cid, &v, err);
+}
+
+/* Claims in the id range [first, end), or all when end is 0. */
+static int scan_claims(struct rows_ctx *c, uint64_t first, uint64_t end,
+                       struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	index_put_be64(kb, first);
+	rc = mdb_cursor_open(c->txn, c->ix->dbi[DB_CLAIMS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && !c->done) {
+		uint64_t cid = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
+		int arc;
+
+		if (end && cid >= end)
+			break;
+		arc = add_row(c, cid, &v, err);
+		if (arc != CDX_OK) {
+			mdb_cursor_close(cur);
+			return arc;
+		}
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(c->ix, rc, "read", err);
+	return CDX_OK;
+}
+
+/* Claims listed under @p key in the DUPSORT database @p db. */
+static int scan_dups(struct rows_ctx *c, enum index_db db, const void *key,
+                     size_t n, struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = index_val(key, n), v;
+	int rc;
+
+	rc = mdb_cursor_open(c->txn, c->ix->dbi[db], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+	while (rc == 0 && !c->done) {
+		int arc = add_id(c, index_val_id(&v), err);
+
+		if (arc != CDX_OK) {
+			mdb_cursor_close(cur);
+			return arc;
+		}
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(c->ix, rc, "read", err);
+	return CDX_OK;
+}
+
+int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
+                     struct cdx_claim_rows *out, struct cdx_error *err)
+{
+	static const struct cdx_claim_filter all = CDX_CLAIM_FILTER_INIT;
+	struct index_arena *arena;
+	struct rows_ctx c;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (f == NULL)
+		f = &all;
+	if (f->kind >= CDX_KIND_COUNT_)
+		return cdx_error_set(err, CDX_ERR_USAGE,
+		                     "no claim kind %d", f->kind);
+	arena = calloc(1, sizeof *arena);
+	if (arena == NULL)
+		return nomem(err);
+	out->arena_ = arena;
+	memset(&c, 0, sizeof c);
+	c.ix = ix;
+	c.f = f;
+	c.out = out;
+	c.arena = arena;
+	if (f->entity)
+		c.entity_len = index_entity_key(f->entity, strlen(f->entity),
+		                                c.entity);
+	rc = index_read_begin(ix, &c.txn, err);
+	if (rc != CDX_OK)
+		goto cleanup;
+	if (f->source) {
+		struct index_docrec r;
+
+		rc = index_doc_resolve(ix, c.txn, f->source, &c.only_doc, err);
+		if (rc == CDX_OK)
+			rc = index_doc_read(ix, c.txn, c.only_doc, &r, err);
+		if (rc == CDX_OK && r.n_claims > 0)
+			rc = scan_claims(&c, r.first_claim,
+			                 r.first_claim + r.n_claims, err);
+		if (rc == CDX_ERR_NOTFOUND)
+			rc = CDX_OK; /* an unknown source has no claims */
+	} else if (f->entity) {
+		rc = scan_dups(&c, DB_BY_ENTITY, c.entity, c.entity_len, err);
+	} else if (f->kind >= 0) {
+		uint8_t kind = (uint8_t)f->kind;
+
+		rc = scan_dups(&c, DB_BY_KIND, &kind, 1, err);
+	} else {
+		rc = scan_claims(&c, 0, 0, err);
+	}
+cleanup:
+	index_text_release(&c.doc.text);
+	index_read_end(ix, c.txn);
+	if (rc != CDX_OK)
+		cdx_claim_rows_release(out);
+	return rc;
+}
+
+void cdx_claim_rows_release(struct cdx_claim_rows *r)
+{
+	if (r == NULL)
+		return;
+	free(r->v);
+	index_arena_release(r->arena_);
+	free(r->arena_);
+	memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------ entities */
+
+struct entity_count {
+	const char *name;
+	uint64_t n;
+};
+
+int cdx_index_entities(struct cdx_index *ix, cdx_entity_count_fn fn,
+                       void *ctx, struct cdx_error *err)
+{
+	struct index_arena arena = {0};
+	struct entity_count *v = NULL;
+	size_t n = 0, cap = 0;
+	MDB_cursor *cur = NULL;
+	MDB_txn *txn = NULL;
+	MDB_val k, d;
+	int rc;
+
+	rc = index_read_begin(ix, &txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = mdb_cursor_open(txn, ix->dbi[DB_BY_ENTITY], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST);
+	/* collect first, call back after: fn must not run under our txn */
+	while (rc == 0) {
+		MDB_val nk = k, name;
+		size_t count = 0;
+
+		if (mdb_get(txn, ix->dbi[DB_ENTITIES], &nk, &name) != 0)
+			name = k;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct entity_count *nv = realloc(v, ncap * sizeof *nv);
+
+			if (nv == NULL) {
+				rc = ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		rc = mdb_cursor_count(cur, &count);
+		v[n].n = count;
+		v[n].name = index_arena_strndup(&arena, name.mv_data,
+		                                name.mv_size);
+		if (v[n++].name == NULL)
+			rc = ENOMEM;
+		if (rc == 0)
+			rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_NODUP);
+	}
+	mdb_cursor_close(cur);
+	index_read_end(ix, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		rc = index_mdb_error(ix, rc, "read", err);
+	else
+		rc = CDX_OK;
+	for (size_t i = 0; i < n && rc == CDX_OK; i++)
+		if (fn(ctx, v[i].name, v[i].n) != 0)
+			break;
+	free(v);
+	index_arena_release(&arena);
+	return rc;
+}
+
+/* ------------------------------------------------------------ documents */
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
+                      struct cdx_doc_info *out, struct cdx_error *err)
+{
+	struct index_docrec r;
+	struct index_text t = {0};
+	MDB_txn *txn = NULL;
+	uint64_t id;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = index_read_begin(ix, &txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_doc_resolve(ix, txn, key, &id, err);
+	if (rc == CDX_OK)
+		rc = index_doc_read(ix, txn, id, &r, err);
+	if (rc == CDX_OK && with_text)
+		rc = index_text_get(ix, txn, id, &t, err);
+	if (rc != CDX_OK)
+		goto cleanup;
+	out->id = id;
+	out->n_tokens = r.n_tokens;
+	out->n_claims = r.n_claims;
+	out->text_len = r.text_len;
+	out->source = dup_n(r.source, r.source_len);
+	out->title = r.title ? dup_n(r.title, r.title_len) : NULL;
+	out->date = r.date ? dup_n(r.date, r.date_len) : NULL;
+	out->format = strdup(cdx_format_name((enum cdx_format)r.format));
+	out->text = with_text ? dup_n(t.p, t.len) : NULL;
+	if (out->source == NULL || out->format == NULL ||
+	    (r.title && out->title == NULL) || (r.date && out->date == NULL) ||
+	    (with_text && out->text == NULL))
+		rc = nomem(err);
+cleanup:
+	index_text_release(&t);
+	index_read_end(ix, txn);
+	if (rc != CDX_OK)
+		cdx_doc_info_release(out);
+	return rc;
+}
+
+void cdx_doc_info_release(struct cdx_doc_info *d)
+{
+	if (d == NULL)
+		return;
+	free(d->source);
+	free(d->title);
+	free(d->date);
+	free(d->format);
+	free(d->text);
+	memset(d, 0, sizeof *d);
+}

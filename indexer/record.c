@@ -1,0 +1,405 @@
+/*
+ * record.c — the packed records of the docs and claims databases, and the
+ * parted values (text, doc_terms) that are split so no LMDB value grows
+ * past INDEX_PART_MAX.
+ *
+ * Records are fixed-offset integers (big-endian) followed by strings with
+ * varint lengths, so a doc's n_tokens is readable without decoding the
+ * rest. Unpacking checks every length against the value's size: a damaged
+ * record is CDX_ERR_CORRUPT, never a read past the end.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "index_int.h"
+
+#define DOCREC_FIXED 38
+#define CLAIMREC_FIXED 44
+
+enum { REC_TITLE = 1, REC_DATE = 2 };
+enum { REC_SUBJECT = 1, REC_COMMODITY = 2, REC_METRIC = 4 };
+
+static int put_str(struct cdx_buf *b, const char *s, size_t n)
+{
+	int rc = index_buf_varint(b, n);
+
+	return rc ? rc : cdx_buf_add(b, s, n);
+}
+
+static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
+                   size_t *n)
+{
+	uint64_t len;
+
+	if (index_varint_get(p, end, &len) != CDX_OK ||
+	    len > (uint64_t)(end - *p))
+		return CDX_ERR_CORRUPT;
+	*s = (const char *)*p;
+	*n = (size_t)len;
+	*p += len;
+	return CDX_OK;
+}
+
+int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
+{
+	uint8_t fixed[DOCREC_FIXED];
+	int rc;
+
+	index_put_be64(fixed, r->n_tokens);
+	index_put_be64(fixed + 8, r->text_len);
+	index_put_be64(fixed + 16, r->hash);
+	index_put_be64(fixed + 24, r->first_claim);
+	index_put_be32(fixed + 32, r->n_claims);
+	fixed[36] = r->format;
+	fixed[37] = (uint8_t)((r->title ? REC_TITLE : 0) |
+	                      (r->date ? REC_DATE : 0));
+	rc = cdx_buf_add(b, fixed, sizeof fixed);
+	if (rc == CDX_OK)
+		rc = put_str(b, r->source, r->source_len);
+	if (rc == CDX_OK && r->title)
+		rc = put_str(b, r->title, r->title_len);
+	if (rc == CDX_OK && r->date)
+		rc = put_str(b, r->date, r->date_len);
+	return rc;
+}
+
+int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
+{
+	const uint8_t *p = v, *end = p + n;
+	uint8_t flags;
+
+	memset(r, 0, sizeof *r);
+	if (n < DOCREC_FIXED)
+		return CDX_ERR_CORRUPT;
+	r->n_tokens = index_get_be64(p);
+	r->text_len = index_get_be64(p + 8);
+	r->hash = index_get_be64(p + 16);
+	r->first_claim = index_get_be64(p + 24);
+	r->n_claims = index_get_be32(p + 32);
+	r->format = p[36];
+	flags = p[37];
+	p += DOCREC_FIXED;
+	if (get_str(&p, end, &r->source, &r->source_len))
+		return CDX_ERR_CORRUPT;
+	if ((flags & REC_TITLE) && get_str(&p, end, &r->title, &r->title_len))
+		return CDX_ERR_CORRUPT;
+	if ((flags & REC_DATE) && get_str(&p, end, &r->date, &r->date_len))
+		return CDX_ERR_CORRUPT;
+	return CDX_OK;
+}
+
+int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                   struct index_docrec *r, struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	index_put_be64(kb, id);
+	rc = mdb_get(txn, ix->dbi[DB_DOCS], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return cdx_error_set(err, CDX_ERR_NOTFOUND,
+		                     "no document %llu in index '%s'",
+		                     (unsigned long long)id, ix->path);
+	if (rc != 0)
+		return index_mdb_error(ix, rc, "read", err);
+	if (index_docrec_unpack(v.mv_data, v.mv_size, r) != CDX_OK)
+		return cdx_error_set(err, CDX_ERR_CORRUPT,
+		                     "index '%s': document %llu is damaged",
+		                     ix->path, (unsigned long long)id);
+	return CDX_OK;
+}
+
+static int parse_id(const char *s, uint64_t *id)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return CDX_ERR_NOTFOUND;
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	return (*end == '\0' && errno == 0) ? CDX_OK : CDX_ERR_NOTFOUND;
+}
+
+int index_doc_resolve(struct cdx_index *ix, MDB_txn *txn, const char *key,
+                      uint64_t *id, struct cdx_error *err)
+{
+	uint8_t kb[INDEX_SOURCE_KEY_MAX];
+	size_t n = strlen(key);
+	MDB_val k = index_val(kb, index_source_key(key, n, kb)), v;
+	struct index_docrec r;
+	int rc;
+
+	rc = mdb_get(txn, ix->dbi[DB_SOURCE], &k, &v);
+	if (rc == 0 && v.mv_size == 8) {
+		*id = index_get_be64(v.mv_data);
+		rc = index_doc_read(ix, txn, *id, &r, err);
+		/* a cut source key must still name the whole source */
+		if (rc == CDX_OK && r.source_len == n &&
+		    memcmp(r.source, key, n) == 0)
+			return CDX_OK;
+		if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND)
+			return rc;
+	} else if (rc != 0 && rc != MDB_NOTFOUND) {
+		return index_mdb_error(ix, rc, "read", err);
+	}
+	if (parse_id(key, id) == CDX_OK) {
+		rc = index_doc_read(ix, txn, *id, &r, err);
+		if (rc != CDX_ERR_NOTFOUND)
+			return rc;
+	}
+	return cdx_error_set(err, CDX_ERR_NOTFOUND,
+	                     "no document '%s' in index '%s'", key, ix->path);
+}
+
+/* ------------------------------------------------------------ claims */
+
+static int put_small(struct cdx_buf *b, const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap - 1);
+	uint8_t len = (uint8_t)n;
+	int rc = cdx_buf_add(b, &len, 1);
+
+	return rc ? rc : cdx_buf_add(b, s, n);
+}
+
+static int get_small(const uint8_t **p, const uint8_t *end, char *out,
+                     size_t cap)
+{
+	size_t n;
+
+	if (*p >= end)
+		return CDX_ERR_CORRUPT;
+	n = **p;
+	(*p)++;
+	if (n >= cap || n > (size_t)(end - *p))
+		return CDX_ERR_CORRUPT;
+	memcpy(out, *p, n);
+	out[n] = '\0';
+	*p += n;
+	return CDX_OK;
+}
+
+static uint64_t double_bits(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof u);
+	return u;
+}
+
+static double bits_double(uint64_t u)
+{
+	double d;
+
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
+                     struct cdx_buf *b)
+{
+	uint8_t fixed[CLAIMREC_FIXED];
+	unsigned np = c->n_parties < CDX_CLAIM_PARTIES_MAX ?
+	              c->n_parties : CDX_CLAIM_PARTIES_MAX;
+	int rc;
+
+	index_put_be64(fixed, doc);
+	fixed[8] = (uint8_t)c->kind;
+	fixed[9] = (uint8_t)c->qualifier;
+	fixed[10] = (uint8_t)np;
+	fixed[11] = (uint8_t)((c->subject ? REC_SUBJECT : 0) |
+	                      (c->commodity ? REC_COMMODITY : 0) |
+	                      (c->metric ? REC_METRIC : 0));
+	index_put_be32(fixed + 12, c->start);
+	index_put_be32(fixed + 16, c->end);
+	index_put_be32(fixed + 20, c->sent_start);
+	index_put_be32(fixed + 24, c->sent_end);
+	index_put_be64(fixed + 28, double_bits(c->value));
+	index_put_be64(fixed + 36, double_bits(c->value_max));
+	rc = cdx_buf_add(b, fixed, sizeof fixed);
+	if (rc == CDX_OK)
+		rc = put_small(b, c->value_str, sizeof c->value_str);
+	if (rc == CDX_OK)
+		rc = put_small(b, c->unit, sizeof c->unit);
+	if (rc == CDX_OK)
+		rc = put_small(b, c->per, sizeof c->per);
+	if (rc == CDX_OK)
+		rc = put_small(b, c->time, sizeof c->time);
+	if (rc == CDX_OK && c->subject)
+		rc = put_str(b, c->subject, strlen(c->subject));
+	if (rc == CDX_OK && c->commodity)
+		rc = put_str(b, c->commodity, strlen(c->commodity));
+	if (rc == CDX_OK && c->metric)
+		rc = put_str(b, c->metric, strlen(c->metric));
+	for (unsigned i = 0; rc == CDX_OK && i < np; i++) {
+		const char *s = c->parties[i] ? c->parties[i] : "";
+
+		rc = put_str(b, s, strlen(s));
+	}
+	return rc;
+}
+
+int index_claim_unpack(const void *v, size_t n, struct index_claimrec *r)
+{
+	const uint8_t *p = v, *end = p + n;
+	struct cdx_claim *c = &r->c;
+	uint8_t flags;
+
+	memset(r, 0, sizeof *r);
+	if (n < CLAIMREC_FIXED)
+		return CDX_ERR_CORRUPT;
+	r->doc = index_get_be64(p);
+	if (p[8] >= CDX_KIND_COUNT_ || p[9] > CDX_QUAL_RANGE ||
+	    p[10] > CDX_CLAIM_PARTIES_MAX)
+		return CDX_ERR_CORRUPT;
+	c->kind = (enum cdx_claim_kind)p[8];
+	c->qualifier = (enum cdx_qualifier)p[9];
+	c->n_parties = p[10];
+	flags = p[11];
+	c->start = index_get_be32(p + 12);
+	c->end = index_get_be32(p + 16);
+	c->sent_start = index_get_be32(p + 20);
+	c->sent_end = index_get_be32(p + 24);
+	c->value = bits_double(index_get_be64(p + 28));
+	c->value_max = bits_double(index_get_be64(p + 36));
+	p += CLAIMREC_FIXED;
+	if (get_small(&p, end, c->value_str, sizeof c->value_str) ||
+	    get_small(&p, end, c->unit, sizeof c->unit) ||
+	    get_small(&p, end, c->per, sizeof c->per) ||
+	    get_small(&p, end, c->time, sizeof c->time))
+		return CDX_ERR_CORRUPT;
+	if ((flags & REC_SUBJECT) &&
+	    get_str(&p, end, &c->subject, &r->subject_len))
+		return CDX_ERR_CORRUPT;
+	if ((flags & REC_COMMODITY) &&
+	    get_str(&p, end, &c->commodity, &r->commodity_len))
+		return CDX_ERR_CORRUPT;
+	if ((flags & REC_METRIC) &&
+	    get_str(&p, end, &c->metric, &r->metric_len))
+		return CDX_ERR_CORRUPT;
+	for (unsigned i = 0; i < c->n_parties; i++)
+		if (get_str(&p, end, &c->parties[i], &r->party_len[i]))
+			return CDX_ERR_CORRUPT;
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ parts */
+
+static void part_key(uint8_t kb[12], uint64_t id, uint32_t part)
+{
+	index_put_be64(kb, id);
+	index_put_be32(kb + 8, part);
+}
+
+int index_parts_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, const char *p, size_t len,
+                    struct cdx_error *err)
+{
+	size_t off = 0;
+	uint32_t part = 0;
+
+	/* at least one part, so an empty text is stored too */
+	do {
+		size_t n = len - off < INDEX_PART_MAX ? len - off
+		                                      : INDEX_PART_MAX;
+		uint8_t kb[12];
+		MDB_val k = index_val(kb, 12), v = index_val(p + off, n);
+		int rc;
+
+		part_key(kb, id, part++);
+		rc = mdb_put(txn, ix->dbi[db], &k, &v, 0);
+		if (rc != 0)
+			return index_mdb_error(ix, rc, "write", err);
+		off += n;
+	} while (off < len);
+	return CDX_OK;
+}
+
+int index_parts_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t kb[12];
+	MDB_val k = index_val(kb, 12), v;
+	int rc;
+
+	part_key(kb, id, 0);
+	rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && k.mv_size == 12 &&
+	       index_get_be64(k.mv_data) == id) {
+		rc = mdb_cursor_del(cur, 0);
+		/* seek again rather than trust the cursor after a delete */
+		k = index_val(kb, 12);
+		if (rc == 0)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(ix, rc, "write", err);
+	return CDX_OK;
+}
+
+int index_parts_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, struct index_text *t, struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t kb[12];
+	MDB_val k = index_val(kb, 12), v;
+	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	part_key(kb, id, 0);
+	rc = mdb_get(txn, ix->dbi[db], &k, &v);
+	if (rc == 0 && v.mv_size < INDEX_PART_MAX) {
+		t->p = v.mv_data;
+		t->len = v.mv_size;
+		return CDX_OK;
+	}
+	if (rc == MDB_NOTFOUND)
+		return cdx_error_set(err, CDX_ERR_NOTFOUND,
+		                     "index '%s': no %s for document %llu",
+		                     ix->path, db == DB_TEXT ? "text" : "terms",
+		                     (unsigned long long)id);
+	/* a full first part: more may follow, so assemble them */
+	rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && k.mv_size == 12 &&
+	       index_get_be64(k.mv_data) == id) {
+		if (cdx_buf_add(&b, v.mv_data, v.mv_size) != CDX_OK)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (b.err) {
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	} else if (rc != 0 && rc != MDB_NOTFOUND) {
+		rc = index_mdb_error(ix, rc, "read", err);
+	} else {
+		t->len = b.len;
+		t->owned = cdx_buf_detach(&b);
+		t->p = t->owned;
+		rc = t->owned ? CDX_OK : cdx_error_set(err, CDX_ERR_NOMEM,
+		                                       "out of memory");
+	}
+	cdx_buf_release(&b);
+	return rc;
+}
+
+int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                   struct index_text *t, struct cdx_error *err)
+{
+	return index_parts_get(ix, txn, DB_TEXT, id, t, err);
+}
+
+void index_text_release(struct index_text *t)
+{
+	if (t == NULL)
+		return;
+	free(t->owned);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,223 @@
+/*
+ * remove.c — taking a document out of the index: its postings (found
+ * through its doc_terms list; for a document of the running batch, in the
+ * accumulator instead), text, claims with their by_entity/by_kind entries,
+ * its source and hash map entries and the meta counters. Used by the
+ * writer to replace a changed source and by cdx_index_delete().
+ */
+#include <stdlib.h>
+
+#include "index_int.h"
+
+static uint64_t sub_sat(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+/* Remove @p id from every posting list its doc_terms value names. */
+static int remove_postings(struct index_wctx *w, uint64_t id,
+                           struct cdx_error *err)
+{
+	struct index_text t;
+	const uint8_t *p, *end;
+	char *copy = NULL;
+	int rc;
+
+	rc = index_parts_get(w->ix, w->txn, DB_DOC_TERMS, id, &t, err);
+	if (rc == CDX_ERR_NOTFOUND)
+		return CDX_OK;
+	if (rc != CDX_OK)
+		return rc;
+	/* the value lives in the map, which the removals below rewrite */
+	if (t.owned == NULL) {
+		copy = malloc(t.len ? t.len : 1);
+		if (copy == NULL)
+			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		memcpy(copy, t.p, t.len);
+		t.owned = copy;
+		t.p = copy;
+	}
+	p = (const uint8_t *)t.p;
+	end = p + t.len;
+	while (p < end && rc == CDX_OK) {
+		const char *term = (const char *)p + 1;
+		size_t n = *p;
+		uint64_t tf, pos;
+
+		p += 1 + n;
+		if (p > end || index_varint_get(&p, end, &tf) != CDX_OK) {
+			rc = CDX_ERR_CORRUPT;
+			break;
+		}
+		for (uint64_t i = 0; i < tf && rc == CDX_OK; i++)
+			rc = index_varint_get(&p, end, &pos);
+		if (rc != CDX_OK)
+			break;
+		if (w->acc && id >= w->batch_first_doc)
+			index_acc_remove(w->acc, term, n, id);
+		else
+			rc = index_postings_remove(w->ix, w->txn, term, n, id,
+			                           err);
+	}
+	if (rc == CDX_ERR_CORRUPT)
+		rc = cdx_error_set(err, rc, "index '%s': term list of "
+		                   "document %llu is damaged", w->ix->path,
+		                   (unsigned long long)id);
+	index_text_release(&t);
+	if (rc == CDX_OK)
+		rc = index_parts_del(w->ix, w->txn, DB_DOC_TERMS, id, err);
+	return rc;
+}
+
+static int del_entity(struct index_wctx *w, const char *key, size_t n,
+                      const uint8_t idb[8], struct cdx_error *err)
+{
+	MDB_val k = index_val(key, n), v = index_val(idb, 8);
+	int rc;
+
+	if (n == 0)
+		return CDX_OK;
+	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_ENTITY], &k, &v);
+	if (rc == 0 || rc == MDB_NOTFOUND)
+		rc = mdb_get(w->txn, w->ix->dbi[DB_BY_ENTITY], &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		/* its last claim went: the name goes too */
+		k = index_val(key, n);
+		rc = mdb_del(w->txn, w->ix->dbi[DB_ENTITIES], &k, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
+}
+
+static int remove_claim(struct index_wctx *w, uint64_t cid,
+                        struct cdx_error *err)
+{
+	char subj[INDEX_ENTITY_MAX + 1], comm[INDEX_ENTITY_MAX + 1];
+	size_t ns = 0, nc = 0;
+	struct index_claimrec r;
+	uint8_t idb[8], kind;
+	MDB_val k = index_val(idb, 8), v, kk;
+	int rc;
+
+	index_put_be64(idb, cid);
+	rc = mdb_get(w->txn, w->ix->dbi[DB_CLAIMS], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return CDX_OK;
+	if (rc != 0)
+		return index_mdb_error(w->ix, rc, "read", err);
+	if (index_claim_unpack(v.mv_data, v.mv_size, &r) != CDX_OK)
+		return cdx_error_set(err, CDX_ERR_CORRUPT,
+		                     "index '%s': claim %llu is damaged",
+		                     w->ix->path, (unsigned long long)cid);
+	/* copy what we need before the writes below move the value */
+	if (r.c.subject)
+		ns = index_entity_key(r.c.subject, r.subject_len, subj);
+	if (r.c.commodity)
+		nc = index_entity_key(r.c.commodity, r.commodity_len, comm);
+	kind = (uint8_t)r.c.kind;
+	rc = mdb_del(w->txn, w->ix->dbi[DB_CLAIMS], &k, NULL);
+	if (rc != 0)
+		return index_mdb_error(w->ix, rc, "write", err);
+	kk = index_val(&kind, 1);
+	v = index_val(idb, 8);
+	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_KIND], &kk, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(w->ix, rc, "write", err);
+	rc = del_entity(w, subj, ns, idb, err);
+	if (rc == CDX_OK && (nc != ns || memcmp(subj, comm, nc) != 0))
+		rc = del_entity(w, comm, nc, idb, err);
+	return rc;
+}
+
+/* Delete key @p k of @p db when it maps to doc @p idb. */
+static int del_if_mine(struct index_wctx *w, enum index_db db, MDB_val *k,
+                       const uint8_t idb[8], struct cdx_error *err)
+{
+	MDB_val v;
+	int rc = mdb_get(w->txn, w->ix->dbi[db], k, &v);
+
+	if (rc == 0 && v.mv_size == 8 && memcmp(v.mv_data, idb, 8) == 0)
+		rc = mdb_del(w->txn, w->ix->dbi[db], k, NULL);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(w->ix, rc, "write", err);
+	return CDX_OK;
+}
+
+int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
+{
+	struct index_docrec r;
+	uint8_t idb[8], skey[INDEX_SOURCE_KEY_MAX], hb[8];
+	MDB_val k = index_val(idb, 8), sk, hk = index_val(hb, 8);
+	uint64_t first, n_tokens, text_len;
+	uint32_t n_claims;
+	int rc;
+
+	rc = index_doc_read(w->ix, w->txn, id, &r, err);
+	if (rc != CDX_OK)
+		return rc;
+	index_put_be64(idb, id);
+	index_put_be64(hb, r.hash);
+	sk = index_val(skey, index_source_key(r.source, r.source_len, skey));
+	first = r.first_claim;
+	n_claims = r.n_claims;
+	n_tokens = r.n_tokens;
+	text_len = r.text_len;
+	rc = remove_postings(w, id, err);
+	if (rc == CDX_OK)
+		rc = index_parts_del(w->ix, w->txn, DB_TEXT, id, err);
+	for (uint32_t i = 0; i < n_claims && rc == CDX_OK; i++)
+		rc = remove_claim(w, first + i, err);
+	if (rc == CDX_OK)
+		rc = del_if_mine(w, DB_SOURCE, &sk, idb, err);
+	if (rc == CDX_OK)
+		rc = del_if_mine(w, DB_HASH, &hk, idb, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = mdb_del(w->txn, w->ix->dbi[DB_DOCS], &k, NULL);
+	if (rc != 0)
+		return index_mdb_error(w->ix, rc, "write", err);
+	w->meta.n_docs = sub_sat(w->meta.n_docs, 1);
+	w->meta.n_tokens = sub_sat(w->meta.n_tokens, n_tokens);
+	w->meta.n_claims = sub_sat(w->meta.n_claims, n_claims);
+	w->meta.text_bytes = sub_sat(w->meta.text_bytes, text_len);
+	return CDX_OK;
+}
+
+static int delete_once(struct cdx_index *ix, const char *source,
+                       struct cdx_error *err)
+{
+	struct index_wctx w = {ix, NULL, {0}, NULL, UINT64_MAX};
+	uint64_t id;
+	int rc;
+
+	rc = index_write_begin(ix, &w.txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_meta_load(ix, w.txn, &w.meta, err);
+	if (rc == CDX_OK)
+		rc = index_doc_resolve(ix, w.txn, source, &id, err);
+	if (rc == CDX_OK)
+		rc = index_remove_doc(&w, id, err);
+	if (rc == CDX_OK)
+		rc = index_meta_store(ix, w.txn, &w.meta, err);
+	if (rc != CDX_OK) {
+		index_write_abort(ix, w.txn);
+		return rc;
+	}
+	return index_write_commit(ix, w.txn, err);
+}
+
+int cdx_index_delete(struct cdx_index *ix, const char *source,
+                     struct cdx_error *err)
+{
+	int rc = index_grow_if_needed(ix, err);
+
+	while (rc == CDX_OK) {
+		rc = delete_once(ix, source, err);
+		if (rc != CDX_ERR_MAPFULL)
+			break;
+		rc = index_grow(ix, err);
+	}
+	return rc;
+}

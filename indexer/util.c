@@ -1,0 +1,261 @@
+/*
+ * util.c — small pieces the indexer files share: varints, hashing, UTF-8
+ * cutting, the keys of the source and by_entity databases, a bump arena
+ * (for strings whose pointers must stay put) and a string hash map.
+ */
+#include <stdlib.h>
+
+#include "index_int.h"
+
+size_t index_varint_put(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+int index_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *q = *p;
+	uint64_t r = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (q >= end)
+			return CDX_ERR_CORRUPT;
+		r |= (uint64_t)(*q & 0x7f) << shift;
+		if ((*q++ & 0x80) == 0) {
+			*p = q;
+			*v = r;
+			return CDX_OK;
+		}
+	}
+	return CDX_ERR_CORRUPT;
+}
+
+int index_buf_varint(struct cdx_buf *b, uint64_t v)
+{
+	uint8_t tmp[10];
+
+	return cdx_buf_add(b, tmp, index_varint_put(tmp, v));
+}
+
+uint64_t index_hash64(const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+size_t index_utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	/* back off continuation bytes so no character is split */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+size_t index_source_key(const char *src, size_t n, uint8_t *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h;
+	size_t k;
+
+	if (n <= INDEX_SOURCE_KEY_MAX) {
+		memcpy(out, src, n);
+		return n;
+	}
+	/* LMDB keys stop at 511 bytes; long URLs keep a prefix and a hash of
+	 * the whole (the doc record holds the full source to verify). */
+	k = INDEX_SOURCE_KEY_MAX - 17;
+	memcpy(out, src, k);
+	out[k++] = '\0';
+	h = index_hash64(src, n);
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		out[k + (size_t)i] = (uint8_t)hex[h & 15];
+	return k + 16;
+}
+
+size_t index_entity_key(const char *name, size_t n, char *out)
+{
+	char tmp[INDEX_ENTITY_MAX * 4 + 8];
+	size_t k;
+
+	n = index_utf8_cut(name, n, INDEX_ENTITY_MAX * 2);
+	k = cdx_corpus_fold(name, n, tmp, sizeof tmp, 1);
+	if (k >= sizeof tmp)
+		k = sizeof tmp - 1;
+	k = index_utf8_cut(tmp, k, INDEX_ENTITY_MAX);
+	memcpy(out, tmp, k);
+	out[k] = '\0';
+	return k;
+}
+
+/* ------------------------------------------------------------ arena */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define ARENA_BLOCK ((size_t)64 << 10)
+
+void *index_arena_alloc(struct index_arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	size_t cap;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = malloc(sizeof *b + cap);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		/* a block bigger than usual goes second so the current
+		 * block's free space is not lost */
+		if (a->head != NULL && n > ARENA_BLOCK) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *index_arena_strndup(struct index_arena *a, const char *s, size_t n)
+{
+	char *p = index_arena_alloc(a, n + 1);
+
+	if (p == NULL)
+		return NULL;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void index_arena_release(struct index_arena *a)
+{
+	struct arena_block *b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+}
+
+/* ------------------------------------------------------------ strmap */
+
+struct strmap_slot {
+	uint64_t hash;
+	const char *s;
+	uint32_t len;
+	uint32_t val;
+};
+
+static int strmap_grow(struct index_strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 256;
+	struct strmap_slot *ns = calloc(ncap, sizeof *ns);
+
+	if (ns == NULL)
+		return CDX_ERR_NOMEM;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct strmap_slot *o = &m->slots[i];
+		size_t j;
+
+		if (o->s == NULL)
+			continue;
+		for (j = o->hash & (ncap - 1); ns[j].s; j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = *o;
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	return CDX_OK;
+}
+
+int index_strmap_put(struct index_strmap *m, const char *s, size_t len,
+                     uint32_t newval, uint32_t *val)
+{
+	uint64_t h = index_hash64(s, len);
+	size_t j;
+
+	/* keep the load under 1/2 so probe runs stay short */
+	if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	for (j = h & (m->cap - 1); m->slots[j].s; j = (j + 1) & (m->cap - 1)) {
+		struct strmap_slot *e = &m->slots[j];
+
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0) {
+			*val = e->val;
+			return 0;
+		}
+	}
+	m->slots[j].hash = h;
+	m->slots[j].s = s;
+	m->slots[j].len = (uint32_t)len;
+	m->slots[j].val = newval;
+	m->n++;
+	*val = newval;
+	return 1;
+}
+
+int index_strmap_get(const struct index_strmap *m, const char *s, size_t len,
+                     uint32_t *val)
+{
+	uint64_t h;
+
+	if (m->n == 0)
+		return CDX_ERR_NOTFOUND;
+	h = index_hash64(s, len);
+	for (size_t j = h & (m->cap - 1); m->slots[j].s;
+	     j = (j + 1) & (m->cap - 1)) {
+		const struct strmap_slot *e = &m->slots[j];
+
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0) {
+			*val = e->val;
+			return CDX_OK;
+		}
+	}
+	return CDX_ERR_NOTFOUND;
+}
+
+void index_strmap_clear(struct index_strmap *m)
+{
+	if (m->slots)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
+	m->n = 0;
+}
+
+void index_strmap_release(struct index_strmap *m)
+{
+	if (m == NULL)
+		return;
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->n = 0;
+}
