@@ -95,10 +95,20 @@ struct cdx_read_options {
 /**
  * Guess the format of @p data (its first bytes suffice) with @p name (a
  * path, may be NULL) as a hint. Content wins over the extension: an
- * ".html" file that is really plain text is read as text.
+ * ".html" file that is really plain text is read as text. Binary content
+ * (a PDF, image or archive signature, or many NUL/control bytes), which no
+ * reader accepts, gives CDX_FMT_AUTO.
  */
 enum cdx_format cdx_corpus_detect(const char *name, const char *data,
                                   size_t len);
+
+/**
+ * Prepare the XML library the readers use. Call once from the main thread
+ * before reading on several threads at a time; single-threaded programs
+ * need not call it. Readers themselves keep no global state, so reads on
+ * different threads (each with its own callback) are then safe.
+ */
+void cdx_corpus_init(void);
 
 /**
  * Read one file and call @p fn for each document in it. @p path "-" reads
@@ -157,7 +167,9 @@ typedef int (*cdx_token_fn)(void *ctx, const char *folded, size_t n,
  * apostrophes, hyphens, dots and commas kept when a letter or digit follows
  * them on both sides ("U.S.", "1,234.5", "don't" are one token each; a
  * trailing dot is not part of the token). Tokens longer than 64 bytes are
- * cut to 64. Allocates nothing per token.
+ * cut to 64: the folded form is made from at most the first 64 bytes and
+ * is at most 64 bytes long, while [start, end) spans the whole run.
+ * Allocates nothing per token.
  * @return 0 when all tokens were delivered, else what @p fn returned.
  */
 int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
@@ -166,7 +178,10 @@ int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
 /**
  * Case-fold one UTF-8 string into @p out (capacity @p cap, NUL-terminated,
  * truncated at a character boundary). With @p strip_marks, diacritics are
- * removed too ("Réunion" → "reunion"): used for search terms.
+ * removed too ("Réunion" → "reunion"): used for search terms. NFKC and
+ * Unicode case folding ("Straße" → "strasse", "ﬁ" → "fi"); typographic
+ * apostrophes and hyphens fold to ASCII ("don’t" → "don't"); default
+ * ignorables (soft hyphen) and invalid UTF-8 bytes are dropped.
  * @return the folded length in bytes.
  */
 size_t cdx_corpus_fold(const char *s, size_t n, char *out, size_t cap,

@@ -1,0 +1,179 @@
+/*
+ * corpus_int.h — what the .c files of corpus/ share and nothing outside
+ * corpus/ may include. One banner section per file, as in SQLite's
+ * fts5Int.h.
+ *
+ * The one idea: every reader turns its input into a UTF-8 text in a
+ * struct cdx_buf, then hands it to corpus_emit(), which wraps it in a
+ * struct cdx_doc (taking the bytes, no copy), repairs invalid UTF-8 in
+ * place with a same-length substitute (so offsets never shift), splits
+ * paragraphs and sentences and calls the caller's callback.
+ */
+#ifndef CDX_CORPUS_INT_H
+#define CDX_CORPUS_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdx_buf.h"
+#include "corpus.h"
+
+/* Largest document text we build: offsets are uint32_t. */
+#define CORPUS_TEXT_MAX ((size_t)UINT32_MAX - 1)
+
+/* ---- read.c: the state one read of one input carries ---------------- */
+
+struct corpus_reader {
+	const char *source;                  /* path or name, for messages */
+	const struct cdx_read_options *opts; /* never NULL here */
+	cdx_doc_fn fn;
+	void *ctx;
+	struct cdx_error *err;
+	size_t n_docs;     /* documents handed to fn */
+	size_t text_max;   /* cap on one document's text */
+	int utf8_override; /* input was transcoded: tell libxml2 it is UTF-8 */
+};
+
+/*
+ * Wrap @p text (its bytes are taken: the buffer is left empty) in a
+ * document with the given metadata (copied; each may be NULL), repair and
+ * split it, report repairs through r->opts->warn and call r->fn.
+ * @p item_source overrides r->source as the document's source when set.
+ * An empty or all-whitespace text is not emitted (returns CDX_OK).
+ * @return CDX_OK, CDX_ERR_NOMEM, or the value fn returned to stop.
+ */
+int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
+                const char *item_source, const char *title,
+                const char *date, const char *url, enum cdx_format format);
+
+/* Report a problem that does not stop the read: "'source': <msg>". */
+void corpus_warn(struct corpus_reader *r, const char *fmt, ...)
+	CDX_PRINTF(2, 3);
+
+/* ---- doc.c: UTF-8 repair and document helpers ----------------------- */
+
+/*
+ * Repair @p s in place: every byte of an invalid UTF-8 sequence and every
+ * NUL becomes a space, a leading UTF-8 BOM becomes three spaces. The
+ * length never changes. Counts repairs in doc->n_warnings and describes
+ * the first in doc->warning (@p doc may be NULL: repair only).
+ */
+void corpus_utf8_repair(struct cdx_doc *doc, char *s, size_t len);
+
+/* Length in bytes of the valid UTF-8 sequence at s (at most n), 0 if none. */
+size_t corpus_utf8_seqlen(const unsigned char *s, size_t n);
+
+/* strdup of [s, s+n), NULL when s is NULL; *oom set on failure. */
+char *corpus_strndup(const char *s, size_t n, int *oom);
+
+/* ---- date.c: dates to ISO 8601 prefixes ----------------------------- */
+
+/*
+ * Normalise a date written as ISO 8601 (2025-08-18, 2025-08, 2025,
+ * 20250408, with any time after), RFC 822 (Tue, 10 Jun 2003 04:00:00
+ * GMT), Reuters (26-FEB-1987 15:01:01.79) or English prose (June 10, 2003;
+ * 10 June 2003) into @p out ("YYYY-MM-DD", "YYYY-MM" or "YYYY").
+ * @return 1 when a date was recognised, else 0 (out is then "").
+ */
+int corpus_date_norm(const char *s, size_t n, char out[11]);
+
+/* ---- detect.c ------------------------------------------------------- */
+
+/* Nonzero when @p data looks binary (magic number or control bytes). */
+int corpus_is_binary(const char *data, size_t len);
+
+/* ---- html.c: libxml2 trees to text ---------------------------------- */
+
+/*
+ * Builds text from a libxml2 tree: whitespace runs collapse to one space,
+ * block elements become paragraph breaks ("\n\n"), <br> a line break.
+ */
+struct corpus_walk {
+	struct cdx_buf *out;
+	int pending; /* break owed before the next text: WALK_* */
+	int generic; /* generic XML: every non-inline element is a block */
+	int pre;     /* inside <pre>: newlines are line breaks */
+};
+
+enum { WALK_NONE = 0, WALK_SPACE, WALK_LINE, WALK_PARA };
+
+struct _xmlNode;
+struct _xmlParserCtxt;
+
+/* Append the text under @p node (itself included) to w->out. */
+int corpus_walk_tree(struct corpus_walk *w, struct _xmlNode *node);
+
+/* Append text (not markup) with whitespace collapsed. */
+int corpus_walk_text(struct corpus_walk *w, const char *s, size_t n);
+
+/* Owe a break of at least @p level before the next text. */
+void corpus_walk_break(struct corpus_walk *w, int level);
+
+/*
+ * Parse @p s as an HTML fragment (escaped HTML inside a feed item) and
+ * append its text. Scripts and the like are dropped as for a page.
+ */
+int corpus_walk_html_string(struct corpus_walk *w, const char *s, size_t n);
+
+/*
+ * The text of the text and CDATA nodes under @p n, in order, appended to
+ * @p out. Unlike xmlNodeGetContent() it never expands entity references
+ * (an entity bomb would expand there even though the parser did not).
+ */
+int corpus_node_text(const struct _xmlNode *n, struct cdx_buf *out);
+
+/*
+ * libxml2 2.9.14 reports some errors (a failed charset conversion, say)
+ * outside any parser context, on its generic channel, which prints to
+ * stderr. There is no per-context handler to catch those, so each parse
+ * runs between corpus_xml_quiet() and corpus_xml_restore(), which swap in
+ * a silent handler for the calling thread only and put the caller's back.
+ */
+struct corpus_xml_quiet {
+	void *ctx;
+	void (*fn)(void *ctx, const char *msg, ...);
+};
+void corpus_xml_quiet(struct corpus_xml_quiet *q);
+void corpus_xml_restore(const struct corpus_xml_quiet *q);
+
+/* libxml2's last error for @p ctxt as "message (line N)", one line. */
+void corpus_xml_error(struct _xmlParserCtxt *ctxt, char *buf, size_t cap);
+
+/* The page reader: one document per HTML input. */
+int corpus_read_html(struct corpus_reader *r, const char *data, size_t len);
+
+/* ---- xml.c, sgml.c, jsonl.c, text.c: the other readers -------------- */
+
+int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len);
+int corpus_read_sgml(struct corpus_reader *r, const char *data, size_t len);
+int corpus_read_jsonl(struct corpus_reader *r, const char *data, size_t len);
+int corpus_read_text(struct corpus_reader *r, const char *data, size_t len);
+
+/* ---- json.c: a small strict JSON reader for one line ---------------- */
+
+/* The string members of one JSON Lines record that claimdex uses. */
+struct corpus_json_rec {
+	struct cdx_buf text, title, date, url;
+	unsigned have; /* JSON_HAVE_* bits: which members were strings */
+};
+
+enum {
+	JSON_HAVE_TEXT = 1 << 0,
+	JSON_HAVE_TITLE = 1 << 1,
+	JSON_HAVE_DATE = 1 << 2,
+	JSON_HAVE_URL = 1 << 3,
+};
+
+/*
+ * Parse [s, s+n) as exactly one JSON object (whitespace around allowed)
+ * and decode its top-level string members text, title, date and url into
+ * @p rec (cleared first; NULL only validates). Other members of any type
+ * are validated and skipped. @return CDX_OK; CDX_ERR_FORMAT with *where
+ * the offset of the first offending byte; CDX_ERR_NOMEM or CDX_ERR_LIMIT
+ * from the buffers.
+ */
+int corpus_json_parse(struct corpus_json_rec *rec, const char *s, size_t n,
+                      size_t *where);
+
+#endif

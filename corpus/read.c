@@ -1,0 +1,411 @@
+/*
+ * read.c — the entry points: a file or a buffer in, documents out.
+ *
+ * cdx_corpus_read_file() only gets the bytes (with a size cap: inputs are
+ * untrusted) and hands them to cdx_corpus_read_buffer(), which rejects what
+ * cannot be text (empty, binary), transcodes UTF-16, picks a reader and
+ * makes sure the input produced at least one document. Readers build each
+ * document's text and pass it to corpus_emit(), the one place where a
+ * document is finished (repaired, split) and given to the caller.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus_int.h"
+
+/* Longest title kept; longer ones are cut at a character boundary. */
+#define TITLE_MAX 512
+
+void corpus_warn(struct corpus_reader *r, const char *fmt, ...)
+{
+	char msg[CDX_ERROR_MSG_MAX];
+	int k;
+	va_list ap;
+
+	if (r->opts->warn == NULL)
+		return;
+	k = snprintf(msg, sizeof msg, "'%s': ", r->source);
+	if (k < 0 || (size_t)k >= sizeof msg)
+		k = 0;
+	va_start(ap, fmt);
+	vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
+	va_end(ap);
+	r->opts->warn(r->opts->warn_ctx, msg);
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* A copy of a title with whitespace runs collapsed and the ends trimmed. */
+static char *clean_title(const char *t, int *oom)
+{
+	size_t n = 0, i;
+	char *out;
+
+	if (t == NULL)
+		return NULL;
+	out = malloc(TITLE_MAX + 1);
+	if (out == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	for (i = 0; t[i] && n < TITLE_MAX; i++) {
+		if (is_space((unsigned char)t[i])) {
+			if (n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+		} else {
+			out[n++] = t[i];
+		}
+	}
+	if (t[i] && n > 0) {
+		/* cut: drop a character the cap split in two */
+		size_t k = n - 1;
+
+		while (k > 0 && ((unsigned char)out[k] & 0xc0) == 0x80)
+			k--;
+		if (corpus_utf8_seqlen((const unsigned char *)out + k,
+		                       n - k) == 0)
+			n = k;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	corpus_utf8_repair(NULL, out, n);
+	if (n == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
+                const char *item_source, const char *title,
+                const char *date, const char *url, enum cdx_format format)
+{
+	struct cdx_doc *doc = NULL;
+	const char *src = item_source ? item_source : r->source;
+	int oom = 0, rc = CDX_OK;
+	size_t i;
+
+	if (text->err == CDX_ERR_LIMIT) {
+		rc = cdx_error_set(r->err, CDX_ERR_LIMIT,
+		                   "'%s': text is larger than %zu bytes", src,
+		                   text->max);
+		goto cleanup;
+	}
+	if (text->err)
+		goto nomem;
+	for (i = 0; i < text->len && is_space((unsigned char)text->ptr[i]);
+	     i++)
+		;
+	if (i == text->len)
+		goto cleanup; /* nothing to read: not a document */
+	doc = calloc(1, sizeof *doc);
+	if (doc == NULL)
+		goto nomem;
+	doc->format = format;
+	doc->source = corpus_strndup(src, strlen(src), &oom);
+	doc->title = clean_title(title, &oom);
+	if (date && *date)
+		doc->date = corpus_strndup(date, strlen(date), &oom);
+	if (url && *url) {
+		doc->url = corpus_strndup(url, strlen(url), &oom);
+		if (doc->url)
+			corpus_utf8_repair(NULL, doc->url, strlen(doc->url));
+	}
+	doc->len = text->len;
+	doc->text = cdx_buf_detach(text);
+	if (oom || doc->text == NULL)
+		goto nomem;
+	corpus_utf8_repair(doc, doc->text, doc->len);
+	if (doc->n_warnings && item_source)
+		corpus_warn(r, "item '%s': %s (%u in all)", item_source,
+		            doc->warning, doc->n_warnings);
+	else if (doc->n_warnings)
+		corpus_warn(r, "%s (%u in all)", doc->warning, doc->n_warnings);
+	if (cdx_corpus_split(doc))
+		goto nomem;
+	r->n_docs++;
+	rc = r->fn(r->ctx, doc);
+	doc = NULL; /* the callback owns it now */
+	goto cleanup;
+nomem:
+	rc = cdx_error_set(r->err, CDX_ERR_NOMEM, "'%s': out of memory", src);
+cleanup:
+	cdx_doc_free(doc);
+	cdx_buf_release(text);
+	return rc;
+}
+
+/* UTF-16 with a byte order mark → malloc'ed UTF-8; lone surrogates and
+ * an odd last byte become U+FFFD. */
+static char *utf16_to_utf8(const unsigned char *p, size_t len, size_t *outlen)
+{
+	int be = p[0] == 0xfe;
+	size_t i, n = 0;
+	char *out = malloc(len / 2 * 3 + 4);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 2; i + 1 < len; i += 2) {
+		unsigned cp = be ? (unsigned)(p[i] << 8 | p[i + 1])
+		                 : (unsigned)(p[i + 1] << 8 | p[i]);
+
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 3 < len) {
+			unsigned lo = be ? (p[i + 2] << 8 | p[i + 3])
+			                 : (p[i + 3] << 8 | p[i + 2]);
+
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (lo - 0xdc00);
+				i += 2;
+			}
+		}
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			cp = 0xfffd;
+		if (cp < 0x80) {
+			out[n++] = (char)cp;
+		} else if (cp < 0x800) {
+			out[n++] = (char)(0xc0 | cp >> 6);
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			out[n++] = (char)(0xe0 | cp >> 12);
+			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			out[n++] = (char)(0xf0 | cp >> 18);
+			out[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
+			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	if (i < len) { /* an odd byte out */
+		memcpy(out + n, "\xef\xbf\xbd", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
+/* "64 MiB" style, for limit messages. */
+static void size_name(char *out, size_t cap, size_t n)
+{
+	if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+		snprintf(out, cap, "%zu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, cap, "%zu KiB", n >> 10);
+	else
+		snprintf(out, cap, "%zu bytes", n);
+}
+
+static int too_large(struct cdx_error *err, const char *source, size_t max)
+{
+	char lim[32];
+
+	size_name(lim, sizeof lim, max);
+	return cdx_error_set(err, CDX_ERR_LIMIT,
+	                     "'%s': file is larger than the %s limit", source,
+	                     lim);
+}
+
+static int dispatch(struct corpus_reader *r, enum cdx_format f,
+                    const char *data, size_t len)
+{
+	switch (f) {
+	case CDX_FMT_HTML: return corpus_read_html(r, data, len);
+	case CDX_FMT_XML: return corpus_read_xml(r, data, len);
+	case CDX_FMT_SGML: return corpus_read_sgml(r, data, len);
+	case CDX_FMT_JSONL: return corpus_read_jsonl(r, data, len);
+	case CDX_FMT_AUTO:
+	case CDX_FMT_TEXT: break;
+	}
+	return corpus_read_text(r, data, len);
+}
+
+int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
+                           const struct cdx_read_options *opts,
+                           cdx_doc_fn fn, void *ctx, struct cdx_error *err)
+{
+	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
+	struct corpus_reader r;
+	char *copy = NULL;
+	size_t n;
+	enum cdx_format f;
+	int rc;
+
+	assert(fn != NULL);
+	assert(data != NULL || len == 0);
+	if (source == NULL)
+		source = "-";
+	if (opts == NULL)
+		opts = &defaults;
+	memset(&r, 0, sizeof r);
+	r.source = source;
+	r.opts = opts;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.err = err;
+	if (len == 0) {
+		rc = cdx_error_set(err, CDX_ERR_FORMAT, "'%s': empty file",
+		                   source);
+		goto cleanup;
+	}
+	if (len > opts->max_bytes) {
+		rc = too_large(err, source, opts->max_bytes);
+		goto cleanup;
+	}
+	if (len >= 2 && (((unsigned char)data[0] == 0xff &&
+	                  (unsigned char)data[1] == 0xfe) ||
+	                 ((unsigned char)data[0] == 0xfe &&
+	                  (unsigned char)data[1] == 0xff))) {
+		copy = utf16_to_utf8((const unsigned char *)data, len, &n);
+		if (copy == NULL)
+			goto nomem;
+		data = copy;
+		len = n;
+		r.utf8_override = 1;
+	}
+	if (corpus_is_binary(data, len)) {
+		rc = cdx_error_set(err, CDX_ERR_FORMAT, "'%s': binary file",
+		                   source);
+		goto cleanup;
+	}
+	f = opts->format;
+	if (f == CDX_FMT_AUTO)
+		f = cdx_corpus_detect(source, data, len);
+	if ((f == CDX_FMT_HTML || f == CDX_FMT_XML) && copy == NULL &&
+	    memchr(data, '\0', len)) {
+		/* libxml2 stops at a NUL: give it a repaired copy */
+		copy = malloc(len + 1);
+		if (copy == NULL)
+			goto nomem;
+		for (size_t i = 0; i < len; i++)
+			copy[i] = data[i] ? data[i] : ' ';
+		copy[len] = '\0';
+		data = copy;
+	}
+	/* markup only shrinks, but transcoding and escapes may grow a bit */
+	r.text_max = len > CORPUS_TEXT_MAX / 4 ? CORPUS_TEXT_MAX : len * 4 + 64;
+	rc = dispatch(&r, f, data, len);
+	if (rc == CDX_OK && r.n_docs == 0)
+		rc = cdx_error_set(err, CDX_ERR_FORMAT,
+		                   "'%s': no readable text (read as %s)",
+		                   source, cdx_format_name(f));
+	goto cleanup;
+nomem:
+	rc = cdx_error_set(err, CDX_ERR_NOMEM, "'%s': out of memory", source);
+cleanup:
+	free(copy);
+	return rc;
+}
+
+/* Read all of @p fd into *out (malloc'ed, NUL-terminated). */
+static int slurp(int fd, const char *path, size_t max, size_t hint,
+                 char **out, size_t *outlen, struct cdx_error *err)
+{
+	size_t cap = hint + 1 > 4096 ? hint + 1 : 4096, len = 0;
+	char *buf = NULL, *p;
+	ssize_t got;
+	int rc = CDX_OK;
+
+	buf = malloc(cap);
+	if (buf == NULL)
+		goto nomem;
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap > max + 1) {
+				rc = too_large(err, path, max);
+				goto cleanup;
+			}
+			p = realloc(buf, cap * 2);
+			if (p == NULL)
+				goto nomem;
+			buf = p;
+			cap *= 2;
+		}
+		got = read(fd, buf + len, cap - len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = cdx_error_set(err, CDX_ERR_IO,
+			                   "cannot read '%s': %s", path,
+			                   strerror(errno));
+			goto cleanup;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+		if (len > max) {
+			rc = too_large(err, path, max);
+			goto cleanup;
+		}
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+	goto cleanup;
+nomem:
+	rc = cdx_error_set(err, CDX_ERR_NOMEM, "'%s': out of memory", path);
+cleanup:
+	free(buf);
+	return rc;
+}
+
+int cdx_corpus_read_file(const char *path,
+                         const struct cdx_read_options *opts, cdx_doc_fn fn,
+                         void *ctx, struct cdx_error *err)
+{
+	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
+	int is_stdin = path[0] == '-' && path[1] == '\0';
+	int fd = -1, rc;
+	char *data = NULL;
+	size_t len = 0, hint = 0;
+	struct stat st;
+
+	assert(fn != NULL);
+	if (opts == NULL)
+		opts = &defaults;
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
+		                   path, strerror(errno));
+		goto cleanup;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot read '%s': %s",
+		                   path, strerror(errno));
+		goto cleanup;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot read '%s': %s",
+		                   path, strerror(EISDIR));
+		goto cleanup;
+	}
+	if (S_ISREG(st.st_mode)) {
+		if ((unsigned long long)st.st_size > opts->max_bytes) {
+			rc = too_large(err, path, opts->max_bytes);
+			goto cleanup;
+		}
+		hint = (size_t)st.st_size;
+	}
+	rc = slurp(fd, path, opts->max_bytes, hint, &data, &len, err);
+	if (rc)
+		goto cleanup;
+	rc = cdx_corpus_read_buffer(path, data, len, opts, fn, ctx, err);
+cleanup:
+	if (fd >= 0 && !is_stdin)
+		close(fd);
+	free(data);
+	return rc;
+}
