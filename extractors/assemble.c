@@ -1,0 +1,538 @@
+/*
+ * assemble.c — what a figure is about: its subject, commodity, metric and
+ * time, from the entity mentions and dates of its sentence (claims.md, "Who
+ * the subject is").
+ *
+ * The subject approximates the grammatical subject of the clause holding
+ * the figure. Clauses are cut at the phrases grammar.tsv lists (", while",
+ * "; ", "that"). In order:
+ *   1. a tariff takes the target named after it ("a 93.5% duty on Chinese
+ *      graphite"); a figure in brackets right after a name takes that name
+ *      ("Peru (2.76 million tons)");
+ *   2. the first name of the clause before the figure, skipping a sentence's
+ *      introductory phrase ("In North America, ...");
+ *   3. a name right after the figure joined by a "near" word ("14 million
+ *      tons in Canada");
+ *   4. a clause opening with a word pointing back ("its", "the deposit")
+ *      takes the earlier entity it means;
+ *   5. the first name earlier in the sentence, then one later in the
+ *      clause, then the document's topic (the entity named most so far).
+ * Names that are not candidates: commodities; a country that only
+ * qualifies the next name ("U.S. DOE", "U.S.-listed"); a source ("the
+ * Commerce Department said", "according to the IEA"). A head of state
+ * stands for the country (entities.tsv "acts for").
+ *
+ * The commodity is the one named nearest the figure in its sentence, else
+ * the last one named before. The metric is the cue word (metrics.tsv)
+ * nearest the figure in its clause. The time is the date right after the
+ * figure ("$10 billion in 2024"), else the nearest date before it in the
+ * sentence, else the nearest after.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+/* How far (bytes) a date may follow a figure and still be read as its
+ * own: "$10.0 billion in 2024" rather than the sentence's opening date. */
+#define TIME_FOLLOW_GAP 3
+/* How many lower-case words may stand between a country and the name it
+ * qualifies ("Australian building products group James Hardie"). */
+#define MODIFIER_WORDS 4
+
+/* Does phrase @p e occur at @p at of the sentence, on word boundaries? */
+static int phrase_at(const struct sentence *s, size_t at,
+                     const struct lex_entry *e)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+
+	if (at + e->len > s->len ||
+	    lower((unsigned char)s->text[at]) != lower((unsigned char)e->text[0]) ||
+	    strncasecmp(s->text + at, e->text, e->len))
+		return 0;
+	if (is_alnum((unsigned char)e->text[0]) && at > 0 && is_alnum(t[at - 1]))
+		return 0;
+	if (is_alnum((unsigned char)e->text[e->len - 1]) &&
+	    at + e->len < s->len && is_alnum(t[at + e->len]))
+		return 0;
+	return 1;
+}
+
+/* The grammar entry of class @p cls at @p at, or NULL. */
+static const struct lex_entry *grammar_at(const struct lexicon *lx,
+                                          const struct sentence *s,
+                                          size_t at, int cls)
+{
+	for (size_t i = 0; i < lx->grammar.n; i++)
+		if (lx->grammar.v[i].cls == cls &&
+		    phrase_at(s, at, &lx->grammar.v[i]))
+			return &lx->grammar.v[i];
+	return NULL;
+}
+
+static size_t skip_space(const struct sentence *s, size_t at)
+{
+	while (at < s->len && is_space((unsigned char)s->text[at]))
+		at++;
+	return at;
+}
+
+/* Does a grammar phrase of class @p cls end right before @p at? */
+static int grammar_before(const struct lexicon *lx, const struct sentence *s,
+                          size_t at, int cls)
+{
+	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+		at--;
+	/* "data from the Federal Reserve": the article does not count. */
+	if (at >= 4 && strncasecmp(s->text + at - 4, " the", 4) == 0) {
+		at -= 3;
+		while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+			at--;
+	}
+	for (size_t i = 0; i < lx->grammar.n; i++) {
+		const struct lex_entry *e = &lx->grammar.v[i];
+
+		if (e->cls == cls && e->len <= at &&
+		    phrase_at(s, at - e->len, e))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is mention @p i a country that only qualifies what follows it? */
+static int is_modifier(const struct sentence *s, size_t i)
+{
+	const struct ment *m = &s->ments[i];
+	size_t k = m->end;
+	unsigned words = 0;
+
+	if (m->type != CDX_ENT_COUNTRY)
+		return 0;
+	/* "U.S.-listed", "China-based": an adjective. */
+	if (k + 1 < s->len && s->text[k] == '-' &&
+	    s->text[k + 1] >= 'a' && s->text[k + 1] <= 'z')
+		return 1;
+	if (i + 1 >= s->n_ments || s->ments[i + 1].type == CDX_ENT_COMMODITY ||
+	    s->ments[i + 1].type == CDX_ENT_COUNTRY)
+		return 0;
+	/* "U.S. DOE", "Chinese firm Huayou": a few lower-case words at most
+	 * between the country and the name it describes. */
+	while (k < s->ments[i + 1].start) {
+		if (is_space((unsigned char)s->text[k]) || s->text[k] == '-') {
+			k++;
+			continue;
+		}
+		if (!(s->text[k] >= 'a' && s->text[k] <= 'z') ||
+		    ++words > MODIFIER_WORDS)
+			return 0;
+		while (k < s->ments[i + 1].start && is_alnum((unsigned char)s->text[k]))
+			k++;
+	}
+	return 1;
+}
+
+static int is_candidate(const struct lexicon *lx, const struct sentence *s,
+                        size_t i)
+{
+	const struct ment *m = &s->ments[i];
+	size_t after;
+
+	if (m->type == CDX_ENT_COMMODITY || is_modifier(s, i))
+		return 0;
+	after = m->end;
+	if (after + 1 < s->len && (s->text[after] == '\'' ||
+	                           (unsigned char)s->text[after] == 0xe2))
+		return 1; /* "China's figures": a possessive, not a source */
+	after = skip_space(s, after);
+	if (grammar_at(lx, s, after, G_SAID) ||
+	    grammar_before(lx, s, m->start, G_SOURCE))
+		return 0;
+	return 1;
+}
+
+/* A period glued to the next sentence ("imports.In 2018") still ends it. */
+static int glued_stop(const struct sentence *s, size_t at)
+{
+	return s->text[at] == '.' && at > 0 && at + 1 < s->len &&
+	       s->text[at - 1] >= 'a' && s->text[at - 1] <= 'z' &&
+	       s->text[at + 1] >= 'A' && s->text[at + 1] <= 'Z';
+}
+
+int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
+                          struct cut **v, size_t *cap)
+{
+	size_t n = 0;
+
+	s->cuts = NULL;
+	s->n_cuts = 0;
+	for (size_t at = 0; at < s->len; at++) {
+		const struct lex_entry *e = NULL;
+		size_t len = 1;
+
+		if (!glued_stop(s, at)) {
+			e = grammar_at(lx, s, at, G_CLAUSE);
+			if (e == NULL)
+				continue;
+			len = e->len;
+		}
+		if (n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 16;
+			struct cut *p = realloc(*v, ncap * sizeof(*p));
+
+			if (p == NULL)
+				return CDX_ERR_NOMEM;
+			*v = p;
+			*cap = ncap;
+		}
+		(*v)[n].start = (uint32_t)at;
+		(*v)[n].end = (uint32_t)(at + len);
+		n++;
+	}
+	s->cuts = *v;
+	s->n_cuts = n;
+	return CDX_OK;
+}
+
+/* The clause [*cs, *ce) around [fs, fe). */
+static void clause_of(const struct sentence *s, size_t fs, size_t fe,
+                      size_t *cs, size_t *ce)
+{
+	*cs = 0;
+	*ce = s->len;
+	for (size_t i = 0; i < s->n_cuts; i++) {
+		const struct cut *c = &s->cuts[i];
+
+		if (c->end <= fs && c->end > *cs)
+			*cs = c->end;
+		else if (c->start >= fe && c->start < *ce)
+			*ce = c->start;
+	}
+}
+
+/* End of the sentence's introductory phrase ("In North America,"), or 0.
+ * An introduction that would hold the figure is no introduction. */
+static size_t intro_end(const struct lexicon *lx, const struct sentence *s,
+                        size_t fs)
+{
+	size_t at = 0;
+
+	while (at < s->len && !is_alnum((unsigned char)s->text[at]))
+		at++;
+	if (!grammar_at(lx, s, at, G_INTRO))
+		return 0;
+	for (; at < fs; at++)
+		if (s->text[at] == ',')
+			return at + 1;
+	return 0;
+}
+
+/* The entity a clause opening at @p cs points back to, or -1. */
+static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
+                        size_t cs, const struct carry *cr)
+{
+	const struct lex_entry *best = NULL;
+
+	while (cs < s->len && !is_alnum((unsigned char)s->text[cs]))
+		cs++;
+	for (size_t i = 0; i < lx->grammar.n; i++) {
+		const struct lex_entry *e = &lx->grammar.v[i];
+
+		if (e->cls == G_BACK && phrase_at(s, cs, e) &&
+		    (best == NULL || e->len > best->len))
+			best = e;
+	}
+	if (best == NULL)
+		return -1;
+	if (best->value >= 0 && cr->last[(int)best->value] >= 0)
+		return cr->last[(int)best->value];
+	return cr->subject;
+}
+
+static int has_comma(const struct sentence *s, size_t from, size_t to)
+{
+	return memchr(s->text + from, ',', to - from) != NULL;
+}
+
+/* A figure in brackets right after a name: "Peru (2.76 million tons)". */
+static int64_t bracketed(const struct lexicon *lx, const struct sentence *s,
+                         const struct figure *f)
+{
+	size_t at = f->start;
+
+	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+		at--;
+	if (at == 0 || s->text[at - 1] != '(')
+		return -1;
+	at--;
+	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+		at--;
+	for (size_t i = 0; i < s->n_ments; i++)
+		if (s->ments[i].end == at && is_candidate(lx, s, i))
+			return s->ments[i].id;
+	return -1;
+}
+
+/* A name right after the figure, joined by a "near" word only. */
+static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
+                          const struct figure *f, size_t ce)
+{
+	for (size_t i = 0; i < s->n_ments; i++) {
+		const struct ment *m = &s->ments[i];
+		size_t at = skip_space(s, f->end);
+		const struct lex_entry *e;
+
+		if (m->start < f->end || m->end > ce || !is_candidate(lx, s, i))
+			continue;
+		if ((e = grammar_at(lx, s, at, G_NEAR)) == NULL)
+			return -1;
+		at = skip_space(s, at + e->len);
+		if (at + 4 <= m->start && strncasecmp(s->text + at, "the ", 4) == 0)
+			at += 4;
+		return at == m->start ? (int64_t)m->id : -1;
+	}
+	return -1;
+}
+
+/* Does a cue for @p metric occur in [cs, ce)? */
+static int clause_has_metric(const struct lexicon *lx,
+                             const struct sentence *s, size_t cs, size_t ce,
+                             const struct figure *f, const char *metric)
+{
+	for (size_t i = 0; i < lx->metrics.n; i++) {
+		const struct lex_entry *e = &lx->metrics.v[i];
+
+		if (!(e->cls & (1u << f->kind)) || strcmp(e->unit, metric))
+			continue;
+		for (size_t at = cs; at + e->len <= ce; at++)
+			if ((at == 0 || !is_alnum((unsigned char)s->text[at - 1])) &&
+			    strncasecmp(s->text + at, e->text, e->len) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int64_t pick_subject(const struct lexicon *lx,
+                            const struct sentence *s, const struct figure *f,
+                            const struct carry *cr)
+{
+	size_t cs, ce, ie, i;
+	int64_t id;
+
+	if (f->label >= 0)
+		return f->label; /* a table row: "China\n44,000,000" */
+	clause_of(s, f->start, f->end, &cs, &ce);
+	ie = intro_end(lx, s, f->start);
+	/* A tariff takes its target, named after the rate. */
+	if (clause_has_metric(lx, s, cs, ce, f, "tariff"))
+		for (i = 0; i < s->n_ments; i++)
+			if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
+			    is_candidate(lx, s, i))
+				return s->ments[i].id;
+	if ((id = bracketed(lx, s, f)) >= 0)
+		return id;
+	for (i = 0; i < s->n_ments; i++)
+		if (s->ments[i].start >= (cs > ie ? cs : ie) &&
+		    s->ments[i].end <= f->start && is_candidate(lx, s, i))
+			return s->ments[i].id;
+	if ((id = near_after(lx, s, f, ce)) >= 0)
+		return id;
+	if ((id = back_ref(lx, s, cs > ie ? cs : ie, cr)) >= 0)
+		return id;
+	/* "In the US, automakers represent 3 per cent": the introduction
+	 * names the subject of the clause it opens. */
+	for (i = 0; cs <= ie && i < s->n_ments && s->ments[i].end <= ie; i++)
+		if (is_candidate(lx, s, i))
+			return s->ments[i].id;
+	for (i = 0; i < s->n_ments; i++)
+		if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
+		    !has_comma(s, f->end, s->ments[i].start) &&
+		    is_candidate(lx, s, i))
+			return s->ments[i].id;
+	for (i = 0; i < s->n_ments && s->ments[i].end <= f->start; i++)
+		if (is_candidate(lx, s, i))
+			return s->ments[i].id;
+	if ((id = back_ref(lx, s, ie, cr)) >= 0)
+		return id;
+	/* A label line just before ("Cuba" above "4%" in a flattened
+	 * chart), else what the document is about. */
+	if (cr->label >= 0)
+		return cr->label;
+	return cr->topic;
+}
+
+/* The commodity named nearest the figure; one across a comma counts as
+ * farther than any without ("Yttrium with 99% share, gallium with 94%"). */
+static int64_t pick_commodity(const struct sentence *s,
+                              const struct figure *f, const struct carry *cr)
+{
+	int64_t best = -1;
+	size_t best_d = (size_t)-1;
+
+	for (size_t i = 0; i < s->n_ments; i++) {
+		const struct ment *m = &s->ments[i];
+		size_t d;
+
+		if (m->type != CDX_ENT_COMMODITY)
+			continue;
+		if (m->end <= f->start)
+			d = f->start - m->end + (has_comma(s, m->end, f->start) ?
+			                         s->len : 0);
+		else
+			d = m->start - f->end + (has_comma(s, f->end, m->start) ?
+			                         s->len : 0);
+		if (d < best_d) {
+			best_d = d;
+			best = m->id;
+		}
+	}
+	return best >= 0 ? best : cr->commodity;
+}
+
+static const char *pick_metric(const struct lexicon *lx,
+                               const struct sentence *s,
+                               const struct figure *f)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, cs, ce;
+
+	clause_of(s, f->start, f->end, &cs, &ce);
+	for (size_t at = cs; at < ce; at++) {
+		size_t d;
+
+		if ((at > 0 && is_alnum((unsigned char)s->text[at - 1])) ||
+		    !is_alnum((unsigned char)s->text[at]) ||
+		    (at >= f->start && at < f->end))
+			continue;
+		d = at < f->start ? f->start - at : at - f->end;
+		if (d >= best_d)
+			continue;
+		for (size_t i = 0; i < lx->metrics.n; i++) {
+			const struct lex_entry *e = &lx->metrics.v[i];
+
+			if (!(e->cls & (1u << f->kind)) || at + e->len > ce ||
+			    strncasecmp(s->text + at, e->text, e->len))
+				continue;
+			best = e->unit;
+			best_d = d;
+			break;
+		}
+	}
+	return best;
+}
+
+static void pick_time(const struct lexicon *lx, const struct sentence *s,
+                      const struct figure *f, char *out, size_t cap)
+{
+	const struct figure *first = NULL, *near = NULL, *after = NULL;
+	size_t cs, ce;
+
+	clause_of(s, f->start, f->end, &cs, &ce);
+	for (size_t i = 0; i < s->n_figs; i++) {
+		const struct figure *d = &s->figs[i];
+
+		if (d->kind != CDX_KIND_DATE || d->date[0] == '\0')
+			continue;
+		if (d->end <= f->start) {
+			if (first == NULL)
+				first = d;
+			if (d->start >= cs)
+				near = d;
+		} else if (d->start >= f->end && after == NULL) {
+			after = d;
+		}
+	}
+	/* "$10.0 billion in 2024" */
+	if (after && after->start - f->end <= TIME_FOLLOW_GAP)
+		near = after;
+	/* else the date of its clause, else the sentence's opening date
+	 * ("In 2025, ... and was valued at $11 billion"), else any after. */
+	if (near == NULL)
+		near = first ? first : after;
+	if (near)
+		snprintf(out, cap, "%s", near->date);
+}
+
+void extract_assemble_claim(const struct lexicon *lx,
+                            const struct gazetteer *gz,
+                    const struct sentence *s, size_t fi,
+                    const struct carry *cr, struct cdx_claim *c)
+{
+	const struct figure *f = &s->figs[fi];
+	int64_t id;
+
+	if (f->kind == CDX_KIND_DATE)
+		return; /* a date anchors other figures; it is about nothing */
+	c->metric = pick_metric(lx, s, f);
+	id = pick_subject(lx, s, f, cr);
+	c->subject = id >= 0 ? extract_gz_name(gz, extract_gz_actor(gz,
+	                                      (uint32_t)id)) : NULL;
+	id = pick_commodity(s, f, cr);
+	c->commodity = id >= 0 ? extract_gz_name(gz, (uint32_t)id) : NULL;
+	pick_time(lx, s, f, c->time, sizeof(c->time));
+}
+
+/* Is the sentence nothing but its one mention (a label, a table cell)? */
+static int is_label(const struct sentence *s)
+{
+	for (size_t k = 0; k < s->len; k++)
+		if ((k < s->ments[0].start || k >= s->ments[0].end) &&
+		    is_alnum((unsigned char)s->text[k]))
+			return 0;
+	return 1;
+}
+
+/* Countries make the better topic: they are what most figures of a
+ * document without a named subject are about. Ties go to the first. */
+static int better_topic(const struct gazetteer *gz, const struct carry *cr,
+                        uint32_t a)
+{
+	int ca, ct;
+
+	if (cr->topic < 0)
+		return 1;
+	if (a == cr->topic)
+		return 0;
+	ca = extract_gz_type(gz, a) == CDX_ENT_COUNTRY;
+	ct = extract_gz_type(gz, (uint32_t)cr->topic) == CDX_ENT_COUNTRY;
+	if (ca != ct)
+		return ca;
+	return cr->counts[a] > cr->counts[cr->topic];
+}
+
+void extract_assemble_carry(const struct lexicon *lx,
+                            const struct gazetteer *gz,
+                    const struct sentence *s, struct carry *cr)
+{
+	int64_t subj = -1;
+	size_t ie = intro_end(lx, s, s->len);
+
+	cr->label = -1;
+	if (s->n_ments == 1 && s->ments[0].type != CDX_ENT_COMMODITY &&
+	    is_label(s))
+		cr->label = s->ments[0].id;
+	for (size_t i = 0; i < s->n_ments; i++) {
+		const struct ment *m = &s->ments[i];
+
+		cr->last[m->type] = m->id;
+		if (m->type == CDX_ENT_COMMODITY) {
+			cr->commodity = m->id;
+			continue;
+		}
+		if (!is_candidate(lx, s, i))
+			continue;
+		if (subj < 0 && m->start >= ie)
+			subj = m->id;
+		if (cr->counts) {
+			uint32_t a = extract_gz_actor(gz, m->id);
+
+			cr->counts[a]++;
+			if (better_topic(gz, cr, a))
+				cr->topic = a;
+		}
+	}
+	/* "Its output rose": the sentence is still about the last subject. */
+	if (subj >= 0 && back_ref(lx, s, 0, cr) < 0)
+		cr->subject = subj;
+}

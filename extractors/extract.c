@@ -1,0 +1,545 @@
+/*
+ * extract.c — the public face of extractors/: loading the knowledge, the
+ * per-thread scratch, and the loop over a document's sentences.
+ *
+ * Each sentence is handled in one pass: its entity mentions go into the
+ * scratch's mention array, every match of the figure pattern into its
+ * figure array (both reused from sentence to sentence, so the steady state
+ * allocates nothing), then each figure becomes a claim with its subject,
+ * commodity, metric and time. A sentence whose match hits a PCRE2 limit is
+ * skipped whole and counted, because the corpus is untrusted input.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+#ifndef CDX_DATA_DIR
+#define CDX_DATA_DIR "extractors/data"
+#endif
+
+/* PCRE2 limits per match: generous for prose, small enough that a
+ * pathological sentence costs milliseconds, not minutes. */
+#define MATCH_LIMIT 1000000u
+#define DEPTH_LIMIT 10000u
+#define HEAP_LIMIT_KIB 8192u
+#define JIT_STACK_MAX ((size_t)512 * 1024)
+
+struct cdx_extract_scratch {
+	const struct cdx_extractor *ex;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	struct ment *ments;
+	size_t n_ments, cap_ments;
+	struct figure *figs;
+	size_t n_figs, cap_figs;
+	struct cut *cuts; /* clause separators of the current sentence */
+	size_t cap_cuts;
+	uint32_t *counts; /* mentions per entity in the current document */
+	const struct lex_entry *table_unit; /* unit a table header declared */
+	double table_scale;
+};
+
+/* Every currency with a context-dependent reading must name a known
+ * entity, or the data has a typo that would silently never fire. */
+static int check_alternatives(const struct cdx_extractor *ex,
+                              struct cdx_error *err)
+{
+	for (size_t i = 0; i < ex->lx.units.n; i++) {
+		const char *name = ex->lx.units.v[i].alt_entity;
+		uint32_t id;
+
+		if (name && extract_gz_lookup(ex->gz, name, &id) != CDX_OK)
+			return cdx_error_set(err, CDX_ERR_FORMAT,
+			                     "unknown entity '%s' in units.tsv",
+			                     name);
+	}
+	return CDX_OK;
+}
+
+int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
+                    struct cdx_error *err)
+{
+	struct cdx_extractor *ex;
+	int rc;
+
+	*out = NULL;
+	if (data_dir == NULL)
+		data_dir = getenv("CLAIMDEX_DATA");
+	if (data_dir == NULL || data_dir[0] == '\0')
+		data_dir = CDX_DATA_DIR;
+	ex = calloc(1, sizeof(*ex));
+	if (ex == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	if ((rc = extract_lexicon_load(&ex->lx, data_dir, err)) ||
+	    (rc = extract_gz_load(&ex->gz, data_dir, err)) ||
+	    (rc = check_alternatives(ex, err)) ||
+	    (rc = extract_pattern_build(&ex->pat, &ex->lx, err)))
+		goto cleanup;
+	*out = ex;
+	return CDX_OK;
+cleanup:
+	cdx_extract_free(ex);
+	return rc;
+}
+
+void cdx_extract_free(struct cdx_extractor *ex)
+{
+	if (ex == NULL)
+		return;
+	extract_pattern_release(&ex->pat);
+	extract_gz_free(ex->gz);
+	extract_lexicon_release(&ex->lx);
+	free(ex);
+}
+
+int cdx_extract_scratch_new(struct cdx_extract_scratch **out,
+                            const struct cdx_extractor *ex,
+                            struct cdx_error *err)
+{
+	struct cdx_extract_scratch *s;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	s->ex = ex;
+	s->md = pcre2_match_data_create_from_pattern(ex->pat.code, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	s->counts = calloc(extract_gz_count(ex->gz) + 1, sizeof(*s->counts));
+	if (s->md == NULL || s->mctx == NULL || s->jit == NULL ||
+	    s->counts == NULL) {
+		cdx_extract_scratch_free(s);
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	}
+	pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(s->mctx, HEAP_LIMIT_KIB);
+	pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+	*out = s;
+	return CDX_OK;
+}
+
+void cdx_extract_scratch_free(struct cdx_extract_scratch *s)
+{
+	if (s == NULL)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	pcre2_jit_stack_free(s->jit);
+	free(s->ments);
+	free(s->figs);
+	free(s->cuts);
+	free(s->counts);
+	free(s);
+}
+
+void extract_scratch_set_match_limit(struct cdx_extract_scratch *s,
+                                     uint32_t limit)
+{
+	pcre2_set_match_limit(s->mctx, limit);
+}
+
+void cdx_claims_release(struct cdx_claims *c)
+{
+	if (c == NULL)
+		return;
+	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = 0;
+}
+
+/* Grow @p *v (of @p size-byte items) to hold one more than @p n. */
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return CDX_OK;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / size)
+		return CDX_ERR_NOMEM;
+	p = realloc(*v, ncap * size);
+	if (p == NULL)
+		return CDX_ERR_NOMEM;
+	*v = p;
+	*cap = ncap;
+	return CDX_OK;
+}
+
+/* ----------------------------------------------------------- mentions */
+
+/* The next mention at or after *pos in [t, t+len); advances *pos. */
+static int next_mention(const struct gazetteer *g, const char *t, size_t len,
+                        size_t *pos, struct ment *m)
+{
+	for (size_t i = *pos; i < len; i++) {
+		size_t end;
+		uint32_t id;
+
+		if (is_space((unsigned char)t[i]) ||
+		    (i > 0 && is_alnum((unsigned char)t[i - 1])))
+			continue;
+		if (extract_gz_match(g, t, len, i, &end, &id)) {
+			m->start = (uint32_t)i;
+			m->end = (uint32_t)end;
+			m->id = id;
+			m->type = extract_gz_type(g, id);
+			*pos = end;
+			return 1;
+		}
+	}
+	*pos = len;
+	return 0;
+}
+
+int cdx_extract_mentions(const struct cdx_extractor *ex,
+                         struct cdx_extract_scratch *s, const char *text,
+                         size_t len, cdx_mention_fn fn, void *ctx)
+{
+	size_t pos = 0;
+	struct ment m;
+
+	(void)s;
+	while (next_mention(ex->gz, text, len, &pos, &m)) {
+		struct cdx_mention cm;
+		int rc;
+
+		cm.start = m.start;
+		cm.end = m.end;
+		cm.name = extract_gz_name(ex->gz, m.id);
+		cm.type = m.type;
+		cm.id = m.id;
+		if ((rc = fn(ctx, &cm)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int cdx_extract_entity_lookup(const struct cdx_extractor *ex,
+                              const char *name, const char **out,
+                              enum cdx_entity_type *type)
+{
+	uint32_t id;
+	int rc = extract_gz_lookup(ex->gz, name, &id);
+
+	if (rc != CDX_OK)
+		return rc;
+	if (out)
+		*out = extract_gz_name(ex->gz, id);
+	if (type)
+		*type = extract_gz_type(ex->gz, id);
+	return CDX_OK;
+}
+
+/* Does the document name entity @p name anywhere? (-1: not known yet) */
+static int doc_names(const struct cdx_extractor *ex, const struct cdx_doc *doc,
+                     const char *name)
+{
+	size_t pos = 0;
+	struct ment m;
+
+	while (next_mention(ex->gz, doc->text, doc->len, &pos, &m))
+		if (strcmp(extract_gz_name(ex->gz, m.id), name) == 0)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- tables */
+
+/* Does line [t, t+n) declare the unit of the numbers below it ("in Tons",
+ * "(Data in thousand metric tons, copper content)")? */
+static int table_header(const struct lexicon *lx, const char *t, size_t n,
+                        const struct lex_entry **unit, double *scale)
+{
+	size_t i = 0, k;
+
+	while (i < n && (is_space((unsigned char)t[i]) || t[i] == '(' ||
+	                 t[i] == '['))
+		i++;
+	if (i + 5 <= n && strncasecmp(t + i, "data ", 5) == 0)
+		i += 5;
+	if (i + 3 > n || strncasecmp(t + i, "in", 2) ||
+	    !is_space((unsigned char)t[i + 2]))
+		return 0;
+	i += 3;
+	*scale = 1;
+	for (size_t e = 0; e < lx->numbers.n; e++) {
+		const struct lex_entry *x = &lx->numbers.v[e];
+
+		if (x->cls == LEX_SCALE && !x->exact &&
+		    (k = extract_lex_prefix(x, t + i, n - i)) > 0) {
+			*scale = x->value;
+			i += k;
+			while (i < n && is_space((unsigned char)t[i]))
+				i++;
+			break;
+		}
+	}
+	for (size_t e = 0; e < lx->units.n; e++) {
+		const struct lex_entry *x = &lx->units.v[e];
+
+		if (x->cls <= U_MONEY && extract_lex_prefix(x, t + i, n - i) > 0) {
+			*unit = x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Is [t, t+n) nothing but a number ("44,000,000")? */
+static int bare_number(const char *t, size_t n)
+{
+	if (n == 0 || n > 24 || t[0] < '0' || t[0] > '9')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') || t[i] == ',' || t[i] == '.'))
+			return 0;
+	return t[n - 1] >= '0' && t[n - 1] <= '9';
+}
+
+static void trim(const char *t, size_t *s, size_t *e)
+{
+	while (*s < *e && is_space((unsigned char)t[*s]))
+		(*s)++;
+	while (*e > *s && is_space((unsigned char)t[*e - 1]))
+		(*e)--;
+}
+
+/* The entity a line consists of, or -1: a row label of a flattened table. */
+static int64_t line_label(const struct cdx_extract_scratch *s, size_t ls,
+                          size_t le)
+{
+	for (size_t i = 0; i < s->n_ments; i++)
+		if (s->ments[i].start == ls && s->ments[i].end == le &&
+		    s->ments[i].type != CDX_ENT_COMMODITY)
+			return s->ments[i].id;
+	return -1;
+}
+
+/* Flattened tables: a header line declares a unit, and each line holding
+ * only a number below it is a figure in that unit, about the entity on the
+ * line above when that line is only a name. */
+static int scan_table_lines(const struct cdx_extractor *ex,
+                            struct cdx_extract_scratch *s, const char *t,
+                            size_t len)
+{
+	size_t ls, le, pls = 0, ple = 0;
+
+	for (ls = 0; ls < len; ls = le + 1) {
+		const char *nl = memchr(t + ls, '\n', len - ls);
+		size_t a = ls, b;
+		struct figure f;
+		char num[32];
+		size_t k = 0;
+
+		le = nl ? (size_t)(nl - t) : len;
+		b = le;
+		trim(t, &a, &b);
+		if (a == b)
+			continue;
+		if (table_header(&ex->lx, t + a, b - a, &s->table_unit,
+		                 &s->table_scale) ||
+		    s->table_unit == NULL || !bare_number(t + a, b - a)) {
+			pls = a;
+			ple = b;
+			continue;
+		}
+		memset(&f, 0, sizeof(f));
+		f.kind = s->table_unit->cls == U_PERCENT ? CDX_KIND_PERCENT :
+		         s->table_unit->cls == U_MASS ? CDX_KIND_MASS :
+		                                        CDX_KIND_MONEY;
+		for (size_t i = a; i < b && k + 1 < sizeof(num); i++)
+			if (t[i] != ',')
+				num[k++] = t[i];
+		num[k] = '\0';
+		f.value = strtod(num, NULL) * s->table_scale *
+		          (f.kind == CDX_KIND_MASS ? s->table_unit->value : 1);
+		f.value_max = NAN;
+		f.start = (uint32_t)a;
+		f.end = (uint32_t)b;
+		f.label = ple > pls ? line_label(s, pls, ple) : -1;
+		snprintf(f.unit, sizeof(f.unit), "%s", s->table_unit->unit);
+		if (grow((void **)&s->figs, &s->cap_figs, s->n_figs,
+		         sizeof(*s->figs)))
+			return CDX_ERR_NOMEM;
+		s->figs[s->n_figs++] = f;
+		for (size_t i = s->n_figs - 1; i > 0 &&
+		     s->figs[i - 1].start > s->figs[i].start; i--) {
+			struct figure tmp = s->figs[i];
+
+			s->figs[i] = s->figs[i - 1];
+			s->figs[i - 1] = tmp;
+		}
+		pls = a;
+		ple = b;
+	}
+	return CDX_OK;
+}
+
+/* ---------------------------------------------------------- sentences */
+
+/* Find mentions and figures of one sentence into the scratch. Returns
+ * CDX_OK, CDX_ERR_LIMIT when PCRE2 gave up, or CDX_ERR_NOMEM. */
+static int scan_sentence(const struct cdx_extractor *ex,
+                         struct cdx_extract_scratch *s, const char *t,
+                         size_t len, int *last_year)
+{
+	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year};
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+	size_t pos = 0;
+	struct ment m;
+
+	s->n_ments = 0;
+	s->n_figs = 0;
+	while (next_mention(ex->gz, t, len, &pos, &m)) {
+		if (grow((void **)&s->ments, &s->cap_ments, s->n_ments,
+		         sizeof(*s->ments)))
+			return CDX_ERR_NOMEM;
+		s->ments[s->n_ments++] = m;
+	}
+	pos = 0;
+	while (pos < len) {
+		struct figure f[2];
+		int rc = pcre2_match(ex->pat.code, (PCRE2_SPTR)t, len, pos, 0,
+		                     s->md, s->mctx);
+		int nf;
+
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return CDX_ERR_LIMIT; /* limits, or a PCRE2 failure */
+		nf = extract_figure_from_match(&fc, ov, f);
+		for (int i = 0; i < nf; i++) {
+			if (grow((void **)&s->figs, &s->cap_figs, s->n_figs,
+			         sizeof(*s->figs)))
+				return CDX_ERR_NOMEM;
+			s->figs[s->n_figs++] = f[i];
+			if (f[i].kind == CDX_KIND_DATE && f[i].year)
+				fc.last_year = f[i].year;
+		}
+		pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	*last_year = fc.last_year;
+	return scan_table_lines(ex, s, t, len);
+}
+
+static int push_claim(struct cdx_claims *out, const struct cdx_claim *c)
+{
+	if (grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)))
+		return CDX_ERR_NOMEM;
+	out->v[out->n++] = *c;
+	return CDX_OK;
+}
+
+static int year_of(const char *date)
+{
+	int y = 0;
+
+	if (date == NULL)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		if (date[i] < '0' || date[i] > '9')
+			return 0;
+		y = y * 10 + (date[i] - '0');
+	}
+	return y;
+}
+
+int cdx_extract_run(const struct cdx_extractor *ex,
+                    struct cdx_extract_scratch *s, const struct cdx_doc *doc,
+                    struct cdx_claims *out, unsigned *n_limit_hits,
+                    struct cdx_error *err)
+{
+	struct carry cr;
+	struct cdx_span whole = {0, (uint32_t)doc->len};
+	const struct cdx_span *sents = doc->sents;
+	size_t n_sents = doc->n_sents;
+	int last_year = year_of(doc->date);
+	int alt_known = -1;
+	const char *alt_name = NULL;
+
+	cr.subject = cr.commodity = cr.topic = cr.label = -1;
+	for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
+		cr.last[t] = -1;
+	cr.counts = s->counts;
+	memset(s->counts, 0, extract_gz_count(ex->gz) * sizeof(*s->counts));
+	s->table_unit = NULL;
+	s->table_scale = 1;
+	/* A document that was never split is one long sentence. */
+	if (n_sents == 0 && doc->len > 0) {
+		sents = &whole;
+		n_sents = 1;
+	}
+	for (size_t si = 0; si < n_sents; si++) {
+		const char *t = doc->text + sents[si].start;
+		size_t len = sents[si].end - sents[si].start;
+		struct sentence sen;
+		int rc;
+
+		rc = scan_sentence(ex, s, t, len, &last_year);
+		if (rc == CDX_ERR_LIMIT) {
+			if (n_limit_hits)
+				(*n_limit_hits)++;
+			continue;
+		}
+		if (rc)
+			return cdx_error_set(err, rc, "out of memory extracting "
+			                     "'%s'", doc->source ? doc->source : "");
+		sen.text = t;
+		sen.len = len;
+		sen.ments = s->ments;
+		sen.n_ments = s->n_ments;
+		sen.figs = s->figs;
+		sen.n_figs = s->n_figs;
+		if (s->n_figs > 0 &&
+		    extract_assemble_cuts(&ex->lx, &sen, &s->cuts, &s->cap_cuts))
+			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory "
+			                     "extracting '%s'",
+			                     doc->source ? doc->source : "");
+		if (s->n_figs == 0) {
+			sen.cuts = NULL;
+			sen.n_cuts = 0;
+		}
+		for (size_t fi = 0; fi < s->n_figs; fi++) {
+			const struct figure *f = &s->figs[fi];
+			struct cdx_claim c;
+
+			memset(&c, 0, sizeof(c));
+			c.kind = f->kind;
+			c.start = sents[si].start + f->start;
+			c.end = sents[si].start + f->end;
+			c.sent_start = sents[si].start;
+			c.sent_end = sents[si].end;
+			c.value = f->value;
+			c.value_max = f->value_max;
+			c.qualifier = f->qualifier;
+			memcpy(c.value_str, f->date, sizeof(c.value_str));
+			memcpy(c.unit, f->unit, sizeof(c.unit));
+			memcpy(c.per, f->per, sizeof(c.per));
+			if (f->alt_entity) {
+				/* "¥": yen where the document is about Japan. */
+				if (alt_name != f->alt_entity) {
+					alt_name = f->alt_entity;
+					alt_known = doc_names(ex, doc, alt_name);
+				}
+				if (alt_known == 1)
+					snprintf(c.unit, sizeof(c.unit), "%s",
+					         f->alt_unit);
+			}
+			extract_assemble_claim(&ex->lx, ex->gz, &sen, fi, &cr, &c);
+			if (push_claim(out, &c))
+				return cdx_error_set(err, CDX_ERR_NOMEM,
+				                     "out of memory extracting '%s'",
+				                     doc->source ? doc->source : "");
+		}
+		extract_assemble_carry(&ex->lx, ex->gz, &sen, &cr);
+	}
+	return CDX_OK;
+}

@@ -1,0 +1,281 @@
+/*
+ * extract_int.h — the interfaces between the .c files of extractors/.
+ *
+ * The knowledge lives in plain-text data files (the .tsv files of
+ * extractors/data), read once into word lists (lexicon.c) and an entity
+ * trie (gazetteer.c).
+ * patterns.c builds one PCRE2 pattern from the word lists and compiles it;
+ * figures.c turns each match into a figure (number, unit, qualifier, or a
+ * date); assemble.c gives each figure its subject, commodity, metric and
+ * time; extract.c holds the public objects and the per-sentence loop.
+ * Nothing here is visible outside extractors/.
+ */
+#ifndef CDX_EXTRACT_INT_H
+#define CDX_EXTRACT_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "cdx_buf.h"
+#include "extract.h"
+
+/* Byte classes shared by the scanners: ASCII only, because every word the
+ * data files match on is ASCII at its edges. */
+static inline int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+static inline int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* ---------------------------------------------------------- lexicon.c */
+
+/* Row classes, one enum per data file. */
+enum { LEX_WORD = 0, LEX_SCALE };                       /* numbers.tsv */
+enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER }; /* units.tsv */
+enum { D_MONTH = 0, D_PREP, D_CLOCK };                  /* dates.tsv */
+enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
+       G_NEAR };                                       /* grammar.tsv */
+/* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
+
+/** One row of a word list. Strings are owned by the list. */
+struct lex_entry {
+	char *text;       /* the surface form as the data file writes it */
+	uint32_t len;
+	uint8_t exact;    /* match only in this exact case */
+	uint8_t cls;      /* row class (see the enums above) */
+	double value;     /* number, scale, factor to tonnes, month */
+	char *unit;       /* normalised unit or metric phrase, or NULL */
+	char *alt_unit;   /* unit used when alt_entity is in the document */
+	char *alt_entity; /* canonical entity name, or NULL */
+};
+
+struct lex_list {
+	struct lex_entry *v;
+	size_t n, cap;
+};
+
+/** Every word list the extractor reads. */
+struct lexicon {
+	struct lex_list numbers, units, quals, dates, metrics, grammar;
+};
+
+/**
+ * Called for each data row of a .tsv file: @p f holds @p nf fields (split
+ * at tabs, NUL-terminated, valid during the call). Return CDX_OK, or an
+ * error code after filling @p why with the reason (the caller adds the
+ * file and line).
+ */
+typedef int (*tsv_row_fn)(void *ctx, char **f, unsigned nf, unsigned line,
+                          char *why, size_t why_cap);
+
+/**
+ * Read @p dir/@p name, skipping blank lines and # comments, and hand each
+ * row to @p fn. A row with fewer than @p min_f or more than @p max_f fields
+ * is malformed. @return CDX_OK; CDX_ERR_IO ("cannot open 'path': ...");
+ * CDX_ERR_FORMAT ("'path:line': ..."); CDX_ERR_NOMEM.
+ */
+int extract_tsv_read(const char *dir, const char *name, unsigned min_f,
+             unsigned max_f, tsv_row_fn fn, void *ctx, struct cdx_error *err);
+
+/** Load the five word lists from @p dir. Same codes as extract_tsv_read(). */
+int extract_lexicon_load(struct lexicon *lx, const char *dir,
+                         struct cdx_error *err);
+void extract_lexicon_release(struct lexicon *lx);
+
+/**
+ * The entry of class @p cls in @p l whose surface is [s, s+n) under its
+ * case rule (runs of white space count as one space), or NULL.
+ */
+const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
+                                 const char *s, size_t n);
+
+/**
+ * When the surface of @p e starts [s, s+n) and ends on a word boundary
+ * there, the bytes it covers; else 0.
+ */
+size_t extract_lex_prefix(const struct lex_entry *e, const char *s, size_t n);
+
+/* Flags of extract_lex_alt(). */
+enum {
+	ALT_LEAD_B = 1,  /* no word character may come before the phrase */
+	ALT_TRAIL_B = 2, /* no word character may follow the phrase */
+};
+
+/**
+ * Append to @p b a PCRE2 group `(?:a|b|...)` matching the surfaces of
+ * class @p cls (all classes when cls < 0), longest first, escaped, white
+ * space as \s+, exact-case rows wrapped in (?-i:...). Errors stick in b.
+ */
+void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
+             unsigned flags);
+
+/* -------------------------------------------------------- gazetteer.c */
+
+struct gazetteer;
+
+int extract_gz_load(struct gazetteer **out, const char *dir,
+                   struct cdx_error *err);
+void extract_gz_free(struct gazetteer *g);
+
+/**
+ * The longest entity name that starts at @p pos of @p t (a token start)
+ * and passes its case rule: on success sets *end and *id and returns 1;
+ * returns 0 when none does.
+ */
+int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
+                    size_t pos, size_t *end, uint32_t *id);
+
+/** Canonical name and type of entity @p id. */
+const char *extract_gz_name(const struct gazetteer *g, uint32_t id);
+enum cdx_entity_type extract_gz_type(const struct gazetteer *g, uint32_t id);
+/** The entity @p id acts for as a subject (a head of state: the country),
+ * or @p id itself. */
+uint32_t extract_gz_actor(const struct gazetteer *g, uint32_t id);
+/** Number of entities (ids run from 0 to this, exclusive). */
+size_t extract_gz_count(const struct gazetteer *g);
+
+/** Entity named @p name (any alias, any case); CDX_ERR_NOTFOUND if none. */
+int extract_gz_lookup(const struct gazetteer *g, const char *name,
+                     uint32_t *id);
+
+/* --------------------------------------------------------- patterns.c */
+
+/** Capture group numbers of the figure pattern, found by name. */
+struct pattern_groups {
+	int dprep, dmon, dday, dyear, dday2, dmon2, dyear2, diso, dyear3,
+	    dmon3, dday3;
+	int q, btw, cur, n, sc, sep, cur2, n2, sc2, u, per, per2;
+};
+
+/** The compiled figure pattern; immutable after extract_pattern_build(). */
+struct pattern {
+	pcre2_code *code;
+	struct pattern_groups g;
+};
+
+/**
+ * Build the figure pattern from @p lx and compile it (JIT when the platform
+ * has it). @return CDX_OK; CDX_ERR_FORMAT naming the offset and PCRE2's
+ * message when it does not compile; CDX_ERR_NOMEM.
+ */
+int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
+                  struct cdx_error *err);
+void extract_pattern_release(struct pattern *p);
+
+/* ---------------------------------------------------------- figures.c */
+
+/** A figure found in a sentence; offsets are relative to the sentence. */
+struct figure {
+	enum cdx_claim_kind kind;
+	uint32_t start, end;
+	double value, value_max;
+	enum cdx_qualifier qualifier;
+	char unit[CDX_CLAIM_UNIT_MAX];
+	char per[8];
+	char date[CDX_CLAIM_DATE_MAX]; /* date kind: ISO prefix, or "" */
+	int year;                      /* date kind: its year, or 0 */
+	const char *alt_entity;        /* currency that depends on context */
+	const char *alt_unit;
+	int64_t label;                 /* entity labelling its table row, -1 */
+};
+
+/** Context figures.c needs beyond the match. */
+struct figure_ctx {
+	const struct lexicon *lx;
+	const struct pattern *pat;
+	const char *sent; /* the sentence */
+	size_t len;
+	int last_year;    /* most recent year stated before, or 0 */
+};
+
+/**
+ * Turn the match in @p ov (a PCRE2 ovector over the sentence) into at most
+ * two figures (a change "from 3 to 5 percent" gives two). @return the
+ * number of figures written to @p out; 0 when the match is no claim (a
+ * bare number, a name like "Section 232").
+ */
+int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                      struct figure out[2]);
+
+/* --------------------------------------------------------- assemble.c */
+
+/** An entity mention, relative to the sentence. */
+struct ment {
+	uint32_t start, end;
+	uint32_t id;
+	enum cdx_entity_type type;
+};
+
+/** What carries over from one sentence to the next, within a document. */
+struct carry {
+	int64_t subject;   /* subject of the sentence before, or -1 */
+	int64_t commodity; /* last commodity named, or -1 */
+	int64_t topic;     /* the entity named most so far, or -1 */
+	int64_t label;     /* the sentence before was only this name, or -1 */
+	int64_t last[CDX_ENT_TYPE_COUNT_]; /* last entity named of each type */
+	uint32_t *counts;  /* mentions so far per entity (scratch-owned) */
+};
+
+/** A clause separator found in a sentence: [start, end). */
+struct cut {
+	uint32_t start, end;
+};
+
+/** One sentence ready for assembly. */
+struct sentence {
+	const char *text;
+	size_t len;
+	const struct cut *cuts; /* clause separators, in order */
+	size_t n_cuts;
+	const struct ment *ments;
+	size_t n_ments;
+	const struct figure *figs;
+	size_t n_figs;
+};
+
+/**
+ * Fill @p c (already holding the figure's kind, span, value and unit) with
+ * subject, commodity, metric and time for figure @p fi of @p s.
+ */
+void extract_assemble_claim(const struct lexicon *lx,
+                            const struct gazetteer *gz,
+                    const struct sentence *s, size_t fi,
+                    const struct carry *cr, struct cdx_claim *c);
+
+/**
+ * Find the clause separators of @p s into @p *v (grown as needed, owned by
+ * the caller) and point s->cuts at them. @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
+                          struct cut **v, size_t *cap);
+
+/** Update @p cr after sentence @p s. */
+void extract_assemble_carry(const struct lexicon *lx,
+                            const struct gazetteer *gz,
+                    const struct sentence *s, struct carry *cr);
+
+/* ---------------------------------------------------------- extract.c */
+
+struct cdx_extractor {
+	struct lexicon lx;
+	struct gazetteer *gz;
+	struct pattern pat;
+};
+
+/** Lower the PCRE2 match limit of @p s (tests of the limit path). */
+void extract_scratch_set_match_limit(struct cdx_extract_scratch *s,
+                                     uint32_t limit);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * figures.c — from one match of the figure pattern to normalised figures:
+ * the number (digits with separators, or words such as "twenty-five")
+ * times its scale and unit factor, the unit, the qualifier, the span; or,
+ * for the date branch, an ISO 8601 prefix.
+ *
+ * A number without a unit or currency is not a figure of the kinds this
+ * file knows (percent, mass, money): "Section 232", "call 555-1234" and
+ * "at 10:30" all end here with no claim.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+/* A captured group: set when the group took part in the match. */
+struct cap {
+	const char *p;
+	size_t n;
+	size_t so, eo;
+	int set;
+};
+
+static struct cap cap_of(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                         int g)
+{
+	struct cap c = {NULL, 0, 0, 0, 0};
+
+	if (g <= 0 || ov[2 * g] == PCRE2_UNSET)
+		return c;
+	c.so = ov[2 * g];
+	c.eo = ov[2 * g + 1];
+	c.p = fc->sent + c.so;
+	c.n = c.eo - c.so;
+	c.set = 1;
+	return c;
+}
+
+/* Parse the text of a number group: "1,234.5", ".5", "six", "twenty-five",
+ * "a dozen". Returns NAN when it is none of these. */
+static double number_value(const struct lexicon *lx, const struct cap *c)
+{
+	char buf[64];
+	size_t k = 0;
+	const struct lex_entry *e;
+	const char *dash;
+
+	if (c->n == 0)
+		return NAN;
+	if (c->p[0] == '.' || (c->p[0] >= '0' && c->p[0] <= '9')) {
+		for (size_t i = 0; i < c->n && k + 1 < sizeof(buf); i++)
+			if (c->p[i] != ',')
+				buf[k++] = c->p[i];
+		buf[k] = '\0';
+		return strtod(buf, NULL);
+	}
+	e = extract_lex_find(&lx->numbers, LEX_WORD, c->p, c->n);
+	if (e)
+		return e->value;
+	/* "twenty-five": tens and units, each a number word. */
+	dash = memchr(c->p, '-', c->n);
+	if (dash) {
+		const struct lex_entry *a, *b;
+
+		a = extract_lex_find(&lx->numbers, LEX_WORD, c->p, (size_t)(dash - c->p));
+		b = extract_lex_find(&lx->numbers, LEX_WORD, dash + 1,
+		             c->n - (size_t)(dash - c->p) - 1);
+		if (a && b)
+			return a->value + b->value;
+	}
+	return NAN;
+}
+
+static double scale_value(const struct lexicon *lx, const struct cap *c)
+{
+	const struct lex_entry *e;
+
+	if (!c->set)
+		return 1;
+	e = extract_lex_find(&lx->numbers, LEX_SCALE, c->p, c->n);
+	return e ? e->value : 1;
+}
+
+static int int_of(const struct cap *c)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < c->n && c->p[i] >= '0' && c->p[i] <= '9'; i++)
+		v = v * 10 + (c->p[i] - '0');
+	return v;
+}
+
+static int month_of(const struct figure_ctx *fc, const struct cap *c)
+{
+	const struct lex_entry *e;
+
+	e = extract_lex_find(&fc->lx->dates, D_MONTH, c->p, c->n);
+	return e ? (int)e->value : 0;
+}
+
+static void set_date(struct figure *f, int year, int month, int day)
+{
+	f->year = year;
+	if (year == 0)
+		f->date[0] = '\0';
+	else if (month == 0)
+		snprintf(f->date, sizeof(f->date), "%04d", year);
+	else if (day == 0)
+		snprintf(f->date, sizeof(f->date), "%04d-%02d", year, month);
+	else
+		snprintf(f->date, sizeof(f->date), "%04d-%02d-%02d", year,
+		         month, day);
+}
+
+static void figure_init(struct figure *f, enum cdx_claim_kind kind)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->value = NAN;
+	f->value_max = NAN;
+	f->qualifier = CDX_QUAL_EXACT;
+	f->label = -1;
+}
+
+/* The date branch. Returns 1 with *f filled, or 0 when it is no date. */
+static int date_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                           struct figure *f)
+{
+	const struct pattern_groups *g = &fc->pat->g;
+	struct cap prep = cap_of(fc, ov, g->dprep);
+	struct cap c;
+	int day = 0;
+
+	figure_init(f, CDX_KIND_DATE);
+	f->start = (uint32_t)ov[0];
+	f->end = (uint32_t)ov[1];
+	if ((c = cap_of(fc, ov, g->dyear)).set) {
+		struct cap d = cap_of(fc, ov, g->dday);
+		struct cap m = cap_of(fc, ov, g->dmon);
+
+		set_date(f, int_of(&c), month_of(fc, &m), d.set ? int_of(&d) : 0);
+	} else if ((c = cap_of(fc, ov, g->dyear2)).set) {
+		struct cap d = cap_of(fc, ov, g->dday2);
+		struct cap m = cap_of(fc, ov, g->dmon2);
+
+		set_date(f, int_of(&c), month_of(fc, &m), int_of(&d));
+	} else if ((c = cap_of(fc, ov, g->diso)).set) {
+		struct cap m = {c.p + 5, 2, 0, 0, 1};
+		struct cap d = {c.p + 8, 2, 0, 0, 1};
+
+		set_date(f, int_of(&c), int_of(&m), c.n > 7 ? int_of(&d) : 0);
+	} else if ((c = cap_of(fc, ov, g->dyear3)).set) {
+		set_date(f, int_of(&c), 0, 0);
+	} else if ((c = cap_of(fc, ov, g->dmon3)).set) {
+		struct cap d = cap_of(fc, ov, g->dday3);
+
+		/* A month alone is a date only after a preposition ("in
+		 * October"); it takes the year last stated, when there is one. */
+		if (!prep.set)
+			return 0;
+		if (d.set)
+			day = int_of(&d);
+		set_date(f, fc->last_year, month_of(fc, &c), day);
+		f->year = 0; /* inferred: does not become the new last year */
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* The word just before offset @p at in the sentence, as [*w, *w + *n). */
+static void word_before(const struct figure_ctx *fc, size_t at,
+                        const char **w, size_t *n)
+{
+	size_t e = at, s;
+
+	while (e > 0 && is_space((unsigned char)fc->sent[e - 1]))
+		e--;
+	s = e;
+	while (s > 0 && is_alnum((unsigned char)fc->sent[s - 1]))
+		s--;
+	*w = fc->sent + s;
+	*n = e - s;
+}
+
+/* Does a figure end right before offset @p at ("10% greater than", "14
+ * percent more than", "5 times more than")? Then the words after it make
+ * a comparison, not a qualifier of what follows. */
+static int compared(const struct figure_ctx *fc, size_t at)
+{
+	size_t w;
+
+	while (at > 0 && is_space((unsigned char)fc->sent[at - 1]))
+		at--;
+	if (at > 0 && fc->sent[at - 1] == '%')
+		return 1;
+	w = at;
+	while (at > 0 && is_alnum((unsigned char)fc->sent[at - 1]))
+		at--;
+	if (at == w)
+		return 0;
+	if (!(w - at == 5 && strncasecmp(fc->sent + at, "times", 5) == 0) &&
+	    !extract_lex_find(&fc->lx->units, U_PERCENT, fc->sent + at, w - at))
+		return 0;
+	while (at > 0 && is_space((unsigned char)fc->sent[at - 1]))
+		at--;
+	return at > 0 && fc->sent[at - 1] >= '0' && fc->sent[at - 1] <= '9';
+}
+
+int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                      struct figure out[2])
+{
+	const struct pattern_groups *g = &fc->pat->g;
+	const struct lexicon *lx = fc->lx;
+	struct cap q, btw, cur, n, sc, sep, cur2, n2, sc2, u, per;
+	const struct lex_entry *ue = NULL, *ce = NULL, *pe = NULL, *qe = NULL;
+	struct figure *f = &out[0];
+	double v, v2 = NAN, factor = 1;
+	const char *w;
+	size_t wn;
+
+	if (cap_of(fc, ov, g->n).set == 0)
+		return date_from_match(fc, ov, f);
+	q = cap_of(fc, ov, g->q);
+	btw = cap_of(fc, ov, g->btw);
+	cur = cap_of(fc, ov, g->cur);
+	n = cap_of(fc, ov, g->n);
+	sc = cap_of(fc, ov, g->sc);
+	sep = cap_of(fc, ov, g->sep);
+	cur2 = cap_of(fc, ov, g->cur2);
+	n2 = cap_of(fc, ov, g->n2);
+	sc2 = cap_of(fc, ov, g->sc2);
+	u = cap_of(fc, ov, g->u);
+	per = cap_of(fc, ov, g->per);
+	if (!per.set)
+		per = cap_of(fc, ov, g->per2);
+
+	if (u.set)
+		ue = extract_lex_find(&lx->units, -1, u.p, u.n);
+	if (cur.set)
+		ce = extract_lex_find(&lx->units, U_CURRENCY, cur.p, cur.n);
+	if (ce == NULL && (ue == NULL || ue->cls == U_PER))
+		return 0; /* a bare number: not a percent, mass or money */
+	if (ce) {
+		figure_init(f, CDX_KIND_MONEY);
+		snprintf(f->unit, sizeof(f->unit), "%s", ce->unit);
+		f->alt_unit = ce->alt_unit;
+		f->alt_entity = ce->alt_entity;
+	} else {
+		figure_init(f, ue->cls == U_PERCENT ? CDX_KIND_PERCENT :
+		               ue->cls == U_MASS ? CDX_KIND_MASS :
+		                                   CDX_KIND_MONEY);
+		snprintf(f->unit, sizeof(f->unit), "%s", ue->unit);
+		if (ue->cls == U_MASS)
+			factor = ue->value;
+	}
+
+	v = number_value(lx, &n);
+	if (isnan(v))
+		return 0;
+	if (n2.set) {
+		v2 = number_value(lx, &n2);
+		/* "3 to 5 million": the scale of the second applies to both. */
+		if (!sc.set && sc2.set)
+			v *= scale_value(lx, &sc2);
+		v2 *= sc2.set ? scale_value(lx, &sc2) : scale_value(lx, &sc);
+	}
+	v *= scale_value(lx, &sc);
+	f->value = v * factor;
+	f->start = (uint32_t)ov[0];
+	f->end = (uint32_t)ov[1];
+
+	if (per.set && f->kind == CDX_KIND_MONEY) {
+		pe = extract_lex_find(&lx->units, U_PER, per.p, per.n);
+		if (pe)
+			snprintf(f->per, sizeof(f->per), "%s", pe->unit);
+	} else if (per.set) {
+		/* "5% a ton" means nothing here: end the span at the unit. */
+		f->end = (uint32_t)(u.set ? u.eo : ov[1]);
+	}
+	if (ce && ue && ue->cls == U_MASS) {
+		/* "$5 tonnes" is no price: keep the money, drop the unit. */
+		f->end = (uint32_t)(sc.set ? sc.eo : n.eo);
+	}
+
+	if (q.set && compared(fc, q.so)) {
+		/* "10% greater than $10.0 billion": the reference value of a
+		 * comparison, stated exactly; the words belong to the 10%. */
+		f->start = (uint32_t)(cur.set ? cur.so : n.so);
+	} else if (q.set && (qe = extract_lex_find(&lx->quals, -1, q.p, q.n)) &&
+	           qe->cls != CDX_QUAL_RANGE) {
+		f->qualifier = (enum cdx_qualifier)qe->cls;
+	} else if (q.set && qe == NULL) {
+		f->start = (uint32_t)(cur.set ? cur.so : n.so);
+	}
+
+	if (n2.set && !isnan(v2)) {
+		word_before(fc, btw.set ? btw.so : (q.set ? q.so : ov[0]), &w,
+		            &wn);
+		if (sep.set && !btw.set && memchr(sep.p, 't', sep.n) &&
+		    extract_lex_find(&lx->grammar, G_CHANGE, w, wn)) {
+			/* "from 3 to 5 percent", "rose $1.64 to $47.10": two
+			 * figures, not a range ("3-5%" stays a range). */
+			out[1] = *f;
+			f->end = (uint32_t)(sc.set ? sc.eo : n.eo);
+			out[1].start = (uint32_t)(cur2.set ? cur2.so : n2.so);
+			out[1].value = v2 * factor;
+			out[1].qualifier = CDX_QUAL_EXACT;
+			return 2;
+		}
+		f->value_max = v2 * factor;
+		f->qualifier = CDX_QUAL_RANGE;
+	}
+	return 1;
+}

@@ -1,0 +1,405 @@
+/*
+ * gazetteer.c — entities (countries, organisations, companies, commodities,
+ * people, places) and every name they go by, from data/entities.tsv.
+ *
+ * Names live in a byte trie over their folded form (ASCII lower case, any
+ * run of white space as one space), so finding mentions is one walk from
+ * each token start, longest match first, with no regex and no allocation.
+ * Each name keeps a case rule, checked against the text only once the trie
+ * has matched: a name with no lower-case letter (US, EU, DRC) must appear
+ * in that exact case, so "us" is never the United States; any other proper
+ * name needs its capitals to be capitals in the text ("China", not the
+ * porcelain); commodities match in any case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+enum case_rule {
+	RULE_EXACT = 0, /* every letter as written */
+	RULE_CAPS,      /* the name's capitals are capitals in the text */
+	RULE_ANY,       /* case-insensitive */
+};
+
+struct gz_entity {
+	char *name;
+	enum cdx_entity_type type;
+	uint32_t actor;  /* entity it acts for (itself by default) */
+	char *acts_for;  /* the name the data gives, until resolved */
+	unsigned line;   /* its line in entities.tsv, for messages */
+};
+
+struct gz_alias {
+	char *text;      /* as written in the data file */
+	uint32_t entity;
+	uint32_t next;   /* next alias ending at the same node, +1; 0 = none */
+	enum case_rule rule;
+};
+
+/* Children of a node form a singly linked list: the gazetteer has a few
+ * thousand names, so a short list walk beats a 256-wide table in memory
+ * and costs little at each step. */
+struct gz_node {
+	uint32_t child;  /* first child, 0 = none (node 0 is the root) */
+	uint32_t sibling;
+	uint32_t alias;  /* first alias ending here, +1; 0 = none */
+	unsigned char byte;
+};
+
+struct gazetteer {
+	struct gz_entity *ents;
+	size_t n_ents, cap_ents;
+	struct gz_alias *aliases;
+	size_t n_aliases, cap_aliases;
+	struct gz_node *nodes;
+	size_t n_nodes, cap_nodes;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return CDX_OK;
+	ncap = *cap ? *cap * 2 : 256;
+	p = realloc(*v, ncap * size);
+	if (p == NULL)
+		return CDX_ERR_NOMEM;
+	*v = p;
+	*cap = ncap;
+	return CDX_OK;
+}
+
+/* The folded byte for a name or text byte; white space folds to ' '. */
+static unsigned char fold(unsigned char c)
+{
+	return is_space(c) ? ' ' : lower(c);
+}
+
+static int node_child(struct gazetteer *g, uint32_t at, unsigned char c,
+                      uint32_t *out)
+{
+	uint32_t k;
+	struct gz_node *nn;
+
+	for (k = g->nodes[at].child; k; k = g->nodes[k].sibling) {
+		if (g->nodes[k].byte == c) {
+			*out = k;
+			return CDX_OK;
+		}
+	}
+	if (grow((void **)&g->nodes, &g->cap_nodes, g->n_nodes,
+	         sizeof(*g->nodes)))
+		return CDX_ERR_NOMEM;
+	k = (uint32_t)g->n_nodes++;
+	nn = &g->nodes[k];
+	nn->child = 0;
+	nn->alias = 0;
+	nn->byte = c;
+	nn->sibling = g->nodes[at].child;
+	g->nodes[at].child = k;
+	*out = k;
+	return CDX_OK;
+}
+
+static enum case_rule rule_of(const char *s, enum cdx_entity_type type)
+{
+	int upper = 0, lowers = 0;
+
+	for (; *s; s++) {
+		upper += *s >= 'A' && *s <= 'Z';
+		lowers += *s >= 'a' && *s <= 'z';
+	}
+	if (upper && !lowers)
+		return RULE_EXACT;
+	return type == CDX_ENT_COMMODITY ? RULE_ANY : RULE_CAPS;
+}
+
+static int add_alias(struct gazetteer *g, const char *text, uint32_t ent)
+{
+	uint32_t at = 0;
+	struct gz_alias *a;
+	unsigned char prev = ' ';
+
+	for (const char *p = text; *p; p++) {
+		unsigned char c = fold((unsigned char)*p);
+
+		if (c == ' ' && prev == ' ')
+			continue; /* collapse runs, as the text is folded */
+		if (node_child(g, at, c, &at))
+			return CDX_ERR_NOMEM;
+		prev = c;
+	}
+	if (at == 0)
+		return CDX_OK;
+	if (grow((void **)&g->aliases, &g->cap_aliases, g->n_aliases,
+	         sizeof(*g->aliases)))
+		return CDX_ERR_NOMEM;
+	a = &g->aliases[g->n_aliases];
+	a->text = strdup(text);
+	if (a->text == NULL)
+		return CDX_ERR_NOMEM;
+	a->entity = ent;
+	a->rule = rule_of(text, g->ents[ent].type);
+	/* Append so the data file's order decides among equal foldings. */
+	a->next = 0;
+	if (g->nodes[at].alias == 0) {
+		g->nodes[at].alias = (uint32_t)g->n_aliases + 1;
+	} else {
+		uint32_t k = g->nodes[at].alias - 1;
+
+		while (g->aliases[k].next)
+			k = g->aliases[k].next - 1;
+		g->aliases[k].next = (uint32_t)g->n_aliases + 1;
+	}
+	g->n_aliases++;
+	return CDX_OK;
+}
+
+static int row_entity(void *ctx, char **f, unsigned nf, unsigned line,
+                      char *why, size_t cap)
+{
+	static const char *const types[] = {"country", "org", "company",
+	                                    "commodity", "person", "place",
+	                                    NULL};
+	struct gazetteer *g = ctx;
+	uint32_t id;
+	char *list = NULL, *tok, *save = NULL;
+	int t = -1, rc;
+
+	for (int i = 0; types[i]; i++)
+		if (strcmp(f[0], types[i]) == 0)
+			t = i;
+	if (t < 0) {
+		snprintf(why, cap, "unknown entity type '%s'", f[0]);
+		return CDX_ERR_FORMAT;
+	}
+	if (f[1][0] == '\0' || strlen(f[1]) > 200) {
+		snprintf(why, cap, "empty or overlong canonical name");
+		return CDX_ERR_FORMAT;
+	}
+	if (grow((void **)&g->ents, &g->cap_ents, g->n_ents, sizeof(*g->ents)))
+		return CDX_ERR_NOMEM;
+	id = (uint32_t)g->n_ents;
+	memset(&g->ents[id], 0, sizeof(g->ents[id]));
+	g->ents[id].type = (enum cdx_entity_type)t;
+	g->ents[id].actor = id;
+	g->ents[id].line = line;
+	g->ents[id].name = strdup(f[1]);
+	if (nf == 4 && f[3][0] != '\0')
+		g->ents[id].acts_for = strdup(f[3]);
+	g->n_ents++;
+	if (g->ents[id].name == NULL || (nf == 4 && f[3][0] != '\0' &&
+	                                 g->ents[id].acts_for == NULL))
+		return CDX_ERR_NOMEM;
+	if ((rc = add_alias(g, f[1], id)))
+		return rc;
+	if (nf < 3 || f[2][0] == '\0')
+		return CDX_OK;
+	if ((list = strdup(f[2])) == NULL)
+		return CDX_ERR_NOMEM;
+	for (tok = strtok_r(list, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		if ((rc = add_alias(g, tok, id)))
+			break;
+	}
+	free(list);
+	return rc;
+}
+
+void extract_gz_free(struct gazetteer *g)
+{
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->n_ents; i++) {
+		free(g->ents[i].name);
+		free(g->ents[i].acts_for);
+	}
+	for (size_t i = 0; i < g->n_aliases; i++)
+		free(g->aliases[i].text);
+	free(g->ents);
+	free(g->aliases);
+	free(g->nodes);
+	free(g);
+}
+
+int extract_gz_load(struct gazetteer **out, const char *dir,
+                   struct cdx_error *err)
+{
+	struct gazetteer *g;
+	int rc;
+
+	*out = NULL;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	g->nodes = calloc(256, sizeof(*g->nodes));
+	if (g->nodes == NULL) {
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	g->cap_nodes = 256;
+	g->n_nodes = 1; /* the root */
+	rc = extract_tsv_read(dir, "entities.tsv", 2, 4, row_entity, g, err);
+	/* "acts for" names an entity that may come later in the file. */
+	for (size_t i = 0; rc == CDX_OK && i < g->n_ents; i++) {
+		struct gz_entity *e = &g->ents[i];
+
+		if (e->acts_for == NULL)
+			continue;
+		if (extract_gz_lookup(g, e->acts_for, &e->actor) != CDX_OK)
+			rc = cdx_error_set(err, CDX_ERR_FORMAT,
+			                   "bad data line '%s/entities.tsv:%u': "
+			                   "unknown entity '%s'", dir, e->line,
+			                   e->acts_for);
+		free(e->acts_for);
+		e->acts_for = NULL;
+	}
+cleanup:
+	if (rc) {
+		extract_gz_free(g);
+		return rc;
+	}
+	*out = g;
+	return CDX_OK;
+}
+
+/* Does text [s, s+n) satisfy the case rule of alias @p a? The trie has
+ * already matched the folded bytes, so only case remains to check. */
+static int case_ok(const struct gz_alias *a, const char *s, size_t n)
+{
+	const char *p = a->text;
+	size_t j = 0;
+
+	if (a->rule == RULE_ANY)
+		return 1;
+	while (*p && j < n) {
+		unsigned char x = (unsigned char)*p;
+		unsigned char y = (unsigned char)s[j];
+
+		if (is_space(x)) {
+			while (is_space((unsigned char)*p))
+				p++;
+			while (j < n && is_space((unsigned char)s[j]))
+				j++;
+			continue;
+		}
+		if (a->rule == RULE_EXACT && x != y)
+			return 0;
+		if (x >= 'A' && x <= 'Z' && !(y >= 'A' && y <= 'Z'))
+			return 0;
+		p++;
+		j++;
+	}
+	return 1;
+}
+
+int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
+                    size_t pos, size_t *end, uint32_t *id)
+{
+	uint32_t at = 0;
+	size_t i = pos;
+	int found = 0;
+
+	while (i < len) {
+		unsigned char c = fold((unsigned char)t[i]);
+		uint32_t k;
+		size_t next = i + 1;
+
+		if (c == ' ')
+			while (next < len && is_space((unsigned char)t[next]))
+				next++;
+		for (k = g->nodes[at].child; k; k = g->nodes[k].sibling)
+			if (g->nodes[k].byte == c)
+				break;
+		if (k == 0)
+			break;
+		at = k;
+		i = next;
+		/* A name ends only where a word ends: "Mali" not in "Malibu". */
+		if (g->nodes[at].alias &&
+		    (i == len || !is_alnum((unsigned char)t[i]) ||
+		     !is_alnum((unsigned char)t[i - 1]))) {
+			for (uint32_t a = g->nodes[at].alias; a;
+			     a = g->aliases[a - 1].next) {
+				if (case_ok(&g->aliases[a - 1], t + pos, i - pos)) {
+					*end = i;
+					*id = g->aliases[a - 1].entity;
+					found = 1;
+					break;
+				}
+			}
+		}
+	}
+	return found;
+}
+
+uint32_t extract_gz_actor(const struct gazetteer *g, uint32_t id)
+{
+	return g->ents[id].actor;
+}
+
+size_t extract_gz_count(const struct gazetteer *g)
+{
+	return g->n_ents;
+}
+
+const char *extract_gz_name(const struct gazetteer *g, uint32_t id)
+{
+	return g->ents[id].name;
+}
+
+enum cdx_entity_type extract_gz_type(const struct gazetteer *g, uint32_t id)
+{
+	return g->ents[id].type;
+}
+
+/* Walk the trie over folded @p s; the entity of the node reached, if any. */
+static int lookup_exact(const struct gazetteer *g, const char *s, size_t n,
+                        uint32_t *id)
+{
+	uint32_t at = 0;
+	unsigned char prev = ' ';
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = fold((unsigned char)s[i]);
+		uint32_t k;
+
+		if (c == ' ' && prev == ' ')
+			continue;
+		prev = c;
+		for (k = g->nodes[at].child; k; k = g->nodes[k].sibling)
+			if (g->nodes[k].byte == c)
+				break;
+		if (k == 0)
+			return CDX_ERR_NOTFOUND;
+		at = k;
+	}
+	if (at == 0 || g->nodes[at].alias == 0)
+		return CDX_ERR_NOTFOUND;
+	*id = g->aliases[g->nodes[at].alias - 1].entity;
+	return CDX_OK;
+}
+
+int extract_gz_lookup(const struct gazetteer *g, const char *name,
+                     uint32_t *id)
+{
+	size_t n;
+
+	while (is_space((unsigned char)*name))
+		name++;
+	n = strlen(name);
+	while (n && is_space((unsigned char)name[n - 1]))
+		n--;
+	if (lookup_exact(g, name, n, id) == CDX_OK)
+		return CDX_OK;
+	/* "the United States", "the Pentagon": the article is not a name. */
+	if (n > 4 && lower((unsigned char)name[0]) == 't' &&
+	    lower((unsigned char)name[1]) == 'h' &&
+	    lower((unsigned char)name[2]) == 'e' && is_space((unsigned char)name[3]))
+		return lookup_exact(g, name + 4, n - 4, id);
+	return CDX_ERR_NOTFOUND;
+}

@@ -1,0 +1,485 @@
+/*
+ * lexicon.c — the word lists of the extractor (number words, scales, units,
+ * currencies, qualifiers, month names, metric cues, clause words), read
+ * from the tab-separated files in extractors/data/.
+ *
+ * Every file has the same shape: one row a line, fields split at tabs,
+ * blank lines and lines starting with # ignored. Each file's own header
+ * comment documents its columns. A malformed row is an error naming the
+ * file and the line, so a typo in the data never silently drops a word.
+ * The lists also render themselves as PCRE2 alternations
+ * (extract_lex_alt): that is how the figure pattern is built from data
+ * rather than from code.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+#define TSV_MAX_FIELDS 8
+
+int extract_tsv_read(const char *dir, const char *name, unsigned min_f,
+             unsigned max_f, tsv_row_fn fn, void *ctx, struct cdx_error *err)
+{
+	char path[4096];
+	char why[256];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	FILE *fp = NULL;
+	int rc = CDX_OK;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return cdx_error_set(err, CDX_ERR_IO,
+		                     "data path too long: '%s'", dir);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
+		                     path, strerror(errno));
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		char *f[TSV_MAX_FIELDS + 1];
+		unsigned nf = 0;
+		char *p = line;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		for (;;) {
+			char *tab = strchr(p, '\t');
+
+			if (nf < TSV_MAX_FIELDS + 1)
+				f[nf] = p;
+			nf++;
+			if (tab == NULL)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (nf < min_f || nf > max_f) {
+			rc = cdx_error_set(err, CDX_ERR_FORMAT,
+			                   "bad data line '%s:%u': expected %u to "
+			                   "%u tab-separated fields, found %u",
+			                   path, lineno, min_f, max_f, nf);
+			goto cleanup;
+		}
+		why[0] = '\0';
+		rc = fn(ctx, f, nf, lineno, why, sizeof(why));
+		if (rc == CDX_ERR_NOMEM) {
+			rc = cdx_error_set(err, rc, "out of memory reading '%s'",
+			                   path);
+			goto cleanup;
+		}
+		if (rc != CDX_OK) {
+			rc = cdx_error_set(err, rc, "bad data line '%s:%u': %s",
+			                   path, lineno, why);
+			goto cleanup;
+		}
+	}
+	if (ferror(fp))
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot read '%s': %s",
+		                   path, strerror(errno));
+cleanup:
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+/* ------------------------------------------------------------ lists */
+
+static int lex_add(struct lex_list *l, const char *text, int exact, int cls,
+                   double value, const char *unit, const char *alt_unit,
+                   const char *alt_entity)
+{
+	struct lex_entry *e;
+
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		struct lex_entry *v = realloc(l->v, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return CDX_ERR_NOMEM;
+		l->v = v;
+		l->cap = ncap;
+	}
+	e = &l->v[l->n];
+	memset(e, 0, sizeof(*e));
+	e->text = strdup(text);
+	e->unit = unit ? strdup(unit) : NULL;
+	e->alt_unit = alt_unit ? strdup(alt_unit) : NULL;
+	e->alt_entity = alt_entity ? strdup(alt_entity) : NULL;
+	if (e->text == NULL || (unit && e->unit == NULL) ||
+	    (alt_unit && e->alt_unit == NULL) ||
+	    (alt_entity && e->alt_entity == NULL)) {
+		free(e->text);
+		free(e->unit);
+		free(e->alt_unit);
+		free(e->alt_entity);
+		return CDX_ERR_NOMEM;
+	}
+	e->len = (uint32_t)strlen(text);
+	e->exact = (uint8_t)exact;
+	e->cls = (uint8_t)cls;
+	e->value = value;
+	l->n++;
+	return CDX_OK;
+}
+
+static void lex_list_release(struct lex_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].unit);
+		free(l->v[i].alt_unit);
+		free(l->v[i].alt_entity);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+void extract_lexicon_release(struct lexicon *lx)
+{
+	if (lx == NULL)
+		return;
+	lex_list_release(&lx->numbers);
+	lex_list_release(&lx->units);
+	lex_list_release(&lx->quals);
+	lex_list_release(&lx->dates);
+	lex_list_release(&lx->metrics);
+	lex_list_release(&lx->grammar);
+}
+
+/* ----------------------------------------------------- field parsing */
+
+/* Index of @p s in the NULL-terminated @p names, or -1. */
+static int name_index(const char *s, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Fill @p why with "@p what '@p val'" (or just @p what) for the caller. */
+static int bad(char *why, size_t cap, const char *what, const char *val)
+{
+	if (val)
+		snprintf(why, cap, "%s '%s'", what, val);
+	else
+		snprintf(why, cap, "%s", what);
+	return CDX_ERR_FORMAT;
+}
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return *s != '\0' && *end == '\0' && errno == 0 && isfinite(*out);
+}
+
+/* The case column: "i" (any case) or "s" (exact). */
+static int parse_case(const char *s, int *exact)
+{
+	if (strcmp(s, "i") == 0 || strcmp(s, "s") == 0) {
+		*exact = s[0] == 's';
+		return 1;
+	}
+	return 0;
+}
+
+static int row_numbers(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	static const char *const cls[] = {"word", "scale", NULL};
+	int c = name_index(f[0], cls), exact;
+	double v;
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0')
+		return bad(why, cap, "empty surface", NULL);
+	if (!parse_number(f[2], &v))
+		return bad(why, cap, "bad number", f[2]);
+	if (!parse_case(f[3], &exact))
+		return bad(why, cap, "bad case (want i or s)", f[3]);
+	return lex_add(ctx, f[1], exact, c, v, NULL, NULL, NULL);
+}
+
+static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	static const char *const cls[] = {"percent", "mass", "money",
+	                                  "currency", "per", NULL};
+	int c = name_index(f[0], cls), exact;
+	char alt[64];
+	char *eq = NULL;
+	double v;
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0' || f[2][0] == '\0')
+		return bad(why, cap, "empty surface or unit", NULL);
+	if (strlen(f[2]) >= CDX_CLAIM_UNIT_MAX)
+		return bad(why, cap, "unit too long", f[2]);
+	if (!parse_number(f[3], &v) || v <= 0)
+		return bad(why, cap, "bad factor", f[3]);
+	if (!parse_case(f[4], &exact))
+		return bad(why, cap, "bad case (want i or s)", f[4]);
+	if (nf == 6) {
+		if (snprintf(alt, sizeof(alt), "%s", f[5]) >= (int)sizeof(alt) ||
+		    (eq = strchr(alt, '=')) == NULL || eq == alt ||
+		    eq[1] == '\0')
+			return bad(why, cap, "bad alternative (want UNIT=Entity)",
+			           f[5]);
+		*eq++ = '\0';
+	}
+	return lex_add(ctx, f[1], exact, c, v, f[2], eq ? alt : NULL, eq);
+}
+
+static int row_quals(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	static const char *const cls[] = {"exact", "approx", "min", "max",
+	                                  "range", NULL};
+	int c = name_index(f[0], cls);
+
+	if (c <= 0)
+		return bad(why, cap, "unknown qualifier", f[0]);
+	if (f[1][0] == '\0')
+		return bad(why, cap, "empty phrase", NULL);
+	return lex_add(ctx, f[1], 0, c, 0, NULL, NULL, NULL);
+}
+
+static int row_dates(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	static const char *const cls[] = {"month", "prep", "clock", NULL};
+	int c = name_index(f[0], cls);
+	double v;
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0')
+		return bad(why, cap, "empty word", NULL);
+	if (!parse_number(f[2], &v) || (c == D_MONTH && (v < 1 || v > 12)))
+		return bad(why, cap, "bad number", f[2]);
+	/* Month names keep their capital: "May" the month, not "may". */
+	return lex_add(ctx, f[1], c == D_MONTH, c, v, NULL, NULL, NULL);
+}
+
+static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	unsigned mask = 0;
+	char kinds[128];
+	char *tok, *save = NULL;
+
+	if (strcmp(f[0], "*") == 0) {
+		mask = (1u << CDX_KIND_COUNT_) - 1;
+	} else {
+		if (snprintf(kinds, sizeof(kinds), "%s", f[0]) >=
+		    (int)sizeof(kinds))
+			return bad(why, cap, "bad kinds", f[0]);
+		for (tok = strtok_r(kinds, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			enum cdx_claim_kind k;
+
+			if (cdx_kind_parse(tok, &k) != CDX_OK)
+				return bad(why, cap, "unknown kind", tok);
+			mask |= 1u << k;
+		}
+	}
+	if (mask == 0 || f[1][0] == '\0' || f[2][0] == '\0')
+		return bad(why, cap, "empty kinds, cue or metric", NULL);
+	return lex_add(ctx, f[1], 0, (int)mask, 0, f[2], NULL, NULL);
+}
+
+static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
+                       char *why, size_t cap)
+{
+	static const char *const cls[] = {"clause", "back", "change", "said",
+	                                  "source", "intro", "near", NULL};
+	int c = name_index(f[0], cls), type = -1;
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0')
+		return bad(why, cap, "empty phrase", NULL);
+	if (nf == 3) {
+		for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
+			if (strcmp(f[2], cdx_entity_type_name(t)) == 0)
+				type = t;
+		if (type < 0 || c != G_BACK)
+			return bad(why, cap, "bad entity type", f[2]);
+	}
+	return lex_add(ctx, f[1], 0, c, type, NULL, NULL, NULL);
+}
+
+int extract_lexicon_load(struct lexicon *lx, const char *dir,
+                         struct cdx_error *err)
+{
+	int rc;
+
+	memset(lx, 0, sizeof(*lx));
+	if ((rc = extract_tsv_read(dir, "numbers.tsv", 4, 4, row_numbers,
+	                   &lx->numbers, err)) ||
+	    (rc = extract_tsv_read(dir, "units.tsv", 5, 6, row_units, &lx->units,
+	                   err)) ||
+	    (rc = extract_tsv_read(dir, "qualifiers.tsv", 2, 2, row_quals, &lx->quals,
+	                   err)) ||
+	    (rc = extract_tsv_read(dir, "dates.tsv", 3, 3, row_dates, &lx->dates,
+	                   err)) ||
+	    (rc = extract_tsv_read(dir, "metrics.tsv", 3, 3, row_metrics,
+	                   &lx->metrics, err)) ||
+	    (rc = extract_tsv_read(dir, "grammar.tsv", 2, 3, row_grammar,
+	                   &lx->grammar, err)))
+		extract_lexicon_release(lx);
+	return rc;
+}
+
+/* ------------------------------------------------------------ lookups */
+
+/* Does the surface of @p e equal [s, s+n) under its case rule? */
+static int surface_eq(const struct lex_entry *e, const char *s, size_t n)
+{
+	size_t i = 0, j = 0;
+
+	while (i < e->len && j < n) {
+		unsigned char a = (unsigned char)e->text[i];
+		unsigned char b = (unsigned char)s[j];
+
+		if (a == ' ') {
+			if (!is_space(b))
+				return 0;
+			while (j < n && is_space((unsigned char)s[j]))
+				j++;
+			i++;
+			continue;
+		}
+		if (e->exact ? a != b : lower(a) != lower(b))
+			return 0;
+		i++;
+		j++;
+	}
+	return i == e->len && j == n;
+}
+
+size_t extract_lex_prefix(const struct lex_entry *e, const char *s, size_t n)
+{
+	size_t i = 0, j = 0;
+
+	while (i < e->len && j < n) {
+		unsigned char a = (unsigned char)e->text[i];
+		unsigned char b = (unsigned char)s[j];
+
+		if (a == ' ') {
+			if (!is_space(b))
+				return 0;
+			while (j < n && is_space((unsigned char)s[j]))
+				j++;
+			i++;
+			continue;
+		}
+		if (e->exact ? a != b : lower(a) != lower(b))
+			return 0;
+		i++;
+		j++;
+	}
+	if (i < e->len || (j < n && is_alnum((unsigned char)s[j]) &&
+	                   is_alnum((unsigned char)e->text[e->len - 1])))
+		return 0;
+	return j;
+}
+
+const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
+                                 const char *s, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if ((cls < 0 || l->v[i].cls == cls) && surface_eq(&l->v[i], s, n))
+			return &l->v[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------ alternations */
+
+static int by_len_desc(const void *a, const void *b)
+{
+	const struct lex_entry *x = *(const struct lex_entry *const *)a;
+	const struct lex_entry *y = *(const struct lex_entry *const *)b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+/* Append one surface, escaped: PCRE2 treats a backslash before any ASCII
+ * non-alphanumeric as that literal character. */
+static void put_escaped(struct cdx_buf *b, const struct lex_entry *e)
+{
+	for (uint32_t i = 0; i < e->len; i++) {
+		unsigned char c = (unsigned char)e->text[i];
+
+		if (c == ' ') {
+			if (cdx_buf_puts(b, "\\s+"))
+				return;
+		} else if (is_alnum(c)) {
+			if (cdx_buf_putc(b, (char)c))
+				return;
+		} else if (c >= 0x80) {
+			if (cdx_buf_printf(b, "\\x%02x", c))
+				return;
+		} else if (cdx_buf_putc(b, '\\') || cdx_buf_putc(b, (char)c)) {
+			return;
+		}
+	}
+}
+
+void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
+             unsigned flags)
+{
+	const struct lex_entry **v;
+	size_t n = 0;
+
+	v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	if (v == NULL) {
+		cdx_buf_release(b);
+		b->err = CDX_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (cls < 0 || l->v[i].cls == cls)
+			v[n++] = &l->v[i];
+	qsort(v, n, sizeof(*v), by_len_desc);
+	if (cdx_buf_puts(b, "(?:"))
+		goto cleanup;
+	if (n == 0 && cdx_buf_puts(b, "(?!)"))
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		const struct lex_entry *e = v[i];
+		int lead = (flags & ALT_LEAD_B) && is_alnum((unsigned char)e->text[0]);
+		int trail = (flags & ALT_TRAIL_B) &&
+		            is_alnum((unsigned char)e->text[e->len - 1]);
+
+		if ((i && cdx_buf_putc(b, '|')) ||
+		    (e->exact && cdx_buf_puts(b, "(?-i:")) ||
+		    (lead && cdx_buf_puts(b, "\\b")))
+			goto cleanup;
+		put_escaped(b, e);
+		if ((trail && cdx_buf_puts(b, "\\b")) ||
+		    (e->exact && cdx_buf_putc(b, ')')))
+			goto cleanup;
+	}
+	if (cdx_buf_putc(b, ')'))
+		goto cleanup;
+cleanup:
+	free(v);
+}
