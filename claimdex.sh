@@ -85,17 +85,19 @@ case "$cmd" in
     echo "== ingest corpus/samples into $db"
     build/claimdex --db "$db" ingest corpus/samples
     echo
-    echo "== claims found, grouped by entity"
-    build/claimdex --db "$db" claims
+    echo "== entities the claims are about (top 15)"
+    build/claimdex --db "$db" entities | head -n 15
     echo
-    echo "== entities"
-    build/claimdex --db "$db" entities
+    echo "== percentages found, grouped by entity (the same figure in several documents on one line)"
+    build/claimdex --db "$db" claims --kind percent
+    echo
+    echo "== tonnages about China (--entity Beijing: aliases resolve to China)"
+    build/claimdex --db "$db" claims --entity Beijing --kind mass
     echo
     echo "== search: rare earth reserves"
     build/claimdex --db "$db" search --limit 3 rare earth reserves
     echo
-    echo "== claims about China, percentages only"
-    build/claimdex --db "$db" claims --entity China --kind percent
+    echo "Try: build/claimdex --db $db claims --json --entity cobalt | head"
     ;;
   test)
     install_deps

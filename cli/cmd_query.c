@@ -164,16 +164,52 @@ static const char claims_help[] =
 	"are\n"
 	"grouped by subject; with --json, one claims.md record per line.\n";
 
-static int cmp_rows_by_subject(const void *a, const void *b)
+static int cmp_str(const char *a, const char *b)
 {
-	const struct cdx_claim_row *x = a, *y = b;
-	const char *sx = x->claim.subject, *sy = y->claim.subject;
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_num(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) - isnan(b);
+	return a < b ? -1 : a > b;
+}
+
+/* The figure a claim states, without where it stands: claims equal under
+ * this are the same figure repeated by several documents. */
+static int cmp_figure(const struct cdx_claim_row *x,
+                      const struct cdx_claim_row *y)
+{
+	const struct cdx_claim *a = &x->claim, *b = &y->claim;
 	int d;
 
-	if (sx == NULL || sy == NULL)
-		d = (sx == NULL) - (sy == NULL);
-	else
-		d = strcmp(sx, sy);
+	if ((d = cmp_str(a->subject, b->subject)))
+		return d;
+	if ((d = cmp_str(a->commodity, b->commodity)))
+		return d;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((d = strcmp(a->unit, b->unit)))
+		return d;
+	if ((d = cmp_num(a->value, b->value)))
+		return d;
+	if ((d = cmp_num(a->value_max, b->value_max)))
+		return d;
+	if ((d = strcmp(a->value_str, b->value_str)))
+		return d;
+	if (a->qualifier != b->qualifier)
+		return a->qualifier < b->qualifier ? -1 : 1;
+	return 0;
+}
+
+static int cmp_rows_grouped(const void *pa, const void *pb)
+{
+	const struct cdx_claim_row *x = pa, *y = pb;
+	int d = cmp_figure(x, y);
+
 	if (d)
 		return d;
 	if (x->doc_id != y->doc_id)
@@ -181,47 +217,58 @@ static int cmp_rows_by_subject(const void *a, const void *b)
 	return x->claim.start < y->claim.start ? -1 : x->claim.start > y->claim.start;
 }
 
+/* People read claims by entity: one heading per subject, and a figure
+ * stated in several documents on one line with the count of the others. */
 static void print_rows_grouped(struct cdx_claim_rows *rows, struct cdx_buf *out)
 {
-	const char *cur = "";
+	size_t i = 0;
 
-	qsort(rows->v, rows->n, sizeof rows->v[0], cmp_rows_by_subject);
-	for (size_t i = 0; i < rows->n; i++) {
-		const struct cdx_claim_row *r = &rows->v[i];
-		const struct cdx_claim *cl = &r->claim;
-		const char *subj = cl->subject ? cl->subject : "(no subject)";
-		char v[64];
+	qsort(rows->v, rows->n, sizeof rows->v[0], cmp_rows_grouped);
+	while (i < rows->n) {
+		const char *subj = rows->v[i].claim.subject;
+		size_t end = i, n_subj;
 
-		if (i == 0 || strcmp(subj, cur) != 0) {
-			size_t n = 1;
-			while (i + n < rows->n &&
-			       (rows->v[i + n].claim.subject
-			                ? strcmp(rows->v[i + n].claim.subject,
-			                         subj) == 0
-			                : cl->subject == NULL))
-				n++;
-			sticky(cdx_buf_printf(out, "%s%s (%zu claim%s)\n",
-			                     i ? "\n" : "", subj, n,
-			                     n == 1 ? "" : "s"));
-			cur = subj;
+		while (end < rows->n &&
+		       cmp_str(rows->v[end].claim.subject, subj) == 0)
+			end++;
+		n_subj = end - i;
+		sticky(cdx_buf_printf(out, "%s%s (%zu claim%s)\n",
+		                      out->len ? "\n" : "",
+		                      subj ? subj : "(no subject)", n_subj,
+		                      n_subj == 1 ? "" : "s"));
+		while (i < end) {
+			const struct cdx_claim_row *r = &rows->v[i];
+			const struct cdx_claim *cl = &r->claim;
+			size_t same = 1;
+			char v[64], more[32] = "";
+
+			while (i + same < end && cmp_figure(r, &rows->v[i + same]) == 0)
+				same++;
+			if (cl->kind == CDX_KIND_DATE)
+				snprintf(v, sizeof v, "%s",
+				         cl->value_str[0] ? cl->value_str : "?");
+			else if (cl->kind == CDX_KIND_AGREEMENT)
+				snprintf(v, sizeof v, "-");
+			else
+				fmt_value(v, sizeof v, cl->value);
+			if (!isnan(cl->value_max)) {
+				size_t l = strlen(v);
+				if (l + 3 < sizeof v) {
+					memcpy(v + l, "..", 3);
+					fmt_value(v + l + 2, sizeof v - l - 2,
+					          cl->value_max);
+				}
+			}
+			if (same > 1)
+				snprintf(more, sizeof more, " (+%zu more)", same - 1);
+			sticky(cdx_buf_printf(
+				out, "  %-8s %16s %-4s %-7s %-14s %-28s %s%s\n",
+				cdx_kind_name(cl->kind), v, cl->unit,
+				cdx_qualifier_name(cl->qualifier),
+				cl->commodity ? cl->commodity : "-",
+				r->text ? r->text : "", r->source, more));
+			i += same;
 		}
-		if (cl->kind == CDX_KIND_DATE)
-			snprintf(v, sizeof v, "%s", cl->value_str[0] ? cl->value_str : "?");
-		else if (cl->kind == CDX_KIND_AGREEMENT)
-			snprintf(v, sizeof v, "-");
-		else
-			fmt_value(v, sizeof v, cl->value);
-		if (!isnan(cl->value_max)) {
-			size_t l = strlen(v);
-			v[l < sizeof v - 2 ? l : sizeof v - 2] = '\0';
-			strncat(v, "..", sizeof v - strlen(v) - 1);
-			fmt_value(v + strlen(v), sizeof v - strlen(v), cl->value_max);
-		}
-		sticky(cdx_buf_printf(out, "  %-8s %16s %-4s %-7s %-14s %-26s %s\n",
-		                     cdx_kind_name(cl->kind), v, cl->unit,
-		                     cdx_qualifier_name(cl->qualifier),
-		                     cl->commodity ? cl->commodity : "-",
-		                     r->text ? r->text : "", r->source));
 	}
 }
 
