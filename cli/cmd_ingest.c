@@ -97,8 +97,8 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 		cli_warn(r->cli, msg);
 		r->limit_hits += hits;
 	}
-	r->claims_n += r->claims.n;
 	if (r->ix == NULL) {
+		r->claims_n += r->claims.n;
 		for (size_t i = 0; i < r->claims.n; i++) {
 			const struct cdx_claim *cl = &r->claims.v[i];
 
@@ -142,8 +142,14 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 		return rc;
 	}
 	switch (outcome) {
-	case CDX_ADD_NEW: r->n_new++; break;
-	case CDX_ADD_REPLACED: r->n_replaced++; break;
+	case CDX_ADD_NEW:
+		r->n_new++;
+		r->claims_n += r->claims.n;
+		break;
+	case CDX_ADD_REPLACED:
+		r->n_replaced++;
+		r->claims_n += r->claims.n;
+		break;
 	case CDX_ADD_UNCHANGED: r->n_unchanged++; break;
 	case CDX_ADD_DUPLICATE:
 		r->n_dup++;
@@ -349,7 +355,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		double dt = now_s() - t0;
 		printf("ingested %lu documents from %lu files in %.2f s "
 		       "(%.1f MB/s): %lu new, %lu replaced, %lu unchanged, "
-		       "%lu duplicates; %lu claims",
+		       "%lu duplicates; %lu claims indexed",
 		       r.docs, r.files - r.rejected, dt,
 		       dt > 0 ? (double)r.bytes / 1e6 / dt : 0.0, r.n_new,
 		       r.n_replaced, r.n_unchanged, r.n_dup, r.claims_n);
