@@ -26,6 +26,12 @@ int main(void)
 #ifdef SUITE_INDEX
 	srunner_add_suite(sr, index_suite());
 #endif
+#ifdef SUITE_AUDIT
+	srunner_add_suite(sr, audit_suite());
+#endif
+#ifdef SUITE_ROBUST
+	srunner_add_suite(sr, robust_suite());
+#endif
 #ifdef SUITE_CLI
 	srunner_add_suite(sr, cli_suite());
 #endif

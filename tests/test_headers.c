@@ -5,6 +5,7 @@
 #include "corpus.h"
 #include "extract.h"
 #include "index.h"
+#include "audit.h"
 
 int main(void)
 {

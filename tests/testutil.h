@@ -19,6 +19,8 @@ Suite *common_suite(void);
 Suite *corpus_suite(void);
 Suite *extract_suite(void);
 Suite *index_suite(void);
+Suite *audit_suite(void);
+Suite *robust_suite(void);
 Suite *cli_suite(void);
 
 /** Folder of the project's own fixtures (tests/data). */
