@@ -19,27 +19,30 @@
 
 /* ------------------------------------------------------------ stats */
 
-static int count_terms(struct cdx_index *ix, MDB_txn *txn, uint64_t *out)
+/* Distinct terms over every segment. */
+static int count_terms(struct cdx_index *ix, MDB_txn *txn, uint64_t *out,
+                       struct cdx_error *err)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v, prev = {0, NULL};
+	struct index_seg *segs = NULL;
+	struct index_termit it;
+	size_t n = 0;
 	int rc;
 
 	*out = 0;
-	rc = mdb_cursor_open(txn, ix->dbi[DB_TERMS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		/* chunks of one term are adjacent: count prefix changes */
-		if (k.mv_size < 9)
-			continue;
-		if (prev.mv_data == NULL || prev.mv_size != k.mv_size - 9 ||
-		    memcmp(prev.mv_data, k.mv_data, prev.mv_size) != 0)
-			(*out)++;
-		prev = index_val(k.mv_data, k.mv_size - 9);
+	rc = index_segs_load(ix, txn, &segs, &n, err);
+	if (rc != CDX_OK)
+		return rc;
+	if (n == 1) {
+		*out = segs[0].n_terms; /* no need to read them */
+		free(segs);
+		return CDX_OK;
 	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	rc = index_termit_open(&it, ix, txn, segs, n, "", 0, err);
+	while (rc == CDX_OK && (rc = index_termit_next(&it, err)) == CDX_OK)
+		(*out)++;
+	index_termit_release(&it);
+	free(segs);
+	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
 }
 
 static int count_kinds(struct cdx_index *ix, MDB_txn *txn,
@@ -89,11 +92,12 @@ int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
 	out->n_claims = m.n_claims;
 	out->n_tokens = m.n_tokens;
 	out->text_bytes = m.text_bytes;
+	rc = count_terms(ix, txn, &out->n_terms, err);
+	if (rc != CDX_OK)
+		goto cleanup;
 	rc = mdb_stat(txn, ix->dbi[DB_ENTITIES], &st);
-	if (rc == 0) {
+	if (rc == 0)
 		out->n_entities = st.ms_entries;
-		rc = count_terms(ix, txn, &out->n_terms);
-	}
 	if (rc == 0)
 		rc = count_kinds(ix, txn, out);
 	if (rc != 0) {
@@ -127,6 +131,7 @@ struct checker {
 	uint64_t *docs; /* ids of every doc record, ascending */
 	size_t n_docs, cap_docs;
 	int rc;         /* a failure of the check itself */
+	uint64_t text_end;
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -204,7 +209,9 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
 	uint64_t id = key_id(k);
 	struct index_docrec r;
-	uint8_t skey[INDEX_SOURCE_KEY_MAX], part[12];
+	uint8_t skey[INDEX_SOURCE_KEY_MAX];
+	struct index_text text;
+	struct cdx_error e2 = CDX_ERROR_INIT;
 	MDB_val t;
 
 	if (c->n_docs == c->cap_docs) {
@@ -223,15 +230,12 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 		problem(c, "document %" PRIu64 " cannot be decoded", id);
 		return;
 	}
-	index_put_be64(part, id);
-	index_put_be32(part + 8, 0);
-	if (get(c, DB_TEXT, part, 12, &t) != 0)
+	if (index_text_read(c->ix, c->txn, r.text_off, r.text_len, &text,
+	                    &e2) != CDX_OK)
 		problem(c, "document %" PRIu64 " has no text", id);
-	else if (r.text_len < INDEX_PART_MAX && t.mv_size != r.text_len)
-		problem(c, "document %" PRIu64 " has %zu bytes of text, its "
-		        "record says %" PRIu64, id, t.mv_size, r.text_len);
-	if (get(c, DB_DOC_TERMS, part, 12, &t) != 0)
-		problem(c, "document %" PRIu64 " has no term list", id);
+	index_text_release(&text);
+	if (index_is_deleted(c->ix, c->txn, id))
+		problem(c, "document %" PRIu64 " is marked deleted", id);
 	if (get(c, DB_SOURCE, skey, index_source_key(r.source, r.source_len,
 	                                             skey), &t) != 0 ||
 	    t.mv_size != 8 || index_get_be64(t.mv_data) != id)
@@ -278,33 +282,79 @@ static void check_hash(struct checker *c, const MDB_val *k, const MDB_val *v)
 		        PRIu64 ", whose hash differs", key_id(k), id);
 }
 
-static void check_chunk(struct checker *c, const MDB_val *k, const MDB_val *v)
+/* Every entry of segment @p sg decodes, in order, within the segment's
+ * range, naming live or deleted documents. */
+static void check_segment(struct checker *c, const struct index_seg *sg)
 {
-	struct index_postings p = {0};
-	const char *term = k->mv_data;
-	int tn = k->mv_size >= 9 ? (int)k->mv_size - 9 : 0;
-	uint64_t first = k->mv_size >= 9 ?
-	                 index_get_be64((uint8_t *)k->mv_data + tn + 1) : 0;
-	int rc = index_chunk_decode(first, v->mv_data, v->mv_size, &p);
+	struct cdx_error e = CDX_ERROR_INIT;
+	struct index_plist l = {0};
+	struct index_segr r;
+	uint64_t n = 0;
+	int rc;
 
-	if (rc == CDX_ERR_NOMEM) {
-		c->rc = ENOMEM;
-	} else if (rc != CDX_OK || p.n == 0 || k->mv_size < 9 ||
-	           p.v[0].doc != first ||
-	           index_get_be64(v->mv_data) != p.v[p.n - 1].doc) {
-		problem(c, "a posting chunk of term '%.*s' is damaged", tn, term);
-	} else {
-		for (size_t i = 0; i < p.n; i++) {
-			if ((i && p.v[i].doc <= p.v[i - 1].doc) || !p.v[i].tf)
-				problem(c, "postings of term '%.*s' are out "
-				        "of order", tn, term);
-			else if (!doc_exists(c, p.v[i].doc))
-				problem(c, "postings of term '%.*s' list "
+	index_segr_init(&r, c->ix, c->txn, sg);
+	while ((rc = index_segr_next(&r, &e)) == CDX_OK) {
+		n++;
+		index_plist_clear(&l);
+		rc = index_plist_decode(r.entry, r.entry_len, 1, &l);
+		if (rc == CDX_ERR_NOMEM) {
+			c->rc = ENOMEM;
+			break;
+		}
+		if (rc != CDX_OK || l.n == 0) {
+			problem(c, "postings of term '%s' in segment %u are "
+			        "damaged", r.term, sg->id);
+			continue;
+		}
+		for (size_t i = 0; i < l.n; i++) {
+			uint64_t d = l.v[i].doc;
+
+			if ((i && d <= l.v[i - 1].doc) || d < sg->first ||
+			    d > sg->last)
+				problem(c, "postings of term '%s' are out of "
+				        "order in segment %u", r.term, sg->id);
+			else if (!doc_exists(c, d) &&
+			         !index_is_deleted(c->ix, c->txn, d))
+				problem(c, "postings of term '%s' list "
 				        "document %" PRIu64 ", which does not "
-				        "exist", tn, term, p.v[i].doc);
+				        "exist", r.term, d);
 		}
 	}
-	index_postings_release(&p);
+	if (rc != CDX_ERR_ITEROVER && c->rc == 0)
+		problem(c, "segment %u cannot be read: %s", sg->id, e.msg);
+	else if (rc == CDX_ERR_ITEROVER && n != sg->n_terms)
+		problem(c, "segment %u holds %" PRIu64 " terms, its record "
+		        "says %" PRIu64, sg->id, n, sg->n_terms);
+	index_plist_release(&l);
+	index_segr_release(&r);
+}
+
+static void check_segments(struct checker *c)
+{
+	struct cdx_error e = CDX_ERROR_INIT;
+	struct index_seg *segs = NULL;
+	size_t n = 0;
+
+	if (c->rc != 0)
+		return;
+	if (index_segs_load(c->ix, c->txn, &segs, &n, &e) != CDX_OK) {
+		problem(c, "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < n && c->rc == 0; i++) {
+		if (i && segs[i].first <= segs[i - 1].last)
+			problem(c, "segments %u and %u overlap", segs[i - 1].id,
+			        segs[i].id);
+		check_segment(c, &segs[i]);
+	}
+	free(segs);
+}
+
+static void check_dead(struct checker *c, const MDB_val *k, const MDB_val *v)
+{
+	if (doc_exists(c, key_id(k)))
+		problem(c, "document %" PRIu64 " is marked deleted but "
+		        "present", key_id(k));
 }
 
 static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
@@ -367,11 +417,13 @@ static void check_kind(struct checker *c, const MDB_val *k, const MDB_val *v)
 		        "another kind", *(uint8_t *)k->mv_data, index_val_id(v));
 }
 
-static void check_part(struct checker *c, const MDB_val *k, const MDB_val *v)
+static void check_block(struct checker *c, const MDB_val *k,
+                        const MDB_val *v)
 {
-	if (!doc_exists(c, key_id(k)))
-		problem(c, "stored text or terms of document %" PRIu64
-		        " have no document", key_id(k));
+	if (k->mv_size != 8 || v->mv_size > INDEX_TEXT_BLOCK ||
+	    key_id(k) * INDEX_TEXT_BLOCK >= c->text_end)
+		problem(c, "text block %" PRIu64 " lies past the end of the "
+		        "text", key_id(k));
 }
 
 /* Sums over the docs, compared with meta. */
@@ -436,12 +488,13 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		check_meta(&c, &m);
 	each(&c, DB_SOURCE, check_source);
 	each(&c, DB_HASH, check_hash);
-	each(&c, DB_TERMS, check_chunk);
+	c.text_end = m.text_end;
+	check_segments(&c);
 	each(&c, DB_CLAIMS, check_claim);
 	each(&c, DB_BY_ENTITY, check_entity);
 	each(&c, DB_BY_KIND, check_kind);
-	each(&c, DB_TEXT, check_part);
-	each(&c, DB_DOC_TERMS, check_part);
+	each(&c, DB_TEXT, check_block);
+	each(&c, DB_DELETED, check_dead);
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);
 		goto cleanup;

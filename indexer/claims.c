@@ -204,6 +204,8 @@ static int scan_dups(struct rows_ctx *c, enum index_db db, const void *key,
 	MDB_val k = index_val(key, n), v;
 	int rc;
 
+	if (n == 0)
+		return CDX_OK; /* LMDB refuses empty keys, and none is stored */
 	rc = mdb_cursor_open(c->txn, c->ix->dbi[db], &cur);
 	if (rc == 0)
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);

@@ -26,12 +26,15 @@ static const struct {
 	[DB_TEXT] = {"text", 0},
 	[DB_SOURCE] = {"source", 0},
 	[DB_HASH] = {"hash", 0},
+	[DB_SEGS] = {"segs", 0},
 	[DB_TERMS] = {"terms", 0},
-	[DB_DOC_TERMS] = {"doc_terms", 0},
+	[DB_POST] = {"post", 0},
+	[DB_DELETED] = {"deleted", 0},
 	[DB_CLAIMS] = {"claims", 0},
 	[DB_BY_ENTITY] = {"by_entity", MDB_DUPSORT | MDB_DUPFIXED},
 	[DB_ENTITIES] = {"entities", 0},
 	[DB_BY_KIND] = {"by_kind", MDB_DUPSORT | MDB_DUPFIXED},
+	[DB_REFS] = {"refs", 0},
 };
 
 static int status_of(int rc)
@@ -195,13 +198,14 @@ int index_grow_if_needed(struct cdx_index *ix, struct cdx_error *err)
 
 static const char *const meta_keys[] = {
 	"schema", "n_docs", "n_tokens", "next_doc", "next_claim", "n_claims",
-	"text_bytes",
+	"text_bytes", "text_end", "next_seg",
 };
 
 static uint64_t *meta_field(struct index_meta *m, size_t i)
 {
 	uint64_t *f[] = {&m->schema, &m->n_docs, &m->n_tokens, &m->next_doc,
-	                 &m->next_claim, &m->n_claims, &m->text_bytes};
+	                 &m->next_claim, &m->n_claims, &m->text_bytes,
+	                 &m->text_end, &m->next_seg};
 	return f[i];
 }
 
@@ -336,6 +340,42 @@ static int check_schema(struct cdx_index *ix, MDB_txn *txn,
 	return CDX_OK;
 }
 
+/* A data file much shorter than the pages its meta page says are used was
+ * cut short: reading those pages would fault, so refuse it up front.
+ * "Much": LMDB counts pages that a transaction allocated at the end of the
+ * file and freed again before committing (loose pages) in last_pgno
+ * without ever writing them, so a sound file may end a few pages early,
+ * more so while a writer is busy. A smaller cut is not caught here and
+ * faults when a reader reaches the missing pages (docs/errors.md). */
+static int check_size(struct cdx_index *ix, struct cdx_error *err)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	struct stat fst;
+	uint64_t need;
+	char *data;
+	int rc;
+
+	if (mdb_env_info(ix->env, &info) != 0 || mdb_env_stat(ix->env, &st) != 0)
+		return CDX_OK;
+	data = malloc(strlen(ix->path) + sizeof "/data.mdb");
+	if (data == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	strcpy(data, ix->path);
+	strcat(data, "/data.mdb");
+	rc = stat(data, &fst);
+	free(data);
+	need = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	if (rc == 0 && (uint64_t)fst.st_size + need / 8 + 64 * (uint64_t)st.ms_psize <
+	                       need)
+		return cdx_error_set(err, CDX_ERR_CORRUPT,
+		                     "index '%s' is truncated: its data file "
+		                     "holds %lld bytes of %llu", ix->path,
+		                     (long long)fst.st_size,
+		                     (unsigned long long)need);
+	return CDX_OK;
+}
+
 /* Open every named database; in a fresh environment create them and
  * write the schema. An LMDB file with other contents is not ours. */
 static int open_dbs(struct cdx_index *ix, struct cdx_error *err)
@@ -381,7 +421,8 @@ static int open_dbs(struct cdx_index *ix, struct cdx_error *err)
 		}
 	}
 	if (fresh) {
-		struct index_meta m = {CDX_INDEX_SCHEMA, 0, 0, 1, 1, 0, 0};
+		struct index_meta m = {CDX_INDEX_SCHEMA, 0, 0, 1, 1, 0, 0, 0,
+		                       1};
 
 		rc = index_meta_store(ix, txn, &m, err);
 	} else {
@@ -441,7 +482,9 @@ int cdx_index_open(struct cdx_index **out, const char *path,
 		rc = index_mdb_error(ix, rc, "open", err);
 		goto cleanup;
 	}
-	rc = open_dbs(ix, err);
+	rc = check_size(ix, err);
+	if (rc == CDX_OK)
+		rc = open_dbs(ix, err);
 	if (rc != CDX_OK)
 		goto cleanup;
 	*out = ix;

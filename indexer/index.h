@@ -29,7 +29,7 @@
 #include "extract.h"
 
 /** On-disk schema version; an index with another version is refused. */
-#define CDX_INDEX_SCHEMA 1
+#define CDX_INDEX_SCHEMA 2
 
 struct cdx_index;
 
@@ -247,5 +247,83 @@ int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
  */
 int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
                     unsigned *n_problems, struct cdx_error *err);
+
+/* ------------------------------------------------------- reference figures */
+
+/*
+ * Authoritative figures (USGS Mineral Commodity Summaries, a user's own
+ * table) that the audit compares claims with, stored beside the claims
+ * (reference.c). A figure is keyed by commodity, metric, country, years,
+ * source and edition: putting a figure with the same key replaces it.
+ */
+
+/** Flags of a reference figure. */
+enum cdx_ref_flags {
+	CDX_REF_ESTIMATED = 1 << 0, /**< the source marks it as an estimate */
+	CDX_REF_DERIVED = 1 << 1,   /**< computed from the source's figures
+	                                 (a share of the world total) */
+};
+
+/** Longest string field of a reference figure, in bytes. */
+#define CDX_REF_FIELD_MAX 120
+
+/**
+ * One reference figure. Given to cdx_index_ref_put() its strings are
+ * borrowed for the call; read back, they are owned by the enclosing
+ * struct cdx_ref_rows.
+ */
+struct cdx_ref {
+	const char *commodity; /**< claims.md name: "rare earths" */
+	const char *country;   /**< canonical country, or "World" */
+	const char *metric;    /**< "reserves", "mine_production_share", ... */
+	const char *unit;      /**< "t", "%", "rank", ... */
+	const char *source;    /**< "USGS Mineral Commodity Summaries" */
+	const char *note;      /**< free text, or NULL */
+	int year, year_end;    /**< years it holds for (equal for one year) */
+	int edition;           /**< the source's edition (its year), or 0 */
+	double value;
+	char qualifier;        /**< 0 exact, '>' more than, '<' less than */
+	unsigned flags;        /**< enum cdx_ref_flags */
+};
+
+/** Reference figures read back; strings owned by the struct. */
+struct cdx_ref_rows {
+	struct cdx_ref *v;
+	size_t n;
+	void *arena_; /**< private: backing store of the strings */
+};
+
+/** Free rows and strings and zero @p r. NULL ok. */
+void cdx_ref_rows_release(struct cdx_ref_rows *r);
+
+/**
+ * Store @p n figures in one transaction, replacing figures with the same
+ * key. *n_new (may be NULL) gets how many keys were not there before.
+ * @return CDX_OK; CDX_ERR_LIMIT when a string field is longer than
+ *   CDX_REF_FIELD_MAX (message names the field; nothing is stored);
+ *   CDX_ERR_USAGE for a NULL commodity, country, metric or source;
+ *   an index error.
+ */
+int cdx_index_ref_put(struct cdx_index *ix, const struct cdx_ref *refs,
+                      size_t n, size_t *n_new, struct cdx_error *err);
+
+/**
+ * The stored figures, all or those of @p commodity (exact name; NULL for
+ * all), ordered by commodity, metric, country, years, source, edition.
+ * Caller releases @p out with cdx_ref_rows_release() (also after an error).
+ * @return CDX_OK (none is OK: out->n == 0) or an index error.
+ */
+int cdx_index_ref_list(struct cdx_index *ix, const char *commodity,
+                       struct cdx_ref_rows *out, struct cdx_error *err);
+
+/**
+ * Tags record that something was done to the reference store once (the
+ * shipped table was loaded). *out is 1 when @p tag is set, else 0.
+ */
+int cdx_index_ref_tag_get(struct cdx_index *ix, const char *tag, int *out,
+                          struct cdx_error *err);
+/** Set @p tag (at most CDX_REF_FIELD_MAX bytes). */
+int cdx_index_ref_tag_set(struct cdx_index *ix, const char *tag,
+                          struct cdx_error *err);
 
 #endif

@@ -7,20 +7,38 @@
  * is a u64 stored big-endian, so LMDB's memcmp order is numeric order.
  *
  *   meta       ASCII name → u64 BE: "schema", "n_docs", "n_tokens",
- *              "next_doc", "next_claim", "n_claims", "text_bytes"
+ *              "next_doc", "next_claim", "n_claims", "text_bytes",
+ *              "text_end", "next_seg"
  *   docs       doc id → packed doc record (record.c)
- *   text       doc id + part u32 BE → up to INDEX_PART_MAX bytes of text
+ *   text       block number u64 BE → INDEX_TEXT_BLOCK bytes of the text
+ *              stream: every document's text, one after the other in id
+ *              order; a doc record holds its offset and length. Fixed
+ *              blocks appended in key order fill LMDB pages completely.
  *   source     source key (index_source_key) → doc id
  *   hash       64-bit FNV-1a of the text → doc id
- *   terms      term \0 first-doc-id → posting chunk (postings.c)
- *   doc_terms  doc id + part u32 BE → the doc's terms with positions:
- *              records [u8 len][term][varint tf][varint position deltas]
- *              in term order. Deletion reads it to find the postings to
- *              remove; phrase queries can read positions from it.
+ *   segs       segment id u32 BE → segment record (segment.c)
+ *   terms      segment id u32 BE + term → (piece u32 BE, offset u16 BE):
+ *              where the first term entry starting in a piece begins
+ *   post       segment id u32 BE + piece u32 BE → INDEX_PIECE bytes of
+ *              the segment's term stream (postings.c, segment.c)
+ *   deleted    doc id → nothing: documents removed since their segment
+ *              was written; their postings go when the segment is merged
  *   claims     claim id → packed claim record with its doc id
  *   by_entity  folded entity name → claim ids (DUPSORT, u64 BE)
  *   entities   folded entity name → canonical name as first stored
  *   by_kind    kind byte → claim ids (DUPSORT, u64 BE)
+ *   refs       reference figure key (reference.c) → packed figure; keys
+ *              starting with byte 0x01 are tags ("a table was loaded")
+ *
+ * Postings live in segments, one written per batch (LSM-style): a
+ * segment is a term stream — for each term, in term order, its entry
+ * (postings.c: the documents with term frequencies, then their word
+ * positions) — cut into fixed pieces, with a sparse term index in terms.
+ * Every key a segment writes is larger than any key before it (segment
+ * ids only grow), so it is written with MDB_APPEND into full pages. A
+ * term's postings are the concatenation of its entries in segment order.
+ * Deletion marks the document in deleted; merging segments (writer.c,
+ * segment.c) drops marked documents for good.
  *
  * A document's claims have consecutive ids, allocated in (start, end)
  * order, and ids only grow: claim id order is (doc id, start) order.
@@ -47,12 +65,15 @@ enum index_db {
 	DB_TEXT,
 	DB_SOURCE,
 	DB_HASH,
+	DB_SEGS,
 	DB_TERMS,
-	DB_DOC_TERMS,
+	DB_POST,
+	DB_DELETED,
 	DB_CLAIMS,
 	DB_BY_ENTITY,
 	DB_ENTITIES,
 	DB_BY_KIND,
+	DB_REFS,       /* reference figures (reference.c) */
 	DB_COUNT_
 };
 
@@ -62,10 +83,13 @@ enum index_db {
 #define INDEX_ENTITY_MAX 256
 /** Longest source key; longer sources are cut and suffixed with a hash. */
 #define INDEX_SOURCE_KEY_MAX 480
-/** Text and doc_terms are stored in parts of at most this many bytes. */
-#define INDEX_PART_MAX ((size_t)512 << 10)
-/** Posting chunks stay below this so they live inside LMDB leaf pages. */
-#define INDEX_CHUNK_MAX 1536
+/** Bytes per text block and per segment piece: with its 8-byte key a
+ *  block is just under LMDB's largest in-page node (4 KB pages), so two
+ *  fill a page. */
+#define INDEX_TEXT_BLOCK 2016
+#define INDEX_PIECE 2016
+/** Segments merged at once when that many of one level pile up. */
+#define INDEX_MERGE_FANIN 8
 /** Default initial map size. */
 #define INDEX_MAP_DEFAULT ((size_t)64 << 20)
 
@@ -164,8 +188,18 @@ void index_strmap_release(struct index_strmap *m);
 typedef int (*index_term_fn)(void *ctx, const char *term, size_t n,
                              uint32_t start, uint32_t end);
 
-/** The one term pipeline, used for documents and queries alike. */
-int index_terms(const char *text, size_t len, index_term_fn fn, void *ctx);
+/** The one term pipeline, used for documents and queries alike: tokens
+ *  folded, marks stripped, then stemmed (English) when @p stemmer (from
+ *  index_stemmer_new) is not NULL. */
+int index_terms(const char *text, size_t len, void *stemmer,
+                index_term_fn fn, void *ctx);
+/** The term of one word already folded (a query word): stemmed into
+ *  @p out (INDEX_TERM_MAX + 1 bytes, NUL-terminated). @return length. */
+size_t index_term_of(const char *word, size_t n, void *stemmer, char *out);
+/** An English stemmer; not thread-safe, so one per writer or query.
+ *  NULL when out of memory. */
+void *index_stemmer_new(void);
+void index_stemmer_free(void *stemmer);
 
 /* ------------------------------------------------------------ env.c */
 
@@ -195,7 +229,7 @@ int index_grow_if_needed(struct cdx_index *ix, struct cdx_error *err);
 
 struct index_meta {
 	uint64_t schema, n_docs, n_tokens, next_doc, next_claim, n_claims,
-		text_bytes;
+		text_bytes, text_end, next_seg;
 };
 int index_meta_load(struct cdx_index *ix, MDB_txn *txn,
                     struct index_meta *m, struct cdx_error *err);
@@ -207,7 +241,7 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
 /** A doc record; strings point into the LMDB value (valid in the txn),
  *  not NUL-terminated; title/date NULL when absent. */
 struct index_docrec {
-	uint64_t n_tokens, text_len, hash, first_claim;
+	uint64_t n_tokens, text_off, text_len, hash, first_claim;
 	uint32_t n_claims;
 	uint8_t format;
 	const char *source, *title, *date;
@@ -233,51 +267,68 @@ int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
                      struct cdx_buf *b) CDX_WUR;
 int index_claim_unpack(const void *p, size_t n, struct index_claimrec *r);
 
-/** A document's text: borrowed from LMDB when stored in one part, else
- *  assembled in @c owned. */
+/** A document's text: borrowed from LMDB when it lies in one block,
+ *  else assembled in @c owned. */
 struct index_text {
 	const char *p;
 	size_t len;
 	char *owned;
 };
+/** The text of document @p id. @return 0, NOTFOUND, CORRUPT. */
 int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_text *t, struct cdx_error *err);
-/** The parted value of @p id in @p db (DB_TEXT, DB_DOC_TERMS). */
-int index_parts_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, struct index_text *t, struct cdx_error *err);
-void index_text_release(struct index_text *t);
-/** Store @p len bytes under @p db in parts keyed id + part. */
-int index_parts_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, const char *p, size_t len,
+/** Bytes [off, off + len) of the text stream. */
+int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
+                    uint64_t len, struct index_text *t,
                     struct cdx_error *err);
-int index_parts_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, struct cdx_error *err);
+void index_text_release(struct index_text *t);
+/** Append @p len bytes to the text stream at m->text_end (advanced);
+ *  *off gets where they start. */
+int index_text_append(struct cdx_index *ix, MDB_txn *txn,
+                      struct index_meta *m, const char *p, size_t len,
+                      uint64_t *off, struct cdx_error *err);
+/** Free the text blocks that only the removed document @p id (whose
+ *  text is [off, off + len)) used; its doc record must be gone already. */
+int index_text_drop(struct cdx_index *ix, MDB_txn *txn,
+                    const struct index_meta *m, uint64_t id, uint64_t off,
+                    uint64_t len, struct cdx_error *err);
 
 /* ------------------------------------------------------------ postings.c */
 
+/** One document of a posting list; its positions are pos[off, off+tf)
+ *  of the enclosing list when the list has positions. */
 struct index_posting {
 	uint64_t doc;
-	uint32_t tf; /* 0 marks a posting removed within the batch */
+	uint32_t tf;  /* 0 marks a posting removed within the batch */
+	uint32_t off; /* first position in the list's pos array */
 };
 
-struct index_postings {
+/** A term's posting list in doc order, with positions or without. */
+struct index_plist {
 	struct index_posting *v;
 	size_t n, cap;
+	uint32_t *pos;
+	size_t npos, cap_pos;
 };
-void index_postings_release(struct index_postings *p);
-/** Append the decoded entries of a chunk stored under first doc @p first. */
-int index_chunk_decode(uint64_t first, const void *v, size_t n,
-                       struct index_postings *out);
-/** The whole posting list of @p term, in doc order (appended to @p out). */
-int index_postings_read(struct cdx_index *ix, MDB_txn *txn, const char *term,
-                        size_t n, struct index_postings *out,
-                        struct cdx_error *err);
-/** Remove document @p doc from the stored list of @p term. */
-int index_postings_remove(struct cdx_index *ix, MDB_txn *txn,
-                          const char *term, size_t n, uint64_t doc,
-                          struct cdx_error *err);
+void index_plist_release(struct index_plist *l);
+/** Forget the entries, keep the allocations. */
+void index_plist_clear(struct index_plist *l);
+/** Append @p doc with @p tf positions @p pos (NULL: none kept). */
+int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
+                    const uint32_t *pos) CDX_WUR;
+/** Encode the live entries (tf > 0) of @p l as a term entry:
+ *  varint n, varint max tf, varint bytes of the doc part, the doc part
+ *  (per doc varint (doc delta << 1 | tf == 1), varint tf when > 1), then
+ *  per doc its positions as varint deltas. Writes nothing when none. */
+int index_plist_encode(const struct index_plist *l, struct cdx_buf *b) CDX_WUR;
+/** Append the documents of an entry to @p out (with positions when
+ *  @p with_pos). @return 0, CORRUPT or NOMEM. */
+int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
+                       struct index_plist *out);
+/** The number of documents of an entry, or 0 when damaged. */
+uint64_t index_entry_df(const uint8_t *p, size_t n);
 
-/** Postings of a batch, merged into LMDB at commit. */
+/** Postings of a batch, written as one segment at commit. */
 struct index_acc {
 	struct index_strmap map; /* term → index in terms */
 	struct acc_term *terms;
@@ -285,14 +336,122 @@ struct index_acc {
 	struct index_arena strs;
 };
 int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t doc, uint32_t tf);
+                  uint64_t doc, uint32_t tf, const uint32_t *pos);
 /** Mark @p doc's posting of @p term removed (a doc of this batch). */
 void index_acc_remove(struct index_acc *a, const char *term, size_t n,
                       uint64_t doc);
-/** Append every list to LMDB in key order. */
-int index_acc_merge(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
+/** Write the batch's postings as segment m->next_seg (taken) covering
+ *  documents [first, m->next_doc). */
+int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t first,
                     struct cdx_error *err);
 void index_acc_release(struct index_acc *a);
+
+/* ------------------------------------------------------------ segment.c */
+
+struct index_seg {
+	uint32_t id;
+	uint8_t level;        /* 0 for a batch, +1 per merge */
+	uint64_t first, last; /* document id range it covers */
+	uint64_t bytes;       /* length of its term stream */
+	uint64_t n_terms;
+};
+int index_seg_pack(const struct index_seg *s, uint8_t out[34]);
+int index_seg_unpack(const void *p, size_t n, struct index_seg *s);
+
+/** Every segment, in document order. Caller frees *out. */
+int index_segs_load(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_seg **out, size_t *n,
+                    struct cdx_error *err);
+
+/** Writes one segment's term stream; terms must come in order. */
+struct index_segw {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_seg seg;
+	struct cdx_buf piece;   /* the piece being filled */
+	uint32_t piece_no;
+	int64_t indexed_piece; /* last piece with an index point */
+	char prev[INDEX_TERM_MAX];
+	size_t prev_len;
+	struct cdx_buf hdr;
+};
+void index_segw_init(struct index_segw *w, struct cdx_index *ix,
+                     MDB_txn *txn, uint32_t id);
+int index_segw_add(struct index_segw *w, const char *term, size_t n,
+                   const uint8_t *entry, size_t len, struct cdx_error *err);
+/** Flush the last piece and store the segment record (with @p first,
+ *  @p last, @p level). Writes nothing for a segment without terms. */
+int index_segw_finish(struct index_segw *w, uint64_t first, uint64_t last,
+                      uint8_t level, struct cdx_error *err);
+void index_segw_release(struct index_segw *w);
+
+/** Reads one segment's term stream in term order. */
+struct index_segr {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_seg seg;
+	uint64_t at;              /* stream offset of the next entry */
+	uint32_t piece_no;        /* piece held in p */
+	const uint8_t *p;         /* that piece (in the map), or NULL */
+	size_t plen;
+	char term[INDEX_TERM_MAX + 1];
+	size_t term_len;
+	const uint8_t *entry;     /* the current entry, in p or scratch */
+	size_t entry_len;
+	struct cdx_buf scratch;
+};
+void index_segr_init(struct index_segr *r, struct cdx_index *ix,
+                     MDB_txn *txn, const struct index_seg *s);
+/** Go to the index point at or before @p term (the start when none). */
+int index_segr_seek(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err);
+/** The next entry into r->term / r->entry; CDX_ERR_ITEROVER at the end. */
+int index_segr_next(struct index_segr *r, struct cdx_error *err);
+/** Find @p term: CDX_OK with r->entry, or CDX_ERR_NOTFOUND. */
+int index_segr_find(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err);
+void index_segr_release(struct index_segr *r);
+
+/** Remove segment @p s: its record, index points and pieces. */
+int index_seg_drop(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_seg *s, struct cdx_error *err);
+/** Rewrite the segment holding @p doc without its deleted documents. */
+int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t doc,
+                    struct cdx_error *err);
+/** Merge segments while INDEX_MERGE_FANIN of one level pile up; the
+ *  merged segment leaves out deleted documents and their marks. */
+int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, struct cdx_error *err);
+
+/** The whole posting list of @p term over every segment, in doc order
+ *  (appended to @p out), with positions when @p with_pos. */
+int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_seg *segs, size_t n_segs,
+                        const char *term, size_t n, int with_pos,
+                        struct index_plist *out, struct cdx_error *err);
+
+/** The distinct terms of several segments in order, from a given term on:
+ *  after each _next, @c term is the term and has[i] says whether
+ *  in[i].entry holds its entry in segment i. */
+struct index_termit {
+	struct index_segr *in;
+	int *live, *has;
+	size_t n;
+	char term[INDEX_TERM_MAX + 1];
+	size_t term_len;
+};
+int index_termit_open(struct index_termit *it, struct cdx_index *ix,
+                      MDB_txn *txn, const struct index_seg *segs, size_t n,
+                      const char *from, size_t from_len,
+                      struct cdx_error *err);
+/** @return CDX_OK, CDX_ERR_ITEROVER at the end, or an error. */
+int index_termit_next(struct index_termit *it, struct cdx_error *err);
+void index_termit_release(struct index_termit *it);
+
+/** Is @p doc marked deleted? */
+int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc);
 
 /* ------------------------------------------------------------ remove.c */
 
@@ -303,6 +462,7 @@ struct index_wctx {
 	struct index_meta meta;
 	struct index_acc *acc;    /* this batch's postings, or NULL */
 	uint64_t batch_first_doc; /* ids from here on live in acc */
+	void *stemmer;            /* struct sb_stemmer of this writer */
 };
 
 /** Remove document @p id with its postings, claims and map entries. */
@@ -321,7 +481,8 @@ static inline uint64_t index_val_id(const MDB_val *v)
 /* ------------------------------------------------------------ search.c */
 
 /** The snippet of @p text for the query terms @p terms (n of them). */
-int index_snippet(const char *text, size_t len, char *const *terms,
-                  const size_t *term_lens, size_t n, char **out);
+int index_snippet(const char *text, size_t len, void *stemmer,
+                  char *const *terms, const size_t *term_lens, size_t n,
+                  char **out);
 
 #endif

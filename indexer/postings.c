@@ -1,18 +1,16 @@
 /*
- * postings.c — posting lists: term → (doc id, term frequency), in doc id
- * order, stored in chunks.
+ * postings.c — term entries (a term's documents, term frequencies and
+ * word positions within one segment) and the batch accumulator.
  *
- * A chunk's key is term \0 first-doc-id (BE), its value an 8-byte BE last
- * doc id followed by (varint doc delta, varint tf) pairs, the first delta
- * taken from the key's doc id. Doc ids only grow, so a batch's postings
- * always go after a term's last chunk: the merge appends to that chunk
- * while it stays under INDEX_CHUNK_MAX (small enough to live in a leaf
- * page, so rewriting it is cheap) and opens new chunks past it. Nothing is
- * ever rewritten whole; removing a document rewrites one chunk per term.
+ * An entry keeps the documents apart from the positions: ranking reads
+ * only the doc part (its length is in the header) and never decodes a
+ * position; phrases read both. Doc ids are delta-coded with the low bit
+ * of the delta saying "tf is 1", the common case, so most postings cost
+ * one or two bytes; positions are deltas within a document.
  *
- * The batch accumulator (struct index_acc) gathers a write transaction's
- * postings in memory, one growable list per term, and merges them in key
- * order at commit.
+ * The accumulator gathers a write transaction's postings in memory, one
+ * list per term, and writes them at commit as one new segment, terms in
+ * order (segment.c does the storing).
  */
 #include <stdlib.h>
 
@@ -21,283 +19,175 @@
 struct acc_term {
 	const char *term; /* in the accumulator's arena */
 	uint32_t len;
-	struct index_posting *v;
-	size_t n, cap;
+	struct index_plist l;
 };
 
-static int postings_push(struct index_postings *p, uint64_t doc, uint32_t tf)
+static int grow(void **v, size_t *cap, size_t want, size_t size)
 {
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 16;
-		struct index_posting *nv = realloc(p->v, ncap * sizeof *nv);
+	size_t ncap = *cap ? *cap : 8;
+	void *nv;
 
-		if (nv == NULL)
-			return CDX_ERR_NOMEM;
-		p->v = nv;
-		p->cap = ncap;
-	}
-	p->v[p->n].doc = doc;
-	p->v[p->n++].tf = tf;
+	if (want <= *cap)
+		return CDX_OK;
+	while (ncap < want)
+		ncap *= 2;
+	nv = realloc(*v, ncap * size);
+	if (nv == NULL)
+		return CDX_ERR_NOMEM;
+	*v = nv;
+	*cap = ncap;
 	return CDX_OK;
 }
 
-void index_postings_release(struct index_postings *p)
+void index_plist_release(struct index_plist *l)
 {
-	if (p == NULL)
+	if (l == NULL)
 		return;
-	free(p->v);
-	p->v = NULL;
-	p->n = p->cap = 0;
+	free(l->v);
+	free(l->pos);
+	memset(l, 0, sizeof *l);
 }
 
-int index_chunk_decode(uint64_t first, const void *v, size_t n,
-                       struct index_postings *out)
+void index_plist_clear(struct index_plist *l)
 {
-	const uint8_t *p = v, *end = p + n;
-	uint64_t prev = first, delta, tf;
+	l->n = l->npos = 0;
+}
 
-	if (n < 8)
-		return CDX_ERR_CORRUPT;
-	for (p += 8; p < end;) {
-		if (index_varint_get(&p, end, &delta) ||
-		    index_varint_get(&p, end, &tf) || tf > UINT32_MAX)
-			return CDX_ERR_CORRUPT;
-		prev += delta;
-		if (postings_push(out, prev, (uint32_t)tf) != CDX_OK)
-			return CDX_ERR_NOMEM;
-	}
+int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
+                    const uint32_t *pos)
+{
+	if (grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	l->v[l->n].doc = doc;
+	l->v[l->n].tf = tf;
+	l->v[l->n].off = (uint32_t)l->npos;
+	l->n++;
+	if (pos == NULL)
+		return CDX_OK;
+	if (grow((void **)&l->pos, &l->cap_pos, l->npos + tf,
+	         sizeof *l->pos) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	memcpy(l->pos + l->npos, pos, tf * sizeof *pos);
+	l->npos += tf;
 	return CDX_OK;
 }
 
-/* Is @p k a chunk key of term @p t? */
-static int is_term_key(const MDB_val *k, const char *t, size_t n)
+int index_plist_encode(const struct index_plist *l, struct cdx_buf *b)
 {
-	const uint8_t *p = k->mv_data;
-
-	return k->mv_size == n + 9 && p[n] == 0 && memcmp(p, t, n) == 0;
-}
-
-static size_t chunk_key(uint8_t *kb, const char *t, size_t n, uint64_t doc)
-{
-	memcpy(kb, t, n);
-	kb[n] = 0;
-	index_put_be64(kb + n + 1, doc);
-	return n + 9;
-}
-
-static int decode_error(struct cdx_index *ix, const char *t, size_t n,
-                        int rc, struct cdx_error *err)
-{
-	if (rc == CDX_ERR_NOMEM)
-		return cdx_error_set(err, rc, "out of memory");
-	return cdx_error_set(err, CDX_ERR_CORRUPT,
-	                     "index '%s': postings of '%.*s' are damaged",
-	                     ix->path, (int)n, t);
-}
-
-int index_postings_read(struct cdx_index *ix, MDB_txn *txn, const char *term,
-                        size_t n, struct index_postings *out,
-                        struct cdx_error *err)
-{
-	uint8_t kb[INDEX_TERM_MAX + 9];
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc;
-
-	memcpy(kb, term, n);
-	kb[n] = 0;
-	k = index_val(kb, n + 1);
-	rc = mdb_cursor_open(txn, ix->dbi[DB_TERMS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && is_term_key(&k, term, n)) {
-		uint64_t first = index_get_be64((uint8_t *)k.mv_data + n + 1);
-		int drc = index_chunk_decode(first, v.mv_data, v.mv_size, out);
-
-		if (drc != CDX_OK) {
-			mdb_cursor_close(cur);
-			return decode_error(ix, term, n, drc, err);
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(ix, rc, "read", err);
-	return CDX_OK;
-}
-
-/* Append entries of @p v from *i while the chunk in @p b stays small. */
-static int chunk_fill(struct cdx_buf *b, uint64_t *last,
-                      const struct index_posting *v, size_t n, size_t *i)
-{
+	struct cdx_buf docs = CDX_BUF_INIT(SIZE_MAX / 2);
+	uint64_t prev = 0, n = 0, max_tf = 0;
 	int rc = CDX_OK;
 
-	for (; *i < n && rc == CDX_OK; (*i)++) {
-		if (v[*i].tf == 0)
+	for (size_t i = 0; i < l->n && rc == CDX_OK; i++) {
+		const struct index_posting *p = &l->v[i];
+
+		if (p->tf == 0)
 			continue;
-		/* 15 bytes: the longest pair of varints we write */
-		if (b->len + 15 > INDEX_CHUNK_MAX && b->len > 8)
-			break;
-		rc = index_buf_varint(b, v[*i].doc - *last);
+		rc = index_buf_varint(&docs, (p->doc - prev) << 1 |
+		                             (p->tf == 1));
+		if (rc == CDX_OK && p->tf > 1)
+			rc = index_buf_varint(&docs, p->tf);
+		prev = p->doc;
+		n++;
+		if (p->tf > max_tf)
+			max_tf = p->tf;
+	}
+	if (rc == CDX_OK && n > 0) {
+		rc = index_buf_varint(b, n);
 		if (rc == CDX_OK)
-			rc = index_buf_varint(b, v[*i].tf);
-		*last = v[*i].doc;
-	}
-	if (rc == CDX_OK)
-		index_put_be64((uint8_t *)b->ptr, *last);
-	return rc;
-}
+			rc = index_buf_varint(b, max_tf);
+		if (rc == CDX_OK)
+			rc = index_buf_varint(b, docs.len);
+		if (rc == CDX_OK)
+			rc = cdx_buf_add(b, docs.ptr, docs.len);
+		for (size_t i = 0; i < l->n && rc == CDX_OK; i++) {
+			const struct index_posting *p = &l->v[i];
+			uint32_t last = 0;
 
-/* Write @p v (doc order, tf 0 = skip) after the stored list of @p t. */
-static int append_list(struct cdx_index *ix, MDB_txn *txn, MDB_cursor *cur,
-                       const char *t, size_t tn,
-                       const struct index_posting *v, size_t n,
-                       struct cdx_buf *b, struct cdx_error *err)
-{
-	uint8_t kb[INDEX_TERM_MAX + 9];
-	MDB_val k, val;
-	uint64_t last;
-	size_t i = 0;
-	int rc;
+			for (uint32_t j = 0; j < p->tf && rc == CDX_OK; j++) {
+				uint32_t at = l->pos[p->off + j];
 
-	while (i < n && v[i].tf == 0)
-		i++;
-	if (i == n)
-		return CDX_OK;
-	k = index_val(kb, chunk_key(kb, t, tn, UINT64_MAX));
-	rc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
-	if (rc == 0 || rc == MDB_NOTFOUND)
-		rc = mdb_cursor_get(cur, &k, &val,
-		                    rc == 0 ? MDB_PREV : MDB_LAST);
-	if (rc == 0 && is_term_key(&k, t, tn) && val.mv_size >= 8 &&
-	    val.mv_size + 15 <= INDEX_CHUNK_MAX &&
-	    index_get_be64(val.mv_data) < v[i].doc) {
-		/* grow the term's last chunk */
-		memcpy(kb, k.mv_data, k.mv_size);
-		cdx_buf_clear(b);
-		if (cdx_buf_add(b, val.mv_data, val.mv_size) != CDX_OK)
-			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-		last = index_get_be64(val.mv_data);
-		if (chunk_fill(b, &last, v, n, &i) != CDX_OK)
-			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-		k = index_val(kb, tn + 9);
-		val = index_val(b->ptr, b->len);
-		rc = mdb_put(txn, ix->dbi[DB_TERMS], &k, &val, 0);
-		if (rc != 0)
-			return index_mdb_error(ix, rc, "write", err);
-	} else if (rc != 0 && rc != MDB_NOTFOUND) {
-		return index_mdb_error(ix, rc, "read", err);
-	}
-	while (i < n) {
-		while (i < n && v[i].tf == 0)
-			i++;
-		if (i == n)
-			break;
-		k = index_val(kb, chunk_key(kb, t, tn, v[i].doc));
-		last = v[i].doc;
-		cdx_buf_clear(b);
-		if (cdx_buf_add(b, kb, 8) != CDX_OK ||
-		    chunk_fill(b, &last, v, n, &i) != CDX_OK)
-			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-		val = index_val(b->ptr, b->len);
-		rc = mdb_put(txn, ix->dbi[DB_TERMS], &k, &val, 0);
-		if (rc != 0)
-			return index_mdb_error(ix, rc, "write", err);
-	}
-	return CDX_OK;
-}
-
-int index_postings_remove(struct cdx_index *ix, MDB_txn *txn,
-                          const char *term, size_t n, uint64_t doc,
-                          struct cdx_error *err)
-{
-	uint8_t kb[INDEX_TERM_MAX + 9];
-	struct index_postings p = {0};
-	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint64_t first;
-	size_t i, j;
-	int rc;
-
-	k = index_val(kb, chunk_key(kb, term, n, doc));
-	rc = mdb_cursor_open(txn, ix->dbi[DB_TERMS], &cur);
-	if (rc != 0)
-		goto lmdb_fail;
-	/* the chunk holding doc: the last one whose first id is <= doc */
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (rc == 0 && !(k.mv_size == n + 9 && memcmp(k.mv_data, kb, n + 9) == 0))
-		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-	else if (rc == MDB_NOTFOUND)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-	if (rc == MDB_NOTFOUND || (rc == 0 && !is_term_key(&k, term, n))) {
-		rc = CDX_OK; /* nothing stored: nothing to remove */
-		goto cleanup;
-	}
-	if (rc != 0)
-		goto lmdb_fail;
-	first = index_get_be64((uint8_t *)k.mv_data + n + 1);
-	rc = index_chunk_decode(first, v.mv_data, v.mv_size, &p);
-	if (rc != CDX_OK) {
-		rc = decode_error(ix, term, n, rc, err);
-		goto cleanup;
-	}
-	for (i = j = 0; i < p.n; i++)
-		if (p.v[i].doc != doc)
-			p.v[j++] = p.v[i];
-	if (j == p.n)
-		goto cleanup;
-	p.n = j;
-	rc = mdb_cursor_del(cur, 0);
-	if (rc != 0)
-		goto lmdb_fail;
-	if (p.n > 0) {
-		uint64_t last = p.v[0].doc;
-
-		i = 0;
-		k = index_val(kb, chunk_key(kb, term, n, p.v[0].doc));
-		if (cdx_buf_add(&b, kb, 8) != CDX_OK ||
-		    chunk_fill(&b, &last, p.v, p.n, &i) != CDX_OK) {
-			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-			goto cleanup;
+				rc = index_buf_varint(b, at - last);
+				last = at;
+			}
 		}
-		v = index_val(b.ptr, b.len);
-		rc = mdb_put(txn, ix->dbi[DB_TERMS], &k, &v, 0);
-		if (rc != 0)
-			goto lmdb_fail;
 	}
-	rc = CDX_OK;
-	goto cleanup;
-lmdb_fail:
-	rc = index_mdb_error(ix, rc, "write", err);
-cleanup:
-	mdb_cursor_close(cur);
-	index_postings_release(&p);
-	cdx_buf_release(&b);
+	cdx_buf_release(&docs);
 	return rc;
+}
+
+uint64_t index_entry_df(const uint8_t *p, size_t n)
+{
+	uint64_t df;
+
+	return index_varint_get(&p, p + n, &df) == CDX_OK ? df : 0;
+}
+
+int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
+                       struct index_plist *out)
+{
+	const uint8_t *end = p + n, *dend;
+	uint64_t df, max_tf, dlen, doc = 0;
+	size_t first = out->n;
+
+	if (index_varint_get(&p, end, &df) || index_varint_get(&p, end, &max_tf) ||
+	    index_varint_get(&p, end, &dlen) || dlen > (uint64_t)(end - p) ||
+	    df > dlen || max_tf > UINT32_MAX)
+		return CDX_ERR_CORRUPT;
+	dend = p + dlen;
+	if (grow((void **)&out->v, &out->cap, out->n + df, sizeof *out->v))
+		return CDX_ERR_NOMEM;
+	for (uint64_t i = 0; i < df; i++) {
+		uint64_t d, tf = 1;
+
+		if (index_varint_get(&p, dend, &d))
+			return CDX_ERR_CORRUPT;
+		if (!(d & 1) && (index_varint_get(&p, dend, &tf) || tf < 2 ||
+		                 tf > max_tf))
+			return CDX_ERR_CORRUPT;
+		doc += d >> 1;
+		out->v[out->n].doc = doc;
+		out->v[out->n].tf = (uint32_t)tf;
+		out->v[out->n].off = 0;
+		out->n++;
+	}
+	if (p != dend)
+		return CDX_ERR_CORRUPT;
+	if (!with_pos)
+		return CDX_OK;
+	for (size_t i = first; i < out->n; i++) {
+		struct index_posting *e = &out->v[i];
+		uint64_t at = 0, d;
+
+		if (grow((void **)&out->pos, &out->cap_pos, out->npos + e->tf,
+		         sizeof *out->pos))
+			return CDX_ERR_NOMEM;
+		e->off = (uint32_t)out->npos;
+		for (uint32_t j = 0; j < e->tf; j++) {
+			if (index_varint_get(&p, end, &d))
+				return CDX_ERR_CORRUPT;
+			at += d;
+			if (at > UINT32_MAX)
+				return CDX_ERR_CORRUPT;
+			out->pos[out->npos++] = (uint32_t)at;
+		}
+	}
+	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
 }
 
 /* ------------------------------------------------------------ acc */
 
 int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t doc, uint32_t tf)
+                  uint64_t doc, uint32_t tf, const uint32_t *pos)
 {
-	struct acc_term *t;
 	uint32_t idx;
 
 	if (index_strmap_get(&a->map, term, n, &idx) != CDX_OK) {
 		const char *copy;
 
-		if (a->n == a->cap) {
-			size_t ncap = a->cap ? a->cap * 2 : 1024;
-			struct acc_term *nt = realloc(a->terms,
-			                              ncap * sizeof *nt);
-
-			if (nt == NULL)
-				return CDX_ERR_NOMEM;
-			a->terms = nt;
-			a->cap = ncap;
-		}
+		if (grow((void **)&a->terms, &a->cap, a->n + 1,
+		         sizeof *a->terms) != CDX_OK)
+			return CDX_ERR_NOMEM;
 		copy = index_arena_strndup(&a->strs, term, n);
 		if (copy == NULL ||
 		    index_strmap_put(&a->map, copy, n, (uint32_t)a->n, &idx) < 0)
@@ -307,42 +197,30 @@ int index_acc_add(struct index_acc *a, const char *term, size_t n,
 		a->terms[idx].len = (uint32_t)n;
 		a->n++;
 	}
-	t = &a->terms[idx];
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 4;
-		struct index_posting *nv = realloc(t->v, ncap * sizeof *nv);
-
-		if (nv == NULL)
-			return CDX_ERR_NOMEM;
-		t->v = nv;
-		t->cap = ncap;
-	}
-	t->v[t->n].doc = doc;
-	t->v[t->n++].tf = tf;
-	return CDX_OK;
+	return index_plist_add(&a->terms[idx].l, doc, tf, pos);
 }
 
 void index_acc_remove(struct index_acc *a, const char *term, size_t n,
                       uint64_t doc)
 {
-	struct acc_term *t;
+	struct index_plist *l;
 	size_t lo = 0, hi;
 	uint32_t idx;
 
 	if (index_strmap_get(&a->map, term, n, &idx) != CDX_OK)
 		return;
-	t = &a->terms[idx];
-	hi = t->n;
+	l = &a->terms[idx].l;
+	hi = l->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (t->v[mid].doc < doc)
+		if (l->v[mid].doc < doc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < t->n && t->v[lo].doc == doc)
-		t->v[lo].tf = 0;
+	if (lo < l->n && l->v[lo].doc == doc)
+		l->v[lo].tf = 0;
 }
 
 static int term_cmp(const void *pa, const void *pb)
@@ -357,12 +235,13 @@ static int term_cmp(const void *pa, const void *pb)
 	return (a->len > b->len) - (a->len < b->len);
 }
 
-int index_acc_merge(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
+int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t first,
                     struct cdx_error *err)
 {
 	struct acc_term **order = NULL;
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	MDB_cursor *cur = NULL;
+	struct index_segw w;
 	int rc = CDX_OK;
 
 	if (a->n == 0)
@@ -372,18 +251,21 @@ int index_acc_merge(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < a->n; i++)
 		order[i] = &a->terms[i];
-	/* key order keeps LMDB's page touches local */
 	qsort(order, a->n, sizeof *order, term_cmp);
-	rc = mdb_cursor_open(txn, ix->dbi[DB_TERMS], &cur);
-	if (rc != 0) {
-		rc = index_mdb_error(ix, rc, "write", err);
-		goto cleanup;
+	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
+	for (size_t i = 0; i < a->n && rc == CDX_OK; i++) {
+		cdx_buf_clear(&b);
+		if (index_plist_encode(&order[i]->l, &b) != CDX_OK)
+			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		else if (b.len > 0)
+			rc = index_segw_add(&w, order[i]->term, order[i]->len,
+			                    (const uint8_t *)b.ptr, b.len, err);
 	}
-	for (size_t i = 0; i < a->n && rc == CDX_OK; i++)
-		rc = append_list(ix, txn, cur, order[i]->term, order[i]->len,
-		                 order[i]->v, order[i]->n, &b, err);
-cleanup:
-	mdb_cursor_close(cur);
+	if (rc == CDX_OK && w.seg.n_terms > 0) {
+		rc = index_segw_finish(&w, first, m->next_doc - 1, 0, err);
+		m->next_seg++;
+	}
+	index_segw_release(&w);
 	cdx_buf_release(&b);
 	free(order);
 	return rc;
@@ -394,7 +276,7 @@ void index_acc_release(struct index_acc *a)
 	if (a == NULL)
 		return;
 	for (size_t i = 0; i < a->n; i++)
-		free(a->terms[i].v);
+		index_plist_release(&a->terms[i].l);
 	free(a->terms);
 	index_strmap_release(&a->map);
 	index_arena_release(&a->strs);

@@ -7,17 +7,26 @@
  * varint lengths, so a doc's n_tokens is readable without decoding the
  * rest. Unpacking checks every length against the value's size: a damaged
  * record is CDX_ERR_CORRUPT, never a read past the end.
+ *
+ * The text stream: every document's text, appended in id order, cut into
+ * INDEX_TEXT_BLOCK-byte blocks whatever the document boundaries, so the
+ * blocks fill LMDB's pages (a text per value would leave most of its
+ * last overflow page empty). A removed document's blocks go once no live
+ * neighbour shares them.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
-#define DOCREC_FIXED 38
+#define DOCREC_FIXED 46
 #define CLAIMREC_FIXED 44
 
 enum { REC_TITLE = 1, REC_DATE = 2 };
 enum { REC_SUBJECT = 1, REC_COMMODITY = 2, REC_METRIC = 4 };
+/* Bits 3-4 of the same flags byte hold the claim's change (0 = none, as
+ * in records written before the field existed). */
+#define REC_CHANGE_SHIFT 3
 
 static int put_str(struct cdx_buf *b, const char *s, size_t n)
 {
@@ -46,12 +55,13 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 	int rc;
 
 	index_put_be64(fixed, r->n_tokens);
-	index_put_be64(fixed + 8, r->text_len);
-	index_put_be64(fixed + 16, r->hash);
-	index_put_be64(fixed + 24, r->first_claim);
-	index_put_be32(fixed + 32, r->n_claims);
-	fixed[36] = r->format;
-	fixed[37] = (uint8_t)((r->title ? REC_TITLE : 0) |
+	index_put_be64(fixed + 8, r->text_off);
+	index_put_be64(fixed + 16, r->text_len);
+	index_put_be64(fixed + 24, r->hash);
+	index_put_be64(fixed + 32, r->first_claim);
+	index_put_be32(fixed + 40, r->n_claims);
+	fixed[44] = r->format;
+	fixed[45] = (uint8_t)((r->title ? REC_TITLE : 0) |
 	                      (r->date ? REC_DATE : 0));
 	rc = cdx_buf_add(b, fixed, sizeof fixed);
 	if (rc == CDX_OK)
@@ -72,12 +82,13 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	if (n < DOCREC_FIXED)
 		return CDX_ERR_CORRUPT;
 	r->n_tokens = index_get_be64(p);
-	r->text_len = index_get_be64(p + 8);
-	r->hash = index_get_be64(p + 16);
-	r->first_claim = index_get_be64(p + 24);
-	r->n_claims = index_get_be32(p + 32);
-	r->format = p[36];
-	flags = p[37];
+	r->text_off = index_get_be64(p + 8);
+	r->text_len = index_get_be64(p + 16);
+	r->hash = index_get_be64(p + 24);
+	r->first_claim = index_get_be64(p + 32);
+	r->n_claims = index_get_be32(p + 40);
+	r->format = p[44];
+	flags = p[45];
 	p += DOCREC_FIXED;
 	if (get_str(&p, end, &r->source, &r->source_len))
 		return CDX_ERR_CORRUPT;
@@ -210,7 +221,8 @@ int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
 	fixed[10] = (uint8_t)np;
 	fixed[11] = (uint8_t)((c->subject ? REC_SUBJECT : 0) |
 	                      (c->commodity ? REC_COMMODITY : 0) |
-	                      (c->metric ? REC_METRIC : 0));
+	                      (c->metric ? REC_METRIC : 0) |
+	                      ((unsigned)c->change << REC_CHANGE_SHIFT));
 	index_put_be32(fixed + 12, c->start);
 	index_put_be32(fixed + 16, c->end);
 	index_put_be32(fixed + 20, c->sent_start);
@@ -257,6 +269,9 @@ int index_claim_unpack(const void *v, size_t n, struct index_claimrec *r)
 	c->qualifier = (enum cdx_qualifier)p[9];
 	c->n_parties = p[10];
 	flags = p[11];
+	if ((flags >> REC_CHANGE_SHIFT) > CDX_CHANGE_DOWN)
+		return CDX_ERR_CORRUPT;
+	c->change = (enum cdx_change)(flags >> REC_CHANGE_SHIFT);
 	c->start = index_get_be32(p + 12);
 	c->end = index_get_be32(p + 16);
 	c->sent_start = index_get_be32(p + 20);
@@ -284,116 +299,92 @@ int index_claim_unpack(const void *v, size_t n, struct index_claimrec *r)
 	return CDX_OK;
 }
 
-/* ------------------------------------------------------------ parts */
+/* ------------------------------------------------------------ text */
 
-static void part_key(uint8_t kb[12], uint64_t id, uint32_t part)
+#define TB INDEX_TEXT_BLOCK
+
+static int text_damaged(struct cdx_index *ix, uint64_t off,
+                        struct cdx_error *err)
 {
-	index_put_be64(kb, id);
-	index_put_be32(kb + 8, part);
+	return cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': the text "
+	                     "at byte %llu of its text stream is missing",
+	                     ix->path, (unsigned long long)off);
 }
 
-int index_parts_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, const char *p, size_t len,
+/* Block @p no, or NOTFOUND. */
+static int get_block(struct cdx_index *ix, MDB_txn *txn, uint64_t no,
+                     MDB_val *v, struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8);
+	int rc;
+
+	index_put_be64(kb, no);
+	rc = mdb_get(txn, ix->dbi[DB_TEXT], &k, v);
+	if (rc == MDB_NOTFOUND)
+		return CDX_ERR_NOTFOUND;
+	return rc ? index_mdb_error(ix, rc, "read", err) : CDX_OK;
+}
+
+int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
+                    uint64_t len, struct index_text *t,
                     struct cdx_error *err)
 {
-	size_t off = 0;
-	uint32_t part = 0;
-
-	/* at least one part, so an empty text is stored too */
-	do {
-		size_t n = len - off < INDEX_PART_MAX ? len - off
-		                                      : INDEX_PART_MAX;
-		uint8_t kb[12];
-		MDB_val k = index_val(kb, 12), v = index_val(p + off, n);
-		int rc;
-
-		part_key(kb, id, part++);
-		rc = mdb_put(txn, ix->dbi[db], &k, &v, 0);
-		if (rc != 0)
-			return index_mdb_error(ix, rc, "write", err);
-		off += n;
-	} while (off < len);
-	return CDX_OK;
-}
-
-int index_parts_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, struct cdx_error *err)
-{
-	MDB_cursor *cur = NULL;
-	uint8_t kb[12];
-	MDB_val k = index_val(kb, 12), v;
-	int rc;
-
-	part_key(kb, id, 0);
-	rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && k.mv_size == 12 &&
-	       index_get_be64(k.mv_data) == id) {
-		rc = mdb_cursor_del(cur, 0);
-		/* seek again rather than trust the cursor after a delete */
-		k = index_val(kb, 12);
-		if (rc == 0)
-			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(ix, rc, "write", err);
-	return CDX_OK;
-}
-
-int index_parts_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
-                    uint64_t id, struct index_text *t, struct cdx_error *err)
-{
-	MDB_cursor *cur = NULL;
-	uint8_t kb[12];
-	MDB_val k = index_val(kb, 12), v;
-	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	int rc;
+	uint64_t at = off, end = off + len;
+	char *buf;
 
 	memset(t, 0, sizeof *t);
-	part_key(kb, id, 0);
-	rc = mdb_get(txn, ix->dbi[db], &k, &v);
-	if (rc == 0 && v.mv_size < INDEX_PART_MAX) {
-		t->p = v.mv_data;
-		t->len = v.mv_size;
+	t->p = "";
+	if (len == 0)
+		return CDX_OK;
+	if (off / TB == (end - 1) / TB) {
+		MDB_val v;
+		int rc = get_block(ix, txn, off / TB, &v, err);
+
+		if (rc == CDX_ERR_NOTFOUND || (rc == CDX_OK &&
+		                               v.mv_size < off % TB + len))
+			return text_damaged(ix, off, err);
+		if (rc != CDX_OK)
+			return rc;
+		t->p = (const char *)v.mv_data + off % TB;
+		t->len = (size_t)len;
 		return CDX_OK;
 	}
-	if (rc == MDB_NOTFOUND)
-		return cdx_error_set(err, CDX_ERR_NOTFOUND,
-		                     "index '%s': no %s for document %llu",
-		                     ix->path, db == DB_TEXT ? "text" : "terms",
-		                     (unsigned long long)id);
-	/* a full first part: more may follow, so assemble them */
-	rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && k.mv_size == 12 &&
-	       index_get_be64(k.mv_data) == id) {
-		if (cdx_buf_add(&b, v.mv_data, v.mv_size) != CDX_OK)
-			break;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	buf = malloc((size_t)len);
+	if (buf == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	while (at < end) {
+		size_t o = (size_t)(at % TB);
+		size_t k = TB - o < end - at ? TB - o : (size_t)(end - at);
+		MDB_val v;
+		int rc = get_block(ix, txn, at / TB, &v, err);
+
+		if (rc == CDX_ERR_NOTFOUND || (rc == CDX_OK && v.mv_size < o + k))
+			rc = text_damaged(ix, at, err);
+		if (rc != CDX_OK) {
+			free(buf);
+			return rc;
+		}
+		memcpy(buf + (at - off), (const char *)v.mv_data + o, k);
+		at += k;
 	}
-	mdb_cursor_close(cur);
-	if (b.err) {
-		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-	} else if (rc != 0 && rc != MDB_NOTFOUND) {
-		rc = index_mdb_error(ix, rc, "read", err);
-	} else {
-		t->len = b.len;
-		t->owned = cdx_buf_detach(&b);
-		t->p = t->owned;
-		rc = t->owned ? CDX_OK : cdx_error_set(err, CDX_ERR_NOMEM,
-		                                       "out of memory");
-	}
-	cdx_buf_release(&b);
-	return rc;
+	t->owned = buf;
+	t->p = buf;
+	t->len = (size_t)len;
+	return CDX_OK;
 }
 
 int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_text *t, struct cdx_error *err)
 {
-	return index_parts_get(ix, txn, DB_TEXT, id, t, err);
+	struct index_docrec r;
+	int rc = index_doc_read(ix, txn, id, &r, err);
+
+	if (rc != CDX_OK) {
+		memset(t, 0, sizeof *t);
+		return rc;
+	}
+	return index_text_read(ix, txn, r.text_off, r.text_len, t, err);
 }
 
 void index_text_release(struct index_text *t)
@@ -402,4 +393,122 @@ void index_text_release(struct index_text *t)
 		return;
 	free(t->owned);
 	memset(t, 0, sizeof *t);
+}
+
+int index_text_append(struct cdx_index *ix, MDB_txn *txn,
+                      struct index_meta *m, const char *p, size_t len,
+                      uint64_t *off, struct cdx_error *err)
+{
+	char block[TB];
+
+	*off = m->text_end;
+	while (len > 0) {
+		uint64_t no = m->text_end / TB;
+		size_t o = (size_t)(m->text_end % TB);
+		size_t k = TB - o < len ? TB - o : len;
+		uint8_t kb[8];
+		MDB_val key = index_val(kb, 8), v;
+		unsigned flags = 0;
+		int rc;
+
+		index_put_be64(kb, no);
+		if (o == 0) {
+			/* a fresh block: the largest key so far */
+			v = index_val(p, k);
+			flags = MDB_APPEND;
+		} else {
+			/* top up the last block (gone when its only
+			 * documents were removed: then it is padding) */
+			rc = get_block(ix, txn, no, &v, err);
+			if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND)
+				return rc;
+			memset(block, 0, o);
+			if (rc == CDX_OK)
+				memcpy(block, v.mv_data,
+				       v.mv_size < o ? v.mv_size : o);
+			memcpy(block + o, p, k);
+			v = index_val(block, o + k);
+		}
+		rc = mdb_put(txn, ix->dbi[DB_TEXT], &key, &v, flags);
+		if (rc != 0)
+			return index_mdb_error(ix, rc, "write", err);
+		m->text_end += k;
+		p += k;
+		len -= k;
+	}
+	return CDX_OK;
+}
+
+/* The text end of the live document before @p id and the text start of
+ * the one after it (0 and @p stream_end when there is none). */
+static int neighbours(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                      uint64_t stream_end, uint64_t *lo, uint64_t *hi,
+                      int *last, struct cdx_error *err)
+{
+	struct index_docrec r;
+	MDB_cursor *cur = NULL;
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	*lo = 0;
+	*hi = stream_end;
+	*last = 1;
+	index_put_be64(kb, id);
+	rc = mdb_cursor_open(txn, ix->dbi[DB_DOCS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	if (rc == 0) {
+		if (index_docrec_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
+			*hi = r.text_off;
+		*last = 0;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+		if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	} else if (rc == MDB_NOTFOUND) {
+		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+		if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	}
+	if (rc == 0 && index_docrec_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
+		*lo = r.text_off + r.text_len;
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(ix, rc, "read", err);
+	return CDX_OK;
+}
+
+int index_text_drop(struct cdx_index *ix, MDB_txn *txn,
+                    const struct index_meta *m, uint64_t id, uint64_t off,
+                    uint64_t len, struct cdx_error *err)
+{
+	uint64_t lo, hi, first, end;
+	int last, rc;
+
+	if (len == 0)
+		return CDX_OK;
+	rc = neighbours(ix, txn, id, m->text_end, &lo, &hi, &last, err);
+	if (rc != CDX_OK)
+		return rc;
+	if (lo > off)
+		lo = off;
+	if (hi < off + len)
+		hi = off + len;
+	/* blocks wholly between the neighbours; the partial last block of
+	 * the stream too when no later document uses it */
+	first = (lo + TB - 1) / TB;
+	end = last ? (hi + TB - 1) / TB : hi / TB;
+	for (uint64_t b = first < off / TB ? off / TB : first;
+	     b < end && b <= (off + len - 1) / TB; b++) {
+		uint8_t kb[8];
+		MDB_val k = index_val(kb, 8);
+
+		index_put_be64(kb, b);
+		rc = mdb_del(txn, ix->dbi[DB_TEXT], &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return index_mdb_error(ix, rc, "write", err);
+	}
+	return CDX_OK;
 }

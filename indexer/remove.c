@@ -1,9 +1,14 @@
 /*
- * remove.c — taking a document out of the index: its postings (found
- * through its doc_terms list; for a document of the running batch, in the
- * accumulator instead), text, claims with their by_entity/by_kind entries,
- * its source and hash map entries and the meta counters. Used by the
- * writer to replace a changed source and by cdx_index_delete().
+ * remove.c — taking a document out of the index: its postings, text,
+ * claims with their by_entity/by_kind entries, its source and hash map
+ * entries and the meta counters. Used by the writer to replace a changed
+ * source and by cdx_index_delete().
+ *
+ * Postings already in a segment stay there, with the document marked in
+ * deleted (readers skip it, as its record is gone) until the segment is
+ * merged; postings of the running batch are still in the accumulator and
+ * are dropped from it, found by running the document's text through the
+ * term pipeline again.
  */
 #include <stdlib.h>
 
@@ -14,59 +19,41 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-/* Remove @p id from every posting list its doc_terms value names. */
+struct unacc {
+	struct index_acc *acc;
+	uint64_t id;
+};
+
+static int on_unacc(void *ctx, const char *t, size_t n, uint32_t start,
+                    uint32_t end)
+{
+	struct unacc *u = ctx;
+
+	index_acc_remove(u->acc, t, n, u->id);
+	return 0;
+}
+
 static int remove_postings(struct index_wctx *w, uint64_t id,
                            struct cdx_error *err)
 {
-	struct index_text t;
-	const uint8_t *p, *end;
-	char *copy = NULL;
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v = index_val("", 0);
 	int rc;
 
-	rc = index_parts_get(w->ix, w->txn, DB_DOC_TERMS, id, &t, err);
-	if (rc == CDX_ERR_NOTFOUND)
-		return CDX_OK;
-	if (rc != CDX_OK)
-		return rc;
-	/* the value lives in the map, which the removals below rewrite */
-	if (t.owned == NULL) {
-		copy = malloc(t.len ? t.len : 1);
-		if (copy == NULL)
-			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-		memcpy(copy, t.p, t.len);
-		t.owned = copy;
-		t.p = copy;
-	}
-	p = (const uint8_t *)t.p;
-	end = p + t.len;
-	while (p < end && rc == CDX_OK) {
-		const char *term = (const char *)p + 1;
-		size_t n = *p;
-		uint64_t tf, pos;
+	if (w->acc && id >= w->batch_first_doc) {
+		struct index_text t;
+		struct unacc u = {w->acc, id};
 
-		p += 1 + n;
-		if (p > end || index_varint_get(&p, end, &tf) != CDX_OK) {
-			rc = CDX_ERR_CORRUPT;
-			break;
-		}
-		for (uint64_t i = 0; i < tf && rc == CDX_OK; i++)
-			rc = index_varint_get(&p, end, &pos);
+		rc = index_text_get(w->ix, w->txn, id, &t, err);
 		if (rc != CDX_OK)
-			break;
-		if (w->acc && id >= w->batch_first_doc)
-			index_acc_remove(w->acc, term, n, id);
-		else
-			rc = index_postings_remove(w->ix, w->txn, term, n, id,
-			                           err);
+			return rc;
+		index_terms(t.p, t.len, w->stemmer, on_unacc, &u);
+		index_text_release(&t);
+		return CDX_OK;
 	}
-	if (rc == CDX_ERR_CORRUPT)
-		rc = cdx_error_set(err, rc, "index '%s': term list of "
-		                   "document %llu is damaged", w->ix->path,
-		                   (unsigned long long)id);
-	index_text_release(&t);
-	if (rc == CDX_OK)
-		rc = index_parts_del(w->ix, w->txn, DB_DOC_TERMS, id, err);
-	return rc;
+	index_put_be64(kb, id);
+	rc = mdb_put(w->txn, w->ix->dbi[DB_DELETED], &k, &v, 0);
+	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
 }
 
 static int del_entity(struct index_wctx *w, const char *key, size_t n,
@@ -149,7 +136,7 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	struct index_docrec r;
 	uint8_t idb[8], skey[INDEX_SOURCE_KEY_MAX], hb[8];
 	MDB_val k = index_val(idb, 8), sk, hk = index_val(hb, 8);
-	uint64_t first, n_tokens, text_len;
+	uint64_t first, n_tokens, text_off, text_len;
 	uint32_t n_claims;
 	int rc;
 
@@ -162,10 +149,9 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	first = r.first_claim;
 	n_claims = r.n_claims;
 	n_tokens = r.n_tokens;
+	text_off = r.text_off;
 	text_len = r.text_len;
 	rc = remove_postings(w, id, err);
-	if (rc == CDX_OK)
-		rc = index_parts_del(w->ix, w->txn, DB_TEXT, id, err);
 	for (uint32_t i = 0; i < n_claims && rc == CDX_OK; i++)
 		rc = remove_claim(w, first + i, err);
 	if (rc == CDX_OK)
@@ -177,6 +163,10 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	rc = mdb_del(w->txn, w->ix->dbi[DB_DOCS], &k, NULL);
 	if (rc != 0)
 		return index_mdb_error(w->ix, rc, "write", err);
+	rc = index_text_drop(w->ix, w->txn, &w->meta, id, text_off, text_len,
+	                     err);
+	if (rc != CDX_OK)
+		return rc;
 	w->meta.n_docs = sub_sat(w->meta.n_docs, 1);
 	w->meta.n_tokens = sub_sat(w->meta.n_tokens, n_tokens);
 	w->meta.n_claims = sub_sat(w->meta.n_claims, n_claims);
@@ -187,7 +177,7 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 static int delete_once(struct cdx_index *ix, const char *source,
                        struct cdx_error *err)
 {
-	struct index_wctx w = {ix, NULL, {0}, NULL, UINT64_MAX};
+	struct index_wctx w = {ix, NULL, {0}, NULL, UINT64_MAX, NULL};
 	uint64_t id;
 	int rc;
 
@@ -199,6 +189,9 @@ static int delete_once(struct cdx_index *ix, const char *source,
 		rc = index_doc_resolve(ix, w.txn, source, &id, err);
 	if (rc == CDX_OK)
 		rc = index_remove_doc(&w, id, err);
+	/* a delete on its own is rare: purge its postings now */
+	if (rc == CDX_OK)
+		rc = index_seg_purge(ix, w.txn, &w.meta, id, err);
 	if (rc == CDX_OK)
 		rc = index_meta_store(ix, w.txn, &w.meta, err);
 	if (rc != CDX_OK) {

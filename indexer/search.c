@@ -96,7 +96,7 @@ static int best_first(const void *pa, const void *pb)
 }
 
 /* First index >= @p i in @p p whose doc is >= @p doc (galloping). */
-static size_t seek(const struct index_postings *p, size_t i, uint64_t doc)
+static size_t seek(const struct index_plist *p, size_t i, uint64_t doc)
 {
 	size_t step = 1, lo = i, hi;
 
@@ -116,19 +116,19 @@ static size_t seek(const struct index_postings *p, size_t i, uint64_t doc)
 
 static int by_length(const void *pa, const void *pb)
 {
-	const struct index_postings *a = *(struct index_postings *const *)pa;
-	const struct index_postings *b = *(struct index_postings *const *)pb;
+	const struct index_plist *a = *(struct index_plist *const *)pa;
+	const struct index_plist *b = *(struct index_plist *const *)pb;
 
 	return (a->n > b->n) - (a->n < b->n);
 }
 
 /* Score every document in all lists; keep the best @p limit in @p h. */
 static int rank(struct cdx_index *ix, MDB_txn *txn, struct query *q,
-                struct index_postings *lists, const struct index_meta *m,
+                struct index_plist *lists, const struct index_meta *m,
                 struct scored *h, size_t *nh, size_t limit, uint64_t *total,
                 struct cdx_error *err)
 {
-	struct index_postings *by[QUERY_TERMS_MAX];
+	struct index_plist *by[QUERY_TERMS_MAX];
 	double idf[QUERY_TERMS_MAX];
 	size_t pos[QUERY_TERMS_MAX] = {0};
 	double n_docs = (double)m->n_docs;
@@ -193,7 +193,7 @@ static char *dup_n(const char *s, size_t n)
 }
 
 static int make_hit(struct cdx_index *ix, MDB_txn *txn, const struct query *q,
-                    const struct scored *s, struct cdx_search_hit *hit,
+                    void *stemmer, const struct scored *s, struct cdx_search_hit *hit,
                     struct cdx_error *err)
 {
 	char *terms[QUERY_TERMS_MAX];
@@ -215,7 +215,8 @@ static int make_hit(struct cdx_index *ix, MDB_txn *txn, const struct query *q,
 		return rc;
 	for (size_t i = 0; i < q->n; i++)
 		terms[i] = (char *)q->term[i];
-	rc = index_snippet(t.p, t.len, terms, q->len, q->n, &hit->snippet);
+	rc = index_snippet(t.p, t.len, stemmer, terms, q->len, q->n,
+	                   &hit->snippet);
 	index_text_release(&t);
 	if (rc != CDX_OK)
 		return cdx_error_set(err, rc, "out of memory");
@@ -225,31 +226,39 @@ static int make_hit(struct cdx_index *ix, MDB_txn *txn, const struct query *q,
 int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
                      struct cdx_search_results *out, struct cdx_error *err)
 {
-	struct index_postings lists[QUERY_TERMS_MAX];
+	struct index_plist lists[QUERY_TERMS_MAX];
 	struct scored *heap = NULL;
 	struct query *q = NULL;
 	struct index_meta m;
+	struct index_seg *segs = NULL;
+	size_t n_segs = 0;
+	void *stemmer = NULL;
 	MDB_txn *txn = NULL;
 	size_t nh = 0, i;
-	int rc;
+	int rc = CDX_OK;
 
 	memset(out, 0, sizeof *out);
 	memset(lists, 0, sizeof lists);
 	q = calloc(1, sizeof *q);
 	if (q == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-	index_terms(query, strlen(query), on_query_term, q);
-	if (q->n == 0) {
+	stemmer = index_stemmer_new();
+	if (stemmer == NULL) {
 		free(q);
-		return CDX_OK;
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
+	index_terms(query, strlen(query), stemmer, on_query_term, q);
+	if (q->n == 0)
+		goto cleanup;
 	rc = index_read_begin(ix, &txn, err);
 	if (rc != CDX_OK)
 		goto cleanup;
 	rc = index_meta_load(ix, txn, &m, err);
+	if (rc == CDX_OK)
+		rc = index_segs_load(ix, txn, &segs, &n_segs, err);
 	for (i = 0; i < q->n && rc == CDX_OK; i++) {
-		rc = index_postings_read(ix, txn, q->term[i], q->len[i],
-		                         &lists[i], err);
+		rc = index_postings_read(ix, txn, segs, n_segs, q->term[i],
+		                         q->len[i], 0, &lists[i], err);
 		if (rc == CDX_OK && lists[i].n == 0)
 			goto cleanup; /* a word no document has: no match */
 	}
@@ -271,11 +280,13 @@ int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
 		goto cleanup;
 	}
 	for (i = 0; i < nh && rc == CDX_OK; i++, out->n++)
-		rc = make_hit(ix, txn, q, &heap[i], &out->v[i], err);
+		rc = make_hit(ix, txn, q, stemmer, &heap[i], &out->v[i], err);
 cleanup:
 	index_read_end(ix, txn);
 	for (i = 0; i < QUERY_TERMS_MAX; i++)
-		index_postings_release(&lists[i]);
+		index_plist_release(&lists[i]);
+	index_stemmer_free(stemmer);
+	free(segs);
 	free(heap);
 	free(q);
 	if (rc != CDX_OK)

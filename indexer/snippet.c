@@ -176,8 +176,9 @@ static int build(const char *text, size_t len, const struct toks *s,
 	return rc;
 }
 
-int index_snippet(const char *text, size_t len, char *const *terms,
-                  const size_t *term_lens, size_t n, char **out)
+int index_snippet(const char *text, size_t len, void *stemmer,
+                  char *const *terms, const size_t *term_lens, size_t n,
+                  char **out)
 {
 	struct toks s = {NULL, 0, 0, terms, term_lens, n < 64 ? n : 64};
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
@@ -185,7 +186,7 @@ int index_snippet(const char *text, size_t len, char *const *terms,
 	int rc;
 
 	*out = NULL;
-	rc = index_terms(text, len, on_tok, &s);
+	rc = index_terms(text, len, stemmer, on_tok, &s);
 	if (rc == CDX_OK && s.n > 0) {
 		start = best_window(&s, SNIPPET_WORDS);
 		rc = build(text, len, &s, start,

@@ -2,8 +2,9 @@
  * writer.c — batches of documents in one LMDB write transaction.
  *
  * Each added document is written at once (record, text, source and hash
- * maps, claims, its term list) while its postings go to the batch
- * accumulator, merged at commit so a term's list is touched once a batch.
+ * maps, claims) while its postings (with word positions) go to the batch
+ * accumulator, written at commit as one new segment; then segments are
+ * merged when enough of one size have piled up (segment.c).
  *
  * The map grows by replay: the writer keeps its own copy of every
  * document it wrote in this batch (the journal). When LMDB reports the
@@ -126,45 +127,32 @@ static int on_term(void *ctx, const char *term, size_t n, uint32_t start,
 	return 0;
 }
 
-static int dterm_cmp(const void *pa, const void *pb)
+/* Hand every term of the document with its positions to the batch. */
+static int doctab_flush(struct doctab *d, struct index_acc *acc, uint64_t id)
 {
-	const struct dterm *a = *(struct dterm *const *)pa;
-	const struct dterm *b = *(struct dterm *const *)pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, n);
-
-	return c ? c : (a->len > b->len) - (a->len < b->len);
-}
-
-/* The doc_terms value: every term in order with its positions. */
-static int doctab_encode(struct doctab *d, struct cdx_buf *b)
-{
-	struct dterm **order = malloc((d->n ? d->n : 1) * sizeof *order);
+	uint32_t *pos = NULL;
+	size_t cap = 0;
 	int rc = CDX_OK;
 
-	if (order == NULL)
-		return CDX_ERR_NOMEM;
-	for (size_t i = 0; i < d->n; i++)
-		order[i] = &d->t[i];
-	qsort(order, d->n, sizeof *order, dterm_cmp);
-	cdx_buf_clear(b);
 	for (size_t i = 0; i < d->n && rc == CDX_OK; i++) {
-		struct dterm *t = order[i];
-		uint8_t len = (uint8_t)t->len;
-		uint32_t prev = 0;
+		struct dterm *t = &d->t[i];
+		uint32_t k = 0;
 
-		rc = cdx_buf_add(b, &len, 1);
-		if (rc == CDX_OK)
-			rc = cdx_buf_add(b, t->s, t->len);
-		if (rc == CDX_OK)
-			rc = index_buf_varint(b, t->tf);
-		for (uint32_t o = t->head; o != OCC_NONE && rc == CDX_OK;
-		     o = d->occ[o].next) {
-			rc = index_buf_varint(b, d->occ[o].pos - prev);
-			prev = d->occ[o].pos;
+		if (t->tf > cap) {
+			uint32_t *np = realloc(pos, t->tf * sizeof *np);
+
+			if (np == NULL) {
+				rc = CDX_ERR_NOMEM;
+				break;
+			}
+			pos = np;
+			cap = t->tf;
 		}
+		for (uint32_t o = t->head; o != OCC_NONE; o = d->occ[o].next)
+			pos[k++] = d->occ[o].pos;
+		rc = index_acc_add(acc, t->s, t->len, id, t->tf, pos);
 	}
-	free(order);
+	free(pos);
 	return rc;
 }
 
@@ -336,9 +324,13 @@ static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
 
 	index_put_be64(idb, id);
 	doctab_reset(d);
-	rc = index_terms(e->text, e->len, on_term, d);
+	rc = index_terms(e->text, e->len, wr->w.stemmer, on_term, d);
 	if (rc != 0)
 		return nomem(err);
+	rc = index_text_append(ix, wr->w.txn, &wr->w.meta, e->text, e->len,
+	                       &r.text_off, err);
+	if (rc != CDX_OK)
+		return rc;
 	r.n_tokens = d->n_tokens;
 	r.text_len = e->len;
 	r.hash = hash;
@@ -359,9 +351,6 @@ static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
 		return nomem(err);
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_DOCS, &k, &v, MDB_APPEND, err);
-	if (rc == CDX_OK)
-		rc = index_parts_put(ix, wr->w.txn, DB_TEXT, id, e->text, e->len,
-		                     err);
 	if (rc == CDX_OK) {
 		MDB_val sk = index_val(skey, index_source_key(e->source,
 		                                              r.source_len, skey));
@@ -375,14 +364,8 @@ static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
 	}
 	if (rc != CDX_OK)
 		return rc;
-	if (doctab_encode(d, &wr->rec) != CDX_OK)
+	if (doctab_flush(d, &wr->acc, id) != CDX_OK)
 		return nomem(err);
-	rc = index_parts_put(ix, wr->w.txn, DB_DOC_TERMS, id, wr->rec.ptr,
-	                     wr->rec.len, err);
-	for (size_t i = 0; i < d->n && rc == CDX_OK; i++)
-		if (index_acc_add(&wr->acc, d->t[i].s, d->t[i].len, id,
-		                  d->t[i].tf) != CDX_OK)
-			rc = nomem(err);
 	wr->w.meta.n_docs++;
 	wr->w.meta.n_tokens += d->n_tokens;
 	wr->w.meta.text_bytes += e->len;
@@ -530,6 +513,11 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	wr->w.ix = ix;
 	wr->w.acc = &wr->acc;
 	cdx_buf_init(&wr->rec, SIZE_MAX / 2);
+	wr->w.stemmer = index_stemmer_new();
+	if (wr->w.stemmer == NULL) {
+		cdx_index_writer_abort(wr);
+		return nomem(err);
+	}
 	rc = restart(wr, err);
 	if (rc != CDX_OK) {
 		cdx_index_writer_abort(wr);
@@ -588,8 +576,11 @@ size_t cdx_index_writer_count(const struct cdx_index_writer *w)
 
 static int finish(struct cdx_index_writer *wr, struct cdx_error *err)
 {
-	int rc = index_acc_merge(&wr->acc, wr->w.ix, wr->w.txn, err);
+	int rc = index_acc_flush(&wr->acc, wr->w.ix, wr->w.txn, &wr->w.meta,
+	                         wr->w.batch_first_doc, err);
 
+	if (rc == CDX_OK)
+		rc = index_segs_maintain(wr->w.ix, wr->w.txn, &wr->w.meta, err);
 	if (rc == CDX_OK)
 		rc = index_meta_store(wr->w.ix, wr->w.txn, &wr->w.meta, err);
 	if (rc != CDX_OK)
@@ -631,5 +622,6 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 	index_acc_release(&w->acc);
 	doctab_release(&w->tab);
 	cdx_buf_release(&w->rec);
+	index_stemmer_free(w->w.stemmer);
 	free(w);
 }

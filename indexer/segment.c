@@ -1,0 +1,724 @@
+/*
+ * segment.c — segments: the term streams that hold the postings, one
+ * written per batch and merged as they pile up (index_int.h has the
+ * layout).
+ *
+ * A stream is a run of entries [u8 shared][u8 suffix][suffix bytes]
+ * [varint length][term entry], terms in order and front-coded against
+ * the previous term. It is cut into INDEX_PIECE-byte pieces regardless
+ * of entry boundaries, so pieces appended in key order fill LMDB's pages
+ * to the brim; the first entry that starts in each piece spells its term
+ * out whole and gets an index point in the terms database, which is how
+ * a reader finds a term: the index point at or before it, then a short
+ * scan.
+ *
+ * Readers copy each piece out of the map before decoding it: a merge
+ * reads the segment written earlier in its own transaction, whose pages
+ * LMDB may still move while the merged segment is appended.
+ */
+#include <stdlib.h>
+
+#include "index_int.h"
+
+#define SEGREC_SIZE 33
+
+static int nomem(struct cdx_error *err)
+{
+	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+}
+
+static int damaged(const struct cdx_index *ix, uint32_t seg,
+                   struct cdx_error *err)
+{
+	return cdx_error_set(err, CDX_ERR_CORRUPT,
+	                     "index '%s': postings segment %u is damaged",
+	                     ix->path, seg);
+}
+
+int index_seg_pack(const struct index_seg *s, uint8_t out[34])
+{
+	out[0] = s->level;
+	index_put_be64(out + 1, s->first);
+	index_put_be64(out + 9, s->last);
+	index_put_be64(out + 17, s->bytes);
+	index_put_be64(out + 25, s->n_terms);
+	return SEGREC_SIZE;
+}
+
+int index_seg_unpack(const void *v, size_t n, struct index_seg *s)
+{
+	const uint8_t *p = v;
+
+	if (n != SEGREC_SIZE)
+		return CDX_ERR_CORRUPT;
+	s->level = p[0];
+	s->first = index_get_be64(p + 1);
+	s->last = index_get_be64(p + 9);
+	s->bytes = index_get_be64(p + 17);
+	s->n_terms = index_get_be64(p + 25);
+	return s->first <= s->last ? CDX_OK : CDX_ERR_CORRUPT;
+}
+
+static int by_first(const void *pa, const void *pb)
+{
+	const struct index_seg *a = pa, *b = pb;
+
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+int index_segs_load(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_seg **out, size_t *n, struct cdx_error *err)
+{
+	struct index_seg *v = NULL;
+	size_t cap = 0;
+	MDB_cursor *cur = NULL;
+	MDB_val k, d;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = mdb_cursor_open(txn, ix->dbi[DB_SEGS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct index_seg *nv = realloc(v, ncap * sizeof *nv);
+
+			if (nv == NULL) {
+				mdb_cursor_close(cur);
+				free(v);
+				return nomem(err);
+			}
+			v = nv;
+			cap = ncap;
+		}
+		if (k.mv_size != 4 ||
+		    index_seg_unpack(d.mv_data, d.mv_size, &v[*n]) != CDX_OK) {
+			mdb_cursor_close(cur);
+			free(v);
+			*n = 0;
+			return cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': "
+			                     "a segment record is damaged",
+			                     ix->path);
+		}
+		v[(*n)++].id = index_get_be32(k.mv_data);
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND) {
+		free(v);
+		*n = 0;
+		return index_mdb_error(ix, rc, "read", err);
+	}
+	/* a purged segment gets a new id but keeps its place */
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, by_first);
+	*out = v;
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ writer */
+
+void index_segw_init(struct index_segw *w, struct cdx_index *ix,
+                     MDB_txn *txn, uint32_t id)
+{
+	memset(w, 0, sizeof *w);
+	w->ix = ix;
+	w->txn = txn;
+	w->seg.id = id;
+	w->indexed_piece = -1;
+	cdx_buf_init(&w->piece, INDEX_PIECE);
+	cdx_buf_init(&w->hdr, 256);
+}
+
+void index_segw_release(struct index_segw *w)
+{
+	cdx_buf_release(&w->piece);
+	cdx_buf_release(&w->hdr);
+}
+
+static int flush_piece(struct index_segw *w, struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v = index_val(w->piece.ptr, w->piece.len);
+	int rc;
+
+	index_put_be32(kb, w->seg.id);
+	index_put_be32(kb + 4, w->piece_no);
+	rc = mdb_put(w->txn, w->ix->dbi[DB_POST], &k, &v, MDB_APPEND);
+	if (rc != 0)
+		return index_mdb_error(w->ix, rc, "write", err);
+	w->piece_no++;
+	cdx_buf_clear(&w->piece);
+	return CDX_OK;
+}
+
+static int emit(struct index_segw *w, const uint8_t *p, size_t n,
+                struct cdx_error *err)
+{
+	while (n > 0) {
+		size_t room = INDEX_PIECE - w->piece.len;
+		size_t k = n < room ? n : room;
+		int rc;
+
+		if (cdx_buf_add(&w->piece, p, k) != CDX_OK)
+			return nomem(err);
+		p += k;
+		n -= k;
+		w->seg.bytes += k;
+		if (w->piece.len == INDEX_PIECE) {
+			rc = flush_piece(w, err);
+			if (rc != CDX_OK)
+				return rc;
+		}
+	}
+	return CDX_OK;
+}
+
+int index_segw_add(struct index_segw *w, const char *term, size_t n,
+                   const uint8_t *entry, size_t len, struct cdx_error *err)
+{
+	size_t shared = 0;
+	uint8_t b[2];
+	int rc;
+
+	if (w->indexed_piece != (int64_t)w->piece_no) {
+		uint8_t kb[4 + INDEX_TERM_MAX], vb[6];
+		MDB_val k = index_val(kb, 4 + n), v = index_val(vb, 6);
+
+		/* the first entry starting in this piece: an index point */
+		index_put_be32(kb, w->seg.id);
+		memcpy(kb + 4, term, n);
+		index_put_be32(vb, w->piece_no);
+		vb[4] = (uint8_t)(w->piece.len >> 8);
+		vb[5] = (uint8_t)w->piece.len;
+		rc = mdb_put(w->txn, w->ix->dbi[DB_TERMS], &k, &v, MDB_APPEND);
+		if (rc != 0)
+			return index_mdb_error(w->ix, rc, "write", err);
+		w->indexed_piece = w->piece_no;
+	} else {
+		while (shared < n && shared < w->prev_len &&
+		       term[shared] == w->prev[shared])
+			shared++;
+	}
+	b[0] = (uint8_t)shared;
+	b[1] = (uint8_t)(n - shared);
+	cdx_buf_clear(&w->hdr);
+	if (cdx_buf_add(&w->hdr, b, 2) != CDX_OK ||
+	    cdx_buf_add(&w->hdr, term + shared, n - shared) != CDX_OK ||
+	    index_buf_varint(&w->hdr, len) != CDX_OK)
+		return nomem(err);
+	rc = emit(w, (const uint8_t *)w->hdr.ptr, w->hdr.len, err);
+	if (rc == CDX_OK)
+		rc = emit(w, entry, len, err);
+	memcpy(w->prev, term, n);
+	w->prev_len = n;
+	w->seg.n_terms++;
+	return rc;
+}
+
+int index_segw_finish(struct index_segw *w, uint64_t first, uint64_t last,
+                      uint8_t level, struct cdx_error *err)
+{
+	uint8_t kb[4], vb[34];
+	MDB_val k = index_val(kb, 4), v;
+	int rc = CDX_OK;
+
+	if (w->seg.n_terms == 0)
+		return CDX_OK;
+	if (w->piece.len > 0)
+		rc = flush_piece(w, err);
+	if (rc != CDX_OK)
+		return rc;
+	w->seg.first = first;
+	w->seg.last = last;
+	w->seg.level = level;
+	index_put_be32(kb, w->seg.id);
+	v = index_val(vb, index_seg_pack(&w->seg, vb));
+	rc = mdb_put(w->txn, w->ix->dbi[DB_SEGS], &k, &v, 0);
+	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
+}
+
+/* ------------------------------------------------------------ reader */
+
+struct piece_copy {
+	uint8_t b[INDEX_PIECE];
+};
+
+void index_segr_init(struct index_segr *r, struct cdx_index *ix,
+                     MDB_txn *txn, const struct index_seg *s)
+{
+	memset(r, 0, sizeof *r);
+	r->ix = ix;
+	r->txn = txn;
+	r->seg = *s;
+	cdx_buf_init(&r->scratch, SIZE_MAX / 2);
+}
+
+void index_segr_release(struct index_segr *r)
+{
+	if (r == NULL)
+		return;
+	free((void *)r->p);
+	cdx_buf_release(&r->scratch);
+	r->p = NULL;
+}
+
+/* Make piece @p no the one held. */
+static int load_piece(struct index_segr *r, uint32_t no,
+                      struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	if (r->p != NULL && r->piece_no == no)
+		return CDX_OK;
+	index_put_be32(kb, r->seg.id);
+	index_put_be32(kb + 4, no);
+	rc = mdb_get(r->txn, r->ix->dbi[DB_POST], &k, &v);
+	if (rc == MDB_NOTFOUND || (rc == 0 && v.mv_size > INDEX_PIECE))
+		return damaged(r->ix, r->seg.id, err);
+	if (rc != 0)
+		return index_mdb_error(r->ix, rc, "read", err);
+	if (r->p == NULL) {
+		r->p = malloc(sizeof(struct piece_copy));
+		if (r->p == NULL)
+			return nomem(err);
+	}
+	memcpy((void *)r->p, v.mv_data, v.mv_size);
+	r->plen = v.mv_size;
+	r->piece_no = no;
+	return CDX_OK;
+}
+
+/* Copy @p n stream bytes from r->at on into @p dst (NULL: into scratch). */
+static int read_bytes(struct index_segr *r, uint8_t *dst, size_t n,
+                      struct cdx_error *err)
+{
+	if (r->at + n > r->seg.bytes)
+		return damaged(r->ix, r->seg.id, err);
+	while (n > 0) {
+		uint32_t no = (uint32_t)(r->at / INDEX_PIECE);
+		size_t off = (size_t)(r->at % INDEX_PIECE), k;
+		int rc = load_piece(r, no, err);
+
+		if (rc != CDX_OK)
+			return rc;
+		if (off >= r->plen)
+			return damaged(r->ix, r->seg.id, err);
+		k = r->plen - off < n ? r->plen - off : n;
+		if (dst) {
+			memcpy(dst, r->p + off, k);
+			dst += k;
+		} else if (cdx_buf_add(&r->scratch, r->p + off, k) != CDX_OK) {
+			return nomem(err);
+		}
+		r->at += k;
+		n -= k;
+	}
+	return CDX_OK;
+}
+
+int index_segr_next(struct index_segr *r, struct cdx_error *err)
+{
+	uint8_t b[2];
+	uint64_t len = 0;
+	size_t off;
+	int rc;
+
+	if (r->at >= r->seg.bytes)
+		return CDX_ERR_ITEROVER;
+	rc = read_bytes(r, b, 2, err);
+	if (rc == CDX_OK && (b[0] > r->term_len || b[0] + b[1] > INDEX_TERM_MAX))
+		rc = damaged(r->ix, r->seg.id, err);
+	if (rc == CDX_OK)
+		rc = read_bytes(r, (uint8_t *)r->term + b[0], b[1], err);
+	for (unsigned shift = 0; rc == CDX_OK; shift += 7) {
+		uint8_t c;
+
+		if (shift > 35)
+			return damaged(r->ix, r->seg.id, err);
+		rc = read_bytes(r, &c, 1, err);
+		len |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			break;
+	}
+	if (rc != CDX_OK)
+		return rc;
+	r->term_len = (size_t)b[0] + b[1];
+	r->term[r->term_len] = '\0';
+	if (len == 0 || r->at + len > r->seg.bytes)
+		return damaged(r->ix, r->seg.id, err);
+	off = (size_t)(r->at % INDEX_PIECE);
+	rc = load_piece(r, (uint32_t)(r->at / INDEX_PIECE), err);
+	if (rc != CDX_OK)
+		return rc;
+	if (off + len <= r->plen) {
+		/* the common case: the entry lies in the piece held */
+		r->entry = r->p + off;
+		r->entry_len = (size_t)len;
+		r->at += len;
+		return CDX_OK;
+	}
+	cdx_buf_clear(&r->scratch);
+	rc = read_bytes(r, NULL, (size_t)len, err);
+	r->entry = (const uint8_t *)r->scratch.ptr;
+	r->entry_len = (size_t)len;
+	return rc;
+}
+
+int index_segr_seek(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err)
+{
+	uint8_t kb[4 + INDEX_TERM_MAX];
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc;
+
+	r->at = 0;
+	r->term_len = 0;
+	index_put_be32(kb, r->seg.id);
+	memcpy(kb + 4, term, n);
+	k = index_val(kb, 4 + n);
+	rc = mdb_cursor_open(r->txn, r->ix->dbi[DB_TERMS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && !(k.mv_size == 4 + n && memcmp(k.mv_data, kb, 4 + n) == 0))
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size >= 4 && memcmp(k.mv_data, kb, 4) == 0) {
+		const uint8_t *p = v.mv_data;
+
+		if (v.mv_size != 6) {
+			mdb_cursor_close(cur);
+			return damaged(r->ix, r->seg.id, err);
+		}
+		r->at = (uint64_t)index_get_be32(p) * INDEX_PIECE +
+		        (uint64_t)(p[4] << 8 | p[5]);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(r->ix, rc, "read", err);
+	return CDX_OK;
+}
+
+static int term_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+int index_segr_find(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err)
+{
+	int rc = index_segr_seek(r, term, n, err);
+
+	while (rc == CDX_OK) {
+		int c;
+
+		rc = index_segr_next(r, err);
+		if (rc != CDX_OK)
+			break;
+		c = term_cmp(r->term, r->term_len, term, n);
+		if (c == 0)
+			return CDX_OK;
+		if (c > 0)
+			return CDX_ERR_NOTFOUND;
+	}
+	return rc == CDX_ERR_ITEROVER ? CDX_ERR_NOTFOUND : rc;
+}
+
+int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_seg *segs, size_t n_segs,
+                        const char *term, size_t n, int with_pos,
+                        struct index_plist *out, struct cdx_error *err)
+{
+	struct index_segr r;
+	int rc = CDX_OK;
+
+	for (size_t i = 0; i < n_segs && rc == CDX_OK; i++) {
+		index_segr_init(&r, ix, txn, &segs[i]);
+		rc = index_segr_find(&r, term, n, err);
+		if (rc == CDX_OK) {
+			rc = index_plist_decode(r.entry, r.entry_len, with_pos,
+			                        out);
+			if (rc == CDX_ERR_NOMEM)
+				rc = nomem(err);
+			else if (rc != CDX_OK)
+				rc = damaged(ix, segs[i].id, err);
+		} else if (rc == CDX_ERR_NOTFOUND) {
+			rc = CDX_OK;
+		}
+		index_segr_release(&r);
+	}
+	return rc;
+}
+
+int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc)
+{
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+
+	index_put_be64(kb, doc);
+	return mdb_get(txn, ix->dbi[DB_DELETED], &k, &v) == 0;
+}
+
+/* ------------------------------------------------------------ drop */
+
+/* Delete every key of @p db that starts with @p prefix. */
+static int del_prefix(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                      const uint8_t *prefix, size_t n, struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
+
+	while (rc == 0) {
+		/* seek again rather than trust the cursor after a delete */
+		k = index_val(prefix, n);
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc != 0 || k.mv_size < n || memcmp(k.mv_data, prefix, n))
+			break;
+		rc = mdb_cursor_del(cur, 0);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(ix, rc, "write", err);
+	return CDX_OK;
+}
+
+int index_seg_drop(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_seg *s, struct cdx_error *err)
+{
+	uint8_t kb[4];
+	int rc;
+
+	index_put_be32(kb, s->id);
+	rc = del_prefix(ix, txn, DB_SEGS, kb, 4, err);
+	if (rc == CDX_OK)
+		rc = del_prefix(ix, txn, DB_TERMS, kb, 4, err);
+	if (rc == CDX_OK)
+		rc = del_prefix(ix, txn, DB_POST, kb, 4, err);
+	return rc;
+}
+
+/* ------------------------------------------------------------ merge */
+
+struct merge {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_segr *in;
+	int *live;           /* in[i] holds an entry not yet merged */
+	size_t n_in;
+	uint64_t *dead;      /* deleted docs of the range, ascending */
+	size_t n_dead, cap_dead;
+};
+
+static int load_dead(struct merge *g, uint64_t first, uint64_t last,
+                     struct cdx_error *err)
+{
+	uint8_t kb[8];
+	MDB_cursor *cur = NULL;
+	MDB_val k = index_val(kb, 8), v;
+	int rc;
+
+	index_put_be64(kb, first);
+	rc = mdb_cursor_open(g->txn, g->ix->dbi[DB_DELETED], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		uint64_t id = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
+		uint64_t *nv;
+
+		if (id > last)
+			break;
+		if (g->n_dead == g->cap_dead) {
+			g->cap_dead = g->cap_dead ? g->cap_dead * 2 : 64;
+			nv = realloc(g->dead, g->cap_dead * sizeof *nv);
+			if (nv == NULL) {
+				mdb_cursor_close(cur);
+				return nomem(err);
+			}
+			g->dead = nv;
+		}
+		g->dead[g->n_dead++] = id;
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(g->ix, rc, "read", err);
+	return CDX_OK;
+}
+
+static int is_dead(const struct merge *g, uint64_t id)
+{
+	size_t lo = 0, hi = g->n_dead;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->dead[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n_dead && g->dead[lo] == id;
+}
+
+static int advance(struct merge *g, size_t i, struct cdx_error *err)
+{
+	int rc = index_segr_next(&g->in[i], err);
+
+	g->live[i] = rc == CDX_OK;
+	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
+}
+
+/* Merge every term of the inputs into @p w. */
+static int merge_terms(struct merge *g, struct index_segw *w,
+                       struct cdx_error *err)
+{
+	struct index_plist l = {0};
+	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
+	int rc = CDX_OK;
+
+	for (size_t i = 0; i < g->n_in && rc == CDX_OK; i++)
+		rc = advance(g, i, err);
+	while (rc == CDX_OK) {
+		const struct index_segr *min = NULL;
+		char term[INDEX_TERM_MAX];
+		size_t tn;
+
+		for (size_t i = 0; i < g->n_in; i++)
+			if (g->live[i] && (min == NULL ||
+			                   term_cmp(g->in[i].term,
+			                            g->in[i].term_len, min->term,
+			                            min->term_len) < 0))
+				min = &g->in[i];
+		if (min == NULL)
+			break;
+		tn = min->term_len;
+		memcpy(term, min->term, tn);
+		index_plist_clear(&l);
+		/* inputs are in segment order, which is document order */
+		for (size_t i = 0; i < g->n_in && rc == CDX_OK; i++) {
+			struct index_segr *r = &g->in[i];
+
+			if (!g->live[i] ||
+			    term_cmp(r->term, r->term_len, term, tn) != 0)
+				continue;
+			rc = index_plist_decode(r->entry, r->entry_len, 1, &l);
+			if (rc == CDX_ERR_NOMEM)
+				rc = nomem(err);
+			else if (rc != CDX_OK)
+				rc = damaged(g->ix, r->seg.id, err);
+			if (rc == CDX_OK)
+				rc = advance(g, i, err);
+		}
+		for (size_t j = 0; j < l.n && rc == CDX_OK; j++)
+			if (is_dead(g, l.v[j].doc))
+				l.v[j].tf = 0;
+		cdx_buf_clear(&b);
+		if (rc == CDX_OK && index_plist_encode(&l, &b) != CDX_OK)
+			rc = nomem(err);
+		if (rc == CDX_OK && b.len > 0)
+			rc = index_segw_add(w, term, tn, (const uint8_t *)b.ptr,
+			                    b.len, err);
+	}
+	index_plist_release(&l);
+	cdx_buf_release(&b);
+	return rc;
+}
+
+/* Merge segs[0, n) into one new segment and drop them. */
+static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
+                 const struct index_seg *segs, size_t n,
+                 struct cdx_error *err)
+{
+	struct merge g = {ix, txn, NULL, NULL, n, NULL, 0, 0};
+	struct index_segw w;
+	uint64_t first = segs[0].first, last = segs[n - 1].last;
+	int rc;
+
+	g.in = calloc(n, sizeof *g.in);
+	g.live = calloc(n, sizeof *g.live);
+	if (g.in == NULL || g.live == NULL) {
+		free(g.in);
+		free(g.live);
+		return nomem(err);
+	}
+	for (size_t i = 0; i < n; i++)
+		index_segr_init(&g.in[i], ix, txn, &segs[i]);
+	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
+	rc = load_dead(&g, first, last, err);
+	if (rc == CDX_OK)
+		rc = merge_terms(&g, &w, err);
+	if (rc == CDX_OK)
+		rc = index_segw_finish(&w, first, last, segs[n - 1].level +
+		                       (n > 1), err);
+	m->next_seg++;
+	for (size_t i = 0; i < n && rc == CDX_OK; i++)
+		rc = index_seg_drop(ix, txn, &segs[i], err);
+	/* the marks of the merged range have done their work */
+	for (size_t i = 0; i < g.n_dead && rc == CDX_OK; i++) {
+		uint8_t kb[8];
+		MDB_val k = index_val(kb, 8);
+		int drc;
+
+		index_put_be64(kb, g.dead[i]);
+		drc = mdb_del(txn, ix->dbi[DB_DELETED], &k, NULL);
+		if (drc != 0 && drc != MDB_NOTFOUND)
+			rc = index_mdb_error(ix, drc, "write", err);
+	}
+	for (size_t i = 0; i < n; i++)
+		index_segr_release(&g.in[i]);
+	index_segw_release(&w);
+	free(g.in);
+	free(g.live);
+	free(g.dead);
+	return rc;
+}
+
+int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t doc,
+                    struct cdx_error *err)
+{
+	struct index_seg *segs = NULL;
+	size_t n = 0;
+	int rc = index_segs_load(ix, txn, &segs, &n, err);
+
+	for (size_t i = 0; rc == CDX_OK && i < n; i++)
+		if (segs[i].first <= doc && doc <= segs[i].last) {
+			rc = merge(ix, txn, m, segs + i, 1, err);
+			break;
+		}
+	free(segs);
+	return rc;
+}
+
+int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, struct cdx_error *err)
+{
+	struct index_seg *segs = NULL;
+	size_t n = 0, run;
+	int rc;
+
+	for (;;) {
+		free(segs);
+		rc = index_segs_load(ix, txn, &segs, &n, err);
+		if (rc != CDX_OK || n == 0)
+			break;
+		/* the newest segments of one level, oldest first */
+		for (run = 1; run < n && segs[n - 1 - run].level ==
+		                         segs[n - 1].level; run++)
+			;
+		if (run < INDEX_MERGE_FANIN)
+			break;
+		rc = merge(ix, txn, m, segs + n - run, run, err);
+		if (rc != CDX_OK)
+			break;
+	}
+	free(segs);
+	return rc;
+}
