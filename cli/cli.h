@@ -42,6 +42,8 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_delete(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_reference(struct cli *c, int argc, char **argv);
 
 /** Print "claimdex: MSG" to stderr. */
 void cli_errorf(const char *fmt, ...) CDX_PRINTF(1, 2);
@@ -90,5 +92,104 @@ static inline void sticky(int rc)
 
 /** Format a value for people: "92", "38,000,000", "4.8"; into @p out. */
 void fmt_value(char *out, size_t cap, double v);
+
+/* ---- pipeline.c: documents through extraction workers, in order ---- */
+
+/*
+ * The reader (the calling thread) submits documents and messages; worker
+ * threads extract claims; one consumer thread hands every item, in the
+ * order submitted, to a sink. At most a bounded number of items (and of
+ * document bytes) is in flight, so memory does not grow with the input.
+ */
+struct pipeline;
+
+/** What a message item is. */
+enum pipeline_msg {
+	PIPELINE_MSG_NONE = 0,
+	PIPELINE_MSG_WARN,   /**< a warning; the input goes on */
+	PIPELINE_MSG_REJECT, /**< an input was rejected (exit status 1) */
+};
+
+/** One item as the sink sees it; everything is owned by the pipeline. */
+struct pipeline_item {
+	struct cdx_doc *doc;      /**< the document, or NULL */
+	struct cdx_claims claims; /**< its claims (when rc is CDX_OK) */
+	unsigned limit_hits;      /**< sentences skipped at the match limit */
+	int rc;                   /**< extraction status */
+	struct cdx_error err;     /**< its message when rc is not CDX_OK */
+	enum pipeline_msg msg_kind;
+	char *msg;                /**< message to print, or NULL */
+	uint64_t credit;          /**< input bytes this item completes */
+	size_t weight;            /**< bytes held while in flight */
+	int state;                /**< private */
+};
+
+/**
+ * Called in order for every item, on the consumer thread (or, with no
+ * workers, on the submitting thread). Return 0 to go on; anything else
+ * stops the pipeline: later items are dropped unseen and submits fail.
+ * Called once more with @p it NULL at the end (also after a stop), on the
+ * same thread, so that what the sink began there (an LMDB write
+ * transaction) ends there too.
+ */
+typedef int (*pipeline_sink_fn)(void *ctx, struct pipeline_item *it);
+
+/** Default --threads (working threads in all): online CPUs, at most this. */
+#define PIPELINE_THREADS_DEFAULT_MAX 16
+/** Largest --threads accepted. */
+#define PIPELINE_THREADS_MAX 64
+
+/** Online CPUs, capped at PIPELINE_THREADS_DEFAULT_MAX, at least 1. */
+unsigned pipeline_default_threads(void);
+
+/**
+ * Start @p workers extraction threads and the consumer thread; with 0
+ * workers, no thread: each submit extracts and calls the sink at once. @p ex is shared
+ * read-only; call cdx_corpus_init() before. On failure prints, returns
+ * EXIT_INDEX and sets *out to NULL.
+ */
+int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
+                 unsigned workers, pipeline_sink_fn sink, void *ctx);
+
+/**
+ * Hand @p doc (ownership passes, also on failure) to the pipeline; waits
+ * while the window is full. @p credit is the input bytes it stands for.
+ * @return CDX_OK, or CDX_ERR_FAIL once the sink has stopped the pipeline.
+ */
+int pipeline_submit(struct pipeline *p, struct cdx_doc *doc, uint64_t credit);
+
+/** Queue a message (copied; may be NULL) and an input-byte credit. */
+int pipeline_submit_msg(struct pipeline *p, enum pipeline_msg kind,
+                        const char *msg, uint64_t credit);
+
+/** Whether the sink has stopped the pipeline. */
+int pipeline_stopped(struct pipeline *p);
+
+/**
+ * Wait until every item has reached the sink, stop the threads and free
+ * the pipeline. NULL ok. @return 1 when the sink had stopped it, else 0.
+ */
+int pipeline_finish(struct pipeline *p);
+
+/* ---- progress.c: the one-line progress bar of ingest ---- */
+
+/** A progress line on stderr, redrawn at most ten times a second. */
+struct progress {
+	int on;              /**< draw at all (stderr is a terminal) */
+	int drawn;           /**< a line is on the screen */
+	double t0, last;     /**< start and last draw, monotonic seconds */
+	uint64_t total;      /**< input bytes expected; 0 when unknown */
+	uint64_t bytes;      /**< input bytes done */
+	unsigned long docs;  /**< documents done */
+};
+
+/** Seconds on the monotonic clock. */
+double progress_now(void);
+/** Start; @p on says whether to draw, @p total the bytes expected or 0. */
+void progress_init(struct progress *p, int on, uint64_t total);
+/** Count @p docs documents and @p bytes input bytes more; maybe redraw. */
+void progress_add(struct progress *p, unsigned long docs, uint64_t bytes);
+/** Erase the line if one is drawn (before printing anything else). */
+void progress_clear(struct progress *p);
 
 #endif

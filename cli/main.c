@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{"delete", cmd_delete, "remove a document from the index"},
 	{"stats", cmd_stats, "figures about the index"},
 	{"check", cmd_check, "verify the index's consistency"},
+	{"audit", cmd_audit, "check claims against references and each other"},
+	{"reference", cmd_reference, "load or list reference figures"},
 };
 
 static void usage(FILE *f)
