@@ -102,6 +102,8 @@ int json_claim(struct cdx_buf *b, const char *doc, const struct cdx_claim *cl,
 	rc = rc ? rc : json_cstr(b, cl->metric);
 	rc = rc ? rc : field(b, "time");
 	rc = rc ? rc : json_cstr(b, cl->time[0] ? cl->time : NULL);
+	rc = rc ? rc : field(b, "change");
+	rc = rc ? rc : json_cstr(b, cdx_change_name(cl->change));
 	if (cl->per[0]) {
 		rc = rc ? rc : field(b, "per");
 		rc = rc ? rc : json_cstr(b, cl->per);

@@ -65,6 +65,9 @@ static const struct lex_entry *grammar_at(const struct lexicon *lx,
                                           const struct sentence *s,
                                           size_t at, int cls)
 {
+	if (at >= s->len ||
+	    !(lx->gfirst[(unsigned char)s->text[at]] & (1u << cls)))
+		return NULL;
 	for (size_t i = 0; i < lx->grammar.n; i++)
 		if (lx->grammar.v[i].cls == cls &&
 		    phrase_at(s, at, &lx->grammar.v[i]))
@@ -296,19 +299,42 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 }
 
 /* Does a cue for @p metric occur in [cs, ce)? */
+/* The metric cue of kind @p kind at word start @p at that comes first in
+ * metrics.tsv, or NULL; cues are bucketed by their first byte. */
+static const struct lex_entry *metric_at(const struct lexicon *lx,
+                                         const struct sentence *s, size_t at,
+                                         size_t ce, enum cdx_claim_kind kind)
+{
+	unsigned char c = lower((unsigned char)s->text[at]);
+
+	for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
+		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
+
+		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
+		    strncasecmp(s->text + at, e->text, e->len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static int word_start(const struct sentence *s, size_t at)
+{
+	return is_alnum((unsigned char)s->text[at]) &&
+	       (at == 0 || !is_alnum((unsigned char)s->text[at - 1]));
+}
+
+/* Does a cue for @p metric occur in [cs, ce)? */
 static int clause_has_metric(const struct lexicon *lx,
                              const struct sentence *s, size_t cs, size_t ce,
                              const struct figure *f, const char *metric)
 {
-	for (size_t i = 0; i < lx->metrics.n; i++) {
-		const struct lex_entry *e = &lx->metrics.v[i];
+	for (size_t at = cs; at < ce; at++) {
+		const struct lex_entry *e;
 
-		if (!(e->cls & (1u << f->kind)) || strcmp(e->unit, metric))
-			continue;
-		for (size_t at = cs; at + e->len <= ce; at++)
-			if ((at == 0 || !is_alnum((unsigned char)s->text[at - 1])) &&
-			    strncasecmp(s->text + at, e->text, e->len) == 0)
-				return 1;
+		if (word_start(s, at) &&
+		    (e = metric_at(lx, s, at, ce, f->kind)) != NULL &&
+		    strcmp(e->unit, metric) == 0)
+			return 1;
 	}
 	return 0;
 }
@@ -399,24 +425,15 @@ static const char *pick_metric(const struct lexicon *lx,
 
 	clause_of(s, f->start, f->end, &cs, &ce);
 	for (size_t at = cs; at < ce; at++) {
+		const struct lex_entry *e;
 		size_t d;
 
-		if ((at > 0 && is_alnum((unsigned char)s->text[at - 1])) ||
-		    !is_alnum((unsigned char)s->text[at]) ||
-		    (at >= f->start && at < f->end))
+		if (!word_start(s, at) || (at >= f->start && at < f->end))
 			continue;
 		d = at < f->start ? f->start - at : at - f->end;
-		if (d >= best_d)
-			continue;
-		for (size_t i = 0; i < lx->metrics.n; i++) {
-			const struct lex_entry *e = &lx->metrics.v[i];
-
-			if (!(e->cls & (1u << f->kind)) || at + e->len > ce ||
-			    strncasecmp(s->text + at, e->text, e->len))
-				continue;
+		if (d < best_d && (e = metric_at(lx, s, at, ce, f->kind))) {
 			best = e->unit;
 			best_d = d;
-			break;
 		}
 	}
 	return best;

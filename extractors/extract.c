@@ -27,6 +27,16 @@
 #define DEPTH_LIMIT 10000u
 #define HEAP_LIMIT_KIB 8192u
 #define JIT_STACK_MAX ((size_t)512 * 1024)
+/* Figures in one sentence: assembling a claim looks at every figure of
+ * its sentence, so "1%1%1%..." (thousands of figures in one sentence)
+ * would cost seconds per sentence; real sentences hold a few dozen. A
+ * sentence with more is skipped like one that hits a PCRE2 limit. */
+#define SENT_FIGS_MAX 256u
+/* Longest piece of text handled as one sentence. Assembly looks at every
+ * mention and figure of a sentence for each figure, so a text that was
+ * never split (a 10 MB line) is cut into pieces of this size at a space:
+ * real sentences are far shorter, and the cost stays linear. */
+#define SENT_PIECE_MAX 2048u
 
 struct cdx_extract_scratch {
 	const struct cdx_extractor *ex;
@@ -78,7 +88,8 @@ int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
 	if ((rc = extract_lexicon_load(&ex->lx, data_dir, err)) ||
 	    (rc = extract_gz_load(&ex->gz, data_dir, err)) ||
 	    (rc = check_alternatives(ex, err)) ||
-	    (rc = extract_pattern_build(&ex->pat, &ex->lx, err)))
+	    (rc = extract_pattern_build(&ex->pat, &ex->lx, err)) ||
+	    (rc = extract_triggers_build(&ex->trig, &ex->lx, err)))
 		goto cleanup;
 	*out = ex;
 	return CDX_OK;
@@ -92,6 +103,7 @@ void cdx_extract_free(struct cdx_extractor *ex)
 	if (ex == NULL)
 		return;
 	extract_pattern_release(&ex->pat);
+	extract_triggers_release(&ex->trig);
 	extract_gz_free(ex->gz);
 	extract_lexicon_release(&ex->lx);
 	free(ex);
@@ -175,17 +187,22 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 
 /* ----------------------------------------------------------- mentions */
 
-/* The next mention at or after *pos in [t, t+len); advances *pos. */
+/* The next mention at or after *pos in [t, t+len); advances *pos. Names
+ * start at word starts only: the loop steps from one to the next. */
 static int next_mention(const struct gazetteer *g, const char *t, size_t len,
                         size_t *pos, struct ment *m)
 {
-	for (size_t i = *pos; i < len; i++) {
+	size_t i = *pos;
+
+	while (i < len) {
 		size_t end;
 		uint32_t id;
 
 		if (is_space((unsigned char)t[i]) ||
-		    (i > 0 && is_alnum((unsigned char)t[i - 1])))
+		    (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+			i++;
 			continue;
+		}
 		if (extract_gz_match(g, t, len, i, &end, &id)) {
 			m->start = (uint32_t)i;
 			m->end = (uint32_t)end;
@@ -194,6 +211,12 @@ static int next_mention(const struct gazetteer *g, const char *t, size_t len,
 			*pos = end;
 			return 1;
 		}
+		/* no name starts inside this word */
+		if (!is_alnum((unsigned char)t[i]))
+			i++;
+		else
+			while (i < len && is_alnum((unsigned char)t[i]))
+				i++;
 	}
 	*pos = len;
 	return 0;
@@ -404,15 +427,23 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			return CDX_ERR_NOMEM;
 		s->ments[s->n_ments++] = m;
 	}
+	/* Only a window ending at each trigger goes to PCRE2 (scan.c). */
 	pos = 0;
 	while (pos < len) {
 		struct figure f[2];
-		int rc = pcre2_match(ex->pat.code, (PCRE2_SPTR)t, len, pos, 0,
-		                     s->md, s->mctx);
-		int nf;
+		size_t at = extract_next_trigger(&ex->trig, t, len, pos);
+		int rc, nf;
 
-		if (rc == PCRE2_ERROR_NOMATCH)
+		if (at >= len)
 			break;
+		pcre2_set_offset_limit(s->mctx, at);
+		rc = pcre2_match(ex->pat.code, (PCRE2_SPTR)t, len,
+		                 extract_window_start(&ex->trig, t, pos, at), 0, s->md,
+		                 s->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			pos = at + 1; /* every start up to the trigger failed */
+			continue;
+		}
 		if (rc < 0)
 			return CDX_ERR_LIMIT; /* limits, or a PCRE2 failure */
 		nf = extract_figure_from_match(&fc, ov, f);
@@ -452,6 +483,27 @@ static int year_of(const char *date)
 	return y;
 }
 
+/* The next piece of sentence @p sp from *done on (see SENT_PIECE_MAX);
+ * *done is where the piece ends, or 0 once the sentence is finished. */
+static struct cdx_span next_piece(const char *text, struct cdx_span sp,
+                                  uint32_t *done)
+{
+	struct cdx_span p = {*done > sp.start ? *done : sp.start, sp.end};
+
+	if (p.end - p.start > SENT_PIECE_MAX) {
+		uint32_t e = p.start + SENT_PIECE_MAX;
+
+		while (e > p.start + SENT_PIECE_MAX / 2 &&
+		       !is_space((unsigned char)text[e]))
+			e--;
+		if (e == p.start + SENT_PIECE_MAX / 2)
+			e = p.start + SENT_PIECE_MAX;
+		p.end = e;
+	}
+	*done = p.end < sp.end ? p.end : 0;
+	return p;
+}
+
 int cdx_extract_run(const struct cdx_extractor *ex,
                     struct cdx_extract_scratch *s, const struct cdx_doc *doc,
                     struct cdx_claims *out, unsigned *n_limit_hits,
@@ -462,6 +514,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 	const struct cdx_span *sents = doc->sents;
 	size_t n_sents = doc->n_sents;
 	int last_year = year_of(doc->date);
+	uint32_t cut = 0; /* how far the current sentence is done */
 	int alt_known = -1;
 	const char *alt_name = NULL;
 
@@ -478,12 +531,18 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		n_sents = 1;
 	}
 	for (size_t si = 0; si < n_sents; si++) {
-		const char *t = doc->text + sents[si].start;
-		size_t len = sents[si].end - sents[si].start;
+		struct cdx_span piece = next_piece(doc->text, sents[si], &cut);
+		const char *t = doc->text + piece.start;
+		size_t len = piece.end - piece.start;
 		struct sentence sen;
 		int rc;
 
+		if (piece.end < sents[si].end)
+			si--; /* more of this sentence to come */
+
 		rc = scan_sentence(ex, s, t, len, &last_year);
+		if (rc == CDX_OK && s->n_figs > SENT_FIGS_MAX)
+			rc = CDX_ERR_LIMIT;
 		if (rc == CDX_ERR_LIMIT) {
 			if (n_limit_hits)
 				(*n_limit_hits)++;
@@ -513,10 +572,10 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 
 			memset(&c, 0, sizeof(c));
 			c.kind = f->kind;
-			c.start = sents[si].start + f->start;
-			c.end = sents[si].start + f->end;
-			c.sent_start = sents[si].start;
-			c.sent_end = sents[si].end;
+			c.start = piece.start + f->start;
+			c.end = piece.start + f->end;
+			c.sent_start = piece.start;
+			c.sent_end = piece.end;
 			c.value = f->value;
 			c.value_max = f->value_max;
 			c.qualifier = f->qualifier;
@@ -533,6 +592,9 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 					snprintf(c.unit, sizeof(c.unit), "%s",
 					         f->alt_unit);
 			}
+			if (f->kind != CDX_KIND_DATE)
+				c.change = extract_change_of(&ex->lx, t, len,
+				                             f->start, f->end);
 			extract_assemble_claim(&ex->lx, ex->gz, &sen, fi, &cr, &c);
 			if (push_claim(out, &c))
 				return cdx_error_set(err, CDX_ERR_NOMEM,

@@ -49,6 +49,16 @@ enum cdx_qualifier {
 /** "exact", "approx", "min", "max", "range". */
 const char *cdx_qualifier_name(enum cdx_qualifier q);
 
+/** Direction of a figure that states a change ("rose 5%", "a 3% cut"). */
+enum cdx_change {
+	CDX_CHANGE_NONE = 0,
+	CDX_CHANGE_UP,
+	CDX_CHANGE_DOWN,
+};
+
+/** "up", "down"; NULL for CDX_CHANGE_NONE. */
+const char *cdx_change_name(enum cdx_change c);
+
 /** Entity types of the gazetteer. */
 enum cdx_entity_type {
 	CDX_ENT_COUNTRY = 0, /**< countries, territories, regions (Europe) */
@@ -85,6 +95,8 @@ struct cdx_claim {
 	                                    empty for none */
 	char per[8];                   /**< price per unit ("lb", "t"); or "" */
 	enum cdx_qualifier qualifier;
+	enum cdx_change change;        /**< up or down when a verb or noun
+	                                    says the figure is a change */
 	const char *subject;   /**< canonical entity name, or NULL */
 	const char *commodity; /**< canonical commodity name, or NULL */
 	const char *metric;    /**< short metric phrase, or NULL */

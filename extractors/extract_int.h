@@ -42,11 +42,12 @@ static inline unsigned char lower(unsigned char c)
 /* ---------------------------------------------------------- lexicon.c */
 
 /* Row classes, one enum per data file. */
-enum { LEX_WORD = 0, LEX_SCALE };                       /* numbers.tsv */
+enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION };         /* numbers.tsv */
 enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER }; /* units.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK };                  /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR };                                       /* grammar.tsv */
+enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN }; /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -68,7 +69,12 @@ struct lex_list {
 
 /** Every word list the extractor reads. */
 struct lexicon {
-	struct lex_list numbers, units, quals, dates, metrics, grammar;
+	struct lex_list numbers, units, quals, dates, metrics, grammar, words;
+	uint8_t gfirst[256]; /* bit 1 << class: a grammar phrase of that
+	                        class starts with this byte (any case) */
+	uint32_t *morder;    /* metric cues by first byte, file order kept */
+	uint32_t mstart[257]; /* cues starting with byte c: morder[mstart[c]
+	                         .. mstart[c + 1]) */
 };
 
 /**
@@ -89,7 +95,7 @@ typedef int (*tsv_row_fn)(void *ctx, char **f, unsigned nf, unsigned line,
 int extract_tsv_read(const char *dir, const char *name, unsigned min_f,
              unsigned max_f, tsv_row_fn fn, void *ctx, struct cdx_error *err);
 
-/** Load the five word lists from @p dir. Same codes as extract_tsv_read(). */
+/** Load every word list from @p dir. Same codes as extract_tsv_read(). */
 int extract_lexicon_load(struct lexicon *lx, const char *dir,
                          struct cdx_error *err);
 void extract_lexicon_release(struct lexicon *lx);
@@ -173,6 +179,59 @@ struct pattern {
 int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
                   struct cdx_error *err);
 void extract_pattern_release(struct pattern *p);
+
+/* ------------------------------------------------------------- scan.c */
+
+#define PREFIX_WORD_MAX 24
+
+/** Trigger words hashed by their leading word, a class per byte, and the words
+ * that may open a match before its trigger. */
+#define TRIG_HASH 512 /* slots: a power of two, twice the words at most */
+struct triggers {
+	uint8_t cls[256];                /* what a byte may start */
+	uint32_t hash[TRIG_HASH];        /* 1 + first word of a group sharing
+	                                    a leading word; 0 = empty */
+	uint8_t pairs[65536];            /* a trigger word starts with these
+	                                    two lower-case bytes */
+	const struct lex_entry **words;  /* borrowed from the lexicon, sorted
+	                                    by leading word */
+	size_t n_words, cap_words;
+	char (*pre)[PREFIX_WORD_MAX];    /* lower case, sorted */
+	size_t n_pre, cap_pre;
+};
+
+/** Build the trigger table from @p lx (which must outlive it).
+ * @return CDX_OK or CDX_ERR_NOMEM. */
+int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
+                           struct cdx_error *err);
+void extract_triggers_release(struct triggers *tr);
+
+/** The first trigger (digit run, ".5", trigger word) at or after @p from
+ * in [t, t+len), or @p len when there is none. */
+size_t extract_next_trigger(const struct triggers *tr, const char *t,
+                            size_t len, size_t from);
+
+/** Where a match holding the trigger at @p at may start, not before
+ * @p from: the start of the trigger's word, or of the run of words before
+ * it that may open a match ("more than $5"). */
+size_t extract_window_start(const struct triggers *tr, const char *t,
+                            size_t from, size_t at);
+
+/* ------------------------------------------------------------ kinds.c */
+
+/**
+ * Is the number spanning [@p start, @p end) of sentence [t, t+len) a count
+ * (see kinds.c)? On yes returns 1, sets *noun_end to the end of the
+ * counted noun and writes its singular, lower case, to @p unit.
+ */
+int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
+                       size_t start, size_t end, double value,
+                       size_t *noun_end, char *unit, size_t cap);
+
+/** Does an up or down word right before or after the figure at [start,
+ * end) make it a change? */
+enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
+                                  size_t len, size_t start, size_t end);
 
 /* ---------------------------------------------------------- figures.c */
 
@@ -272,6 +331,7 @@ struct cdx_extractor {
 	struct lexicon lx;
 	struct gazetteer *gz;
 	struct pattern pat;
+	struct triggers trig;
 };
 
 /** Lower the PCRE2 match limit of @p s (tests of the limit path). */

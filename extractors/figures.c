@@ -4,9 +4,9 @@
  * times its scale and unit factor, the unit, the qualifier, the span; or,
  * for the date branch, an ISO 8601 prefix.
  *
- * A number without a unit or currency is not a figure of the kinds this
- * file knows (percent, mass, money): "Section 232", "call 555-1234" and
- * "at 10:30" all end here with no claim.
+ * A number without a unit or currency is a count when a plural noun
+ * follows it (kinds.c decides: "26 mines"); otherwise it is no figure:
+ * "Section 232", "call 555-1234" and "at 10:30" all end here with no claim.
  */
 #include <math.h>
 #include <stdio.h>
@@ -220,7 +220,7 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 	struct figure *f = &out[0];
 	double v, v2 = NAN, factor = 1;
 	const char *w;
-	size_t wn;
+	size_t wn, count_end = 0;
 
 	if (cap_of(fc, ov, g->n).set == 0)
 		return date_from_match(fc, ov, f);
@@ -242,9 +242,19 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		ue = extract_lex_find(&lx->units, -1, u.p, u.n);
 	if (cur.set)
 		ce = extract_lex_find(&lx->units, U_CURRENCY, cur.p, cur.n);
-	if (ce == NULL && (ue == NULL || ue->cls == U_PER))
-		return 0; /* a bare number: not a percent, mass or money */
-	if (ce) {
+	if (ce == NULL && (ue == NULL || ue->cls == U_PER)) {
+		/* a bare number: a count when a plural noun follows */
+		size_t noun_end;
+		double cv = number_value(lx, &n) * scale_value(lx, &sc);
+
+		if (per.set || cur2.set || isnan(cv))
+			return 0;
+		figure_init(f, CDX_KIND_COUNT);
+		if (!extract_count_noun(lx, fc->sent, fc->len, n.so, ov[1], cv,
+		                        &noun_end, f->unit, sizeof(f->unit)))
+			return 0;
+		count_end = noun_end;
+	} else if (ce) {
 		figure_init(f, CDX_KIND_MONEY);
 		snprintf(f->unit, sizeof(f->unit), "%s", ce->unit);
 		f->alt_unit = ce->alt_unit;
@@ -271,7 +281,7 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 	v *= scale_value(lx, &sc);
 	f->value = v * factor;
 	f->start = (uint32_t)ov[0];
-	f->end = (uint32_t)ov[1];
+	f->end = (uint32_t)(count_end ? count_end : ov[1]);
 
 	if (per.set && f->kind == CDX_KIND_MONEY) {
 		pe = extract_lex_find(&lx->units, U_PER, per.p, per.n);

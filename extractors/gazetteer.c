@@ -48,6 +48,11 @@ struct gz_node {
 	unsigned char byte;
 };
 
+struct gz_edge {
+	uint32_t key;
+	uint32_t child;
+};
+
 struct gazetteer {
 	struct gz_entity *ents;
 	size_t n_ents, cap_ents;
@@ -55,6 +60,19 @@ struct gazetteer {
 	size_t n_aliases, cap_aliases;
 	struct gz_node *nodes;
 	size_t n_nodes, cap_nodes;
+	uint32_t root[256]; /* children of the root by byte: the widest node,
+	                       visited at every word of every text */
+	/* Every edge of the trie in one open-addressing hash table, built
+	 * once loaded, so a step of a match is one probe, not a walk along a
+	 * list of children: key (node << 8 | byte) + 1 (0 = empty slot). */
+	struct gz_edge *edges;
+	uint32_t edge_mask; /* slots - 1; slots a power of two, >= 2x edges */
+	/* bit (a << 8 | b): some name starts with the folded bytes a, b; one
+	 * test that rejects most words of a text before any trie walk.
+	 * pairs_low holds only the names that may match a word starting in
+	 * lower case (commodities, "the Pentagon"): most words of prose. */
+	uint8_t pairs[8192];
+	uint8_t pairs_low[8192];
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -144,6 +162,14 @@ static int add_alias(struct gazetteer *g, const char *text, uint32_t ent)
 		return CDX_ERR_NOMEM;
 	a->entity = ent;
 	a->rule = rule_of(text, g->ents[ent].type);
+	if (text[0] && text[1]) {
+		unsigned p = (unsigned)fold((unsigned char)text[0]) << 8 |
+		             fold((unsigned char)text[1]);
+
+		g->pairs[p >> 3] |= (uint8_t)(1u << (p & 7));
+		if (a->rule == RULE_ANY || !(text[0] >= 'A' && text[0] <= 'Z'))
+			g->pairs_low[p >> 3] |= (uint8_t)(1u << (p & 7));
+	}
 	/* Append so the data file's order decides among equal foldings. */
 	a->next = 0;
 	if (g->nodes[at].alias == 0) {
@@ -223,7 +249,60 @@ void extract_gz_free(struct gazetteer *g)
 	free(g->ents);
 	free(g->aliases);
 	free(g->nodes);
+	free(g->edges);
 	free(g);
+}
+
+/* Multiplicative hashing keeps its good bits high; fold them down, as
+ * the table uses the low bits. */
+static uint32_t edge_hash(uint32_t key)
+{
+	uint32_t h = key * 2654435761u;
+
+	return h ^ (h >> 16);
+}
+
+/* Build the edge table and the root and pair tables (see struct
+ * gazetteer). */
+static int flatten(struct gazetteer *g)
+{
+	uint32_t slots = 1024;
+
+	while (slots < 2 * g->n_nodes)
+		slots *= 2;
+	g->edges = calloc(slots, sizeof(*g->edges));
+	if (g->edges == NULL)
+		return CDX_ERR_NOMEM;
+	g->edge_mask = slots - 1;
+	for (size_t i = 0; i < g->n_nodes; i++) {
+		for (uint32_t k = g->nodes[i].child; k; k = g->nodes[k].sibling) {
+			uint32_t key = ((uint32_t)i << 8 | g->nodes[k].byte) + 1;
+			uint32_t h = edge_hash(key);
+
+			while (g->edges[h & g->edge_mask].key)
+				h++;
+			g->edges[h & g->edge_mask].key = key;
+			g->edges[h & g->edge_mask].child = k;
+		}
+	}
+	for (uint32_t k = g->nodes[0].child; k; k = g->nodes[k].sibling)
+		g->root[g->nodes[k].byte] = k;
+	return CDX_OK;
+}
+
+/* The child of node @p at by byte @p c, or 0. */
+static uint32_t edge(const struct gazetteer *g, uint32_t at, unsigned char c)
+{
+	uint32_t key = (at << 8 | c) + 1;
+
+	for (uint32_t h = edge_hash(key);; h++) {
+		const struct gz_edge *e = &g->edges[h & g->edge_mask];
+
+		if (e->key == key)
+			return e->child;
+		if (e->key == 0)
+			return 0;
+	}
 }
 
 int extract_gz_load(struct gazetteer **out, const char *dir,
@@ -258,6 +337,8 @@ int extract_gz_load(struct gazetteer **out, const char *dir,
 		free(e->acts_for);
 		e->acts_for = NULL;
 	}
+	if (rc == CDX_OK && flatten(g) != CDX_OK)
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 cleanup:
 	if (rc) {
 		extract_gz_free(g);
@@ -304,6 +385,17 @@ int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
 	size_t i = pos;
 	int found = 0;
 
+	if (pos + 1 < len) {
+		unsigned char c = (unsigned char)t[pos];
+		unsigned p = (unsigned)fold(c) << 8 |
+		             fold((unsigned char)t[pos + 1]);
+		const uint8_t *pairs = c >= 'A' && c <= 'Z' ? g->pairs :
+		                                              g->pairs_low;
+
+		if (!(pairs[p >> 3] & (1u << (p & 7))))
+			return 0;
+	}
+
 	while (i < len) {
 		unsigned char c = fold((unsigned char)t[i]);
 		uint32_t k;
@@ -312,9 +404,7 @@ int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
 		if (c == ' ')
 			while (next < len && is_space((unsigned char)t[next]))
 				next++;
-		for (k = g->nodes[at].child; k; k = g->nodes[k].sibling)
-			if (g->nodes[k].byte == c)
-				break;
+		k = at == 0 ? g->root[c] : edge(g, at, c);
 		if (k == 0)
 			break;
 		at = k;

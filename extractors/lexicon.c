@@ -154,6 +154,29 @@ void extract_lexicon_release(struct lexicon *lx)
 	lex_list_release(&lx->dates);
 	lex_list_release(&lx->metrics);
 	lex_list_release(&lx->grammar);
+	lex_list_release(&lx->words);
+	free(lx->morder);
+	lx->morder = NULL;
+}
+
+/* Bucket the metric cues by first byte (a counting sort, stable). */
+static int index_metrics(struct lexicon *lx)
+{
+	uint32_t fill[256];
+
+	lx->morder = malloc((lx->metrics.n + 1) * sizeof(*lx->morder));
+	if (lx->morder == NULL)
+		return CDX_ERR_NOMEM;
+	memset(lx->mstart, 0, sizeof(lx->mstart));
+	for (size_t i = 0; i < lx->metrics.n; i++)
+		lx->mstart[(unsigned char)lx->metrics.v[i].text[0] + 1]++;
+	for (unsigned c = 0; c < 256; c++)
+		lx->mstart[c + 1] += lx->mstart[c];
+	memcpy(fill, lx->mstart, sizeof(fill));
+	for (size_t i = 0; i < lx->metrics.n; i++)
+		lx->morder[fill[(unsigned char)lx->metrics.v[i].text[0]]++] =
+		        (uint32_t)i;
+	return CDX_OK;
 }
 
 /* ----------------------------------------------------- field parsing */
@@ -199,7 +222,7 @@ static int parse_case(const char *s, int *exact)
 static int row_numbers(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
-	static const char *const cls[] = {"word", "scale", NULL};
+	static const char *const cls[] = {"word", "scale", "fraction", NULL};
 	int c = name_index(f[0], cls), exact;
 	double v;
 
@@ -300,6 +323,8 @@ static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,
 	}
 	if (mask == 0 || f[1][0] == '\0' || f[2][0] == '\0')
 		return bad(why, cap, "empty kinds, cue or metric", NULL);
+	if (f[1][0] >= 'A' && f[1][0] <= 'Z')
+		return bad(why, cap, "cue not in lower case", f[1]);
 	return lex_add(ctx, f[1], 0, (int)mask, 0, f[2], NULL, NULL);
 }
 
@@ -324,6 +349,20 @@ static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
 	return lex_add(ctx, f[1], 0, c, type, NULL, NULL, NULL);
 }
 
+static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
+                     char *why, size_t cap)
+{
+	static const char *const cls[] = {"stop", "uncounted", "label", "up",
+	                                  "down", NULL};
+	int c = name_index(f[0], cls);
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0' || strchr(f[1], ' '))
+		return bad(why, cap, "not one word", f[1]);
+	return lex_add(ctx, f[1], 0, c, 0, NULL, NULL, NULL);
+}
+
 int extract_lexicon_load(struct lexicon *lx, const char *dir,
                          struct cdx_error *err)
 {
@@ -341,9 +380,26 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	    (rc = extract_tsv_read(dir, "metrics.tsv", 3, 3, row_metrics,
 	                   &lx->metrics, err)) ||
 	    (rc = extract_tsv_read(dir, "grammar.tsv", 2, 3, row_grammar,
-	                   &lx->grammar, err)))
+	                   &lx->grammar, err)) ||
+	    (rc = extract_tsv_read(dir, "words.tsv", 2, 2, row_words,
+	                   &lx->words, err))) {
 		extract_lexicon_release(lx);
-	return rc;
+		return rc;
+	}
+	if (index_metrics(lx) != CDX_OK) {
+		extract_lexicon_release(lx);
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < lx->grammar.n; i++) {
+		unsigned char c = (unsigned char)lx->grammar.v[i].text[0];
+
+		lx->gfirst[lower(c)] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+		if (c >= 'a' && c <= 'z')
+			lx->gfirst[c - 32] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+		else if (c >= 'A' && c <= 'Z')
+			lx->gfirst[c] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+	}
+	return CDX_OK;
 }
 
 /* ------------------------------------------------------------ lookups */

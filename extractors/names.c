@@ -1,4 +1,4 @@
-/* names.c — the names of kinds, qualifiers and entity types, as claims.md
+/* names.c — the names of kinds, qualifiers, changes and entity types, as claims.md
  * spells them (the JSON contract depends on these exact strings). */
 #include <string.h>
 
@@ -36,6 +36,16 @@ const char *cdx_qualifier_name(enum cdx_qualifier q)
 	case CDX_QUAL_RANGE: return "range";
 	}
 	return "exact";
+}
+
+const char *cdx_change_name(enum cdx_change c)
+{
+	switch (c) {
+	case CDX_CHANGE_UP: return "up";
+	case CDX_CHANGE_DOWN: return "down";
+	case CDX_CHANGE_NONE: break;
+	}
+	return NULL;
 }
 
 const char *cdx_entity_type_name(enum cdx_entity_type t)

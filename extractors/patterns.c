@@ -155,7 +155,8 @@ int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
 		                   "pattern: %s", cdx_strerror(b.err));
 		goto cleanup;
 	}
-	p->code = pcre2_compile((PCRE2_SPTR)b.ptr, b.len, PCRE2_CASELESS,
+	p->code = pcre2_compile((PCRE2_SPTR)b.ptr, b.len,
+	                        PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT,
 	                        &ec, &off, NULL);
 	if (p->code == NULL) {
 		PCRE2_UCHAR msg[256];

@@ -13,6 +13,7 @@
 
 #include "extract.h"
 #include "extract_int.h"
+#include "test_extract.h"
 #include "testutil.h"
 
 #define MAX_SENTS 32
@@ -835,5 +836,6 @@ Suite *extract_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, real_article);
 	suite_add_tcase(s, tc);
+	extract_kinds_cases(s);
 	return s;
 }

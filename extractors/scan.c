@@ -1,0 +1,347 @@
+/*
+ * scan.c — where in a sentence a figure can be, found by a byte scan
+ * before any regular expression runs.
+ *
+ * Every match of the figure pattern holds a trigger: a digit, a ".5"
+ * style decimal, or a trigger word (a number word such as "six", a
+ * fraction such as "half", a month name), and starts at most a few words
+ * before it (a qualifier, a preposition, a currency sign: "at the end of
+ * October", "more than US$ 5"). So the sentence loop asks this file for the
+ * next trigger, then runs the pattern only over a short window that ends
+ * at the trigger (PCRE2's offset limit stops the search there). Prose
+ * between figures, most of any text, never reaches PCRE2.
+ *
+ * Trigger words come from the data files (numbers.tsv words and fractions,
+ * dates.tsv months), bucketed by their first byte; the words that may open
+ * a match are the words of qualifiers.tsv, the date prepositions and the
+ * currency codes. Adding a word is a data change, as for the pattern.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+/* How far before its trigger a match may start: the words just before it
+ * that can open a match (qualifiers, date prepositions, currency codes,
+ * "a"), at most this many words and bytes, whichever ends first. */
+#define WINDOW_TOKENS 8
+#define WINDOW_BYTES 96
+
+enum { T_DIGIT = 1, T_WORD = 2, T_DOT = 4, T_SYM = 8 };
+
+static int add_word(struct triggers *tr, const struct lex_entry *e)
+{
+	if (tr->n_words == tr->cap_words) {
+		size_t ncap = tr->cap_words ? tr->cap_words * 2 : 64;
+		const struct lex_entry **v = realloc(tr->words,
+		                                     ncap * sizeof(*v));
+
+		if (v == NULL)
+			return CDX_ERR_NOMEM;
+		tr->words = v;
+		tr->cap_words = ncap;
+	}
+	tr->words[tr->n_words++] = e;
+	return CDX_OK;
+}
+
+/* Add each space-separated word of @p text to the prefix words. */
+static int add_prefix_words(struct triggers *tr, const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, " ");
+
+		if (n > 0 && n < PREFIX_WORD_MAX) {
+			if (tr->n_pre == tr->cap_pre) {
+				size_t ncap = tr->cap_pre ? tr->cap_pre * 2 : 64;
+				char(*v)[PREFIX_WORD_MAX] =
+				        realloc(tr->pre, ncap * sizeof(*v));
+
+				if (v == NULL)
+					return CDX_ERR_NOMEM;
+				tr->pre = v;
+				tr->cap_pre = ncap;
+			}
+			for (size_t i = 0; i < n; i++)
+				tr->pre[tr->n_pre][i] = (char)lower(
+				        (unsigned char)text[i]);
+			tr->pre[tr->n_pre][n] = '\0';
+			tr->n_pre++;
+		}
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	return CDX_OK;
+}
+
+static int cmp_pre(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The lower-case leading word (alphanumeric run) of [s, s+n) into @p key;
+ * its length, or 0 when there is none or it is too long to be a trigger. */
+static size_t lead_key(const char *s, size_t n, char key[PREFIX_WORD_MAX])
+{
+	size_t k = 0;
+
+	while (k < n && is_alnum((unsigned char)s[k])) {
+		if (k + 1 >= PREFIX_WORD_MAX)
+			return 0;
+		key[k] = (char)lower((unsigned char)s[k]);
+		k++;
+	}
+	key[k] = '\0';
+	return k;
+}
+
+/* Index of the first two bytes of a word in struct triggers' pairs; the
+ * second is 0 for a one-letter word. */
+static unsigned pair_of(char a, char b)
+{
+	return (unsigned)(unsigned char)a << 8 | (unsigned char)b;
+}
+
+static uint32_t hash_key(const char *key, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct lex_entry *x = *(const struct lex_entry *const *)a;
+	const struct lex_entry *y = *(const struct lex_entry *const *)b;
+	char kx[PREFIX_WORD_MAX], ky[PREFIX_WORD_MAX];
+
+	lead_key(x->text, x->len, kx);
+	lead_key(y->text, y->len, ky);
+	return strcmp(kx, ky);
+}
+
+void extract_triggers_release(struct triggers *tr)
+{
+	if (tr == NULL)
+		return;
+	free(tr->words);
+	free(tr->pre);
+	memset(tr, 0, sizeof(*tr));
+}
+
+/* Put the groups of words sharing a leading word into the hash table, and
+ * mark the first byte of the words that start with a symbol ("½"). */
+static int index_words(struct triggers *tr)
+{
+	char key[PREFIX_WORD_MAX], prev[PREFIX_WORD_MAX] = "";
+
+	for (size_t i = 0; i < tr->n_words; i++) {
+		const struct lex_entry *e = tr->words[i];
+		size_t n = lead_key(e->text, e->len, key);
+		uint32_t h;
+
+		if (n == 0) {
+			if (!is_alnum((unsigned char)e->text[0]))
+				tr->cls[(unsigned char)e->text[0]] |= T_SYM;
+			continue;
+		}
+		tr->pairs[pair_of(key[0], key[1])] = 1;
+		tr->cls[(unsigned char)key[0]] |= T_WORD;
+		if (key[0] >= 'a' && key[0] <= 'z')
+			tr->cls[(unsigned char)key[0] - 32] |= T_WORD;
+		if (strcmp(key, prev) == 0)
+			continue;
+		memcpy(prev, key, n + 1);
+		for (h = hash_key(key, n);; h++) {
+			if (tr->hash[h & (TRIG_HASH - 1)] == 0)
+				break;
+		}
+		if (i + 1 >= TRIG_HASH / 2)
+			return CDX_ERR_LIMIT; /* keep the table half empty */
+		tr->hash[h & (TRIG_HASH - 1)] = (uint32_t)i + 1;
+	}
+	return CDX_OK;
+}
+
+int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
+                           struct cdx_error *err)
+{
+	const struct lex_list *lists[] = {&lx->numbers, &lx->dates};
+	int rc = CDX_OK;
+
+	memset(tr, 0, sizeof(*tr));
+	for (size_t l = 0; l < 2 && rc == CDX_OK; l++) {
+		for (size_t i = 0; i < lists[l]->n && rc == CDX_OK; i++) {
+			const struct lex_entry *e = &lists[l]->v[i];
+			int is_word = l == 0 ? (e->cls == LEX_WORD ||
+			                        e->cls == LEX_FRACTION) :
+			                       e->cls == D_MONTH;
+
+			if (is_word)
+				rc = add_word(tr, e);
+			else if (l == 1 && e->cls == D_PREP)
+				rc = add_prefix_words(tr, e->text);
+		}
+	}
+	for (size_t i = 0; i < lx->quals.n && rc == CDX_OK; i++)
+		rc = add_prefix_words(tr, lx->quals.v[i].text);
+	for (size_t i = 0; i < lx->units.n && rc == CDX_OK; i++)
+		if (lx->units.v[i].cls == U_CURRENCY)
+			rc = add_prefix_words(tr, lx->units.v[i].text);
+	if (rc == CDX_OK)
+		rc = add_prefix_words(tr, "a an");
+	if (rc == CDX_OK) {
+		qsort(tr->words, tr->n_words, sizeof(*tr->words), by_key);
+		qsort(tr->pre, tr->n_pre, sizeof(*tr->pre), cmp_pre);
+		for (unsigned c = '0'; c <= '9'; c++)
+			tr->cls[c] |= T_DIGIT;
+		tr->cls['.'] |= T_DOT;
+		rc = index_words(tr);
+	}
+	if (rc) {
+		extract_triggers_release(tr);
+		return cdx_error_set(err, rc, rc == CDX_ERR_LIMIT ?
+		                     "too many number and month words" :
+		                     "out of memory");
+	}
+	return CDX_OK;
+}
+
+/* Is a trigger word at @p i of [t, t+len), a word start? */
+static int word_at(const struct triggers *tr, const char *t, size_t len,
+                   size_t i, size_t wlen)
+{
+	char key[PREFIX_WORD_MAX], k2[PREFIX_WORD_MAX];
+	size_t n = lead_key(t + i, wlen, key);
+	uint32_t h, slot;
+
+	if (n == 0)
+		return 0;
+	for (h = hash_key(key, n);; h++) {
+		slot = tr->hash[h & (TRIG_HASH - 1)];
+		if (slot == 0)
+			return 0;
+		lead_key(tr->words[slot - 1]->text, tr->words[slot - 1]->len, k2);
+		if (strcmp(k2, key) == 0)
+			break;
+	}
+	for (size_t k = slot - 1; k < tr->n_words; k++) {
+		const struct lex_entry *e = tr->words[k];
+
+		lead_key(e->text, e->len, k2);
+		if (strcmp(k2, key) != 0)
+			break;
+		if (extract_lex_prefix(e, t + i, len - i) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is a trigger starting with a symbol ("½") at @p i? */
+static int symbol_at(const struct triggers *tr, const char *t, size_t len,
+                     size_t i)
+{
+	for (size_t k = 0; k < tr->n_words; k++) {
+		const struct lex_entry *e = tr->words[k];
+
+		if (!is_alnum((unsigned char)e->text[0]) &&
+		    extract_lex_prefix(e, t + i, len - i) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+size_t extract_next_trigger(const struct triggers *tr, const char *t,
+                            size_t len, size_t from)
+{
+	size_t i = from;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)t[i];
+		unsigned k = tr->cls[c];
+		size_t j;
+
+		if (k == 0 || (k & T_SYM)) {
+			if ((k & T_SYM) && symbol_at(tr, t, len, i))
+				return i;
+			i++;
+			continue;
+		}
+		if (k & T_DIGIT) {
+			/* the start of a digit run, not its middle */
+			if (i == 0 || !(t[i - 1] >= '0' && t[i - 1] <= '9'))
+				return i;
+			i++;
+			continue;
+		}
+		if (k & T_DOT) {
+			if (i + 1 < len && t[i + 1] >= '0' && t[i + 1] <= '9')
+				return i;
+			i++;
+			continue;
+		}
+		/* a letter: look the word up when it starts here, then go on
+		 * from its first digit ("G20") or its end */
+		for (j = i + 1; j < len && is_alnum((unsigned char)t[j]) &&
+		                !(t[j] >= '0' && t[j] <= '9');
+		     j++)
+			;
+		if ((i == 0 || !is_alnum((unsigned char)t[i - 1])) &&
+		    tr->pairs[pair_of((char)lower(c), j - i > 1 ?
+		                      (char)lower((unsigned char)t[i + 1]) : 0)] &&
+		    word_at(tr, t, len, i, j - i))
+			return i;
+		i = j;
+	}
+	return len;
+}
+
+/* Is [t, t+n) a word that may open a match (any case)? */
+static int prefix_word(const struct triggers *tr, const char *t, size_t n)
+{
+	char key[PREFIX_WORD_MAX];
+
+	if (n == 0 || n >= sizeof(key))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)lower((unsigned char)t[i]);
+	key[n] = '\0';
+	return bsearch(key, tr->pre, tr->n_pre, sizeof(*tr->pre), cmp_pre) !=
+	       NULL;
+}
+
+size_t extract_window_start(const struct triggers *tr, const char *t,
+                            size_t from, size_t at)
+{
+	size_t s = at, w;
+
+	/* the word holding the trigger: "US$5", "(5%" */
+	while (s > from && !is_space((unsigned char)t[s - 1]) &&
+	       at - s < WINDOW_BYTES)
+		s--;
+	for (unsigned tok = 1; tok < WINDOW_TOKENS && s > from; tok++) {
+		size_t e = s;
+
+		while (e > from && is_space((unsigned char)t[e - 1]))
+			e--;
+		w = e;
+		while (w > from && !is_space((unsigned char)t[w - 1]))
+			w--;
+		if (at - w >= WINDOW_BYTES || w == e)
+			break;
+		if (!prefix_word(tr, t + w, e - w)) {
+			/* "(about": an opening bracket or quote ends the run */
+			while (w < e && !is_alnum((unsigned char)t[w]) &&
+			       !prefix_word(tr, t + w, e - w))
+				w++;
+			if (w < e && prefix_word(tr, t + w, e - w))
+				s = w;
+			break;
+		}
+		s = w;
+	}
+	return s;
+}

@@ -1,0 +1,14 @@
+/*
+ * test_extract.h — the extract suite is split over several files; each
+ * adds its test cases to the suite that test_extract.c creates.
+ */
+#ifndef CDX_TEST_EXTRACT_H
+#define CDX_TEST_EXTRACT_H
+
+#include <check.h>
+
+/** Counts, changes, what is no claim, byte offsets, a huge line
+ * (test_extract_kinds.c). */
+void extract_kinds_cases(Suite *s);
+
+#endif

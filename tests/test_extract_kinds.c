@@ -1,0 +1,337 @@
+/*
+ * test_extract_kinds.c — part of the extract suite: counts with their
+ * counted noun, the change field, the issue's list of what is not a claim
+ * (a row each, expecting no claim of any kind), exact byte offsets in
+ * multi-byte text, and a 10 MB line that must finish with bounded output.
+ *
+ * Each text is one document that was never split, so the extractor takes
+ * it as one sentence (long ones are cut into pieces by the extractor).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "test_extract.h"
+#include "testutil.h"
+
+static struct cdx_extractor *ex;
+static struct cdx_extract_scratch *scr;
+
+static void setup(void)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
+	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+}
+
+static void teardown(void)
+{
+	cdx_extract_scratch_free(scr);
+	cdx_extract_free(ex);
+	scr = NULL;
+	ex = NULL;
+}
+
+/* Extract @p text (one unsplit document) into @p out, cleared first. */
+static void run(const char *text, size_t len, struct cdx_claims *out)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_doc d;
+	unsigned hits = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.source = (char *)"test";
+	d.text = (char *)text;
+	d.len = len;
+	out->n = 0;
+	ck_assert_int_eq(cdx_extract_run(ex, scr, &d, out, &hits, &err),
+	                 CDX_OK);
+	ck_assert_uint_eq(hits, 0);
+}
+
+static const struct cdx_claim *find(const struct cdx_claims *c,
+                                    const char *text,
+                                    enum cdx_claim_kind kind,
+                                    const char *span)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cdx_claim *k = &c->v[i];
+
+		if (k->kind == kind && k->end - k->start == strlen(span) &&
+		    memcmp(text + k->start, span, k->end - k->start) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+static void dump(const struct cdx_claims *c, const char *text)
+{
+	for (size_t i = 0; i < c->n; i++)
+		fprintf(stderr, "  got %s '%.*s' %g %s\n",
+		        cdx_kind_name(c->v[i].kind),
+		        (int)(c->v[i].end - c->v[i].start),
+		        text + c->v[i].start, c->v[i].value, c->v[i].unit);
+}
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* --------------------------------------------------------------- counts */
+
+static const struct count_row {
+	const char *text, *span;
+	double value;
+	const char *unit;
+	enum cdx_qualifier qual;
+} count_rows[] = {
+	{"The list names 50 critical minerals.", "50 critical minerals", 50,
+	 "mineral", CDX_QUAL_EXACT},
+	{"Six Chinese companies signed.", "Six Chinese companies", 6,
+	 "company", CDX_QUAL_EXACT},
+	{"The US has 2 primary smelters left.", "2 primary smelters", 2,
+	 "smelter", CDX_QUAL_EXACT},
+	{"There are 14 electrowon refineries.", "14 electrowon refineries", 14,
+	 "refinery", CDX_QUAL_EXACT},
+	{"It runs about 30 brass mills.", "about 30 brass mills", 30, "mill",
+	 CDX_QUAL_APPROX},
+	{"Employers added 157,000 new jobs.", "157,000 new jobs", 157000, "job",
+	 CDX_QUAL_EXACT},
+	{"It would power 800,000 EVs.", "800,000 EVs", 800000, "ev",
+	 CDX_QUAL_EXACT},
+	{"Analysts ran more than 1,200 scenarios.", "more than 1,200 scenarios",
+	 1200, "scenario", CDX_QUAL_MIN},
+	{"It served 402 U.S. industries.", "402 U.S. industries", 402,
+	 "industry", CDX_QUAL_EXACT},
+	{"Arizona opened one additional mine.", "one additional mine", 1,
+	 "mine", CDX_QUAL_EXACT},
+	{"The rule covers twenty-five metals.", "twenty-five metals", 25,
+	 "metal", CDX_QUAL_EXACT},
+	{"The plan lists 35 critical\nminerals in all.", "35 critical\nminerals",
+	 35, "mineral", CDX_QUAL_EXACT},
+	{"A dozen countries objected.", "A dozen countries", 12, "country",
+	 CDX_QUAL_EXACT},
+	{"It hired as many as 3,000 firms.", "as many as 3,000 firms", 3000,
+	 "firm", CDX_QUAL_MAX},
+};
+
+START_TEST(count_values)
+{
+	const struct count_row *r = &count_rows[_i];
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const struct cdx_claim *k;
+
+	run(r->text, strlen(r->text), &c);
+	k = find(&c, r->text, CDX_KIND_COUNT, r->span);
+	if (k == NULL)
+		dump(&c, r->text);
+	ck_assert_msg(k != NULL, "no count '%s' in '%s'", r->span, r->text);
+	ck_assert_double_eq_tol(k->value, r->value, 1e-9);
+	ck_assert_str_eq(k->unit, r->unit);
+	ck_assert_str_eq(cdx_qualifier_name(k->qualifier),
+	                 cdx_qualifier_name(r->qual));
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* ---------------------------------------------------------- not claims */
+
+/* The issue's list of what is not a claim, and numbers that count no
+ * thing: each must give no claim of any kind. */
+static const char *const none_rows[] = {
+	"Copper faces Section 232 tariffs",
+	"The G20 met in Rome",
+	"The Group of 7 nations met",
+	"Group of 20 leaders met",
+	"COVID-19 cases rose",
+	"Call 555-1234 today",
+	"Call (202) 555-0143 for details",
+	"The meeting starts at 10:30",
+	"The meeting starts at 10:30 am",
+	"Prices dropped in the fall",
+	"See page 12 for the notes",
+	"As footnote 3 explains",
+	"Version 3.5 shipped",
+	"He finished 3rd in the race",
+	"The 25-year-old tested positive",
+	"It took 5 years to build",
+	"Prices rose 3 times",
+	"He met the two largest economies",
+	"About two thirds agreed",
+	"Production 4,200,000\nUnited States",
+	"Table 4 lists producers",
+};
+
+START_TEST(not_a_claim)
+{
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const char *text = none_rows[_i];
+
+	run(text, strlen(text), &c);
+	if (c.n)
+		dump(&c, text);
+	ck_assert_msg(c.n == 0, "claims in '%s'", text);
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* The "in" after "$443 million" is no unit: the money ends at the scale. */
+START_TEST(in_is_no_inch)
+{
+	const char *text = "They paid $443 million in cash";
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+
+	run(text, strlen(text), &c);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_ptr_nonnull(find(&c, text, CDX_KIND_MONEY, "$443 million"));
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* -------------------------------------------------------------- change */
+
+static const struct change_row {
+	const char *text, *span;
+	enum cdx_claim_kind kind;
+	enum cdx_change change;
+} change_rows[] = {
+	{"Exports rose 5% last year", "5%", CDX_KIND_PERCENT, CDX_CHANGE_UP},
+	{"Output fell by 3 percent", "3 percent", CDX_KIND_PERCENT,
+	 CDX_CHANGE_DOWN},
+	{"Profit jumped $40m", "$40m", CDX_KIND_MONEY, CDX_CHANGE_UP},
+	{"It announced a 10% cut", "10%", CDX_KIND_PERCENT, CDX_CHANGE_DOWN},
+	{"Firms reported a 4% rise", "4%", CDX_KIND_PERCENT, CDX_CHANGE_UP},
+	{"Sales were up 2%", "2%", CDX_KIND_PERCENT, CDX_CHANGE_UP},
+	{"The rate rose to 5%", "5%", CDX_KIND_PERCENT, CDX_CHANGE_NONE},
+	{"China holds 44 million tons", "44 million tons", CDX_KIND_MASS,
+	 CDX_CHANGE_NONE},
+};
+
+START_TEST(change_direction)
+{
+	const struct change_row *r = &change_rows[_i];
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const struct cdx_claim *k;
+
+	run(r->text, strlen(r->text), &c);
+	k = find(&c, r->text, r->kind, r->span);
+	if (k == NULL)
+		dump(&c, r->text);
+	ck_assert_msg(k != NULL, "no '%s' in '%s'", r->span, r->text);
+	ck_assert_int_eq(k->change, r->change);
+	cdx_claims_release(&c);
+}
+END_TEST
+
+START_TEST(change_names)
+{
+	ck_assert_str_eq(cdx_change_name(CDX_CHANGE_UP), "up");
+	ck_assert_str_eq(cdx_change_name(CDX_CHANGE_DOWN), "down");
+	ck_assert_ptr_null(cdx_change_name(CDX_CHANGE_NONE));
+}
+END_TEST
+
+/* ------------------------------------------------------------- offsets */
+
+/* Spans are bytes: each figure starts where its text does, whatever the
+ * multi-byte characters (€, ¥, —, an emoji) before it. */
+START_TEST(multibyte_offsets)
+{
+	static const char text[] =
+	        "\xf0\x9f\x98\x80 Le prix \xe2\x80\x94 \xe2\x82\xac" "3 million "
+	        "\xe2\x80\x94 and \xc2\xa5" "5 billion \xf0\x9f\x9a\x80 for "
+	        "12 mines, 40% more";
+	static const struct {
+		enum cdx_claim_kind kind;
+		const char *span;
+	} want[] = {
+		{CDX_KIND_MONEY, "\xe2\x82\xac" "3 million"},
+		{CDX_KIND_MONEY, "\xc2\xa5" "5 billion"},
+		{CDX_KIND_COUNT, "12 mines"},
+		{CDX_KIND_PERCENT, "40%"},
+	};
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+
+	run(text, strlen(text), &c);
+	ck_assert_uint_eq(c.n, NROWS(want));
+	for (int i = 0; i < NROWS(want); i++) {
+		const char *at = strstr(text, want[i].span);
+
+		ck_assert_ptr_nonnull(at);
+		ck_assert_int_eq(c.v[i].kind, want[i].kind);
+		ck_assert_uint_eq(c.v[i].start, (uint32_t)(at - text));
+		ck_assert_uint_eq(c.v[i].end,
+		                  (uint32_t)(at - text + strlen(want[i].span)));
+	}
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* ----------------------------------------------------------- huge line */
+
+/* A 10 MB line with no sentence break: extraction finishes (the line is
+ * handled in pieces, so the cost is linear) and yields one claim per
+ * figure, no more. */
+START_TEST(ten_megabyte_line)
+{
+	static const char unit[] =
+	        "the group paid $5 million for 12 mines and then some other "
+	        "words followed without any stop at all ";
+	size_t n = (size_t)10 << 20, k = strlen(unit), reps = n / k;
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	char *text = malloc(n + 1);
+	size_t money = 0, count = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < reps; i++)
+		memcpy(text + i * k, unit, k);
+	memset(text + reps * k, ' ', n - reps * k);
+	text[n] = '\0';
+	run(text, n, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		money += c.v[i].kind == CDX_KIND_MONEY;
+		count += c.v[i].kind == CDX_KIND_COUNT;
+		ck_assert_uint_le(c.v[i].end, n);
+		ck_assert_uint_le(c.v[i].sent_end - c.v[i].sent_start, 4096);
+	}
+	/* every figure but one cut by a piece boundary, never more */
+	ck_assert_uint_le(c.n, 2 * reps);
+	ck_assert_uint_ge(money, reps * 9 / 10);
+	ck_assert_uint_ge(count, reps * 9 / 10);
+	cdx_claims_release(&c);
+	free(text);
+}
+END_TEST
+
+void extract_kinds_cases(Suite *s)
+{
+	TCase *tc;
+
+	tc = tcase_create("counts name their noun");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, count_values, 0, NROWS(count_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("what is not a claim");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, not_a_claim, 0, NROWS(none_rows));
+	tcase_add_test(tc, in_is_no_inch);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("changes have a direction");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, change_direction, 0, NROWS(change_rows));
+	tcase_add_test(tc, change_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("offsets are byte-exact");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, multibyte_offsets);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("huge input stays bounded");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ten_megabyte_line);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+}
