@@ -67,6 +67,31 @@ size_t corpus_utf8_seqlen(const unsigned char *s, size_t n);
 /* strdup of [s, s+n), NULL when s is NULL; *oom set on failure. */
 char *corpus_strndup(const char *s, size_t n, int *oom);
 
+/* ---- charset.c: UTF-16 and legacy 8-bit text to UTF-8 --------------- */
+
+/* UTF-16 with a byte order mark (at p[0..1]) → malloc'ed, NUL-terminated
+ * UTF-8; lone surrogates and an odd last byte become U+FFFD. NULL when
+ * out of memory. */
+char *corpus_utf16_to_utf8(const unsigned char *p, size_t len,
+                           size_t *outlen);
+
+/* Windows-1252 (hence ISO-8859-1) → malloc'ed, NUL-terminated UTF-8; the
+ * five bytes the code page leaves undefined become U+FFFD. NULL when out
+ * of memory. */
+char *corpus_cp1252_to_utf8(const unsigned char *p, size_t len,
+                            size_t *outlen);
+
+enum corpus_charset {
+	CORPUS_UTF8 = 0,     /* valid UTF-8 (ASCII included) */
+	CORPUS_UTF8_DAMAGED, /* UTF-8 with some invalid bytes: repair them */
+	CORPUS_LEGACY,       /* bytes >= 0x80, none valid UTF-8: Windows-1252 */
+};
+
+/* Which of the above @p data is; *first_bad is the offset of the first
+ * byte that is not valid UTF-8 (0 when there is none). */
+enum corpus_charset corpus_guess_charset(const char *data, size_t len,
+                                         size_t *first_bad);
+
 /* ---- date.c: dates to ISO 8601 prefixes ----------------------------- */
 
 /*
@@ -80,8 +105,12 @@ int corpus_date_norm(const char *s, size_t n, char out[11]);
 
 /* ---- detect.c ------------------------------------------------------- */
 
-/* Nonzero when @p data looks binary (magic number or control bytes). */
-int corpus_is_binary(const char *data, size_t len);
+/*
+ * Nonzero when @p data looks binary (a file signature, or many NUL or
+ * control bytes). When @p why is not NULL it gets what gave it away and
+ * where: "PNG signature at byte 0", "control byte 0x01 at byte 12".
+ */
+int corpus_is_binary(const char *data, size_t len, char *why, size_t cap);
 
 /* ---- html.c: libxml2 trees to text ---------------------------------- */
 

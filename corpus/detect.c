@@ -9,6 +9,8 @@
  * JSON Lines when the first line is a JSON object; then the extension;
  * plain text is the fallback.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,19 +22,24 @@
 static const struct {
 	const char *magic;
 	size_t len;
+	const char *name;
 } binary_magic[] = {
-	{"%PDF", 4},           {"PK\x03\x04", 4},     {"\x7f" "ELF", 4},
-	{"GIF8", 4},           {"\x89PNG", 4},        {"\xff\xd8\xff", 3},
-	{"\x1f\x8b", 2},       {"BZh", 3},            {"\xfd" "7zXZ", 5},
-	{"7z\xbc\xaf", 4},     {"Rar!", 4},           {"\xd0\xcf\x11\xe0", 4},
-	{"\x00\x00\x01\x00", 4}, {"RIFF", 4},         {"OggS", 4},
-	{"ID3", 3},            {"\x28\xb5\x2f\xfd", 4}, {"SQLite format 3", 15},
+	{"%PDF", 4, "PDF"},           {"PK\x03\x04", 4, "ZIP"},
+	{"\x7f" "ELF", 4, "ELF"},      {"GIF8", 4, "GIF"},
+	{"\x89PNG", 4, "PNG"},        {"\xff\xd8\xff", 3, "JPEG"},
+	{"\x1f\x8b", 2, "gzip"},      {"BZh", 3, "bzip2"},
+	{"\xfd" "7zXZ", 5, "xz"},      {"7z\xbc\xaf", 4, "7-Zip"},
+	{"Rar!", 4, "RAR"},           {"\xd0\xcf\x11\xe0", 4, "OLE (MS Office)"},
+	{"\x00\x00\x01\x00", 4, "icon"}, {"RIFF", 4, "RIFF"},
+	{"OggS", 4, "Ogg"},           {"ID3", 3, "MP3"},
+	{"\x28\xb5\x2f\xfd", 4, "zstd"}, {"SQLite format 3", 15, "SQLite"},
 };
 
-int corpus_is_binary(const char *data, size_t len)
+int corpus_is_binary(const char *data, size_t len, char *why, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	size_t n = len < SNIFF_MAX ? len : SNIFF_MAX, nul = 0, ctl = 0;
+	size_t first = SIZE_MAX;
 
 	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
 	                 (p[0] == 0xfe && p[1] == 0xff)))
@@ -41,8 +48,12 @@ int corpus_is_binary(const char *data, size_t len)
 	     i++)
 		if (len >= binary_magic[i].len &&
 		    memcmp(data, binary_magic[i].magic,
-		           binary_magic[i].len) == 0)
+		           binary_magic[i].len) == 0) {
+			if (why)
+				snprintf(why, cap, "%s signature at byte 0",
+				         binary_magic[i].name);
 			return 1;
+		}
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == 0)
 			nul++;
@@ -50,11 +61,22 @@ int corpus_is_binary(const char *data, size_t len)
 		          p[i] != '\r' && p[i] != '\f' && p[i] != '\v' &&
 		          p[i] != 0x1b) || p[i] == 0x7f)
 			ctl++;
+		else
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
 	}
 	/* a stray NUL or two is repaired; many mean a binary format */
-	if (nul >= 16 || (nul > 2 && nul * 100 > n))
+	if ((nul >= 16 || (nul > 2 && nul * 100 > n)) ||
+	    (nul + ctl) * 10 > n) {
+		if (why && p[first])
+			snprintf(why, cap, "control byte 0x%02x at byte %zu",
+			         p[first], first);
+		else if (why)
+			snprintf(why, cap, "NUL at byte %zu", first);
 		return 1;
-	return (nul + ctl) * 10 > n;
+	}
+	return 0;
 }
 
 static int starts_ci(const char *s, const char *end, const char *word)
@@ -227,7 +249,7 @@ enum cdx_format cdx_corpus_detect(const char *name, const char *data,
 
 	if (data == NULL || len == 0)
 		return hint != CDX_FMT_AUTO ? hint : CDX_FMT_TEXT;
-	if (corpus_is_binary(data, len))
+	if (corpus_is_binary(data, len, NULL, 0))
 		return CDX_FMT_AUTO;
 	end = data + n;
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include "corpus_int.h"
@@ -273,7 +274,12 @@ void corpus_xml_error(struct _xmlParserCtxt *ctxt, char *buf, size_t cap)
 		snprintf(buf, cap, "unknown error");
 		return;
 	}
-	snprintf(buf, cap, "%s", e->message);
+	if (strncmp(e->message, "Excessive depth", 15) == 0)
+		/* libxml2's bound; its message suggests an option we refuse */
+		snprintf(buf, cap, "elements nested more than %u deep",
+		         xmlParserMaxDepth);
+	else
+		snprintf(buf, cap, "%s", e->message);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
@@ -447,8 +453,7 @@ static int declares_charset(const char *data, size_t len)
 static const char *page_encoding(const struct corpus_reader *r,
                                  const char *data, size_t len, int *repair)
 {
-	const unsigned char *p = (const unsigned char *)data;
-	size_t multi = 0, bad = 0, k;
+	size_t bad;
 
 	*repair = 0;
 	if (r->utf8_override)
@@ -457,22 +462,20 @@ static const char *page_encoding(const struct corpus_reader *r,
 		return NULL; /* libxml2 honours the BOM */
 	if (declares_charset(data, len))
 		return NULL;
-	for (size_t i = 0; i < len; i += k ? k : 1) {
-		if (p[i] < 0x80) {
-			k = 1;
-			continue;
-		}
-		k = corpus_utf8_seqlen(p + i, len - i);
-		if (k)
-			multi++;
-		else
-			bad++;
-	}
-	if (bad == 0 || multi > 0) {
-		*repair = bad > 0;
-		return "UTF-8";
+	switch (corpus_guess_charset(data, len, &bad)) {
+	case CORPUS_UTF8: return "UTF-8";
+	case CORPUS_UTF8_DAMAGED: *repair = 1; return "UTF-8";
+	case CORPUS_LEGACY: break;
 	}
 	return "windows-1252";
+}
+
+/* Did the parser give up before the end (depth bound, internal error)? */
+static int stopped_early(htmlParserCtxtPtr ctxt)
+{
+	xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+
+	return e != NULL && e->level == XML_ERR_FATAL;
 }
 
 int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
@@ -523,6 +526,18 @@ int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
 	rc = corpus_walk_tree(&w, root);
 	if (rc == CDX_ERR_NOMEM)
 		goto nomem;
+	if (stopped_early(ctxt)) {
+		/* recover mode keeps going past most errors; not these */
+		corpus_xml_error(ctxt, why, sizeof why);
+		if (text.len == 0) {
+			rc = cdx_error_set(r->err, CDX_ERR_FORMAT,
+			                   "'%s': cannot parse HTML: %s",
+			                   r->source, why);
+			goto cleanup;
+		}
+		corpus_warn(r, "HTML parsing stopped early, read what was "
+		            "readable: %s", why);
+	}
 	rc = corpus_emit(r, &text, NULL, m->title[0] ? m->title : m->h1,
 	                 m->date, m->url, CDX_FMT_HTML);
 	goto cleanup;

@@ -146,57 +146,6 @@ cleanup:
 	return rc;
 }
 
-/* UTF-16 with a byte order mark → malloc'ed UTF-8; lone surrogates and
- * an odd last byte become U+FFFD. */
-static char *utf16_to_utf8(const unsigned char *p, size_t len, size_t *outlen)
-{
-	int be = p[0] == 0xfe;
-	size_t i, n = 0;
-	char *out = malloc(len / 2 * 3 + 4);
-
-	if (out == NULL)
-		return NULL;
-	for (i = 2; i + 1 < len; i += 2) {
-		unsigned cp = be ? (unsigned)(p[i] << 8 | p[i + 1])
-		                 : (unsigned)(p[i + 1] << 8 | p[i]);
-
-		if (cp >= 0xd800 && cp <= 0xdbff && i + 3 < len) {
-			unsigned lo = be ? (p[i + 2] << 8 | p[i + 3])
-			                 : (p[i + 3] << 8 | p[i + 2]);
-
-			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-				i += 2;
-			}
-		}
-		if (cp >= 0xd800 && cp <= 0xdfff)
-			cp = 0xfffd;
-		if (cp < 0x80) {
-			out[n++] = (char)cp;
-		} else if (cp < 0x800) {
-			out[n++] = (char)(0xc0 | cp >> 6);
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			out[n++] = (char)(0xe0 | cp >> 12);
-			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			out[n++] = (char)(0xf0 | cp >> 18);
-			out[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
-			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		}
-	}
-	if (i < len) { /* an odd byte out */
-		memcpy(out + n, "\xef\xbf\xbd", 3);
-		n += 3;
-	}
-	out[n] = '\0';
-	*outlen = n;
-	return out;
-}
-
 /* "64 MiB" style, for limit messages. */
 static void size_name(char *out, size_t cap, size_t n)
 {
@@ -238,8 +187,8 @@ int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
 {
 	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
 	struct corpus_reader r;
-	char *copy = NULL;
-	size_t n;
+	char *copy = NULL, why[96];
+	size_t n, bad;
 	enum cdx_format f;
 	int rc;
 
@@ -268,21 +217,35 @@ int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
 	                  (unsigned char)data[1] == 0xfe) ||
 	                 ((unsigned char)data[0] == 0xfe &&
 	                  (unsigned char)data[1] == 0xff))) {
-		copy = utf16_to_utf8((const unsigned char *)data, len, &n);
+		copy = corpus_utf16_to_utf8((const unsigned char *)data, len,
+		                            &n);
 		if (copy == NULL)
 			goto nomem;
 		data = copy;
 		len = n;
 		r.utf8_override = 1;
 	}
-	if (corpus_is_binary(data, len)) {
-		rc = cdx_error_set(err, CDX_ERR_FORMAT, "'%s': binary file",
-		                   source);
+	if (corpus_is_binary(data, len, why, sizeof why)) {
+		rc = cdx_error_set(err, CDX_ERR_FORMAT,
+		                   "'%s': binary file, not text (%s)", source,
+		                   why);
 		goto cleanup;
 	}
 	f = opts->format;
 	if (f == CDX_FMT_AUTO)
 		f = cdx_corpus_detect(source, data, len);
+	if (f != CDX_FMT_HTML && f != CDX_FMT_XML && copy == NULL &&
+	    corpus_guess_charset(data, len, &bad) == CORPUS_LEGACY) {
+		/* markup readers honour declarations and guess for themselves */
+		copy = corpus_cp1252_to_utf8((const unsigned char *)data, len,
+		                             &n);
+		if (copy == NULL)
+			goto nomem;
+		corpus_warn(&r, "not UTF-8 (byte %zu): read as Windows-1252, "
+		            "so offsets are into the converted text", bad);
+		data = copy;
+		len = n;
+	}
 	if ((f == CDX_FMT_HTML || f == CDX_FMT_XML) && copy == NULL &&
 	    memchr(data, '\0', len)) {
 		/* libxml2 stops at a NUL: give it a repaired copy */

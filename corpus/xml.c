@@ -232,6 +232,116 @@ static int read_items(struct corpus_reader *r, xmlNode *root,
 	return rc;
 }
 
+/* ---- salvage: a feed that is not well-formed, item by item ---------- */
+
+/* The root element's start tag is copied around each item so that its
+ * namespace declarations still apply; a longer one is not copied (an
+ * input could otherwise make every item pay for a huge root tag). */
+#define ROOT_TAG_MAX 4096
+
+/* Where the root element's start tag is: the first '<' that does not
+ * open a declaration, instruction or comment. */
+static int root_tag(const char *s, const char *end, const char **tag,
+                    size_t *tag_len, size_t *name_len)
+{
+	const char *gt;
+
+	while ((s = memchr(s, '<', (size_t)(end - s))) != NULL) {
+		if (s + 1 < end && s[1] != '!' && s[1] != '?')
+			break;
+		s++;
+	}
+	if (s == NULL || (gt = memchr(s, '>', (size_t)(end - s))) == NULL)
+		return 0;
+	*tag = s;
+	*tag_len = (size_t)(gt + 1 - s);
+	for (*name_len = 1; s + *name_len < gt; ++*name_len)
+		if (strchr(" \t\r\n/", s[*name_len]))
+			break;
+	*name_len -= 1;
+	return *name_len > 0;
+}
+
+/* The next "<NAME" start tag (a name, not a longer one) at or after s. */
+static const char *find_tag(const char *s, const char *end, const char *name)
+{
+	size_t k = strlen(name);
+
+	while ((s = memchr(s, '<', (size_t)(end - s))) != NULL) {
+		if ((size_t)(end - s) > k + 1 && memcmp(s + 1, name, k) == 0 &&
+		    strchr(" \t\r\n>/", s[k + 1]))
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+/*
+ * libxml2's recover mode stops reading at the first error it cannot get
+ * past, so one broken item would lose every item after it. Each item is
+ * cut out of the raw input (up to its end tag, or to the end of the input
+ * when it is cut off) and parsed on its own, wrapped in the root's start
+ * tag; a broken item then spoils only itself.
+ */
+static int salvage_items(struct corpus_reader *r, xmlParserCtxtPtr ctxt,
+                         const char *data, size_t len, const char *enc,
+                         const char *item_name, size_t *count)
+{
+	const char *end = data + len, *p = data, *a, *b, *tag;
+	size_t tag_len, name_len, k = strlen(item_name);
+	struct cdx_buf chunk = CDX_BUF_INIT(len + ROOT_TAG_MAX + 64);
+	struct corpus_xml_quiet q;
+	struct item *f = NULL;
+	char close[16];
+	int rc = CDX_OK;
+
+	if (!root_tag(data, end, &tag, &tag_len, &name_len) ||
+	    (f = malloc(sizeof *f)) == NULL)
+		return CDX_OK; /* the tree's items will have to do */
+	if (tag_len > ROOT_TAG_MAX) {
+		tag = "<r>";
+		tag_len = 3;
+		name_len = 1;
+	}
+	snprintf(close, sizeof close, "</%s>", item_name);
+	while (rc == CDX_OK && (a = find_tag(p, end, item_name)) != NULL) {
+		xmlDocPtr doc;
+		xmlNode *root;
+
+		b = find_tag(a + 1, end, item_name); /* an unclosed item ends */
+		p = b ? b : end;                     /* where the next starts */
+		for (const char *c = a; c + k + 3 <= p; c++)
+			if (memcmp(c, close, k + 3) == 0) {
+				p = c + k + 3;
+				break;
+			}
+		cdx_buf_clear(&chunk);
+		if (cdx_buf_add(&chunk, tag, tag_len) ||
+		    cdx_buf_add(&chunk, a, (size_t)(p - a)) ||
+		    cdx_buf_printf(&chunk, "</%.*s>", (int)name_len, tag + 1)) {
+			rc = cdx_error_set(r->err, CDX_ERR_NOMEM,
+			                   "'%s': out of memory", r->source);
+			break;
+		}
+		corpus_xml_quiet(&q);
+		doc = xmlCtxtReadMemory(ctxt, chunk.ptr, (int)chunk.len, NULL,
+		                        enc, XML_OPTS);
+		corpus_xml_restore(&q);
+		root = doc ? xmlDocGetRootElement(doc) : NULL;
+		++*count;
+		for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE &&
+			    strcmp((const char *)c->name, item_name) == 0) {
+				rc = read_item(r, c, *count, f);
+				break;
+			}
+		xmlFreeDoc(doc);
+	}
+	cdx_buf_release(&chunk);
+	free(f);
+	return rc;
+}
+
 /* First element anywhere whose name is in @p names (document order). */
 static xmlNode *find_first(xmlNode *root, const char *const *names,
                            size_t n_names, int need_date)
@@ -296,14 +406,61 @@ cleanup:
 	return rc;
 }
 
+/* Does an XML declaration at the top name an encoding? */
+static int declares_encoding(const char *data, size_t len)
+{
+	size_t n = len < 512 ? len : 512;
+	const char *gt;
+
+	if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		return 1; /* a BOM says UTF-8 */
+	if (n < 5 || memcmp(data, "<?xml", 5) != 0)
+		return 0;
+	gt = memchr(data, '>', n);
+	for (const char *p = data; gt && p + 8 <= gt; p++)
+		if (memcmp(p, "encoding", 8) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The encoding to tell the parser when the input declares none: XML
+ * without a declaration must be UTF-8, but files in Latin-1 or
+ * Windows-1252 that forgot to say so are common, and libxml2 would stop
+ * at their first accented letter. Damaged UTF-8 is repaired (spaces, as
+ * for plain text) into *copy.
+ */
+static const char *xml_encoding(const struct corpus_reader *r,
+                                const char **data, size_t len, char **copy)
+{
+	size_t bad;
+
+	if (r->utf8_override)
+		return "UTF-8";
+	if (declares_encoding(*data, len))
+		return NULL;
+	switch (corpus_guess_charset(*data, len, &bad)) {
+	case CORPUS_UTF8: return NULL;
+	case CORPUS_LEGACY: return "windows-1252";
+	case CORPUS_UTF8_DAMAGED: break;
+	}
+	*copy = malloc(len);
+	if (*copy == NULL)
+		return NULL;
+	memcpy(*copy, *data, len);
+	corpus_utf8_repair(NULL, *copy, len);
+	*data = *copy;
+	return "UTF-8";
+}
+
 int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len)
 {
 	struct corpus_xml_quiet q;
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	xmlNode *root;
-	const char *item = NULL;
-	char why[256];
+	const char *item = NULL, *enc;
+	char why[256], *copy = NULL;
 	size_t count = 0;
 	int rc;
 
@@ -319,8 +476,8 @@ int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len)
 		goto cleanup;
 	}
 	corpus_xml_quiet(&q);
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL,
-	                        r->utf8_override ? "UTF-8" : NULL, XML_OPTS);
+	enc = xml_encoding(r, &data, len, &copy);
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XML_OPTS);
 	corpus_xml_restore(&q);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root == NULL) {
@@ -339,12 +496,20 @@ int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len)
 		item = "item";
 	else if (named(root, "feed"))
 		item = "entry";
-	rc = item ? read_items(r, root, item, &count) : CDX_OK;
+	rc = CDX_OK;
+	if (item && !ctxt->wellFormed)
+		rc = salvage_items(r, ctxt, data, len,
+		                   doc->encoding ? (const char *)doc->encoding
+		                                 : enc,
+		                   item, &count);
+	if (item && rc == CDX_OK && count == 0)
+		rc = read_items(r, root, item, &count);
 	if (rc == CDX_OK && count == 0)
 		rc = read_generic(r, root);
 cleanup:
 	xmlFreeDoc(doc);
 	if (ctxt)
 		xmlFreeParserCtxt(ctxt);
+	free(copy);
 	return rc;
 }

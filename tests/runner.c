@@ -34,6 +34,7 @@ int main(void)
 #endif
 #ifdef SUITE_CLI
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, cli_ingest_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

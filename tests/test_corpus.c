@@ -600,7 +600,8 @@ START_TEST(read_errors_name_the_file)
 	fixture(path, sizeof path, "image.png");
 	ck_assert_int_eq(cdx_corpus_read_file(path, NULL, collect, &g, &err),
 	                 CDX_ERR_FORMAT);
-	snprintf(want, sizeof want, "'%s': binary file", path);
+	snprintf(want, sizeof want,
+	         "'%s': binary file, not text (PNG signature at byte 0)", path);
 	ck_assert_str_eq(err.msg, want);
 
 	fixture(path, sizeof path, "article.txt");

@@ -22,6 +22,7 @@ Suite *index_suite(void);
 Suite *audit_suite(void);
 Suite *robust_suite(void);
 Suite *cli_suite(void);
+Suite *cli_ingest_suite(void);
 
 /** Folder of the project's own fixtures (tests/data). */
 static inline const char *cdx_test_data(void)
