@@ -7,7 +7,8 @@
 #                         claims grouped by entity and a search
 #   ./claimdex.sh test    install, build, run every test; then build with
 #                         AddressSanitizer + UndefinedBehaviorSanitizer and
-#                         run every test again; print "N passed, N failed"
+#                         run every test again; run each libFuzzer harness
+#                         for a few seconds; print "N passed, N failed"
 #   ./claimdex.sh build   install and build only
 #
 # Idempotent: packages already present are not reinstalled, existing build
@@ -17,7 +18,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(gcc libc6-dev pkg-config meson ninja-build python3
           libpcre2-dev libxml2-dev liblmdb-dev check libsubunit-dev
-          libutf8proc-dev libstemmer-dev)
+          libutf8proc-dev libstemmer-dev
+          clang libclang-rt-14-dev valgrind)
 
 install_deps() {
   local missing=()
@@ -111,6 +113,12 @@ case "$cmd" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_tests build-san sanitizers || status=1
+    # libFuzzer: every harness a few seconds on the fixtures (tests/fuzz);
+    # a crash fails the run and is counted as one failed test.
+    fuzzlog=$(mktemp)
+    tests/fuzz/run.sh "${CDX_FUZZ_SECONDS:-5}" 2>&1 | tee "$fuzzlog" || status=1
+    echo "$(grep -c ': ok,' "$fuzzlog") $(grep -c ': FAILED' "$fuzzlog")" >> "$COUNTS"
+    rm -f "$fuzzlog"
     read -r p f < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$COUNTS")
     [ "$f" -eq 0 ] || status=1
     echo "$p passed, $f failed"

@@ -1,6 +1,7 @@
 /*
- * cmd_query.c — the commands that read the index: search, claims,
- * entities, show, stats, check; and delete.
+ * cmd_query.c — the commands that read the index: entities, show,
+ * stats, check; and delete (search is in cmd_search.c, claims in
+ * cmd_claims.c).
  */
 #include <getopt.h>
 #include <math.h>
@@ -42,347 +43,18 @@ static void index_error(const char *what, const struct cdx_error *err,
 	cli_errorf("%s: %s", what, err->msg[0] ? err->msg : cdx_strerror(rc));
 }
 
-/* ------------------------------------------------------------- search */
-
-static const char search_help[] =
-	"usage: claimdex [--db DIR] search [--limit N] [--json] QUERY...\n"
-	"\n"
-	"Rank the indexed documents that contain every word of QUERY by BM25 "
-	"and\n"
-	"print the best N (default 10) with a snippet, matched words in "
-	"[brackets].\n"
-	"With --json, one object per hit: doc, source, title, score, "
-	"snippet.\n";
-
-int cmd_search(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"json", no_argument, NULL, 'j'},
-		{"limit", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
-	};
-	struct cdx_search_results res = {NULL, 0, 0};
-	struct cdx_error err = CDX_ERROR_INIT;
-	struct cdx_buf q = CDX_BUF_INIT(1 << 16), out = CDX_BUF_INIT(1 << 26);
-	struct cdx_index *ix = NULL;
-	long limit = 10;
-	int ch, json = 0, rc = EXIT_OK;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': fputs(search_help, stdout); return EXIT_OK;
-		case 'j': json = 1; break;
-		case 'n':
-			limit = cli_parse_count(optarg);
-			if (limit <= 0) {
-				cli_errorf("search: --limit wants a positive "
-				           "number, not '%s'",
-				           optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default: fputs(search_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		cli_errorf("search: no query given");
-		fputs(search_help, stderr);
-		return EXIT_USAGE;
-	}
-	for (int i = optind; i < argc; i++) {
-		if (i > optind && cdx_buf_putc(&q, ' '))
-			break;
-		if (cdx_buf_puts(&q, argv[i]))
-			break;
-	}
-	if (q.err) {
-		cli_errorf("search: query too long");
-		rc = EXIT_USAGE;
-		goto cleanup;
-	}
-	rc = cli_open_index(c, 0, &ix);
-	if (rc != EXIT_OK)
-		goto cleanup;
-	if ((ch = cdx_index_search(ix, q.ptr, (size_t)limit, &res, &err))) {
-		index_error("search", &err, ch);
-		rc = EXIT_INDEX;
-		goto cleanup;
-	}
-	for (size_t i = 0; i < res.n; i++) {
-		const struct cdx_search_hit *h = &res.v[i];
-		int e;
-
-		if (json) {
-			e = cdx_buf_printf(&out, "{\"doc\":%llu,\"source\":",
-			                   (unsigned long long)h->doc_id);
-			e = e ? e : json_cstr(&out, h->source);
-			e = e ? e : cdx_buf_puts(&out, ",\"title\":");
-			e = e ? e : json_cstr(&out, h->title);
-			e = e ? e : cdx_buf_printf(&out, ",\"score\":%.4f,"
-			                                 "\"snippet\":", h->score);
-			e = e ? e : json_cstr(&out, h->snippet);
-			e = e ? e : cdx_buf_puts(&out, "}\n");
-		} else {
-			e = cdx_buf_printf(&out, "%2zu. %s  (score %.2f)\n", i + 1,
-			                   h->source, h->score);
-			if (!e && h->title)
-				e = cdx_buf_printf(&out, "    %s\n", h->title);
-			e = e ? e : cdx_buf_printf(&out, "    %s\n\n",
-			                           h->snippet ? h->snippet : "");
-		}
-		(void)e;
-	}
-	if (!json && !c->quiet)
-		sticky(cdx_buf_printf(&out, "%zu of %llu matching documents\n",
-		                     res.n, (unsigned long long)res.total));
-	if (out.len)
-		fwrite(out.ptr, 1, out.len, stdout);
-cleanup:
-	cdx_search_results_release(&res);
-	cdx_index_close(ix);
-	cdx_buf_release(&q);
-	cdx_buf_release(&out);
-	return rc;
-}
-
-/* ------------------------------------------------------------- claims */
-
-static const char claims_help[] =
-	"usage: claimdex [--db DIR] claims [--entity NAME] [--kind KIND] "
-	"[--doc SOURCE]\n"
-	"                                  [--limit N] [--json]\n"
-	"\n"
-	"List the indexed claims. --entity takes any name or alias of a "
-	"country,\n"
-	"organisation, company or commodity (US, Beijing, REE, ...) and "
-	"matches\n"
-	"claims whose subject or commodity it is. KIND is one of percent, "
-	"mass,\n"
-	"money, count, date, agreement, quantity. Without --json the claims "
-	"are\n"
-	"grouped by subject; with --json, one claims.md record per line.\n";
-
-static int cmp_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a == NULL) - (b == NULL);
-	return strcmp(a, b);
-}
-
-static int cmp_num(double a, double b)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) - isnan(b);
-	return a < b ? -1 : a > b;
-}
-
-/* The figure a claim states, without where it stands: claims equal under
- * this are the same figure repeated by several documents. */
-static int cmp_figure(const struct cdx_claim_row *x,
-                      const struct cdx_claim_row *y)
-{
-	const struct cdx_claim *a = &x->claim, *b = &y->claim;
-	int d;
-
-	if ((d = cmp_str(a->subject, b->subject)))
-		return d;
-	if ((d = cmp_str(a->commodity, b->commodity)))
-		return d;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if ((d = strcmp(a->unit, b->unit)))
-		return d;
-	if ((d = cmp_num(a->value, b->value)))
-		return d;
-	if ((d = cmp_num(a->value_max, b->value_max)))
-		return d;
-	if ((d = strcmp(a->value_str, b->value_str)))
-		return d;
-	if (a->qualifier != b->qualifier)
-		return a->qualifier < b->qualifier ? -1 : 1;
-	return 0;
-}
-
-static int cmp_rows_grouped(const void *pa, const void *pb)
-{
-	const struct cdx_claim_row *x = pa, *y = pb;
-	int d = cmp_figure(x, y);
-
-	if (d)
-		return d;
-	if (x->doc_id != y->doc_id)
-		return x->doc_id < y->doc_id ? -1 : 1;
-	return x->claim.start < y->claim.start ? -1 : x->claim.start > y->claim.start;
-}
-
-/* People read claims by entity: one heading per subject, and a figure
- * stated in several documents on one line with the count of the others. */
-static void print_rows_grouped(struct cdx_claim_rows *rows, struct cdx_buf *out)
-{
-	size_t i = 0;
-
-	qsort(rows->v, rows->n, sizeof rows->v[0], cmp_rows_grouped);
-	while (i < rows->n) {
-		const char *subj = rows->v[i].claim.subject;
-		size_t end = i, n_subj;
-
-		while (end < rows->n &&
-		       cmp_str(rows->v[end].claim.subject, subj) == 0)
-			end++;
-		n_subj = end - i;
-		sticky(cdx_buf_printf(out, "%s%s (%zu claim%s)\n",
-		                      out->len ? "\n" : "",
-		                      subj ? subj : "(no subject)", n_subj,
-		                      n_subj == 1 ? "" : "s"));
-		while (i < end) {
-			const struct cdx_claim_row *r = &rows->v[i];
-			const struct cdx_claim *cl = &r->claim;
-			size_t same = 1;
-			char v[64], more[32] = "";
-
-			while (i + same < end && cmp_figure(r, &rows->v[i + same]) == 0)
-				same++;
-			if (cl->kind == CDX_KIND_DATE)
-				snprintf(v, sizeof v, "%s",
-				         cl->value_str[0] ? cl->value_str : "?");
-			else if (cl->kind == CDX_KIND_AGREEMENT)
-				snprintf(v, sizeof v, "-");
-			else
-				fmt_value(v, sizeof v, cl->value);
-			if (!isnan(cl->value_max)) {
-				size_t l = strlen(v);
-				if (l + 3 < sizeof v) {
-					memcpy(v + l, "..", 3);
-					fmt_value(v + l + 2, sizeof v - l - 2,
-					          cl->value_max);
-				}
-			}
-			if (same > 1)
-				snprintf(more, sizeof more, " (+%zu more)", same - 1);
-			sticky(cdx_buf_printf(
-				out, "  %-8s %16s %-4s %-7s %-14s %-28s %s%s\n",
-				cdx_kind_name(cl->kind), v, cl->unit,
-				cdx_qualifier_name(cl->qualifier),
-				cl->commodity ? cl->commodity : "-",
-				r->text ? r->text : "", r->source, more));
-			i += same;
-		}
-	}
-}
-
-int cmd_claims(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"json", no_argument, NULL, 'j'},
-		{"entity", required_argument, NULL, 'e'},
-		{"kind", required_argument, NULL, 'k'},
-		{"doc", required_argument, NULL, 'd'},
-		{"limit", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
-	};
-	struct cdx_claim_filter f = CDX_CLAIM_FILTER_INIT;
-	struct cdx_claim_rows rows = {NULL, 0, NULL};
-	struct cdx_error err = CDX_ERROR_INIT;
-	struct cdx_buf out = CDX_BUF_INIT((size_t)1 << 30);
-	struct cdx_index *ix = NULL;
-	struct cdx_extractor *ex = NULL;
-	enum cdx_claim_kind kind;
-	const char *entity = NULL;
-	long limit;
-	int ch, json = 0, rc;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hje:k:d:n:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': fputs(claims_help, stdout); return EXIT_OK;
-		case 'j': json = 1; break;
-		case 'e': entity = optarg; break;
-		case 'd': f.source = optarg; break;
-		case 'k':
-			if (cdx_kind_parse(optarg, &kind) != CDX_OK) {
-				cli_errorf("claims: unknown kind '%s' (percent, "
-				           "mass, money, count, date, agreement, "
-				           "quantity)",
-				           optarg);
-				return EXIT_USAGE;
-			}
-			f.kind = (int)kind;
-			break;
-		case 'n':
-			limit = cli_parse_count(optarg);
-			if (limit < 0) {
-				cli_errorf("claims: --limit wants a number, not "
-				           "'%s'", optarg);
-				return EXIT_USAGE;
-			}
-			f.limit = (size_t)limit;
-			break;
-		default: fputs(claims_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_errorf("claims: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
-	rc = cli_open_index(c, 0, &ix);
-	if (rc != EXIT_OK)
-		goto cleanup;
-	if (entity) {
-		enum cdx_entity_type type;
-		const char *canon = NULL;
-
-		/* Resolve aliases (US, Beijing, REE) to the canonical name the
-		 * index stores. An unknown name is searched as given. */
-		rc = cli_open_extractor(c, &ex);
-		if (rc != EXIT_OK)
-			goto cleanup;
-		f.entity = cdx_extract_entity_lookup(ex, entity, &canon, &type) ==
-		                           CDX_OK
-		                   ? canon
-		                   : entity;
-	}
-	if ((ch = cdx_index_claims(ix, &f, &rows, &err)) != CDX_OK) {
-		index_error("claims", &err, ch);
-		rc = EXIT_INDEX;
-		goto cleanup;
-	}
-	if (json) {
-		for (size_t i = 0; i < rows.n; i++) {
-			const struct cdx_claim_row *r = &rows.v[i];
-			sticky(json_claim(&out, r->source, &r->claim, r->text,
-			                 strlen(r->text), r->sentence,
-			                 strlen(r->sentence)));
-		}
-	} else {
-		print_rows_grouped(&rows, &out);
-		if (!c->quiet)
-			sticky(cdx_buf_printf(&out, "\n%zu claims\n", rows.n));
-	}
-	if (out.err) {
-		cli_errorf("claims: output too large; narrow the filter");
-		rc = EXIT_USAGE;
-	} else if (out.len) {
-		fwrite(out.ptr, 1, out.len, stdout);
-	}
-cleanup:
-	cdx_claim_rows_release(&rows);
-	cdx_extract_free(ex);
-	cdx_index_close(ix);
-	cdx_buf_release(&out);
-	return rc;
-}
-
 /* ----------------------------------------------------------- entities */
 
 static const char entities_help[] =
-	"usage: claimdex [--db DIR] entities [--json]\n"
+	"usage: claimdex [--db DIR] entities [--type TYPE] [--json]\n"
 	"\n"
 	"List every entity (subject or commodity) that indexed claims name, "
 	"with\n"
-	"the number of claims about it, most claims first.\n";
+	"its type and the number of claims about it, most claims first. TYPE "
+	"is one\n"
+	"of country, org, company, commodity, person, place, or unknown for "
+	"names\n"
+	"the gazetteer does not hold.\n";
 
 struct ent {
 	char *name;
@@ -421,16 +93,70 @@ static int cmp_ent(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* The type of an entity the index names: the gazetteer knows it (names
+ * are stored as its canonical names), so it is looked up, not stored. */
+static const char *type_of(const struct cdx_extractor *ex, const char *name)
+{
+	enum cdx_entity_type type;
+	const char *canon;
+
+	if (cdx_extract_entity_lookup(ex, name, &canon, &type) != CDX_OK)
+		return "unknown";
+	return cdx_entity_type_name(type);
+}
+
+static int entities_opts(int argc, char **argv, int *json, const char **type)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'},
+		{"type", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hjt:", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(entities_help, stdout);
+			return EXIT_OK;
+		} else if (ch == 'j') {
+			*json = 1;
+		} else if (ch == 't') {
+			*type = optarg;
+		} else {
+			fputs(entities_help, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_errorf("entities: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (*type == NULL || strcmp(*type, "unknown") == 0)
+		return -1;
+	for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
+		if (strcmp(*type, cdx_entity_type_name(t)) == 0)
+			return -1;
+	cli_errorf("entities: unknown type '%s' (country, org, company, "
+	           "commodity, person, place, unknown)", *type);
+	return EXIT_USAGE;
+}
+
 int cmd_entities(struct cli *c, int argc, char **argv)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 	struct cdx_index *ix = NULL;
+	struct cdx_extractor *ex = NULL;
 	struct ents e = {NULL, 0, 0};
-	int json = 0, rc = simple_opts(argc, argv, entities_help, &json);
+	const char *want = NULL;
+	int json = 0, rc = entities_opts(argc, argv, &json, &want);
 
 	if (rc >= 0)
 		return rc;
 	rc = cli_open_index(c, 0, &ix);
+	if (rc == EXIT_OK)
+		rc = cli_open_extractor(c, &ex);
 	if (rc != EXIT_OK)
 		goto cleanup;
 	if ((rc = cdx_index_entities(ix, collect_entity, &e, &err)) != CDX_OK) {
@@ -438,17 +164,23 @@ int cmd_entities(struct cli *c, int argc, char **argv)
 		rc = EXIT_INDEX;
 		goto cleanup;
 	}
-	qsort(e.v, e.n, sizeof *e.v, cmp_ent);
+	if (e.n > 1)
+		qsort(e.v, e.n, sizeof *e.v, cmp_ent);
 	for (size_t i = 0; i < e.n; i++) {
+		const char *type = type_of(ex, e.v[i].name);
+
+		if (want && strcmp(want, type) != 0)
+			continue;
 		if (json) {
 			struct cdx_buf b = CDX_BUF_INIT(4096);
 			if (json_cstr(&b, e.v[i].name) == CDX_OK)
-				printf("{\"entity\":%s,\"claims\":%llu}\n", b.ptr,
+				printf("{\"entity\":%s,\"type\":\"%s\","
+				       "\"claims\":%llu}\n", b.ptr, type,
 				       (unsigned long long)e.v[i].n);
 			cdx_buf_release(&b);
 		} else {
-			printf("%8llu  %s\n", (unsigned long long)e.v[i].n,
-			       e.v[i].name);
+			printf("%8llu  %-9s  %s\n", (unsigned long long)e.v[i].n,
+			       type, e.v[i].name);
 		}
 	}
 	rc = EXIT_OK;
@@ -456,6 +188,7 @@ cleanup:
 	for (size_t i = 0; i < e.n; i++)
 		free(e.v[i].name);
 	free(e.v);
+	cdx_extract_free(ex);
 	cdx_index_close(ix);
 	return rc;
 }

@@ -23,8 +23,8 @@ struct rows_ctx {
 	struct cdx_index *ix;
 	MDB_txn *txn;
 	const struct cdx_claim_filter *f;
-	char entity[INDEX_ENTITY_MAX + 1];
-	size_t entity_len;
+	struct index_claim_pred pred;
+	struct index_claim_pred quick; /* pred without the year */
 	uint64_t only_doc; /* with f->source */
 	struct cdx_claim_rows *out;
 	size_t cap;
@@ -38,13 +38,103 @@ static int nomem(struct cdx_error *err)
 	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 }
 
-static int entity_is(const struct rows_ctx *c, const char *s, size_t n)
-{
-	char key[INDEX_ENTITY_MAX + 1];
+/* ------------------------------------------------------------ predicate */
 
-	return s && index_entity_key(s, n, key) == c->entity_len &&
-	       memcmp(key, c->entity, c->entity_len) == 0;
+void index_claim_pred_init(struct index_claim_pred *p)
+{
+	memset(p, 0, sizeof *p);
+	p->kind = -1;
 }
+
+static int key_is(const char *key, size_t key_len, const char *s, size_t n)
+{
+	char k[INDEX_ENTITY_MAX + 1];
+
+	return s && index_entity_key(s, n, k) == key_len &&
+	       memcmp(k, key, key_len) == 0;
+}
+
+/* The year an ISO prefix starts with, or 0. */
+static int year_of(const char *s, size_t n)
+{
+	int y = 0;
+
+	if (s == NULL || n < 4)
+		return 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		y = y * 10 + (s[i] - '0');
+	}
+	return y;
+}
+
+int index_claim_pred_match(const struct index_claim_pred *p,
+                           const struct index_claimrec *r, const char *date,
+                           size_t date_len)
+{
+	const struct cdx_claim *c = &r->c;
+
+	if (p->kind >= 0 && (int)c->kind != p->kind)
+		return 0;
+	if (p->entity_len &&
+	    !key_is(p->entity, p->entity_len, c->subject, r->subject_len) &&
+	    !key_is(p->entity, p->entity_len, c->commodity, r->commodity_len))
+		return 0;
+	if (p->commodity_len &&
+	    !key_is(p->commodity, p->commodity_len, c->commodity,
+	            r->commodity_len))
+		return 0;
+	if (p->has_range && !index_valrange_meets(&p->range, c->value,
+	                                          c->value_max))
+		return 0;
+	if (p->year) {
+		int y = year_of(c->time, strlen(c->time));
+
+		if (y == 0 && c->kind == CDX_KIND_DATE)
+			y = year_of(c->value_str, strlen(c->value_str));
+		if (y == 0)
+			y = year_of(date, date_len);
+		if (y != p->year)
+			return 0;
+	}
+	return 1;
+}
+
+int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_claim_pred *p,
+                        const struct index_docrec *d, int *out,
+                        struct cdx_error *err)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	uint64_t end = d->first_claim + d->n_claims;
+	int rc;
+
+	*out = 0;
+	if (d->n_claims == 0)
+		return CDX_OK;
+	index_put_be64(kb, d->first_claim);
+	rc = mdb_cursor_open(txn, ix->dbi[DB_CLAIMS], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && !*out) {
+		struct index_claimrec r;
+
+		if (k.mv_size != 8 || index_get_be64(k.mv_data) >= end)
+			break;
+		if (index_claim_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
+			*out = index_claim_pred_match(p, &r, d->date, d->date_len);
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(ix, rc, "read", err);
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ rows */
 
 static int load_doc(struct rows_ctx *c, uint64_t id, struct cdx_error *err)
 {
@@ -106,17 +196,19 @@ static int add_row(struct rows_ctx *c, uint64_t cid, const MDB_val *v,
 		return cdx_error_set(err, CDX_ERR_CORRUPT,
 		                     "index '%s': claim %llu is damaged",
 		                     c->ix->path, (unsigned long long)cid);
-	if ((c->f->kind >= 0 && (int)r.c.kind != c->f->kind) ||
-	    (c->f->source && r.doc != c->only_doc) ||
-	    (c->f->entity &&
-	     !entity_is(c, r.c.subject, r.subject_len) &&
-	     !entity_is(c, r.c.commodity, r.commodity_len)))
+	if (c->f->source && r.doc != c->only_doc)
+		return CDX_OK;
+	/* the year may need the document's date: test the rest first */
+	if (!index_claim_pred_match(&c->quick, &r, NULL, 0))
 		return CDX_OK;
 	rc = load_doc(c, r.doc, err);
 	if (rc == CDX_ERR_NOTFOUND)
 		return CDX_OK; /* an orphan claim: check reports it */
 	if (rc != CDX_OK)
 		return rc;
+	if (!index_claim_pred_match(&c->pred, &r, c->doc.date,
+	                            c->doc.date ? strlen(c->doc.date) : 0))
+		return CDX_OK;
 	if (c->out->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
 		struct cdx_claim_row *nv = realloc(c->out->v,
@@ -247,9 +339,30 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 	c.f = f;
 	c.out = out;
 	c.arena = arena;
+	index_claim_pred_init(&c.pred);
+	c.pred.kind = f->kind;
+	c.pred.year = f->year;
 	if (f->entity)
-		c.entity_len = index_entity_key(f->entity, strlen(f->entity),
-		                                c.entity);
+		c.pred.entity_len = index_entity_key(f->entity,
+		                                     strlen(f->entity),
+		                                     c.pred.entity);
+	if (f->commodity)
+		c.pred.commodity_len = index_entity_key(f->commodity,
+		                                        strlen(f->commodity),
+		                                        c.pred.commodity);
+	if (f->value) {
+		if (index_valrange_parse(f->value, strlen(f->value),
+		                         &c.pred.range) != CDX_OK) {
+			rc = cdx_error_set(err, CDX_ERR_USAGE,
+			                   "cannot read value range '%s' (try "
+			                   ">50, >=50, <5, 10..20 or 50)",
+			                   f->value);
+			goto cleanup;
+		}
+		c.pred.has_range = 1;
+	}
+	c.quick = c.pred;
+	c.quick.year = 0;
 	rc = index_read_begin(ix, &c.txn, err);
 	if (rc != CDX_OK)
 		goto cleanup;
@@ -265,7 +378,11 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 		if (rc == CDX_ERR_NOTFOUND)
 			rc = CDX_OK; /* an unknown source has no claims */
 	} else if (f->entity) {
-		rc = scan_dups(&c, DB_BY_ENTITY, c.entity, c.entity_len, err);
+		rc = scan_dups(&c, DB_BY_ENTITY, c.pred.entity,
+		               c.pred.entity_len, err);
+	} else if (f->commodity) {
+		rc = scan_dups(&c, DB_BY_ENTITY, c.pred.commodity,
+		               c.pred.commodity_len, err);
 	} else if (f->kind >= 0) {
 		uint8_t kind = (uint8_t)f->kind;
 

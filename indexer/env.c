@@ -35,6 +35,7 @@ static const struct {
 	[DB_ENTITIES] = {"entities", 0},
 	[DB_BY_KIND] = {"by_kind", MDB_DUPSORT | MDB_DUPFIXED},
 	[DB_REFS] = {"refs", 0},
+	[DB_DLEN] = {"dlen", 0},
 };
 
 static int status_of(int rc)

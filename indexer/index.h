@@ -29,7 +29,7 @@
 #include "extract.h"
 
 /** On-disk schema version; an index with another version is refused. */
-#define CDX_INDEX_SCHEMA 2
+#define CDX_INDEX_SCHEMA 3
 
 struct cdx_index;
 
@@ -164,9 +164,10 @@ struct cdx_search_results {
 void cdx_search_results_release(struct cdx_search_results *r);
 
 /**
- * Ranked full-text search: the words of @p query (AND), ranked by BM25
+ * Ranked full-text search: @p query in the search syntax (see
+ * cdx_index_search_opts(); words alone are ANDed), ranked by BM25
  * (k1 = 1.2, b = 0.75). At most @p limit hits, best first.
- * Never fails on user text: what is not a word is ignored. @p limit 0
+ * Never fails on user text: what is not syntax is read as words. @p limit 0
  * returns no hits but still counts out->total. Caller releases @p out
  * with cdx_search_results_release() (also after an error).
  * @return CDX_OK (zero hits is OK) or an index error.
@@ -174,14 +175,53 @@ void cdx_search_results_release(struct cdx_search_results *r);
 int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
                      struct cdx_search_results *out, struct cdx_error *err);
 
+/**
+ * Maps an entity name or alias as typed ("US", "REE") to the canonical
+ * name that claims store ("United States"), or NULL when it knows none.
+ * The string returned must stay valid until the search returns.
+ */
+typedef const char *(*cdx_entity_resolve_fn)(void *ctx, const char *name);
+
+/** Options for cdx_index_search_opts(); NULL means the INIT values. */
+struct cdx_search_options {
+	unsigned version;              /**< CDX_SEARCH_OPTIONS_VERSION */
+	size_t limit;                  /**< hits wanted; 0 counts only */
+	cdx_entity_resolve_fn resolve; /**< for entity: and commodity:, or
+	                                    NULL (names used as typed) */
+	void *resolve_ctx;
+};
+#define CDX_SEARCH_OPTIONS_VERSION 1
+#define CDX_SEARCH_OPTIONS_INIT {CDX_SEARCH_OPTIONS_VERSION, 10, NULL, NULL}
+
+/**
+ * Ranked search with the full syntax (docs/cli.md): words (AND),
+ * "phrases", OR, NOT and -word, prefix*, parentheses, and the filters
+ * entity: commodity: kind: value: year: source: title:. The claim filters
+ * of one AND group hold on one and the same claim. Ranked by BM25 over
+ * the words outside NOT, with MaxScore pruning; never fails on user
+ * text. out->total counts every matching document.
+ * @return as cdx_index_search().
+ */
+int cdx_index_search_opts(struct cdx_index *ix, const char *query,
+                          const struct cdx_search_options *opts,
+                          struct cdx_search_results *out,
+                          struct cdx_error *err);
+
 /** Filter for cdx_index_claims(); fields left at their INIT value match all. */
 struct cdx_claim_filter {
 	const char *entity;    /**< canonical subject or commodity name */
 	int kind;              /**< enum cdx_claim_kind, or -1 */
 	const char *source;    /**< only this document's claims, or NULL */
 	size_t limit;          /**< 0 = no limit */
+	const char *commodity; /**< canonical commodity name, or NULL */
+	const char *value;     /**< ">50", ">=50", "<5", "10..20", "..20", "50"
+	                            (a range claim matches when it overlaps),
+	                            or NULL */
+	int year;              /**< the year a claim holds for: its time, else
+	                            a date claim's value, else its document's
+	                            date; 0 = any */
 };
-#define CDX_CLAIM_FILTER_INIT {NULL, -1, NULL, 0}
+#define CDX_CLAIM_FILTER_INIT {NULL, -1, NULL, 0, NULL, NULL, 0}
 
 /**
  * A stored claim. Strings (in @c claim too) are owned by the enclosing
@@ -207,7 +247,8 @@ void cdx_claim_rows_release(struct cdx_claim_rows *r);
 
 /**
  * Claims matching @p f, in (document id, start) order.
- * @return CDX_OK (no match is OK: out->n == 0) or an index error.
+ * @return CDX_OK (no match is OK: out->n == 0); CDX_ERR_USAGE when
+ *   f->value or f->kind cannot be read; or an index error.
  */
 int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
                      struct cdx_claim_rows *out, struct cdx_error *err);

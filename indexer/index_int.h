@@ -14,7 +14,8 @@
  *              stream: every document's text, one after the other in id
  *              order; a doc record holds its offset and length. Fixed
  *              blocks appended in key order fill LMDB pages completely.
- *   source     source key (index_source_key) → doc id
+ *   source     64-bit FNV-1a of the source, u64 BE (index_source_key)
+ *              → doc id; the doc record holds the source itself
  *   hash       64-bit FNV-1a of the text → doc id
  *   segs       segment id u32 BE → segment record (segment.c)
  *   terms      segment id u32 BE + term → (piece u32 BE, offset u16 BE):
@@ -27,6 +28,9 @@
  *   by_entity  folded entity name → claim ids (DUPSORT, u64 BE)
  *   entities   folded entity name → canonical name as first stored
  *   by_kind    kind byte → claim ids (DUPSORT, u64 BE)
+ *   dlen       block number u64 BE → INDEX_TEXT_BLOCK length codes, one
+ *              byte per doc id (doclen.c): BM25's document length
+ *              without a doc record read; 0 marks a removed document
  *   refs       reference figure key (reference.c) → packed figure; keys
  *              starting with byte 0x01 are tags ("a table was loaded")
  *
@@ -74,6 +78,7 @@ enum index_db {
 	DB_ENTITIES,
 	DB_BY_KIND,
 	DB_REFS,       /* reference figures (reference.c) */
+	DB_DLEN,       /* document length codes (doclen.c) */
 	DB_COUNT_
 };
 
@@ -146,8 +151,8 @@ uint64_t index_hash64(const void *p, size_t n);
  *  UTF-8 character boundary. */
 size_t index_utf8_cut(const char *s, size_t n, size_t max);
 
-/** The source DB key of @p src into @p out (INDEX_SOURCE_KEY_MAX bytes).
- *  @return its length. */
+/** The source DB key of @p src into @p out (INDEX_SOURCE_KEY_MAX bytes):
+ *  its 64-bit hash. @return its length (8). */
 size_t index_source_key(const char *src, size_t n, uint8_t *out);
 
 /** The by_entity key of @p name: case- and mark-folded, into @p out of
@@ -193,6 +198,15 @@ typedef int (*index_term_fn)(void *ctx, const char *term, size_t n,
  *  index_stemmer_new) is not NULL. */
 int index_terms(const char *text, size_t len, void *stemmer,
                 index_term_fn fn, void *ctx);
+/** Bytes of a "near" set: which first two bytes wanted terms start with. */
+#define INDEX_NEAR_BYTES 512
+/** Add @p term to the near set @p near (INDEX_NEAR_BYTES, zeroed first). */
+void index_near_add(uint8_t *near, const char *term, size_t n);
+/** index_terms() for finding given terms only: a token that cannot
+ *  become one of the terms of @p near is not stemmed and is passed with
+ *  an empty term (n = 0), so its span still counts. */
+int index_terms_near(const char *text, size_t len, void *stemmer,
+                     const uint8_t *near, index_term_fn fn, void *ctx);
 /** The term of one word already folded (a query word): stemmed into
  *  @p out (INDEX_TERM_MAX + 1 bytes, NUL-terminated). @return length. */
 size_t index_term_of(const char *word, size_t n, void *stemmer, char *out);
@@ -477,6 +491,140 @@ static inline uint64_t index_val_id(const MDB_val *v)
 
 /** An MDB_val over @p n bytes at @p p (LMDB never writes through it). */
 #define index_val(p, n) ((MDB_val){(size_t)(n), (void *)(p)})
+
+/* ------------------------------------------------------------ query.c */
+
+enum index_qtype { Q_TERM, Q_PREFIX, Q_PHRASE, Q_AND, Q_OR, Q_NOT, Q_FILTER };
+enum index_qfield {
+	QF_ENTITY, QF_COMMODITY, QF_KIND, QF_VALUE, QF_YEAR, QF_SOURCE,
+	QF_TITLE, QF_COUNT_
+};
+
+/** A value filter: [lo, hi], either end absent or open. */
+struct index_valrange {
+	double lo, hi;
+	uint8_t has_lo, has_hi, lo_open, hi_open;
+};
+
+/** A node of a parsed query; kids are a sibling list. */
+struct index_qnode {
+	enum index_qtype type;
+	struct index_qnode *kids, *next;
+	size_t n_kids;
+	const char *term;    /* TERM (stemmed), PREFIX (folded, unstemmed) */
+	size_t len;
+	enum index_qfield field; /* FILTER */
+	const char *str;     /* FILTER: the value as typed */
+	size_t str_len;
+	int kind;            /* QF_KIND */
+	int year;            /* QF_YEAR */
+	struct index_valrange range; /* QF_VALUE */
+};
+
+/** A parsed query; nodes and strings live in its arena. */
+struct index_query {
+	struct index_qnode *root; /* NULL: nothing to search for */
+	struct index_arena arena;
+};
+/** Parse @p text (never fails on content). @return 0 or NOMEM. */
+int index_query_parse(struct index_query *q, const char *text, size_t len,
+                      void *stemmer);
+void index_query_release(struct index_query *q);
+/** ">50", ">=50", "<5", "10..20", "..20", "50" (',' and '%' allowed).
+ *  @return 0 or CDX_ERR_USAGE. */
+int index_valrange_parse(const char *s, size_t n, struct index_valrange *out);
+/** Does a claim's value [lo, hi] (hi NAN: a single value) meet @p r? */
+int index_valrange_meets(const struct index_valrange *r, double lo, double hi);
+
+/* ------------------------------------------------------------ claims.c */
+
+/** What a claim must satisfy (all that are set). */
+struct index_claim_pred {
+	char entity[INDEX_ENTITY_MAX + 1]; /* folded key; subject or commodity */
+	size_t entity_len;
+	char commodity[INDEX_ENTITY_MAX + 1];
+	size_t commodity_len;
+	int kind;            /* -1: any */
+	int year;            /* 0: any */
+	int has_range;
+	struct index_valrange range;
+};
+void index_claim_pred_init(struct index_claim_pred *p);
+/** Does claim @p r of a document dated @p date (may be NULL) match? */
+int index_claim_pred_match(const struct index_claim_pred *p,
+                           const struct index_claimrec *r, const char *date,
+                           size_t date_len);
+/** Does document @p doc (record @p d) hold a claim matching @p p? */
+int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_claim_pred *p,
+                        const struct index_docrec *d, int *out,
+                        struct cdx_error *err);
+
+/* ------------------------------------------------------------ doclen.c */
+
+/** Quantized length code of a document of @p n tokens: 1..255 (0 marks
+ *  a document that is gone); exact below 64, then ~6% steps. */
+uint8_t index_dlen_code(uint64_t n);
+/** The length a code stands for. */
+double index_dlen_value(uint8_t code);
+/** Set document @p doc's code in the dlen table. */
+int index_dlen_set(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
+                   uint8_t code, struct cdx_error *err);
+/** Reads codes, keeping the block last read. */
+struct index_dlen_reader {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	uint64_t block;     /* held block + 1, 0 none */
+	const uint8_t *p;
+	size_t n;
+};
+/** The code of @p doc (0 when gone or unknown). */
+uint8_t index_dlen_get(struct index_dlen_reader *r, uint64_t doc);
+
+/* ------------------------------------------------------------ match.c */
+
+/** A sorted set of document ids. */
+struct index_dset {
+	uint64_t *v;
+	size_t n, cap;
+};
+void index_dset_release(struct index_dset *s);
+
+/** A term of the query with its postings (no positions), for ranking. */
+struct index_sterm {
+	char term[INDEX_TERM_MAX + 1];
+	size_t len;
+	int scoring;        /* used outside NOT: adds to the score */
+	struct index_plist l;
+	double idf, ub;     /* search.c: weight and score upper bound */
+	size_t cur;         /* search.c: cursor into l */
+};
+
+/** Evaluating one query in one read transaction. */
+struct index_match {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_meta meta;
+	struct index_seg *segs;   /* owned */
+	size_t n_segs;
+	struct index_sterm *terms; /* owned; every term read, once */
+	size_t n_terms, cap_terms;
+	void *stemmer;
+	cdx_entity_resolve_fn resolve;
+	void *resolve_ctx;
+	struct cdx_error *err;
+};
+/** The documents matching @p q (positive: not under an odd number of
+ *  NOTs) into @p out (sorted; may hold replaced documents whose dlen
+ *  code is 0). */
+int index_match_eval(struct index_match *m, const struct index_qnode *q,
+                     int positive, struct index_dset *out);
+/** Read the postings of a word or prefix as scoring terms only. */
+int index_match_terms(struct index_match *m, const struct index_qnode *q);
+/** Every live document. */
+int index_match_all(struct index_match *m, struct index_dset *out);
+/** Free the terms and segments (not the txn). NULL ok. */
+void index_match_release(struct index_match *m);
 
 /* ------------------------------------------------------------ search.c */
 

@@ -3,9 +3,10 @@
  * parted values (text, doc_terms) that are split so no LMDB value grows
  * past INDEX_PART_MAX.
  *
- * Records are fixed-offset integers (big-endian) followed by strings with
- * varint lengths, so a doc's n_tokens is readable without decoding the
- * rest. Unpacking checks every length against the value's size: a damaged
+ * Records are varints (numbers are mostly small: offsets, lengths,
+ * whole-number values) followed by strings with varint lengths; ranking
+ * reads document lengths from the length table (doclen.c), not here.
+ * Unpacking checks every length against the value's size: a damaged
  * record is CDX_ERR_CORRUPT, never a read past the end.
  *
  * The text stream: every document's text, appended in id order, cut into
@@ -15,12 +16,15 @@
  * neighbour shares them.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
-#define DOCREC_FIXED 46
-#define CLAIMREC_FIXED 44
+/* Longest packed head of a doc record: 5 varints, the hash, 2 bytes. */
+#define DOCREC_MAX (5 * 10 + 8 + 2)
+/* Longest packed head of a claim record: 4 varints, 5 bytes, 2 values. */
+#define CLAIMREC_MAX (5 * 10 + 5 + 2 * 10)
 
 enum { REC_TITLE = 1, REC_DATE = 2 };
 enum { REC_SUBJECT = 1, REC_COMMODITY = 2, REC_METRIC = 4 };
@@ -49,21 +53,25 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
 	return CDX_OK;
 }
 
+/* Record: varints n_tokens, text offset, text length, first claim, claim
+ * count; the 8-byte content hash; u8 format, u8 flags; the strings. */
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 {
-	uint8_t fixed[DOCREC_FIXED];
+	uint8_t fixed[DOCREC_MAX];
+	size_t k = 0;
 	int rc;
 
-	index_put_be64(fixed, r->n_tokens);
-	index_put_be64(fixed + 8, r->text_off);
-	index_put_be64(fixed + 16, r->text_len);
-	index_put_be64(fixed + 24, r->hash);
-	index_put_be64(fixed + 32, r->first_claim);
-	index_put_be32(fixed + 40, r->n_claims);
-	fixed[44] = r->format;
-	fixed[45] = (uint8_t)((r->title ? REC_TITLE : 0) |
-	                      (r->date ? REC_DATE : 0));
-	rc = cdx_buf_add(b, fixed, sizeof fixed);
+	k += index_varint_put(fixed + k, r->n_tokens);
+	k += index_varint_put(fixed + k, r->text_off);
+	k += index_varint_put(fixed + k, r->text_len);
+	k += index_varint_put(fixed + k, r->first_claim);
+	k += index_varint_put(fixed + k, r->n_claims);
+	index_put_be64(fixed + k, r->hash);
+	k += 8;
+	fixed[k++] = r->format;
+	fixed[k++] = (uint8_t)((r->title ? REC_TITLE : 0) |
+	                       (r->date ? REC_DATE : 0));
+	rc = cdx_buf_add(b, fixed, k);
 	if (rc == CDX_OK)
 		rc = put_str(b, r->source, r->source_len);
 	if (rc == CDX_OK && r->title)
@@ -76,27 +84,29 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 {
 	const uint8_t *p = v, *end = p + n;
+	uint64_t n_claims;
 	uint8_t flags;
 
 	memset(r, 0, sizeof *r);
-	if (n < DOCREC_FIXED)
+	if (index_varint_get(&p, end, &r->n_tokens) ||
+	    index_varint_get(&p, end, &r->text_off) ||
+	    index_varint_get(&p, end, &r->text_len) ||
+	    index_varint_get(&p, end, &r->first_claim) ||
+	    index_varint_get(&p, end, &n_claims) || n_claims > UINT32_MAX ||
+	    end - p < 10)
 		return CDX_ERR_CORRUPT;
-	r->n_tokens = index_get_be64(p);
-	r->text_off = index_get_be64(p + 8);
-	r->text_len = index_get_be64(p + 16);
-	r->hash = index_get_be64(p + 24);
-	r->first_claim = index_get_be64(p + 32);
-	r->n_claims = index_get_be32(p + 40);
-	r->format = p[44];
-	flags = p[45];
-	p += DOCREC_FIXED;
+	r->n_claims = (uint32_t)n_claims;
+	r->hash = index_get_be64(p);
+	r->format = p[8];
+	flags = p[9];
+	p += 10;
 	if (get_str(&p, end, &r->source, &r->source_len))
 		return CDX_ERR_CORRUPT;
 	if ((flags & REC_TITLE) && get_str(&p, end, &r->title, &r->title_len))
 		return CDX_ERR_CORRUPT;
 	if ((flags & REC_DATE) && get_str(&p, end, &r->date, &r->date_len))
 		return CDX_ERR_CORRUPT;
-	return CDX_OK;
+	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
 }
 
 int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
@@ -207,29 +217,91 @@ static double bits_double(uint64_t u)
 	return d;
 }
 
+/* A claim's numbers: value and value_max each as nothing (NaN), a zigzag
+ * varint (a whole number, the common case: "40,000 tons", "$500
+ * million") or the 8 bytes of the double; a two-bit tag each says which. */
+enum { VAL_NAN = 0, VAL_INT = 1, VAL_DOUBLE = 2 };
+
+static int val_tag(double v)
+{
+	if (isnan(v))
+		return VAL_NAN;
+	return v == floor(v) && fabs(v) < 9007199254740992.0 ? VAL_INT
+	                                                      : VAL_DOUBLE;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+static size_t put_val(uint8_t *p, int tag, double v)
+{
+	if (tag == VAL_INT)
+		return index_varint_put(p, zigzag((int64_t)v));
+	if (tag == VAL_DOUBLE) {
+		index_put_be64(p, double_bits(v));
+		return 8;
+	}
+	return 0;
+}
+
+static int get_val(const uint8_t **p, const uint8_t *end, int tag, double *v)
+{
+	uint64_t u;
+
+	*v = NAN;
+	if (tag == VAL_INT) {
+		if (index_varint_get(p, end, &u))
+			return CDX_ERR_CORRUPT;
+		*v = (double)unzigzag(u);
+	} else if (tag == VAL_DOUBLE) {
+		if (end - *p < 8)
+			return CDX_ERR_CORRUPT;
+		*v = bits_double(index_get_be64(*p));
+		*p += 8;
+	} else if (tag != VAL_NAN) {
+		return CDX_ERR_CORRUPT;
+	}
+	return CDX_OK;
+}
+
+/* Record: varint doc, u8 kind, u8 qualifier, u8 parties, u8 flags, u8
+ * value tags, varints start, end - start, zigzag start - sent_start and
+ * sent_end - end, the values, then the strings. */
 int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
                      struct cdx_buf *b)
 {
-	uint8_t fixed[CLAIMREC_FIXED];
+	uint8_t fixed[CLAIMREC_MAX];
 	unsigned np = c->n_parties < CDX_CLAIM_PARTIES_MAX ?
 	              c->n_parties : CDX_CLAIM_PARTIES_MAX;
+	int tv = val_tag(c->value), tm = val_tag(c->value_max);
+	size_t k;
 	int rc;
 
-	index_put_be64(fixed, doc);
-	fixed[8] = (uint8_t)c->kind;
-	fixed[9] = (uint8_t)c->qualifier;
-	fixed[10] = (uint8_t)np;
-	fixed[11] = (uint8_t)((c->subject ? REC_SUBJECT : 0) |
-	                      (c->commodity ? REC_COMMODITY : 0) |
-	                      (c->metric ? REC_METRIC : 0) |
-	                      ((unsigned)c->change << REC_CHANGE_SHIFT));
-	index_put_be32(fixed + 12, c->start);
-	index_put_be32(fixed + 16, c->end);
-	index_put_be32(fixed + 20, c->sent_start);
-	index_put_be32(fixed + 24, c->sent_end);
-	index_put_be64(fixed + 28, double_bits(c->value));
-	index_put_be64(fixed + 36, double_bits(c->value_max));
-	rc = cdx_buf_add(b, fixed, sizeof fixed);
+	k = index_varint_put(fixed, doc);
+	fixed[k++] = (uint8_t)c->kind;
+	fixed[k++] = (uint8_t)c->qualifier;
+	fixed[k++] = (uint8_t)np;
+	fixed[k++] = (uint8_t)((c->subject ? REC_SUBJECT : 0) |
+	                       (c->commodity ? REC_COMMODITY : 0) |
+	                       (c->metric ? REC_METRIC : 0) |
+	                       ((unsigned)c->change << REC_CHANGE_SHIFT));
+	fixed[k++] = (uint8_t)(tv | tm << 2);
+	k += index_varint_put(fixed + k, c->start);
+	k += index_varint_put(fixed + k, (uint64_t)c->end - c->start);
+	k += index_varint_put(fixed + k, zigzag((int64_t)c->start -
+	                                         (int64_t)c->sent_start));
+	k += index_varint_put(fixed + k, zigzag((int64_t)c->sent_end -
+	                                         (int64_t)c->end));
+	k += put_val(fixed + k, tv, c->value);
+	k += put_val(fixed + k, tm, c->value_max);
+	rc = cdx_buf_add(b, fixed, k);
 	if (rc == CDX_OK)
 		rc = put_small(b, c->value_str, sizeof c->value_str);
 	if (rc == CDX_OK)
@@ -256,29 +328,37 @@ int index_claim_unpack(const void *v, size_t n, struct index_claimrec *r)
 {
 	const uint8_t *p = v, *end = p + n;
 	struct cdx_claim *c = &r->c;
-	uint8_t flags;
+	uint64_t start, len, back, fwd;
+	uint8_t flags, tags;
 
 	memset(r, 0, sizeof *r);
-	if (n < CLAIMREC_FIXED)
+	if (index_varint_get(&p, end, &r->doc) || end - p < 5)
 		return CDX_ERR_CORRUPT;
-	r->doc = index_get_be64(p);
-	if (p[8] >= CDX_KIND_COUNT_ || p[9] > CDX_QUAL_RANGE ||
-	    p[10] > CDX_CLAIM_PARTIES_MAX)
+	if (p[0] >= CDX_KIND_COUNT_ || p[1] > CDX_QUAL_RANGE ||
+	    p[2] > CDX_CLAIM_PARTIES_MAX)
 		return CDX_ERR_CORRUPT;
-	c->kind = (enum cdx_claim_kind)p[8];
-	c->qualifier = (enum cdx_qualifier)p[9];
-	c->n_parties = p[10];
-	flags = p[11];
+	c->kind = (enum cdx_claim_kind)p[0];
+	c->qualifier = (enum cdx_qualifier)p[1];
+	c->n_parties = p[2];
+	flags = p[3];
+	tags = p[4];
+	p += 5;
 	if ((flags >> REC_CHANGE_SHIFT) > CDX_CHANGE_DOWN)
 		return CDX_ERR_CORRUPT;
 	c->change = (enum cdx_change)(flags >> REC_CHANGE_SHIFT);
-	c->start = index_get_be32(p + 12);
-	c->end = index_get_be32(p + 16);
-	c->sent_start = index_get_be32(p + 20);
-	c->sent_end = index_get_be32(p + 24);
-	c->value = bits_double(index_get_be64(p + 28));
-	c->value_max = bits_double(index_get_be64(p + 36));
-	p += CLAIMREC_FIXED;
+	if (index_varint_get(&p, end, &start) ||
+	    index_varint_get(&p, end, &len) ||
+	    index_varint_get(&p, end, &back) ||
+	    index_varint_get(&p, end, &fwd) || start > UINT32_MAX ||
+	    len > UINT32_MAX - start)
+		return CDX_ERR_CORRUPT;
+	c->start = (uint32_t)start;
+	c->end = (uint32_t)(start + len);
+	c->sent_start = (uint32_t)((int64_t)start - unzigzag(back));
+	c->sent_end = (uint32_t)((int64_t)c->end + unzigzag(fwd));
+	if (get_val(&p, end, tags & 3, &c->value) ||
+	    get_val(&p, end, tags >> 2 & 3, &c->value_max) || tags >> 4)
+		return CDX_ERR_CORRUPT;
 	if (get_small(&p, end, c->value_str, sizeof c->value_str) ||
 	    get_small(&p, end, c->unit, sizeof c->unit) ||
 	    get_small(&p, end, c->per, sizeof c->per) ||

@@ -163,6 +163,9 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	rc = mdb_del(w->txn, w->ix->dbi[DB_DOCS], &k, NULL);
 	if (rc != 0)
 		return index_mdb_error(w->ix, rc, "write", err);
+	rc = index_dlen_set(w->ix, w->txn, id, 0, err);
+	if (rc != CDX_OK)
+		return rc;
 	rc = index_text_drop(w->ix, w->txn, &w->meta, id, text_off, text_len,
 	                     err);
 	if (rc != CDX_OK)

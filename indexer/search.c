@@ -1,39 +1,30 @@
 /*
- * search.c — ranked full-text search: the query's terms (same pipeline
- * as documents), their posting lists intersected (AND), each match scored
- * with BM25 and the best kept in a bounded heap, then a snippet cut from
- * each hit's stored text around the densest run of matched words.
+ * search.c — ranking: the query parsed (query.c), its matching documents
+ * found (match.c), each scored with BM25 over the query's words outside
+ * NOT and the best kept in a bounded heap, then a snippet cut from each
+ * hit's stored text around the densest run of matched words.
+ *
+ * Top-k pruning, MaxScore (Turtle and Flood): each word has an upper
+ * bound on what it can add to a score (its idf at its largest term
+ * frequency in the shortest document). Once the heap is full, a document
+ * can only enter by beating its worst score, so for an OR of words (and
+ * a prefix, which is one) the words whose bounds together cannot reach
+ * it no longer propose candidates; they are only looked up in documents
+ * the others propose, and a document stops being scored as soon as the
+ * bounds still to come cannot lift it over. Other queries score their
+ * matching documents the same way, words with the largest bound first.
+ * A document's length comes from the length table (doclen.c), one byte
+ * per document, not from its record.
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
-#define QUERY_TERMS_MAX 32
 #define BM25_K1 1.2
 #define BM25_B 0.75
-
-struct query {
-	char term[QUERY_TERMS_MAX][INDEX_TERM_MAX + 1];
-	size_t len[QUERY_TERMS_MAX];
-	size_t n;
-};
-
-static int on_query_term(void *ctx, const char *t, size_t n, uint32_t start,
-                         uint32_t end)
-{
-	struct query *q = ctx;
-
-	for (size_t i = 0; i < q->n; i++)
-		if (q->len[i] == n && memcmp(q->term[i], t, n) == 0)
-			return 0;
-	if (q->n == QUERY_TERMS_MAX)
-		return 0; /* more words than anyone types: ignore the rest */
-	memcpy(q->term[q->n], t, n);
-	q->term[q->n][n] = '\0';
-	q->len[q->n++] = n;
-	return 0;
-}
+/** Query words marked in a snippet. */
+#define SNIPPET_TERMS 64
 
 /* ------------------------------------------------------------ heap */
 
@@ -114,71 +105,230 @@ static size_t seek(const struct index_plist *p, size_t i, uint64_t doc)
 	return lo;
 }
 
-static int by_length(const void *pa, const void *pb)
-{
-	const struct index_plist *a = *(struct index_plist *const *)pa;
-	const struct index_plist *b = *(struct index_plist *const *)pb;
+/* What a search needs across its phases. */
+struct ranker {
+	struct index_match *m;
+	struct index_sterm **t; /* scoring terms with postings */
+	size_t n;
+	double norm[256];       /* BM25 length factor by length code */
+	struct index_dlen_reader dl;
+	struct scored *h;
+	size_t nh, cap;
+	uint64_t total;
+};
 
-	return (a->n > b->n) - (a->n < b->n);
+static double contrib(const struct ranker *r, const struct index_sterm *t,
+                      uint32_t tf, uint8_t code)
+{
+	return t->idf * tf * (BM25_K1 + 1) / (tf + r->norm[code]);
 }
 
-/* Score every document in all lists; keep the best @p limit in @p h. */
-static int rank(struct cdx_index *ix, MDB_txn *txn, struct query *q,
-                struct index_plist *lists, const struct index_meta *m,
-                struct scored *h, size_t *nh, size_t limit, uint64_t *total,
-                struct cdx_error *err)
+static double threshold(const struct ranker *r)
 {
-	struct index_plist *by[QUERY_TERMS_MAX];
-	double idf[QUERY_TERMS_MAX];
-	size_t pos[QUERY_TERMS_MAX] = {0};
-	double n_docs = (double)m->n_docs;
-	double avgdl = m->n_docs ? (double)m->n_tokens / n_docs : 1.0;
+	return r->cap && r->nh == r->cap ? r->h[0].score : -1.0;
+}
+
+static int by_ub_asc(const void *pa, const void *pb)
+{
+	const struct index_sterm *a = *(struct index_sterm *const *)pa;
+	const struct index_sterm *b = *(struct index_sterm *const *)pb;
+
+	return (a->ub > b->ub) - (a->ub < b->ub);
+}
+
+/* Weights, bounds and length factors; r->t gets the scoring terms. */
+static int prepare(struct ranker *r, struct cdx_error *err)
+{
+	const struct index_match *m = r->m;
+	double n_docs = (double)m->meta.n_docs;
+	double avgdl = m->meta.n_docs ? (double)m->meta.n_tokens / n_docs : 1;
 
 	if (avgdl <= 0)
-		avgdl = 1.0;
-	for (size_t i = 0; i < q->n; i++)
-		by[i] = &lists[i];
-	qsort(by, q->n, sizeof *by, by_length);
-	for (size_t i = 0; i < q->n; i++) {
-		double df = (double)by[i]->n;
+		avgdl = 1;
+	for (int c = 0; c < 256; c++)
+		r->norm[c] = BM25_K1 * (1 - BM25_B + BM25_B *
+		                        index_dlen_value((uint8_t)c) / avgdl);
+	r->t = malloc((m->n_terms ? m->n_terms : 1) * sizeof *r->t);
+	if (r->t == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_terms; i++) {
+		struct index_sterm *t = &m->terms[i];
+		double df = (double)t->l.n, mtf = 1;
 
-		idf[i] = log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
-	}
-	for (size_t k = 0; k < by[0]->n; k++) {
-		uint64_t doc = by[0]->v[k].doc;
-		struct index_docrec r;
-		struct scored s = {0, doc};
-		double dl;
-		size_t i;
-		int rc;
-
-		for (i = 1; i < q->n; i++) {
-			pos[i] = seek(by[i], pos[i], doc);
-			if (pos[i] == by[i]->n)
-				return CDX_OK; /* a list ran out: no more matches */
-			if (by[i]->v[pos[i]].doc != doc)
-				break;
-		}
-		if (i < q->n)
+		if (!t->scoring || t->l.n == 0)
 			continue;
-		rc = index_doc_read(ix, txn, doc, &r, err);
-		if (rc == CDX_ERR_NOTFOUND)
-			continue; /* check reports it; search goes on */
-		if (rc != CDX_OK)
-			return rc;
-		dl = (double)r.n_tokens;
-		for (i = 0; i < q->n; i++) {
-			double tf = (double)(i ? by[i]->v[pos[i]].tf
-			                       : by[0]->v[k].tf);
-
-			s.score += idf[i] * tf * (BM25_K1 + 1) /
-			           (tf + BM25_K1 * (1 - BM25_B +
-			                            BM25_B * dl / avgdl));
-		}
-		(*total)++;
-		heap_offer(h, nh, limit, s);
+		for (size_t j = 0; j < t->l.n; j++)
+			if (t->l.v[j].tf > mtf)
+				mtf = t->l.v[j].tf;
+		if (df > n_docs)
+			df = n_docs; /* replaced documents not yet merged */
+		t->idf = log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
+		t->ub = t->idf * mtf * (BM25_K1 + 1) /
+		        (mtf + BM25_K1 * (1 - BM25_B));
+		t->cur = 0;
+		r->t[r->n++] = t;
 	}
+	qsort(r->t, r->n, sizeof *r->t, by_ub_asc);
 	return CDX_OK;
+}
+
+/* Score each candidate, words with the largest bound first, stopping
+ * when the rest cannot lift it into the heap. */
+static void rank_candidates(struct ranker *r, const struct index_dset *c)
+{
+	double rem[SNIPPET_TERMS * 64];
+	size_t n = r->n < sizeof rem / sizeof rem[0] ? r->n
+	                                            : sizeof rem / sizeof rem[0];
+
+	/* rem[i]: the bounds of terms i..n-1 in descending order */
+	for (size_t i = n; i-- > 0;)
+		rem[i] = r->t[r->n - 1 - i]->ub + (i + 1 < n ? rem[i + 1] : 0);
+	for (size_t k = 0; k < c->n; k++) {
+		uint64_t doc = c->v[k];
+		uint8_t code = index_dlen_get(&r->dl, doc);
+		struct scored s = {0, doc};
+
+		if (code == 0)
+			continue; /* replaced, not yet merged away */
+		r->total++;
+		for (size_t i = 0; i < n; i++) {
+			struct index_sterm *t = r->t[r->n - 1 - i];
+
+			if (s.score + rem[i] <= threshold(r))
+				break;
+			t->cur = seek(&t->l, t->cur, doc);
+			if (t->cur < t->l.n && t->l.v[t->cur].doc == doc)
+				s.score += contrib(r, t, t->l.v[t->cur].tf, code);
+		}
+		heap_offer(r->h, &r->nh, r->cap, s);
+	}
+}
+
+/* ---- MaxScore over an OR of words: essential terms in a min-heap by
+ * their current document */
+
+static uint64_t cur_doc(const struct ranker *r, size_t i)
+{
+	return r->t[i]->l.v[r->t[i]->cur].doc;
+}
+
+static void eh_down(const struct ranker *r, size_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i, tmp;
+
+		if (l < n && cur_doc(r, h[l]) < cur_doc(r, h[m]))
+			m = l;
+		if (l + 1 < n && cur_doc(r, h[l + 1]) < cur_doc(r, h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+/* Count the distinct live documents of all lists (the total). */
+static int count_union(struct ranker *r, struct cdx_error *err)
+{
+	uint64_t n = r->m->meta.next_doc + 1;
+	uint64_t *bits = calloc((size_t)(n / 64 + 1), sizeof *bits);
+
+	if (bits == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->t[i]->l.n; j++) {
+			uint64_t d = r->t[i]->l.v[j].doc;
+
+			if (d < n)
+				bits[d / 64] |= 1ull << (d % 64);
+		}
+	for (uint64_t w = 0; w <= n / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			if (index_dlen_get(&r->dl, w * 64 +
+			                   (uint64_t)__builtin_ctzll(b)))
+				r->total++;
+	free(bits);
+	return CDX_OK;
+}
+
+static int rank_maxscore(struct ranker *r, struct cdx_error *err)
+{
+	size_t *h, nh = 0, ess = 0;
+	double *cum;
+	int rc = CDX_OK;
+
+	h = malloc((r->n + 1) * sizeof *h);
+	cum = malloc((r->n + 1) * sizeof *cum);
+	if (h == NULL || cum == NULL) {
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	/* cum[i]: the bounds of terms 0..i (ascending bounds) */
+	for (size_t i = 0; i < r->n; i++) {
+		cum[i] = r->t[i]->ub + (i ? cum[i - 1] : 0);
+		h[nh++] = i;
+	}
+	for (size_t i = nh / 2; i-- > 0;)
+		eh_down(r, h, nh, i);
+	while (nh > 0) {
+		uint64_t doc;
+		uint8_t code;
+		struct scored s = {0, 0};
+
+		/* terms that became non-essential leave the heap */
+		if (h[0] < ess) {
+			h[0] = h[--nh];
+			eh_down(r, h, nh, 0);
+			continue;
+		}
+		doc = cur_doc(r, h[0]);
+		code = index_dlen_get(&r->dl, doc);
+		s.doc = doc;
+		while (nh > 0 && h[0] >= ess && cur_doc(r, h[0]) == doc) {
+			struct index_sterm *t = r->t[h[0]];
+
+			if (code)
+				s.score += contrib(r, t, t->l.v[t->cur].tf, code);
+			if (++t->cur == t->l.n)
+				h[0] = h[--nh];
+			eh_down(r, h, nh, 0);
+		}
+		if (code == 0)
+			continue;
+		for (size_t j = ess; j-- > 0;) {
+			struct index_sterm *t = r->t[j];
+
+			if (s.score + cum[j] <= threshold(r))
+				break;
+			t->cur = seek(&t->l, t->cur, doc);
+			if (t->cur < t->l.n && t->l.v[t->cur].doc == doc)
+				s.score += contrib(r, t, t->l.v[t->cur].tf, code);
+		}
+		heap_offer(r->h, &r->nh, r->cap, s);
+		while (ess < r->n && cum[ess] <= threshold(r))
+			ess++;
+	}
+	rc = count_union(r, err);
+cleanup:
+	free(h);
+	free(cum);
+	return rc;
+}
+
+/* An OR of words and prefixes, nothing else: MaxScore can drive it. */
+static int pure_or(const struct index_qnode *q)
+{
+	if (q->type == Q_TERM || q->type == Q_PREFIX)
+		return 1;
+	if (q->type != Q_OR)
+		return 0;
+	for (const struct index_qnode *k = q->kids; k; k = k->next)
+		if (!pure_or(k))
+			return 0;
+	return 1;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -192,106 +342,165 @@ static char *dup_n(const char *s, size_t n)
 	return p;
 }
 
-static int make_hit(struct cdx_index *ix, MDB_txn *txn, const struct query *q,
-                    void *stemmer, const struct scored *s, struct cdx_search_hit *hit,
-                    struct cdx_error *err)
+static int make_hit(struct ranker *r, void *stemmer, const struct scored *s,
+                    struct cdx_search_hit *hit, struct cdx_error *err)
 {
-	char *terms[QUERY_TERMS_MAX];
-	struct index_docrec r;
+	char *terms[SNIPPET_TERMS];
+	size_t lens[SNIPPET_TERMS], n = 0;
+	struct index_match *m = r->m;
+	struct index_docrec rec;
 	struct index_text t;
 	int rc;
 
 	hit->doc_id = s->doc;
 	hit->score = s->score;
-	rc = index_doc_read(ix, txn, s->doc, &r, err);
+	rc = index_doc_read(m->ix, m->txn, s->doc, &rec, err);
 	if (rc != CDX_OK)
 		return rc;
-	hit->source = dup_n(r.source, r.source_len);
-	hit->title = r.title ? dup_n(r.title, r.title_len) : NULL;
-	if (hit->source == NULL || (r.title && hit->title == NULL))
+	hit->source = dup_n(rec.source, rec.source_len);
+	hit->title = rec.title ? dup_n(rec.title, rec.title_len) : NULL;
+	if (hit->source == NULL || (rec.title && hit->title == NULL))
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-	rc = index_text_get(ix, txn, s->doc, &t, err);
+	rc = index_text_get(m->ix, m->txn, s->doc, &t, err);
 	if (rc != CDX_OK)
 		return rc;
-	for (size_t i = 0; i < q->n; i++)
-		terms[i] = (char *)q->term[i];
-	rc = index_snippet(t.p, t.len, stemmer, terms, q->len, q->n,
-	                   &hit->snippet);
+	/* the words with the largest bounds: the rarest */
+	for (size_t i = r->n; i-- > 0 && n < SNIPPET_TERMS; n++) {
+		terms[n] = r->t[i]->term;
+		lens[n] = r->t[i]->len;
+	}
+	rc = index_snippet(t.p, t.len, stemmer, terms, lens, n, &hit->snippet);
 	index_text_release(&t);
 	if (rc != CDX_OK)
 		return cdx_error_set(err, rc, "out of memory");
 	return CDX_OK;
 }
 
-int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
-                     struct cdx_search_results *out, struct cdx_error *err)
+/* Collect the words of a pure OR as scoring terms. */
+static int collect(struct index_match *m, const struct index_qnode *q)
 {
-	struct index_plist lists[QUERY_TERMS_MAX];
-	struct scored *heap = NULL;
-	struct query *q = NULL;
-	struct index_meta m;
-	struct index_seg *segs = NULL;
-	size_t n_segs = 0;
-	void *stemmer = NULL;
-	MDB_txn *txn = NULL;
-	size_t nh = 0, i;
 	int rc = CDX_OK;
 
+	if (q->type != Q_OR)
+		return index_match_terms(m, q);
+	for (const struct index_qnode *k = q->kids; k && rc == CDX_OK;
+	     k = k->next)
+		rc = collect(m, k);
+	return rc;
+}
+
+int cdx_index_search_opts(struct cdx_index *ix, const char *query,
+                          const struct cdx_search_options *opts,
+                          struct cdx_search_results *out,
+                          struct cdx_error *err)
+{
+	static const struct cdx_search_options defaults =
+		CDX_SEARCH_OPTIONS_INIT;
+	struct index_query q;
+	struct index_match m;
+	struct index_dset cand = {NULL, 0, 0};
+	struct ranker r;
+	void *stemmer = NULL;
+	size_t i;
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
 	memset(out, 0, sizeof *out);
-	memset(lists, 0, sizeof lists);
-	q = calloc(1, sizeof *q);
-	if (q == NULL)
-		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	memset(&m, 0, sizeof m);
+	memset(&r, 0, sizeof r);
+	memset(&q, 0, sizeof q);
 	stemmer = index_stemmer_new();
-	if (stemmer == NULL) {
-		free(q);
+	if (stemmer == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	rc = index_query_parse(&q, query, strlen(query), stemmer);
+	if (rc != CDX_OK) {
+		rc = cdx_error_set(err, rc, "out of memory");
+		goto cleanup;
 	}
-	index_terms(query, strlen(query), stemmer, on_query_term, q);
-	if (q->n == 0)
-		goto cleanup;
-	rc = index_read_begin(ix, &txn, err);
-	if (rc != CDX_OK)
-		goto cleanup;
-	rc = index_meta_load(ix, txn, &m, err);
+	if (q.root == NULL)
+		goto cleanup; /* nothing searchable: no hits */
+	m.ix = ix;
+	m.stemmer = stemmer;
+	m.resolve = opts->resolve;
+	m.resolve_ctx = opts->resolve_ctx;
+	m.err = err;
+	rc = index_read_begin(ix, &m.txn, err);
 	if (rc == CDX_OK)
-		rc = index_segs_load(ix, txn, &segs, &n_segs, err);
-	for (i = 0; i < q->n && rc == CDX_OK; i++) {
-		rc = index_postings_read(ix, txn, segs, n_segs, q->term[i],
-		                         q->len[i], 0, &lists[i], err);
-		if (rc == CDX_OK && lists[i].n == 0)
-			goto cleanup; /* a word no document has: no match */
+		rc = index_meta_load(ix, m.txn, &m.meta, err);
+	if (rc == CDX_OK)
+		rc = index_segs_load(ix, m.txn, &m.segs, &m.n_segs, err);
+	if (rc != CDX_OK)
+		goto cleanup;
+	r.m = &m;
+	r.dl = (struct index_dlen_reader){ix, m.txn, 0, NULL, 0};
+	r.cap = opts->limit;
+	if (pure_or(q.root)) {
+		rc = collect(&m, q.root);
+	} else {
+		rc = index_match_eval(&m, q.root, 1, &cand);
+	}
+	if (rc == CDX_OK)
+		rc = prepare(&r, err);
+	if (rc == CDX_OK) {
+		size_t most = pure_or(q.root) ? (size_t)m.meta.n_docs : cand.n;
+
+		r.h = malloc((r.cap < most ? r.cap : most) * sizeof *r.h + 1);
+		if (r.h == NULL)
+			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		if (r.cap > most)
+			r.cap = most;
 	}
 	if (rc != CDX_OK)
 		goto cleanup;
-	heap = malloc((limit < lists[0].n ? limit : lists[0].n) * sizeof *heap +
-	              1);
-	if (heap == NULL) {
-		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	if (pure_or(q.root))
+		rc = rank_maxscore(&r, err);
+	else
+		rank_candidates(&r, &cand);
+	out->total = r.total;
+	if (rc != CDX_OK || r.nh == 0)
 		goto cleanup;
-	}
-	rc = rank(ix, txn, q, lists, &m, heap, &nh, limit, &out->total, err);
-	if (rc != CDX_OK || nh == 0)
-		goto cleanup;
-	qsort(heap, nh, sizeof *heap, best_first);
-	out->v = calloc(nh, sizeof *out->v);
+	qsort(r.h, r.nh, sizeof *r.h, best_first);
+	out->v = calloc(r.nh, sizeof *out->v);
 	if (out->v == NULL) {
 		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	for (i = 0; i < nh && rc == CDX_OK; i++, out->n++)
-		rc = make_hit(ix, txn, q, stemmer, &heap[i], &out->v[i], err);
+	for (i = 0; i < r.nh && rc == CDX_OK; i++) {
+		struct cdx_search_hit *hit = &out->v[out->n];
+
+		rc = make_hit(&r, stemmer, &r.h[i], hit, err);
+		if (rc == CDX_ERR_NOTFOUND) {
+			/* its record is gone (check reports it): skip it */
+			free(hit->source);
+			free(hit->title);
+			memset(hit, 0, sizeof *hit);
+			out->total--;
+			rc = CDX_OK;
+			continue;
+		}
+		out->n++; /* also on failure, so that release frees it */
+	}
 cleanup:
-	index_read_end(ix, txn);
-	for (i = 0; i < QUERY_TERMS_MAX; i++)
-		index_plist_release(&lists[i]);
+	index_read_end(ix, m.txn);
+	index_match_release(&m);
+	index_dset_release(&cand);
+	index_query_release(&q);
 	index_stemmer_free(stemmer);
-	free(segs);
-	free(heap);
-	free(q);
+	free(r.t);
+	free(r.h);
 	if (rc != CDX_OK)
 		cdx_search_results_release(out);
 	return rc;
+}
+
+int cdx_index_search(struct cdx_index *ix, const char *query, size_t limit,
+                     struct cdx_search_results *out, struct cdx_error *err)
+{
+	struct cdx_search_options o = CDX_SEARCH_OPTIONS_INIT;
+
+	o.limit = limit;
+	return cdx_index_search_opts(ix, query, &o, out, err);
 }
 
 void cdx_search_results_release(struct cdx_search_results *r)

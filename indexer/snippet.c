@@ -182,11 +182,16 @@ int index_snippet(const char *text, size_t len, void *stemmer,
 {
 	struct toks s = {NULL, 0, 0, terms, term_lens, n < 64 ? n : 64};
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
+	uint8_t near[INDEX_NEAR_BYTES];
 	size_t start;
 	int rc;
 
 	*out = NULL;
-	rc = index_terms(text, len, stemmer, on_tok, &s);
+	/* stemming every word of the text is most of a snippet's cost */
+	memset(near, 0, sizeof near);
+	for (size_t i = 0; i < s.n_terms; i++)
+		index_near_add(near, terms[i], term_lens[i]);
+	rc = index_terms_near(text, len, stemmer, near, on_tok, &s);
 	if (rc == CDX_OK && s.n > 0) {
 		start = best_window(&s, SNIPPET_WORDS);
 		rc = build(text, len, &s, start,

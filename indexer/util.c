@@ -68,23 +68,11 @@ size_t index_utf8_cut(const char *s, size_t n, size_t max)
 
 size_t index_source_key(const char *src, size_t n, uint8_t *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint64_t h;
-	size_t k;
-
-	if (n <= INDEX_SOURCE_KEY_MAX) {
-		memcpy(out, src, n);
-		return n;
-	}
-	/* LMDB keys stop at 511 bytes; long URLs keep a prefix and a hash of
-	 * the whole (the doc record holds the full source to verify). */
-	k = INDEX_SOURCE_KEY_MAX - 17;
-	memcpy(out, src, k);
-	out[k++] = '\0';
-	h = index_hash64(src, n);
-	for (int i = 15; i >= 0; i--, h >>= 4)
-		out[k + (size_t)i] = (uint8_t)hex[h & 15];
-	return k + 16;
+	/* A hash, not the source: paths and URLs share long prefixes and
+	 * would make the map as big as the doc records that hold them. A
+	 * lookup confirms against the doc record (index_doc_resolve). */
+	index_put_be64(out, index_hash64(src, n));
+	return 8;
 }
 
 size_t index_entity_key(const char *name, size_t n, char *out)

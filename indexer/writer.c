@@ -362,6 +362,9 @@ static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
 		index_put_be64(hb, hash);
 		rc = put(wr, DB_HASH, &hk, &k, 0, err);
 	}
+	if (rc == CDX_OK)
+		rc = index_dlen_set(ix, wr->w.txn, id,
+		                    index_dlen_code(d->n_tokens), err);
 	if (rc != CDX_OK)
 		return rc;
 	if (doctab_flush(d, &wr->acc, id) != CDX_OK)

@@ -1,0 +1,556 @@
+/*
+ * match.c — which documents a parsed query matches: each node of the
+ * tree (query.c) becomes a sorted array of doc ids.
+ *
+ * Words read their posting list once per query (without positions) and
+ * keep it as a scoring term for ranking (search.c); phrases read their
+ * words' positions and keep documents where they stand in a row; a
+ * prefix walks the terms that start with it (termit.c). AND intersects
+ * its positive parts, then applies its filters to each candidate (doc
+ * record; claim filters of one AND hold on one and the same claim, so
+ * "entity:China kind:percent value:>50" asks for a percentage above 50
+ * about China), then subtracts its NOT parts. What has no positive part
+ * starts from every live document (the length table).
+ */
+#include <stdlib.h>
+
+#include "index_int.h"
+
+/** Prefix expansions kept; beyond them a prefix is too short to mean
+ *  anything and the rest are dropped. */
+#define PREFIX_TERMS_MAX 2048
+
+static int nomem(struct cdx_error *err)
+{
+	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+}
+
+static int grow(void **v, size_t *cap, size_t want, size_t size)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *nv;
+
+	if (want <= *cap)
+		return CDX_OK;
+	while (ncap < want)
+		ncap *= 2;
+	nv = realloc(*v, ncap * size);
+	if (nv == NULL)
+		return CDX_ERR_NOMEM;
+	*v = nv;
+	*cap = ncap;
+	return CDX_OK;
+}
+
+void index_dset_release(struct index_dset *s)
+{
+	if (s == NULL)
+		return;
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+static int dset_add(struct index_dset *s, uint64_t doc)
+{
+	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
+		return CDX_ERR_NOMEM;
+	s->v[s->n++] = doc;
+	return CDX_OK;
+}
+
+/* a := a ∩ b (b sorted) */
+static void dset_and(struct index_dset *a, const struct index_dset *b)
+{
+	size_t i = 0, j = 0, k = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->v[i] < b->v[j])
+			i++;
+		else if (a->v[i] > b->v[j])
+			j++;
+		else
+			a->v[k++] = a->v[i++], j++;
+	}
+	a->n = k;
+}
+
+/* a := a − b */
+static void dset_minus(struct index_dset *a, const struct index_dset *b)
+{
+	size_t i = 0, j = 0, k = 0;
+
+	while (i < a->n) {
+		while (j < b->n && b->v[j] < a->v[i])
+			j++;
+		if (j < b->n && b->v[j] == a->v[i])
+			i++;
+		else
+			a->v[k++] = a->v[i++];
+	}
+	a->n = k;
+}
+
+/* a := a ∪ b */
+static int dset_or(struct index_dset *a, const struct index_dset *b)
+{
+	struct index_dset r = {NULL, 0, 0};
+	size_t i = 0, j = 0;
+
+	if (grow((void **)&r.v, &r.cap, a->n + b->n + 1, sizeof *r.v))
+		return CDX_ERR_NOMEM;
+	while (i < a->n || j < b->n) {
+		if (j == b->n || (i < a->n && a->v[i] < b->v[j]))
+			r.v[r.n++] = a->v[i++];
+		else if (i == a->n || b->v[j] < a->v[i])
+			r.v[r.n++] = b->v[j++];
+		else
+			r.v[r.n++] = a->v[i++], j++;
+	}
+	index_dset_release(a);
+	*a = r;
+	return CDX_OK;
+}
+
+static int dset_of_plist(struct index_dset *s, const struct index_plist *l)
+{
+	if (grow((void **)&s->v, &s->cap, l->n + 1, sizeof *s->v))
+		return CDX_ERR_NOMEM;
+	s->n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (s->n == 0 || s->v[s->n - 1] != l->v[i].doc)
+			s->v[s->n++] = l->v[i].doc;
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ terms */
+
+/* The scoring term @p term, its list read when first asked for. */
+static int get_term(struct index_match *m, const char *term, size_t n,
+                    int positive, struct index_sterm **out)
+{
+	struct index_sterm *t;
+	int rc;
+
+	for (size_t i = 0; i < m->n_terms; i++) {
+		t = &m->terms[i];
+		if (t->len == n && memcmp(t->term, term, n) == 0) {
+			t->scoring |= positive;
+			*out = t;
+			return CDX_OK;
+		}
+	}
+	if (grow((void **)&m->terms, &m->cap_terms, m->n_terms + 1,
+	         sizeof *m->terms))
+		return nomem(m->err);
+	t = &m->terms[m->n_terms++];
+	memset(t, 0, sizeof *t);
+	memcpy(t->term, term, n);
+	t->len = n;
+	t->scoring = positive;
+	rc = index_postings_read(m->ix, m->txn, m->segs, m->n_segs, term, n, 0,
+	                         &t->l, m->err);
+	*out = t;
+	return rc;
+}
+
+static int eval_term(struct index_match *m, const struct index_qnode *q,
+                     int positive, struct index_dset *out)
+{
+	struct index_sterm *t;
+	int rc = get_term(m, q->term, q->len, positive, &t);
+
+	if (rc == CDX_OK && dset_of_plist(out, &t->l))
+		rc = nomem(m->err);
+	return rc;
+}
+
+static int starts_with(const char *s, size_t n, const char *p, size_t pn)
+{
+	return n >= pn && memcmp(s, p, pn) == 0;
+}
+
+static int eval_prefix(struct index_match *m, const struct index_qnode *q,
+                       int positive, struct index_dset *out)
+{
+	struct index_termit it;
+	size_t n_exp = 0;
+	int rc;
+
+	rc = index_termit_open(&it, m->ix, m->txn, m->segs, m->n_segs,
+	                       q->term, q->len, m->err);
+	while (rc == CDX_OK && n_exp < PREFIX_TERMS_MAX) {
+		struct index_sterm *t;
+		struct index_dset one = {NULL, 0, 0};
+
+		rc = index_termit_next(&it, m->err);
+		if (rc != CDX_OK || !starts_with(it.term, it.term_len, q->term,
+		                                 q->len))
+			break;
+		n_exp++;
+		rc = get_term(m, it.term, it.term_len, positive, &t);
+		if (out == NULL)
+			continue; /* only the terms wanted */
+		if (rc == CDX_OK && dset_of_plist(&one, &t->l))
+			rc = nomem(m->err);
+		if (rc == CDX_OK && dset_or(out, &one))
+			rc = nomem(m->err);
+		index_dset_release(&one);
+	}
+	index_termit_release(&it);
+	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
+}
+
+/* Is some position p of list 0's doc such that p + i is in list i? */
+static int in_a_row(struct index_plist *pl, const size_t *at, size_t k)
+{
+	const struct index_posting *p0 = &pl[0].v[at[0]];
+
+	for (uint32_t a = 0; a < p0->tf; a++) {
+		uint32_t start = pl[0].pos[p0->off + a];
+		size_t i;
+
+		for (i = 1; i < k; i++) {
+			const struct index_posting *pi = &pl[i].v[at[i]];
+			const uint32_t *pos = pl[i].pos + pi->off;
+			size_t lo = 0, hi = pi->tf;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (pos[mid] < start + i)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == pi->tf || pos[lo] != start + i)
+				break;
+		}
+		if (i == k)
+			return 1;
+	}
+	return 0;
+}
+
+static int eval_phrase(struct index_match *m, const struct index_qnode *q,
+                       int positive, struct index_dset *out)
+{
+	struct index_plist *pl;
+	size_t *at, k = q->n_kids, i;
+	const struct index_qnode *w;
+	int rc = CDX_OK;
+
+	pl = calloc(k, sizeof *pl);
+	at = calloc(k, sizeof *at);
+	if (pl == NULL || at == NULL) {
+		rc = nomem(m->err);
+		goto cleanup;
+	}
+	for (w = q->kids, i = 0; w && rc == CDX_OK; w = w->next, i++) {
+		struct index_sterm *t;
+
+		rc = get_term(m, w->term, w->len, positive, &t);
+		if (rc == CDX_OK)
+			rc = index_postings_read(m->ix, m->txn, m->segs,
+			                         m->n_segs, w->term, w->len, 1,
+			                         &pl[i], m->err);
+	}
+	for (; rc == CDX_OK && at[0] < pl[0].n; at[0]++) {
+		uint64_t doc = pl[0].v[at[0]].doc;
+
+		for (i = 1; i < k; i++) {
+			while (at[i] < pl[i].n && pl[i].v[at[i]].doc < doc)
+				at[i]++;
+			if (at[i] == pl[i].n || pl[i].v[at[i]].doc != doc)
+				break;
+		}
+		if (i == k && in_a_row(pl, at, k) &&
+		    (out->n == 0 || out->v[out->n - 1] != doc) &&
+		    dset_add(out, doc))
+			rc = nomem(m->err);
+	}
+cleanup:
+	for (i = 0; pl && i < k; i++)
+		index_plist_release(&pl[i]);
+	free(pl);
+	free(at);
+	return rc;
+}
+
+/* ------------------------------------------------------------ filters */
+
+int index_match_all(struct index_match *m, struct index_dset *out)
+{
+	struct index_dlen_reader r = {m->ix, m->txn, 0, NULL, 0};
+
+	out->n = 0;
+	for (uint64_t d = 1; d < m->meta.next_doc; d++)
+		if (index_dlen_get(&r, d) != 0 && dset_add(out, d))
+			return nomem(m->err);
+	return CDX_OK;
+}
+
+static int ci_contains(const char *s, size_t n, const char *p, size_t pn)
+{
+	for (size_t i = 0; i + pn <= n; i++) {
+		size_t j = 0;
+
+		while (j < pn && ((s[i + j] | 0x20) == (p[j] | 0x20) ||
+		                  s[i + j] == p[j]))
+			j++;
+		if (j == pn)
+			return 1;
+	}
+	return pn == 0;
+}
+
+struct title_ctx {
+	const struct index_qnode *f;
+	char (*want)[INDEX_TERM_MAX + 1];
+	size_t *want_len;
+	size_t n_want;
+	unsigned long long seen; /* bit i: want[i] found */
+};
+
+static int on_want(void *ctx, const char *t, size_t n, uint32_t a, uint32_t z)
+{
+	struct title_ctx *c = ctx;
+
+	(void)a;
+	(void)z;
+	if (c->n_want == 64)
+		return 0;
+	memcpy(c->want[c->n_want], t, n);
+	c->want_len[c->n_want++] = n;
+	return 0;
+}
+
+static int on_title(void *ctx, const char *t, size_t n, uint32_t a, uint32_t z)
+{
+	struct title_ctx *c = ctx;
+
+	(void)a;
+	(void)z;
+	for (size_t i = 0; i < c->n_want; i++)
+		if (c->want_len[i] == n && memcmp(c->want[i], t, n) == 0)
+			c->seen |= 1ull << i;
+	return 0;
+}
+
+/* Do the title's terms include every term of the filter's value? */
+static int title_has(struct index_match *m, const struct index_qnode *f,
+                     const struct index_docrec *r)
+{
+	char want[64][INDEX_TERM_MAX + 1];
+	size_t want_len[64];
+	struct title_ctx c = {f, want, want_len, 0, 0};
+
+	index_terms(f->str, f->str_len, m->stemmer, on_want, &c);
+	if (c.n_want == 0)
+		return 1;
+	if (r->title == NULL)
+		return 0;
+	index_terms(r->title, r->title_len, m->stemmer, on_title, &c);
+	return c.seen == (c.n_want == 64 ? ~0ull : (1ull << c.n_want) - 1);
+}
+
+struct and_filters {
+	const struct index_qnode *doc[16]; /* source:, title: */
+	size_t n_doc;
+	struct index_claim_pred pred;
+	int has_pred;
+};
+
+static void add_filter(struct index_match *m, struct and_filters *af,
+                       const struct index_qnode *f)
+{
+	struct index_claim_pred *p = &af->pred;
+	const char *name = f->str;
+
+	switch (f->field) {
+	case QF_SOURCE:
+	case QF_TITLE:
+		if (af->n_doc < 16)
+			af->doc[af->n_doc++] = f;
+		return;
+	case QF_ENTITY:
+	case QF_COMMODITY:
+		if (m->resolve)
+			name = m->resolve(m->resolve_ctx, f->str);
+		if (name == NULL)
+			name = f->str;
+		if (f->field == QF_ENTITY)
+			p->entity_len = index_entity_key(name, strlen(name),
+			                                 p->entity);
+		else
+			p->commodity_len = index_entity_key(name, strlen(name),
+			                                    p->commodity);
+		break;
+	case QF_KIND:
+		p->kind = f->kind;
+		break;
+	case QF_VALUE:
+		p->has_range = 1;
+		p->range = f->range;
+		break;
+	case QF_YEAR:
+		p->year = f->year;
+		break;
+	default:
+		return;
+	}
+	af->has_pred = 1;
+}
+
+/* Keep the documents of @p s that pass the filters. */
+static int apply_filters(struct index_match *m, const struct and_filters *af,
+                         struct index_dset *s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct index_docrec r;
+		int ok = 1, rc;
+
+		rc = index_doc_read(m->ix, m->txn, s->v[i], &r, m->err);
+		if (rc == CDX_ERR_NOTFOUND)
+			continue; /* replaced, its postings not yet merged */
+		if (rc != CDX_OK)
+			return rc;
+		for (size_t j = 0; j < af->n_doc && ok; j++) {
+			const struct index_qnode *f = af->doc[j];
+
+			ok = f->field == QF_SOURCE
+			             ? ci_contains(r.source, r.source_len, f->str,
+			                           f->str_len)
+			             : title_has(m, f, &r);
+		}
+		if (ok && af->has_pred) {
+			rc = index_doc_has_claim(m->ix, m->txn, &af->pred, &r,
+			                         &ok, m->err);
+			if (rc != CDX_OK)
+				return rc;
+		}
+		if (ok)
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ tree */
+
+static int eval_and(struct index_match *m, const struct index_qnode *q,
+                    int positive, struct index_dset *out)
+{
+	struct and_filters af;
+	const struct index_qnode *k;
+	int have = 0, rc = CDX_OK;
+
+	memset(&af, 0, sizeof af);
+	index_claim_pred_init(&af.pred);
+	for (k = q->kids; k && rc == CDX_OK; k = k->next) {
+		struct index_dset one = {NULL, 0, 0};
+
+		if (k->type == Q_FILTER) {
+			add_filter(m, &af, k);
+			continue;
+		}
+		if (k->type == Q_NOT)
+			continue;
+		rc = index_match_eval(m, k, positive, &one);
+		if (rc == CDX_OK && !have) {
+			*out = one;
+			one.v = NULL;
+			have = 1;
+		} else if (rc == CDX_OK) {
+			dset_and(out, &one);
+		}
+		index_dset_release(&one);
+	}
+	if (rc == CDX_OK && !have)
+		rc = index_match_all(m, out);
+	if (rc == CDX_OK && (af.n_doc || af.has_pred))
+		rc = apply_filters(m, &af, out);
+	for (k = q->kids; k && rc == CDX_OK && out->n; k = k->next) {
+		struct index_dset one = {NULL, 0, 0};
+
+		if (k->type != Q_NOT)
+			continue;
+		rc = index_match_eval(m, k->kids, !positive, &one);
+		if (rc == CDX_OK)
+			dset_minus(out, &one);
+		index_dset_release(&one);
+	}
+	return rc;
+}
+
+int index_match_eval(struct index_match *m, const struct index_qnode *q,
+                     int positive, struct index_dset *out)
+{
+	struct index_qnode and;
+	int rc = CDX_OK;
+
+	out->n = 0;
+	switch (q->type) {
+	case Q_TERM:
+		return eval_term(m, q, positive, out);
+	case Q_PREFIX:
+		return eval_prefix(m, q, positive, out);
+	case Q_PHRASE:
+		return eval_phrase(m, q, positive, out);
+	case Q_AND:
+		return eval_and(m, q, positive, out);
+	case Q_NOT:
+	case Q_FILTER:
+		/* alone: an AND of one */
+		memset(&and, 0, sizeof and);
+		and.type = Q_AND;
+		and.kids = (struct index_qnode *)q;
+		and.n_kids = 1;
+		if (q->next) {
+			/* kids are a sibling list: evaluate a copy alone */
+			struct index_qnode one = *q;
+
+			one.next = NULL;
+			and.kids = &one;
+			return eval_and(m, &and, positive, out);
+		}
+		return eval_and(m, &and, positive, out);
+	case Q_OR:
+		for (const struct index_qnode *k = q->kids; k && rc == CDX_OK;
+		     k = k->next) {
+			struct index_dset one = {NULL, 0, 0};
+
+			rc = index_match_eval(m, k, positive, &one);
+			if (rc == CDX_OK && dset_or(out, &one))
+				rc = nomem(m->err);
+			index_dset_release(&one);
+		}
+		return rc;
+	}
+	return CDX_OK;
+}
+
+int index_match_terms(struct index_match *m, const struct index_qnode *q)
+{
+	struct index_sterm *t;
+
+	if (q->type == Q_PREFIX)
+		return eval_prefix(m, q, 1, NULL);
+	if (q->type == Q_TERM)
+		return get_term(m, q->term, q->len, 1, &t);
+	return CDX_OK;
+}
+
+void index_match_release(struct index_match *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->n_terms; i++)
+		index_plist_release(&m->terms[i].l);
+	free(m->terms);
+	free(m->segs);
+	m->terms = NULL;
+	m->segs = NULL;
+	m->n_terms = m->cap_terms = 0;
+}
