@@ -41,6 +41,12 @@
 /* How many lower-case words may stand between a country and the name it
  * qualifies ("Australian building products group James Hardie"). */
 #define MODIFIER_WORDS 4
+/* How many words may stand between "the" and the noun of a phrase
+ * pointing back ("the fifth biggest US carrier"). */
+#define REF_WORDS 3
+/* A topic that is no country must be named this many times as often as
+ * the most named country to win over it. */
+#define TOPIC_OTHER 2
 
 /* Does phrase @p e occur at @p at of the sentence, on word boundaries? */
 static int phrase_at(const struct sentence *s, size_t at,
@@ -65,14 +71,25 @@ static const struct lex_entry *grammar_at(const struct lexicon *lx,
                                           const struct sentence *s,
                                           size_t at, int cls)
 {
+	unsigned char c;
+
 	if (at >= s->len ||
 	    !(lx->gfirst[(unsigned char)s->text[at]] & (1u << cls)))
 		return NULL;
-	for (size_t i = 0; i < lx->grammar.n; i++)
-		if (lx->grammar.v[i].cls == cls &&
-		    phrase_at(s, at, &lx->grammar.v[i]))
-			return &lx->grammar.v[i];
+	c = lower((unsigned char)s->text[at]);
+	for (uint32_t k = lx->gstart[c]; k < lx->gstart[c + 1]; k++) {
+		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
+
+		if (e->cls == cls && phrase_at(s, at, e))
+			return e;
+	}
 	return NULL;
+}
+
+static int word_start(const struct sentence *s, size_t at)
+{
+	return is_alnum((unsigned char)s->text[at]) &&
+	       (at == 0 || !is_alnum((unsigned char)s->text[at - 1]));
 }
 
 static size_t skip_space(const struct sentence *s, size_t at)
@@ -86,6 +103,8 @@ static size_t skip_space(const struct sentence *s, size_t at)
 static int grammar_before(const struct lexicon *lx, const struct sentence *s,
                           size_t at, int cls)
 {
+	unsigned char c;
+
 	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 		at--;
 	/* "data from the Federal Reserve": the article does not count. */
@@ -94,8 +113,11 @@ static int grammar_before(const struct lexicon *lx, const struct sentence *s,
 		while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 			at--;
 	}
-	for (size_t i = 0; i < lx->grammar.n; i++) {
-		const struct lex_entry *e = &lx->grammar.v[i];
+	if (at == 0)
+		return 0;
+	c = lower((unsigned char)s->text[at - 1]);
+	for (uint32_t k = lx->gendstart[c]; k < lx->gendstart[c + 1]; k++) {
+		const struct lex_entry *e = &lx->grammar.v[lx->gend[k]];
 
 		if (e->cls == cls && e->len <= at &&
 		    phrase_at(s, at - e->len, e))
@@ -105,10 +127,11 @@ static int grammar_before(const struct lexicon *lx, const struct sentence *s,
 }
 
 /* Is mention @p i a country that only qualifies what follows it? */
-static int is_modifier(const struct sentence *s, size_t i)
+static int is_modifier(const struct lexicon *lx, const struct sentence *s,
+                       size_t i)
 {
 	const struct ment *m = &s->ments[i];
-	size_t k = m->end;
+	size_t k = m->end, w;
 	unsigned words = 0;
 
 	if (m->type != CDX_ENT_COUNTRY)
@@ -130,10 +153,28 @@ static int is_modifier(const struct sentence *s, size_t i)
 		if (!(s->text[k] >= 'a' && s->text[k] <= 'z') ||
 		    ++words > MODIFIER_WORDS)
 			return 0;
+		w = k;
 		while (k < s->ments[i + 1].start && is_alnum((unsigned char)s->text[k]))
 			k++;
+		/* "China imposed duties on Pfizer": a clause, no noun phrase */
+		if (extract_lex_find(&lx->words, W_STOP, s->text + w, k - w))
+			return 0;
 	}
 	return 1;
+}
+
+/* Does mention @p m stand inside a figure ("402 U.S. industries") or a
+ * phrase pointing back ("the biggest US carrier")? Then it only
+ * qualifies. */
+static int inside(const struct sentence *s, const struct ment *m)
+{
+	for (size_t k = 0; k < s->n_figs; k++)
+		if (s->figs[k].start <= m->start && m->end <= s->figs[k].end)
+			return 1;
+	for (size_t k = 0; k < s->n_refs; k++)
+		if (s->refs[k].start < m->start && m->end <= s->refs[k].end)
+			return 1;
+	return 0;
 }
 
 static int is_candidate(const struct lexicon *lx, const struct sentence *s,
@@ -142,7 +183,10 @@ static int is_candidate(const struct lexicon *lx, const struct sentence *s,
 	const struct ment *m = &s->ments[i];
 	size_t after;
 
-	if (m->type == CDX_ENT_COMMODITY || is_modifier(s, i))
+	/* a person the gazetteer does not know speaks, and acts for no
+	 * country that the text would tell */
+	if (m->type == CDX_ENT_COMMODITY || is_modifier(lx, s, i) ||
+	    (m->from_text && m->type == CDX_ENT_PERSON) || inside(s, m))
 		return 0;
 	after = m->end;
 	if (after + 1 < s->len && (s->text[after] == '\'' ||
@@ -163,38 +207,102 @@ static int glued_stop(const struct sentence *s, size_t at)
 	       s->text[at + 1] >= 'A' && s->text[at + 1] <= 'Z';
 }
 
-int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
-                          struct cut **v, size_t *cap)
+/* A line break before a capital starts a new clause: an item of a list
+ * the splitter left in one sentence ("... by 2028\nKvanefjeld – ..."). */
+static int line_start(const struct sentence *s, size_t at)
 {
-	size_t n = 0;
+	if (s->text[at] != '\n')
+		return 0;
+	at = skip_space(s, at);
+	return at < s->len && s->text[at] >= 'A' && s->text[at] <= 'Z';
+}
+
+/* The phrase pointing back that starts with the "the" at @p at ("the
+ * fifth biggest US carrier"): its end, or 0. Words between the article
+ * and the noun are letters or digits only, at most REF_WORDS of them. */
+static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
+                     size_t at, enum cdx_entity_type *type)
+{
+	const struct lex_entry *e;
+	size_t i = at + 3;
+
+	for (unsigned w = 0; w <= REF_WORDS; w++) {
+		size_t ws, we;
+
+		if (i >= s->len || s->text[i] != ' ')
+			return 0;
+		ws = ++i;
+		while (i < s->len && is_alnum((unsigned char)s->text[i]))
+			i++;
+		we = i;
+		if (we == ws)
+			return 0;
+		if ((e = extract_lex_find(&lx->refnouns, -1, s->text + ws,
+		                          we - ws)) != NULL) {
+			*type = (enum cdx_entity_type)e->value;
+			return we;
+		}
+	}
+	return 0;
+}
+
+/* Make room in the array @p *v of @p size-byte items for item @p n. */
+static int push(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*v, ncap * size);
+
+		if (p == NULL)
+			return CDX_ERR_NOMEM;
+		*v = p;
+		*cap = ncap;
+	}
+	return CDX_OK;
+}
+
+int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
+                          struct assemble_bufs *b)
+{
+	size_t n = 0, nr = 0;
 
 	s->cuts = NULL;
 	s->n_cuts = 0;
+	s->refs = NULL;
+	s->n_refs = 0;
 	for (size_t at = 0; at < s->len; at++) {
 		const struct lex_entry *e = NULL;
-		size_t len = 1;
+		enum cdx_entity_type type;
+		size_t len = 1, end;
 
-		if (!glued_stop(s, at)) {
+		if ((s->text[at] == 't' || s->text[at] == 'T') &&
+		    word_start(s, at) && at + 3 < s->len &&
+		    strncasecmp(s->text + at, "the", 3) == 0 &&
+		    (end = ref_at(lx, s, at, &type)) > 0) {
+			if (push((void **)&b->refs, &b->cap_refs, nr,
+			         sizeof(*b->refs)))
+				return CDX_ERR_NOMEM;
+			b->refs[nr].start = (uint32_t)at;
+			b->refs[nr].end = (uint32_t)end;
+			b->refs[nr].type = type;
+			nr++;
+		}
+		if (!glued_stop(s, at) && !line_start(s, at)) {
 			e = grammar_at(lx, s, at, G_CLAUSE);
 			if (e == NULL)
 				continue;
 			len = e->len;
 		}
-		if (n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 16;
-			struct cut *p = realloc(*v, ncap * sizeof(*p));
-
-			if (p == NULL)
-				return CDX_ERR_NOMEM;
-			*v = p;
-			*cap = ncap;
-		}
-		(*v)[n].start = (uint32_t)at;
-		(*v)[n].end = (uint32_t)(at + len);
+		if (push((void **)&b->cuts, &b->cap_cuts, n, sizeof(*b->cuts)))
+			return CDX_ERR_NOMEM;
+		b->cuts[n].start = (uint32_t)at;
+		b->cuts[n].end = (uint32_t)(at + len);
 		n++;
 	}
-	s->cuts = *v;
+	s->cuts = b->cuts;
 	s->n_cuts = n;
+	s->refs = b->refs;
+	s->n_refs = nr;
 	return CDX_OK;
 }
 
@@ -231,6 +339,34 @@ static size_t intro_end(const struct lexicon *lx, const struct sentence *s,
 	return 0;
 }
 
+/* A clause opening with a relative pronoun right after a name ("Hardie,
+ * which makes ...") is about that name: its id, or -1. */
+static int64_t rel_ref(const struct lexicon *lx, const struct sentence *s,
+                       size_t cs)
+{
+	size_t at = cs, w;
+
+	/* the pronoun opens the clause, or ends the cut before it (", which") */
+	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+		at--;
+	w = at;
+	while (w > 0 && is_alnum((unsigned char)s->text[w - 1]))
+		w--;
+	if (w < at && grammar_at(lx, s, w, G_REL))
+		at = w;
+	else if (grammar_at(lx, s, cs, G_REL))
+		at = cs;
+	else
+		return -1;
+	while (at > 0 && (is_space((unsigned char)s->text[at - 1]) ||
+	                  s->text[at - 1] == ','))
+		at--;
+	for (size_t i = 0; i < s->n_ments; i++)
+		if (s->ments[i].end == at && is_candidate(lx, s, i))
+			return s->ments[i].id;
+	return -1;
+}
+
 /* The entity a clause opening at @p cs points back to, or -1. */
 static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
                         size_t cs, const struct carry *cr)
@@ -247,10 +383,95 @@ static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
 			best = e;
 	}
 	if (best == NULL)
-		return -1;
+		return rel_ref(lx, s, cs);
 	if (best->value >= 0 && cr->last[(int)best->value] >= 0)
 		return cr->last[(int)best->value];
 	return cr->subject;
+}
+
+/* The entity a phrase pointing back ("the airline") means: the last of
+ * its type named before it in the sentence ("China's dominance, with the
+ * country responsible for"), else in the sentences before; or -1. */
+static int64_t ref_entity(const struct sentence *s, const struct ref *r,
+                          const struct carry *cr)
+{
+	int64_t id = cr->last[r->type];
+
+	for (size_t i = 0; i < s->n_ments && s->ments[i].end <= r->start; i++)
+		if (s->ments[i].type == r->type)
+			id = s->ments[i].id;
+	return id;
+}
+
+/* Is mention @p i the object of a preposition ("to US regulators", "in
+ * Canada")? Such a name is the subject of its clause only when the clause
+ * names no other. */
+static int prep_object(const struct lexicon *lx, const struct sentence *s,
+                       size_t i)
+{
+	return grammar_before(lx, s, s->ments[i].start, G_PREP);
+}
+
+/* The subject of the clause part [from, to): the first name that is no
+ * preposition's object, or phrase pointing back; with @p weak, the first
+ * name of any kind. -1 when there is none. */
+static int64_t first_subject(const struct lexicon *lx,
+                             const struct sentence *s, size_t from,
+                             size_t to, const struct carry *cr, int weak)
+{
+	size_t r = 0;
+
+	for (size_t i = 0; i < s->n_ments; i++) {
+		const struct ment *m = &s->ments[i];
+
+		if (m->start < from || m->end > to || !is_candidate(lx, s, i) ||
+		    (!weak && prep_object(lx, s, i)))
+			continue;
+		/* a phrase pointing back that comes first */
+		for (; !weak && r < s->n_refs && s->refs[r].start < m->start; r++)
+			if (s->refs[r].start >= from &&
+			    ref_entity(s, &s->refs[r], cr) >= 0)
+				return ref_entity(s, &s->refs[r], cr);
+		return m->id;
+	}
+	for (; !weak && r < s->n_refs; r++)
+		if (s->refs[r].start >= from && s->refs[r].end <= to &&
+		    ref_entity(s, &s->refs[r], cr) >= 0)
+			return ref_entity(s, &s->refs[r], cr);
+	return -1;
+}
+
+/* A tariff's target named before the rate: "a 40 percent tariff on imports
+ * from Brazil, bringing the total to 50 percent". */
+static int64_t target_before(const struct lexicon *lx,
+                             const struct sentence *s, size_t to)
+{
+	int64_t id = -1;
+
+	for (size_t i = 0; i < s->n_ments && s->ments[i].end <= to; i++)
+		if (is_candidate(lx, s, i) &&
+		    grammar_before(lx, s, s->ments[i].start, G_TARGET))
+			id = s->ments[i].id;
+	return id;
+}
+
+/* The name opening the sentence as the source of what it reports ("USGS
+ * said the update ..."): the subject of last resort. */
+static int64_t opening_source(const struct lexicon *lx,
+                              const struct sentence *s)
+{
+	size_t at = 0;
+
+	while (at < s->len && !is_alnum((unsigned char)s->text[at]))
+		at++;
+	if (at + 4 < s->len && strncasecmp(s->text + at, "the ", 4) == 0)
+		at += 4;
+	if (s->n_ments == 0 || s->ments[0].start != at ||
+	    s->ments[0].type == CDX_ENT_COMMODITY ||
+	    (s->ments[0].from_text && s->ments[0].type == CDX_ENT_PERSON))
+		return -1;
+	return grammar_at(lx, s, skip_space(s, s->ments[0].end), G_SAID) ?
+	       (int64_t)s->ments[0].id : -1;
 }
 
 static int has_comma(const struct sentence *s, size_t from, size_t to)
@@ -317,12 +538,6 @@ static const struct lex_entry *metric_at(const struct lexicon *lx,
 	return NULL;
 }
 
-static int word_start(const struct sentence *s, size_t at)
-{
-	return is_alnum((unsigned char)s->text[at]) &&
-	       (at == 0 || !is_alnum((unsigned char)s->text[at - 1]));
-}
-
 /* Does a cue for @p metric occur in [cs, ce)? */
 static int clause_has_metric(const struct lexicon *lx,
                              const struct sentence *s, size_t cs, size_t ce,
@@ -350,21 +565,24 @@ static int64_t pick_subject(const struct lexicon *lx,
 		return f->label; /* a table row: "China\n44,000,000" */
 	clause_of(s, f->start, f->end, &cs, &ce);
 	ie = intro_end(lx, s, f->start);
-	/* A tariff takes its target, named after the rate. */
-	if (clause_has_metric(lx, s, cs, ce, f, "tariff"))
+	/* A tariff takes its target, named after the rate, else before. */
+	if (clause_has_metric(lx, s, cs, ce, f, "tariff")) {
 		for (i = 0; i < s->n_ments; i++)
 			if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
 			    is_candidate(lx, s, i))
 				return s->ments[i].id;
+		if ((id = target_before(lx, s, f->start)) >= 0)
+			return id;
+	}
 	if ((id = bracketed(lx, s, f)) >= 0)
 		return id;
-	for (i = 0; i < s->n_ments; i++)
-		if (s->ments[i].start >= (cs > ie ? cs : ie) &&
-		    s->ments[i].end <= f->start && is_candidate(lx, s, i))
-			return s->ments[i].id;
+	if ((id = first_subject(lx, s, cs > ie ? cs : ie, f->start, cr, 0)) >= 0)
+		return id;
 	if ((id = near_after(lx, s, f, ce)) >= 0)
 		return id;
 	if ((id = back_ref(lx, s, cs > ie ? cs : ie, cr)) >= 0)
+		return id;
+	if ((id = first_subject(lx, s, cs > ie ? cs : ie, f->start, cr, 1)) >= 0)
 		return id;
 	/* "In the US, automakers represent 3 per cent": the introduction
 	 * names the subject of the clause it opens. */
@@ -380,6 +598,8 @@ static int64_t pick_subject(const struct lexicon *lx,
 		if (is_candidate(lx, s, i))
 			return s->ments[i].id;
 	if ((id = back_ref(lx, s, ie, cr)) >= 0)
+		return id;
+	if ((id = opening_source(lx, s)) >= 0)
 		return id;
 	/* A label line just before ("Cuba" above "4%" in a flattened
 	 * chart), else what the document is about. */
@@ -471,23 +691,25 @@ static void pick_time(const struct lexicon *lx, const struct sentence *s,
 		snprintf(out, cap, "%s", near->date);
 }
 
-void extract_assemble_claim(const struct lexicon *lx,
-                            const struct gazetteer *gz,
-                    const struct sentence *s, size_t fi,
-                    const struct carry *cr, struct cdx_claim *c)
+int64_t extract_assemble_claim(const struct lexicon *lx,
+                               const struct gazetteer *gz,
+                               const struct sentence *s, size_t fi,
+                               const struct carry *cr, struct cdx_claim *c)
 {
 	const struct figure *f = &s->figs[fi];
-	int64_t id;
+	int64_t id, subj;
 
 	if (f->kind == CDX_KIND_DATE)
-		return; /* a date anchors other figures; it is about nothing */
+		return -1; /* a date anchors other figures; it is about nothing */
 	c->metric = pick_metric(lx, s, f);
-	id = pick_subject(lx, s, f, cr);
-	c->subject = id >= 0 ? extract_gz_name(gz, extract_gz_actor(gz,
-	                                      (uint32_t)id)) : NULL;
+	subj = pick_subject(lx, s, f, cr);
+	if (subj >= 0)
+		subj = extract_gz_actor(gz, (uint32_t)subj);
+	c->subject = subj >= 0 ? extract_gz_name(gz, (uint32_t)subj) : NULL;
 	id = pick_commodity(s, f, cr);
 	c->commodity = id >= 0 ? extract_gz_name(gz, (uint32_t)id) : NULL;
 	pick_time(lx, s, f, c->time, sizeof(c->time));
+	return subj;
 }
 
 /* Is the sentence nothing but its one mention (a label, a table cell)? */
@@ -514,7 +736,8 @@ static int better_topic(const struct gazetteer *gz, const struct carry *cr,
 	ca = extract_gz_type(gz, a) == CDX_ENT_COUNTRY;
 	ct = extract_gz_type(gz, (uint32_t)cr->topic) == CDX_ENT_COUNTRY;
 	if (ca != ct)
-		return ca;
+		return ca ? cr->counts[a] * TOPIC_OTHER >= cr->counts[cr->topic] :
+		            cr->counts[a] > cr->counts[cr->topic] * TOPIC_OTHER;
 	return cr->counts[a] > cr->counts[cr->topic];
 }
 

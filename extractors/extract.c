@@ -37,6 +37,16 @@
  * never split (a 10 MB line) is cut into pieces of this size at a space:
  * real sentences are far shorter, and the cost stays linear. */
 #define SENT_PIECE_MAX 2048u
+/* Longest name taken from the text that a claim reports: eight words. */
+#define NAME_FORM_MAX 128u
+
+/* A claim of the current run whose subject is a name taken from the text:
+ * its string goes to the claims' pool once the document is done, when the
+ * name's longest form is known. */
+struct fixup {
+	size_t claim; /* index in the output array */
+	uint32_t name; /* index in struct tnames */
+};
 
 struct cdx_extract_scratch {
 	const struct cdx_extractor *ex;
@@ -47,9 +57,11 @@ struct cdx_extract_scratch {
 	size_t n_ments, cap_ments;
 	struct figure *figs;
 	size_t n_figs, cap_figs;
-	struct cut *cuts; /* clause separators of the current sentence */
-	size_t cap_cuts;
+	struct assemble_bufs ab; /* clauses of the current sentence */
 	uint32_t *counts; /* mentions per entity in the current document */
+	struct tnames names; /* names taken from the current document */
+	struct fixup *fix; /* claims whose subject is one of them */
+	size_t n_fix, cap_fix;
 	const struct lex_entry *table_unit; /* unit a table header declared */
 	double table_scale;
 };
@@ -123,7 +135,8 @@ int cdx_extract_scratch_new(struct cdx_extract_scratch **out,
 	s->md = pcre2_match_data_create_from_pattern(ex->pat.code, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-	s->counts = calloc(extract_gz_count(ex->gz) + 1, sizeof(*s->counts));
+	s->counts = calloc(extract_gz_count(ex->gz) + TNAME_MAX + 1,
+	                   sizeof(*s->counts));
 	if (s->md == NULL || s->mctx == NULL || s->jit == NULL ||
 	    s->counts == NULL) {
 		cdx_extract_scratch_free(s);
@@ -146,8 +159,10 @@ void cdx_extract_scratch_free(struct cdx_extract_scratch *s)
 	pcre2_jit_stack_free(s->jit);
 	free(s->ments);
 	free(s->figs);
-	free(s->cuts);
+	free(s->ab.cuts);
+	free(s->ab.refs);
 	free(s->counts);
+	free(s->fix);
 	free(s);
 }
 
@@ -155,15 +170,6 @@ void extract_scratch_set_match_limit(struct cdx_extract_scratch *s,
                                      uint32_t limit)
 {
 	pcre2_set_match_limit(s->mctx, limit);
-}
-
-void cdx_claims_release(struct cdx_claims *c)
-{
-	if (c == NULL)
-		return;
-	free(c->v);
-	c->v = NULL;
-	c->n = c->cap = 0;
 }
 
 /* Grow @p *v (of @p size-byte items) to hold one more than @p n. */
@@ -208,6 +214,7 @@ static int next_mention(const struct gazetteer *g, const char *t, size_t len,
 			m->end = (uint32_t)end;
 			m->id = id;
 			m->type = extract_gz_type(g, id);
+			m->from_text = 0;
 			*pos = end;
 			return 1;
 		}
@@ -408,13 +415,42 @@ static int scan_table_lines(const struct cdx_extractor *ex,
 
 /* ---------------------------------------------------------- sentences */
 
+/* A month stated without its year ("As of September, production started
+ * in 2025") takes the year stated nearest in its sentence, when there is
+ * one, rather than the last year stated before. */
+static void month_years(struct figure *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t best = n, d, bd = SIZE_MAX;
+
+		if (f[i].kind != CDX_KIND_DATE || f[i].year || !f[i].month ||
+		    f[i].relative)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (f[k].kind != CDX_KIND_DATE || f[k].year == 0)
+				continue;
+			d = f[k].start > f[i].start ? f[k].start - f[i].start :
+			                              f[i].start - f[k].start;
+			if (d < bd) {
+				bd = d;
+				best = k;
+			}
+		}
+		if (best < n)
+			snprintf(f[i].date, sizeof(f[i].date), f[i].day ?
+			         "%04d-%02d-%02d" : "%04d-%02d", f[best].year,
+			         f[i].month, f[i].day);
+	}
+}
+
 /* Find mentions and figures of one sentence into the scratch. Returns
  * CDX_OK, CDX_ERR_LIMIT when PCRE2 gave up, or CDX_ERR_NOMEM. */
 static int scan_sentence(const struct cdx_extractor *ex,
                          struct cdx_extract_scratch *s, const char *t,
-                         size_t len, int *last_year)
+                         size_t len, int *last_year, const int doc_ym[2])
 {
-	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year};
+	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year,
+	                        doc_ym[0], doc_ym[1]};
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	size_t pos = 0;
 	struct ment m;
@@ -427,6 +463,10 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			return CDX_ERR_NOMEM;
 		s->ments[s->n_ments++] = m;
 	}
+	if (extract_tnames_scan(&ex->lx, &s->names, t, len,
+	                        (uint32_t)extract_gz_count(ex->gz), &s->ments,
+	                        &s->n_ments, &s->cap_ments))
+		return CDX_ERR_NOMEM;
 	/* Only a window ending at each trigger goes to PCRE2 (scan.c). */
 	pos = 0;
 	while (pos < len) {
@@ -458,6 +498,7 @@ static int scan_sentence(const struct cdx_extractor *ex,
 		pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 	}
 	*last_year = fc.last_year;
+	month_years(s->figs, s->n_figs);
 	return scan_table_lines(ex, s, t, len);
 }
 
@@ -466,6 +507,40 @@ static int push_claim(struct cdx_claims *out, const struct cdx_claim *c)
 	if (grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)))
 		return CDX_ERR_NOMEM;
 	out->v[out->n++] = *c;
+	return CDX_OK;
+}
+
+static int add_fixup(struct cdx_extract_scratch *s, size_t claim,
+                     uint32_t name)
+{
+	if (grow((void **)&s->fix, &s->cap_fix, s->n_fix, sizeof(*s->fix)))
+		return CDX_ERR_NOMEM;
+	s->fix[s->n_fix].claim = claim;
+	s->fix[s->n_fix].name = name;
+	s->n_fix++;
+	return CDX_OK;
+}
+
+/* Give the claims whose subject is a name taken from the text their
+ * string: one copy per name in the pool of @p out. */
+static int pool_names(struct cdx_extract_scratch *s, struct cdx_claims *out)
+{
+	char form[NAME_FORM_MAX];
+
+	for (size_t i = 0; i < s->names.n; i++)
+		s->names.v[i].pooled = NULL;
+	for (size_t i = 0; i < s->n_fix; i++) {
+		struct tname *e = &s->names.v[s->fix[i].name];
+
+		if (e->pooled == NULL) {
+			size_t n = extract_tname_form(&s->names, s->fix[i].name,
+			                              form, sizeof(form));
+
+			if (cdx_claims_strdup(out, form, n, &e->pooled))
+				return CDX_ERR_NOMEM;
+		}
+		out->v[s->fix[i].claim].subject = e->pooled;
+	}
 	return CDX_OK;
 }
 
@@ -481,6 +556,18 @@ static int year_of(const char *date)
 		y = y * 10 + (date[i] - '0');
 	}
 	return y;
+}
+
+/* The month of an ISO date "2025-05...", or 0. */
+static int month_of(const char *date)
+{
+	int m;
+
+	if (year_of(date) == 0 || date[4] != '-' || date[5] < '0' ||
+	    date[5] > '1' || date[6] < '0' || date[6] > '9')
+		return 0;
+	m = (date[5] - '0') * 10 + (date[6] - '0');
+	return m >= 1 && m <= 12 ? m : 0;
 }
 
 /* The next piece of sentence @p sp from *done on (see SENT_PIECE_MAX);
@@ -514,15 +601,22 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 	const struct cdx_span *sents = doc->sents;
 	size_t n_sents = doc->n_sents;
 	int last_year = year_of(doc->date);
+	int doc_ym[2] = {last_year, month_of(doc->date)};
 	uint32_t cut = 0; /* how far the current sentence is done */
 	int alt_known = -1;
 	const char *alt_name = NULL;
+	int64_t n_gz = (int64_t)extract_gz_count(ex->gz);
 
 	cr.subject = cr.commodity = cr.topic = cr.label = -1;
 	for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
 		cr.last[t] = -1;
 	cr.counts = s->counts;
-	memset(s->counts, 0, extract_gz_count(ex->gz) * sizeof(*s->counts));
+	memset(s->counts, 0, (extract_gz_count(ex->gz) + TNAME_MAX) *
+	                     sizeof(*s->counts));
+	s->names.n = 0;
+	s->n_fix = 0;
+	if (out->n == 0)
+		cdx_claims_clear(out);
 	s->table_unit = NULL;
 	s->table_scale = 1;
 	/* A document that was never split is one long sentence. */
@@ -540,7 +634,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		if (piece.end < sents[si].end)
 			si--; /* more of this sentence to come */
 
-		rc = scan_sentence(ex, s, t, len, &last_year);
+		rc = scan_sentence(ex, s, t, len, &last_year, doc_ym);
 		if (rc == CDX_OK && s->n_figs > SENT_FIGS_MAX)
 			rc = CDX_ERR_LIMIT;
 		if (rc == CDX_ERR_LIMIT) {
@@ -557,18 +651,20 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		sen.n_ments = s->n_ments;
 		sen.figs = s->figs;
 		sen.n_figs = s->n_figs;
-		if (s->n_figs > 0 &&
-		    extract_assemble_cuts(&ex->lx, &sen, &s->cuts, &s->cap_cuts))
+		if (s->n_figs > 0 && extract_assemble_cuts(&ex->lx, &sen, &s->ab))
 			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory "
 			                     "extracting '%s'",
 			                     doc->source ? doc->source : "");
 		if (s->n_figs == 0) {
 			sen.cuts = NULL;
 			sen.n_cuts = 0;
+			sen.refs = NULL;
+			sen.n_refs = 0;
 		}
 		for (size_t fi = 0; fi < s->n_figs; fi++) {
 			const struct figure *f = &s->figs[fi];
 			struct cdx_claim c;
+			int64_t subj;
 
 			memset(&c, 0, sizeof(c));
 			c.kind = f->kind;
@@ -595,13 +691,20 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 			if (f->kind != CDX_KIND_DATE)
 				c.change = extract_change_of(&ex->lx, t, len,
 				                             f->start, f->end);
-			extract_assemble_claim(&ex->lx, ex->gz, &sen, fi, &cr, &c);
-			if (push_claim(out, &c))
+			subj = extract_assemble_claim(&ex->lx, ex->gz, &sen, fi,
+			                              &cr, &c);
+			if (push_claim(out, &c) ||
+			    (subj >= n_gz && add_fixup(s, out->n - 1,
+			                               (uint32_t)(subj - n_gz))))
 				return cdx_error_set(err, CDX_ERR_NOMEM,
 				                     "out of memory extracting '%s'",
 				                     doc->source ? doc->source : "");
 		}
 		extract_assemble_carry(&ex->lx, ex->gz, &sen, &cr);
 	}
+	if (pool_names(s, out))
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory "
+		                     "extracting '%s'",
+		                     doc->source ? doc->source : "");
 	return CDX_OK;
 }

@@ -79,8 +79,13 @@ const char *cdx_entity_type_name(enum cdx_entity_type t);
 
 /**
  * One claim. Fixed size, no heap: string members are either inline arrays
- * or `const char *` to strings whose owner the producer documents (for
- * cdx_extract_run(): the extractor, valid while it lives).
+ * or `const char *` to strings whose owner the producer documents. For
+ * cdx_extract_run(): canonical names (gazetteer entities, metric phrases)
+ * belong to the extractor and are valid while it lives; a name taken from
+ * the text ("Dr Reddy's", a company the gazetteer does not know) lives in
+ * the string pool of the struct cdx_claims that holds the claim, valid
+ * until that array is cleared or released. Whoever keeps a claim longer
+ * copies its strings (the indexer does).
  */
 struct cdx_claim {
 	enum cdx_claim_kind kind;
@@ -105,15 +110,38 @@ struct cdx_claim {
 	unsigned n_parties;
 };
 
-/** A growable array of claims, owned by the caller. */
+struct cdx_claims_chunk;
+
+/**
+ * A growable array of claims, owned by the caller, with a pool for the
+ * strings of its claims that no longer-lived object owns (names taken from
+ * the text). The pool is a list of chunks that are never reallocated, so a
+ * pointer into it stays valid while claims are appended; it is recycled by
+ * cdx_claims_clear() (and by cdx_extract_run() when it is called with
+ * n == 0: setting n to 0 by hand is the same as clearing) and freed by
+ * cdx_claims_release().
+ */
 struct cdx_claims {
 	struct cdx_claim *v;
 	size_t n, cap;
+	struct cdx_claims_chunk *pool; /**< first chunk of strings, or NULL */
+	struct cdx_claims_chunk *pool_at; /**< chunk being filled */
 };
 
-#define CDX_CLAIMS_INIT {NULL, 0, 0}
-/** Free the array (not the strings, which the producer owns). NULL ok. */
+#define CDX_CLAIMS_INIT {NULL, 0, 0, NULL, NULL}
+/** Empty the array for reuse: n = 0, the pool's strings become invalid
+ * (its memory is kept). NULL ok. */
+void cdx_claims_clear(struct cdx_claims *c);
+/** Free the array and its pool; strings owned by the extractor stay.
+ * NULL ok; the struct is left empty (CDX_CLAIMS_INIT) for reuse. */
 void cdx_claims_release(struct cdx_claims *c);
+/**
+ * Copy [s, s+n) into the pool of @p c as a NUL-terminated string and set
+ * *out to it (valid until @p c is cleared or released).
+ * @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int cdx_claims_strdup(struct cdx_claims *c, const char *s, size_t n,
+                      const char **out);
 
 /** An entity mention found in a text. */
 struct cdx_mention {
@@ -150,6 +178,8 @@ void cdx_extract_scratch_free(struct cdx_extract_scratch *s);
 
 /**
  * Append the claims of @p doc to @p out (not cleared first), in text order.
+ * Strings of the new claims are the extractor's or in @p out's pool (see
+ * struct cdx_claims); when out->n is 0 the pool is recycled first.
  * A PCRE2 match limit hit in a sentence skips that sentence and counts a
  * warning (*n_limit_hits, may be NULL) instead of failing.
  * @return CDX_OK or CDX_ERR_NOMEM.

@@ -44,10 +44,11 @@ static inline unsigned char lower(unsigned char c)
 /* Row classes, one enum per data file. */
 enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION };         /* numbers.tsv */
 enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER }; /* units.tsv */
-enum { D_MONTH = 0, D_PREP, D_CLOCK };                  /* dates.tsv */
+enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
-       G_NEAR };                                       /* grammar.tsv */
-enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN }; /* words.tsv */
+       G_NEAR, G_PREP, G_TARGET, G_REL };              /* grammar.tsv */
+enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
+       W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC };    /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -65,16 +66,28 @@ struct lex_entry {
 struct lex_list {
 	struct lex_entry *v;
 	size_t n, cap;
+	/* Hash index over the folded surfaces (lower case, one space), built
+	 * once loaded, so a lookup costs one probe, not a walk of the list:
+	 * slot[h & mask] and next[i] hold entry index + 1, 0 ending a chain;
+	 * a chain lists entries in file order. */
+	uint32_t *slot, *next;
+	uint32_t mask;
+	uint32_t maxlen; /* longest surface: a longer text matches nothing */
 };
 
 /** Every word list the extractor reads. */
 struct lexicon {
 	struct lex_list numbers, units, quals, dates, metrics, grammar, words;
-	uint8_t gfirst[256]; /* bit 1 << class: a grammar phrase of that
+	uint16_t gfirst[256]; /* bit 1 << class: a grammar phrase of that
 	                        class starts with this byte (any case) */
 	uint32_t *morder;    /* metric cues by first byte, file order kept */
 	uint32_t mstart[257]; /* cues starting with byte c: morder[mstart[c]
 	                         .. mstart[c + 1]) */
+	uint32_t *gorder, *gend; /* grammar phrases by first and by last
+	                            byte (lower case), file order kept */
+	uint32_t gstart[257], gendstart[257];
+	struct lex_list refnouns; /* NOUN of each "the NOUN" back phrase with
+	                             a type (value: the type) */
 };
 
 /**
@@ -143,11 +156,13 @@ void extract_gz_free(struct gazetteer *g);
 int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
                     size_t pos, size_t *end, uint32_t *id);
 
-/** Canonical name and type of entity @p id. */
+/** Canonical name and type of entity @p id. Ids from extract_gz_count()
+ * on are names taken from the text (propernames.c): no canonical name
+ * here (NULL), type company. */
 const char *extract_gz_name(const struct gazetteer *g, uint32_t id);
 enum cdx_entity_type extract_gz_type(const struct gazetteer *g, uint32_t id);
 /** The entity @p id acts for as a subject (a head of state: the country),
- * or @p id itself. */
+ * or @p id itself (always, for a name taken from the text). */
 uint32_t extract_gz_actor(const struct gazetteer *g, uint32_t id);
 /** Number of entities (ids run from 0 to this, exclusive). */
 size_t extract_gz_count(const struct gazetteer *g);
@@ -161,7 +176,7 @@ int extract_gz_lookup(const struct gazetteer *g, const char *name,
 /** Capture group numbers of the figure pattern, found by name. */
 struct pattern_groups {
 	int dprep, dmon, dday, dyear, dday2, dmon2, dyear2, diso, dyear3,
-	    dmon3, dday3;
+	    dyear4, dmon3, dday3, dmon4, dreln, drelu;
 	int q, btw, cur, n, sc, sep, cur2, n2, sc2, u, per, per2;
 };
 
@@ -233,6 +248,47 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
                                   size_t len, size_t start, size_t end);
 
+/* ------------------------------------------------------ propernames.c */
+
+struct ment;
+
+/* Names taken from the text kept per document: each new run of capitals is
+ * compared with those kept, so the table is bounded; later names are no
+ * mentions. */
+#define TNAME_MAX 256
+
+/** A name the gazetteer does not know, as the document writes it. */
+struct tname {
+	const char *p;       /* its longest form, in the document text */
+	uint32_t len;
+	uint32_t n_poss, n_bare; /* mentions written "X's", and without */
+	uint8_t person;      /* a person's name, as far as the text tells */
+	uint8_t firm;        /* a firm word stood beside it: a company */
+	const char *pooled;  /* its copy in the claims' pool, once made */
+};
+
+/** The names of the document being extracted (scratch-owned). */
+struct tnames {
+	struct tname v[TNAME_MAX];
+	size_t n;
+};
+
+/**
+ * Find the names of sentence [t, t+len) that the gazetteer mentions
+ * already in (*v)[0 .. *n) (sorted by start) do not cover, add the new ones
+ * to @p tn, and insert a mention of each (type company, id @p base + its
+ * index in @p tn) into *v, keeping it sorted. @p t must stay valid while
+ * @p tn is used. @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
+                        const char *t, size_t len, uint32_t base,
+                        struct ment **v, size_t *n, size_t *cap);
+
+/** The form of name @p k a claim reports, NUL-terminated in @p out (cut at
+ * @p cap - 1 bytes); returns its length. */
+size_t extract_tname_form(const struct tnames *tn, size_t k, char *out,
+                          size_t cap);
+
 /* ---------------------------------------------------------- figures.c */
 
 /** A figure found in a sentence; offsets are relative to the sentence. */
@@ -244,7 +300,11 @@ struct figure {
 	char unit[CDX_CLAIM_UNIT_MAX];
 	char per[8];
 	char date[CDX_CLAIM_DATE_MAX]; /* date kind: ISO prefix, or "" */
-	int year;                      /* date kind: its year, or 0 */
+	int year;                      /* date kind: its year when the text
+	                                  states it, or 0 */
+	uint8_t month, day;            /* date kind: as stated, or 0 */
+	uint8_t relative;              /* date kind: "last year", resolved
+	                                  against the document's date */
 	const char *alt_entity;        /* currency that depends on context */
 	const char *alt_unit;
 	int64_t label;                 /* entity labelling its table row, -1 */
@@ -257,6 +317,7 @@ struct figure_ctx {
 	const char *sent; /* the sentence */
 	size_t len;
 	int last_year;    /* most recent year stated before, or 0 */
+	int doc_year, doc_month; /* the document's own date, or 0 */
 };
 
 /**
@@ -275,6 +336,7 @@ struct ment {
 	uint32_t start, end;
 	uint32_t id;
 	enum cdx_entity_type type;
+	uint8_t from_text; /* a name taken from the text (propernames.c) */
 };
 
 /** What carries over from one sentence to the next, within a document. */
@@ -292,12 +354,21 @@ struct cut {
 	uint32_t start, end;
 };
 
+/** A phrase pointing back to an entity of a type: "the airline", "the
+ * fifth biggest US carrier". */
+struct ref {
+	uint32_t start, end;
+	enum cdx_entity_type type;
+};
+
 /** One sentence ready for assembly. */
 struct sentence {
 	const char *text;
 	size_t len;
 	const struct cut *cuts; /* clause separators, in order */
 	size_t n_cuts;
+	const struct ref *refs; /* phrases pointing back, in order */
+	size_t n_refs;
 	const struct ment *ments;
 	size_t n_ments;
 	const struct figure *figs;
@@ -306,19 +377,32 @@ struct sentence {
 
 /**
  * Fill @p c (already holding the figure's kind, span, value and unit) with
- * subject, commodity, metric and time for figure @p fi of @p s.
+ * subject, commodity, metric and time for figure @p fi of @p s. Returns
+ * the subject's entity id, or -1; for a name taken from the text (an id
+ * from extract_gz_count() on) c->subject is left NULL for the caller to
+ * fill.
  */
-void extract_assemble_claim(const struct lexicon *lx,
+int64_t extract_assemble_claim(const struct lexicon *lx,
                             const struct gazetteer *gz,
                     const struct sentence *s, size_t fi,
                     const struct carry *cr, struct cdx_claim *c);
 
+/** Arrays the assembler fills per sentence, owned by the caller's
+ * scratch and reused. */
+struct assemble_bufs {
+	struct cut *cuts;
+	size_t cap_cuts;
+	struct ref *refs;
+	size_t cap_refs;
+};
+
 /**
- * Find the clause separators of @p s into @p *v (grown as needed, owned by
- * the caller) and point s->cuts at them. @return CDX_OK or CDX_ERR_NOMEM.
+ * Find the clause separators and the phrases pointing back of @p s into
+ * @p b (grown as needed) and point s->cuts and s->refs at them.
+ * @return CDX_OK or CDX_ERR_NOMEM.
  */
 int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
-                          struct cut **v, size_t *cap);
+                          struct assemble_bufs *b);
 
 /** Update @p cr after sentence @p s. */
 void extract_assemble_carry(const struct lexicon *lx,

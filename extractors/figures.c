@@ -104,6 +104,8 @@ static int month_of(const struct figure_ctx *fc, const struct cap *c)
 static void set_date(struct figure *f, int year, int month, int day)
 {
 	f->year = year;
+	f->month = (uint8_t)month;
+	f->day = (uint8_t)day;
 	if (year == 0)
 		f->date[0] = '\0';
 	else if (month == 0)
@@ -123,6 +125,65 @@ static void figure_init(struct figure *f, enum cdx_claim_kind kind)
 	f->value_max = NAN;
 	f->qualifier = CDX_QUAL_EXACT;
 	f->label = -1;
+}
+
+/* Is the word before @p at (or before an "of" there) a capitalised word
+ * inside a sentence, so that a year at @p at belongs to a name? */
+static int in_name(const struct figure_ctx *fc, size_t at)
+{
+	for (int hop = 0; hop < 2; hop++) {
+		size_t e = at, s;
+
+		while (e > 0 && fc->sent[e - 1] == ' ')
+			e--;
+		s = e;
+		while (s > 0 && is_alnum((unsigned char)fc->sent[s - 1]))
+			s--;
+		if (s == e)
+			return 0;
+		if (fc->sent[s] >= 'A' && fc->sent[s] <= 'Z') {
+			size_t b = s;
+
+			while (b > 0 && fc->sent[b - 1] == ' ')
+				b--;
+			/* the first word of a sentence is capitalised anyway */
+			return b > 0 && fc->sent[b - 1] != '\n' &&
+			       !(fc->sent[b - 1] == '.' && b > 1 &&
+			         fc->sent[b - 2] >= 'a' && fc->sent[b - 2] <= 'z');
+		}
+		if (!(e - s == 2 && fc->sent[s] == 'o' && fc->sent[s + 1] == 'f'))
+			return 0;
+		at = s;
+	}
+	return 0;
+}
+
+/* "last year", "in May this year", "next month": resolved against the
+ * document's own date, else no value (the text is kept). */
+static void relative_date(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                          struct figure *f)
+{
+	const struct pattern_groups *g = &fc->pat->g;
+	struct cap n = cap_of(fc, ov, g->dreln), u = cap_of(fc, ov, g->drelu);
+	struct cap m = cap_of(fc, ov, g->dmon4);
+	const struct lex_entry *ne, *ue;
+	int y = fc->doc_year, mo = fc->doc_month, k;
+
+	ne = extract_lex_find(&fc->lx->dates, D_REL, n.p, n.n);
+	ue = extract_lex_find(&fc->lx->dates, D_RELUNIT, u.p, u.n);
+	f->relative = 1;
+	if (ne == NULL || ue == NULL || y == 0)
+		return;
+	k = (int)ne->value;
+	if (ue->value == 1) {
+		set_date(f, y + k, m.set ? month_of(fc, &m) : 0, 0);
+	} else if (ue->value == 2 && mo > 0) {
+		mo += k;
+		y += mo < 1 ? -1 : mo > 12 ? 1 : 0;
+		mo = mo < 1 ? mo + 12 : mo > 12 ? mo - 12 : mo;
+		set_date(f, y, mo, 0);
+	}
+	f->year = 0; /* inferred: does not become the last year stated */
 }
 
 /* The date branch. Returns 1 with *f filled, or 0 when it is no date. */
@@ -153,7 +214,17 @@ static int date_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 
 		set_date(f, int_of(&c), int_of(&m), c.n > 7 ? int_of(&d) : 0);
 	} else if ((c = cap_of(fc, ov, g->dyear3)).set) {
+		struct cap y2 = cap_of(fc, ov, g->dyear4);
+
+		/* "Summaries 2025", "Final 2025 List", "Act of 1962": a year
+		 * in a name labels it */
+		if (!prep.set && !y2.set && in_name(fc, c.so))
+			return 0;
 		set_date(f, int_of(&c), 0, 0);
+		if (y2.set)
+			f->value_max = int_of(&y2);
+	} else if ((c = cap_of(fc, ov, g->dreln)).set) {
+		relative_date(fc, ov, f);
 	} else if ((c = cap_of(fc, ov, g->dmon3)).set) {
 		struct cap d = cap_of(fc, ov, g->dday3);
 

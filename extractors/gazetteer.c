@@ -427,9 +427,12 @@ int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
 	return found;
 }
 
+/* Ids from the entity count on are names taken from the text
+ * (propernames.c): companies acting for themselves, with no canonical
+ * name here. */
 uint32_t extract_gz_actor(const struct gazetteer *g, uint32_t id)
 {
-	return g->ents[id].actor;
+	return id < g->n_ents ? g->ents[id].actor : id;
 }
 
 size_t extract_gz_count(const struct gazetteer *g)
@@ -439,12 +442,12 @@ size_t extract_gz_count(const struct gazetteer *g)
 
 const char *extract_gz_name(const struct gazetteer *g, uint32_t id)
 {
-	return g->ents[id].name;
+	return id < g->n_ents ? g->ents[id].name : NULL;
 }
 
 enum cdx_entity_type extract_gz_type(const struct gazetteer *g, uint32_t id)
 {
-	return g->ents[id].type;
+	return id < g->n_ents ? g->ents[id].type : CDX_ENT_COMPANY;
 }
 
 /* Walk the trie over folded @p s; the entity of the node reached, if any. */

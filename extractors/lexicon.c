@@ -140,8 +140,54 @@ static void lex_list_release(struct lex_list *l)
 		free(l->v[i].alt_entity);
 	}
 	free(l->v);
+	free(l->slot);
+	free(l->next);
 	l->v = NULL;
+	l->slot = l->next = NULL;
 	l->n = l->cap = 0;
+}
+
+/* FNV-1a over the folded form of [s, s+n): ASCII lower case, runs of white
+ * space as one space (the form surface_eq() compares in). */
+static uint32_t fold_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (is_space(c)) {
+			while (i + 1 < n && is_space((unsigned char)s[i + 1]))
+				i++;
+			c = ' ';
+		}
+		h = (h ^ lower(c)) * 16777619u;
+	}
+	return h;
+}
+
+/* Build the hash index of @p l (see struct lex_list). */
+static int index_list(struct lex_list *l)
+{
+	size_t slots = 16;
+
+	while (slots < 2 * l->n)
+		slots *= 2;
+	l->slot = calloc(slots, sizeof(*l->slot));
+	l->next = calloc(l->n + 1, sizeof(*l->next));
+	if (l->slot == NULL || l->next == NULL)
+		return CDX_ERR_NOMEM;
+	l->mask = (uint32_t)(slots - 1);
+	/* from the last row up, so each chain runs in file order */
+	for (size_t i = l->n; i-- > 0;) {
+		uint32_t h = fold_hash(l->v[i].text, l->v[i].len) & l->mask;
+
+		l->next[i] = l->slot[h];
+		l->slot[h] = (uint32_t)i + 1;
+		if (l->v[i].len > l->maxlen)
+			l->maxlen = l->v[i].len;
+	}
+	return CDX_OK;
 }
 
 void extract_lexicon_release(struct lexicon *lx)
@@ -155,27 +201,57 @@ void extract_lexicon_release(struct lexicon *lx)
 	lex_list_release(&lx->metrics);
 	lex_list_release(&lx->grammar);
 	lex_list_release(&lx->words);
+	lex_list_release(&lx->refnouns);
 	free(lx->morder);
-	lx->morder = NULL;
+	free(lx->gorder);
+	free(lx->gend);
+	lx->morder = lx->gorder = lx->gend = NULL;
 }
 
-/* Bucket the metric cues by first byte (a counting sort, stable). */
-static int index_metrics(struct lexicon *lx)
+/* The byte entry @p e is bucketed by: its first or (@p last) its last,
+ * lower case. */
+static unsigned char bucket_byte(const struct lex_entry *e, int last)
+{
+	return lower((unsigned char)e->text[last ? e->len - 1 : 0]);
+}
+
+/* Bucket the entries of @p l by one byte (a counting sort, stable):
+ * entries whose byte is c are order[start[c] .. start[c + 1]). */
+static int bucket(const struct lex_list *l, int last, uint32_t **order,
+                  uint32_t start[257])
 {
 	uint32_t fill[256];
 
-	lx->morder = malloc((lx->metrics.n + 1) * sizeof(*lx->morder));
-	if (lx->morder == NULL)
+	*order = malloc((l->n + 1) * sizeof(**order));
+	if (*order == NULL)
 		return CDX_ERR_NOMEM;
-	memset(lx->mstart, 0, sizeof(lx->mstart));
-	for (size_t i = 0; i < lx->metrics.n; i++)
-		lx->mstart[(unsigned char)lx->metrics.v[i].text[0] + 1]++;
+	memset(start, 0, 257 * sizeof(*start));
+	for (size_t i = 0; i < l->n; i++)
+		start[bucket_byte(&l->v[i], last) + 1]++;
 	for (unsigned c = 0; c < 256; c++)
-		lx->mstart[c + 1] += lx->mstart[c];
-	memcpy(fill, lx->mstart, sizeof(fill));
-	for (size_t i = 0; i < lx->metrics.n; i++)
-		lx->morder[fill[(unsigned char)lx->metrics.v[i].text[0]]++] =
-		        (uint32_t)i;
+		start[c + 1] += start[c];
+	memcpy(fill, start, sizeof(fill));
+	for (size_t i = 0; i < l->n; i++)
+		(*order)[fill[bucket_byte(&l->v[i], last)]++] = (uint32_t)i;
+	return CDX_OK;
+}
+
+/* The nouns of the typed "the NOUN" phrases of grammar.tsv's back class,
+ * for phrases with words between ("the fifth biggest US carrier"). */
+static int ref_nouns(struct lexicon *lx)
+{
+	for (size_t i = 0; i < lx->grammar.n; i++) {
+		const struct lex_entry *e = &lx->grammar.v[i];
+		int rc;
+
+		if (e->cls != G_BACK || e->value < 0 || e->len <= 4 ||
+		    strncmp(e->text, "the ", 4) != 0 || strchr(e->text + 4, ' '))
+			continue;
+		rc = lex_add(&lx->refnouns, e->text + 4, 0, 0, e->value, NULL,
+		             NULL, NULL);
+		if (rc)
+			return rc;
+	}
 	return CDX_OK;
 }
 
@@ -285,7 +361,8 @@ static int row_quals(void *ctx, char **f, unsigned nf, unsigned line,
 static int row_dates(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
-	static const char *const cls[] = {"month", "prep", "clock", NULL};
+	static const char *const cls[] = {"month", "prep", "clock", "rel",
+	                                  "relunit", NULL};
 	int c = name_index(f[0], cls);
 	double v;
 
@@ -332,7 +409,8 @@ static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
 	static const char *const cls[] = {"clause", "back", "change", "said",
-	                                  "source", "intro", "near", NULL};
+	                                  "source", "intro", "near", "prep",
+	                                  "target", "rel", NULL};
 	int c = name_index(f[0], cls), type = -1;
 
 	if (c < 0)
@@ -353,7 +431,8 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
                      char *why, size_t cap)
 {
 	static const char *const cls[] = {"stop", "uncounted", "label", "up",
-	                                  "down", NULL};
+	                                  "down", "notname", "title", "given",
+	                                  "firm", "doc", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)
@@ -386,18 +465,25 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 		extract_lexicon_release(lx);
 		return rc;
 	}
-	if (index_metrics(lx) != CDX_OK) {
+	if (bucket(&lx->metrics, 0, &lx->morder, lx->mstart) ||
+	    bucket(&lx->grammar, 0, &lx->gorder, lx->gstart) ||
+	    bucket(&lx->grammar, 1, &lx->gend, lx->gendstart) ||
+	    ref_nouns(lx) || index_list(&lx->refnouns) ||
+	    index_list(&lx->numbers) ||
+	    index_list(&lx->units) || index_list(&lx->quals) ||
+	    index_list(&lx->dates) || index_list(&lx->metrics) ||
+	    index_list(&lx->grammar) || index_list(&lx->words)) {
 		extract_lexicon_release(lx);
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < lx->grammar.n; i++) {
 		unsigned char c = (unsigned char)lx->grammar.v[i].text[0];
 
-		lx->gfirst[lower(c)] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+		lx->gfirst[lower(c)] |= (uint16_t)(1u << lx->grammar.v[i].cls);
 		if (c >= 'a' && c <= 'z')
-			lx->gfirst[c - 32] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+			lx->gfirst[c - 32] |= (uint16_t)(1u << lx->grammar.v[i].cls);
 		else if (c >= 'A' && c <= 'Z')
-			lx->gfirst[c] |= (uint8_t)(1u << lx->grammar.v[i].cls);
+			lx->gfirst[c] |= (uint16_t)(1u << lx->grammar.v[i].cls);
 	}
 	return CDX_OK;
 }
@@ -459,9 +545,20 @@ size_t extract_lex_prefix(const struct lex_entry *e, const char *s, size_t n)
 const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
                                  const char *s, size_t n)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if ((cls < 0 || l->v[i].cls == cls) && surface_eq(&l->v[i], s, n))
-			return &l->v[i];
+	uint32_t k;
+
+	/* a text longer than every surface may still fold shorter only by
+	 * runs of white space: allow for them before giving up */
+	if (l->slot == NULL || n == 0 ||
+	    (n > l->maxlen && !memchr(s, ' ', n) && !memchr(s, '\t', n) &&
+	     !memchr(s, '\n', n)))
+		return NULL;
+	for (k = l->slot[fold_hash(s, n) & l->mask]; k; k = l->next[k - 1]) {
+		const struct lex_entry *e = &l->v[k - 1];
+
+		if ((cls < 0 || e->cls == cls) && surface_eq(e, s, n))
+			return e;
+	}
 	return NULL;
 }
 

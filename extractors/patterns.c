@@ -75,6 +75,9 @@ static void put_date(struct cdx_buf *b, const struct lexicon *lx)
 	                      "|(?<![\\w.,$\\-/])(?<diso>" YEAR
 	                      "-[01]\\d(?:-[0-3]\\d)?)(?![\\w%]|[.,]\\d)"
 	                      "|(?<![\\w.,$\\-/])(?<dyear3>" YEAR ")"
+	                      /* "2020-2023", "from 2020 to 2024": one span */
+	                      "(?:(?:\\s*(?:-|\\xe2\\x80\\x93|\\xe2\\x80\\x94)\\s*|"
+	                      "\\s+to\\s+)(?<dyear4>" YEAR "))?"
 	                      /* "by 2030.1" is a footnote after a year; a
 	                       * year with no preposition must not run on. */
 	                      "(?(<dprep>)(?![\\w%]|,\\d)|(?![\\w%]|[.,]\\d))"
@@ -84,6 +87,13 @@ static void put_date(struct cdx_buf *b, const struct lexicon *lx)
 	put_units(b, lx);
 	put(b, ")|\\s?");
 	extract_lex_alt(b, &lx->numbers, LEX_SCALE, ALT_TRAIL_B);
+	/* "last year", "in May this year", "earlier this month" */
+	put(b, ")|(?:(?<dmon4>");
+	extract_lex_alt(b, &lx->dates, D_MONTH, ALT_LEAD_B | ALT_TRAIL_B);
+	put(b, ")\\s+)?(?<dreln>");
+	extract_lex_alt(b, &lx->dates, D_REL, ALT_LEAD_B | ALT_TRAIL_B);
+	put(b, ")\\s+(?<drelu>");
+	extract_lex_alt(b, &lx->dates, D_RELUNIT, ALT_TRAIL_B);
 	put(b, ")|(?<dmon3>");
 	extract_lex_alt(b, &lx->dates, D_MONTH, ALT_LEAD_B | ALT_TRAIL_B);
 	put(b, ")(?:\\s+(?<dday3>\\d{1,2})" ORD "\\b"
@@ -181,6 +191,10 @@ int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
 	g->dyear2 = group(p->code, "dyear2");
 	g->diso = group(p->code, "diso");
 	g->dyear3 = group(p->code, "dyear3");
+	g->dyear4 = group(p->code, "dyear4");
+	g->dmon4 = group(p->code, "dmon4");
+	g->dreln = group(p->code, "dreln");
+	g->drelu = group(p->code, "drelu");
 	g->dmon3 = group(p->code, "dmon3");
 	g->dday3 = group(p->code, "dday3");
 	g->q = group(p->code, "q");

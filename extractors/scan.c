@@ -178,11 +178,16 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 			const struct lex_entry *e = &lists[l]->v[i];
 			int is_word = l == 0 ? (e->cls == LEX_WORD ||
 			                        e->cls == LEX_FRACTION) :
-			                       e->cls == D_MONTH;
+			                       (e->cls == D_MONTH ||
+			                        e->cls == D_RELUNIT);
 
 			if (is_word)
 				rc = add_word(tr, e);
-			else if (l == 1 && e->cls == D_PREP)
+			/* "in May this year": the unit triggers, the words
+			 * before it open the match */
+			if (rc == CDX_OK && l == 1 &&
+			    (e->cls == D_PREP || e->cls == D_REL ||
+			     e->cls == D_MONTH))
 				rc = add_prefix_words(tr, e->text);
 		}
 	}

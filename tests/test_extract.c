@@ -837,5 +837,7 @@ Suite *extract_suite(void)
 	tcase_add_test(tc, real_article);
 	suite_add_tcase(s, tc);
 	extract_kinds_cases(s);
+	extract_subject_cases(s);
+	extract_date_cases(s);
 	return s;
 }

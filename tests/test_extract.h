@@ -11,4 +11,12 @@
  * (test_extract_kinds.c). */
 void extract_kinds_cases(Suite *s);
 
+/** Subjects, names taken from the text, the claims' string pool
+ * (test_extract_subject.c). */
+void extract_subject_cases(Suite *s);
+
+/** Relative dates, years in names, spans of years
+ * (test_extract_dates.c). */
+void extract_date_cases(Suite *s);
+
 #endif

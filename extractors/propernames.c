@@ -1,0 +1,533 @@
+/*
+ * propernames.c — names the gazetteer does not know, taken from the text:
+ * "Dr Reddy's", "James Hardie", "Huzhou Kaijin New Energy Technology".
+ *
+ * A name is a run of capitalised words inside a sentence ("of" and "&" may
+ * join two of them), not overlapping a gazetteer mention. Capitals that are
+ * no names are left out: words listed as `notname` in words.tsv (months,
+ * pronouns, titles, sentence openers) are dropped from the front of a run,
+ * an all-capitals word stands only beside a capitalised one ("GMT" and
+ * "R&D" are no names), a run followed by a number is a label ("Section
+ * 232"), and a word glued to a lower-case word by a hyphen qualifies
+ * ("Houston-based"). The first word of a sentence is capitalised anyway,
+ * so a run of one word there only refers back to a name already seen
+ * ("Continental also said", after "Continental Airlines"), unless a dash
+ * or colon follows it (a list item: "Kvanefjeld – located in ...").
+ *
+ * Each document keeps a table of its names; a new run that is a name seen
+ * before, or its first or last word ("Hardie" after "James Hardie"), is a
+ * mention of the same name, so coreference costs one table walk. Names
+ * become mentions of type company (ids from the gazetteer's count on);
+ * the longest form is the one a claim reports, with "'s" kept when the
+ * document writes the name so more often than not ("Dr Reddy's").
+ */
+#include <string.h>
+
+#include "extract_int.h"
+
+/* Most words in one name; a longer run is cut. */
+#define RUN_WORDS 8
+/* Longest line that may be a headline in title case. */
+#define TITLE_MAX 160
+
+struct word {
+	uint32_t start, end;
+	uint8_t caps;   /* no lower-case letter: "BCC", "W" */
+	uint8_t mixed;  /* a capital then lower-case letters: "Reddy" */
+	size_t ment;    /* a capitalised commodity the name takes in
+	                   ("Copper Development Association"): the index of
+	                   its mention; SIZE_MAX for a plain word */
+};
+
+static int upper(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static int letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || upper(c);
+}
+
+/* Does a possessive "'s" or "’s" start at @p i? Returns its length. */
+static size_t possessive(const char *t, size_t len, size_t i)
+{
+	size_t n = 0;
+
+	if (i < len && t[i] == '\'')
+		n = 1;
+	else if (i + 2 < len && (unsigned char)t[i] == 0xe2 &&
+	         (unsigned char)t[i + 1] == 0x80 &&
+	         (unsigned char)t[i + 2] == 0x99)
+		n = 3;
+	if (n == 0 || i + n >= len || t[i + n] != 's' ||
+	    (i + n + 1 < len && is_alnum((unsigned char)t[i + n + 1])))
+		return 0;
+	return n + 1;
+}
+
+/*
+ * The capitalised word at @p i (a word start holding a capital): its end
+ * in w->end, the end of a following possessive in *after. Returns 0 when
+ * the word can be no part of a name: it holds a digit ("G20"), or a hyphen
+ * glues it to a lower-case word ("Houston-based"). Inner hyphens before a
+ * capital ("Rolls-Royce") and apostrophes before letters ("O'Neill") stay
+ * inside the word.
+ */
+static int cap_word(const char *t, size_t len, size_t i, struct word *w,
+                    size_t *after)
+{
+	size_t j = i;
+	int lowers = 0;
+
+	while (j < len) {
+		unsigned char c = (unsigned char)t[j];
+
+		if (letter(c)) {
+			lowers += c >= 'a' && c <= 'z';
+			j++;
+		} else if (c >= '0' && c <= '9') {
+			return 0;
+		} else if (c == '-' && j + 1 < len && letter((unsigned char)t[j + 1])) {
+			if (!upper((unsigned char)t[j + 1]))
+				return 0;
+			j++;
+		} else if (c == '\'' && j + 1 < len && t[j + 1] != 's' &&
+		           letter((unsigned char)t[j + 1])) {
+			j++;
+		} else {
+			break;
+		}
+	}
+	w->start = (uint32_t)i;
+	w->end = (uint32_t)j;
+	w->caps = lowers == 0;
+	w->mixed = lowers > 0;
+	w->ment = SIZE_MAX;
+	*after = j + possessive(t, len, j);
+	/* "W." in "George W. Bush" */
+	if (j - i == 1 && j < len && t[j] == '.')
+		*after = j + 1;
+	return 1;
+}
+
+/* Is @p i the first word of a sentence or line (after any opening quote
+ * or bracket)? Its first word is capitalised whatever it is. */
+static int sentence_start(const char *t, size_t i)
+{
+	while (i > 0) {
+		unsigned char c = (unsigned char)t[i - 1];
+
+		if (c == ' ' || c == '\t' || c == '"' || c == '(' || c == '[' ||
+		    c == '\'')
+			i--;
+		else if (c >= 0x80) /* “ ‘ and other UTF-8 punctuation */
+			i--;
+		else
+			return c == '\n' || c == '\r' || c == '.' || c == ':' ||
+			       c == '!' || c == '?' || c == ';';
+	}
+	return 1;
+}
+
+/* Does a list-item dash or a colon follow @p i ("Kvanefjeld – located")? */
+static int dash_follows(const char *t, size_t len, size_t i)
+{
+	while (i < len && t[i] == ' ')
+		i++;
+	if (i < len && (t[i] == ':' || t[i] == '-'))
+		return 1;
+	return i + 2 < len && (unsigned char)t[i] == 0xe2 &&
+	       (unsigned char)t[i + 1] == 0x80 &&
+	       ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94);
+}
+
+/* Does a number follow the run ending at @p i ("Section 232")? */
+static int number_follows(const char *t, size_t len, size_t i)
+{
+	while (i < len && t[i] == ' ')
+		i++;
+	return i < len && t[i] >= '0' && t[i] <= '9';
+}
+
+static int same(const char *a, size_t na, const char *b, size_t nb)
+{
+	return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* The first and last word of [p, p+n) (a name: single spaces inside). */
+static void edge_words(const char *p, size_t n, size_t *first, size_t *last)
+{
+	const char *sp = memchr(p, ' ', n);
+	size_t k = n;
+
+	*first = sp ? (size_t)(sp - p) : n;
+	while (k > 0 && p[k - 1] != ' ')
+		k--;
+	*last = k;
+}
+
+/*
+ * The name of the table that [p, p+n) refers to, or -1: the same name,
+ * or one word of it that is the first or last word of a longer name seen
+ * before ("Hardie" for "James Hardie"). A longer run whose first or last
+ * word is a one-word name seen before becomes that name's longest form.
+ */
+static int find_name(struct tnames *tn, const char *p, size_t n)
+{
+	size_t f, l;
+	int one;
+
+	edge_words(p, n, &f, &l);
+	one = f == n;
+	for (size_t k = tn->n; k-- > 0;) {
+		struct tname *e = &tn->v[k];
+		size_t ef, el;
+
+		if (same(e->p, e->len, p, n))
+			return (int)k;
+		edge_words(e->p, e->len, &ef, &el);
+		if (one && ef < e->len &&
+		    (same(e->p, ef, p, n) ||
+		     same(e->p + el, e->len - el, p, n)))
+			return (int)k;
+		if (!one && ef == e->len &&
+		    (same(p, f, e->p, e->len) ||
+		     same(p + l, n - l, e->p, e->len))) {
+			e->p = p;
+			e->len = (uint32_t)n;
+			return (int)k;
+		}
+	}
+	return -1;
+}
+
+/* Append a mention of name @p k over [start, end) to the array. */
+static int add_mention(struct ment **v, size_t *n, size_t *cap,
+                       uint32_t start, uint32_t end, uint32_t id,
+                       enum cdx_entity_type type)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct ment *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return CDX_ERR_NOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].start = start;
+	(*v)[*n].end = end;
+	(*v)[*n].id = id;
+	(*v)[*n].type = type;
+	(*v)[*n].from_text = 1;
+	(*n)++;
+	return CDX_OK;
+}
+
+struct run {
+	struct word w[RUN_WORDS];
+	unsigned n;
+	int poss;      /* the last word is followed by "'s" */
+	size_t after;  /* where the run ends, possessive included */
+};
+
+static int word_in(const struct lexicon *lx, int cls, const char *t,
+                   const struct word *w)
+{
+	return extract_lex_find(&lx->words, cls, t + w->start,
+	                        w->end - w->start) != NULL;
+}
+
+/* The lower-case word right before @p at, as [*ws, at'). */
+static size_t word_before(const char *t, size_t at, size_t *ws)
+{
+	size_t e = at;
+
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	*ws = e;
+	while (*ws > 0 && is_alnum((unsigned char)t[*ws - 1]))
+		(*ws)--;
+	return e - *ws;
+}
+
+static int is_article(const char *t, size_t ws, size_t n)
+{
+	return (n == 3 && lower((unsigned char)t[ws]) == 't' &&
+	        t[ws + 1] == 'h' && t[ws + 2] == 'e') ||
+	       (n == 1 && lower((unsigned char)t[ws]) == 'a') ||
+	       (n == 2 && lower((unsigned char)t[ws]) == 'a' && t[ws + 1] == 'n');
+}
+
+/* Is the run starting a sentence a heading: capitalised words up to a
+ * colon ("Domestic Production and Use: ...")? */
+static int heading(const char *t, size_t len, size_t i)
+{
+	while (i < len && (letter((unsigned char)t[i]) || t[i] == ' ' ||
+	                   t[i] == ',' || t[i] == '&')) {
+		if (t[i] >= 'a' && t[i] <= 'z' &&
+		    (i == 0 || !letter((unsigned char)t[i - 1])) &&
+		    strncmp(t + i, "and ", 4) != 0 &&
+		    strncmp(t + i, "of ", 3) != 0)
+			return 0;
+		i++;
+	}
+	return i < len && t[i] == ':';
+}
+
+/* Decide what run @p r is, and add its mention. */
+static int take_run(const struct lexicon *lx, struct tnames *tn,
+                    const char *t, size_t len, const struct run *r,
+                    uint32_t base, struct ment **v, size_t *n, size_t *cap)
+{
+	unsigned a = 0, b = r->n, mixed = 0;
+	int initial = sentence_start(t, r->w[0].start), k;
+	int titled = 0, firm, person;
+	size_t from, ws, wn;
+	const char *p;
+	size_t pn;
+
+	while (a < b && (word_in(lx, W_NOTNAME, t, &r->w[a]) ||
+	                 word_in(lx, W_TITLE, t, &r->w[a]))) {
+		titled |= word_in(lx, W_TITLE, t, &r->w[a]);
+		a++;
+	}
+	for (unsigned i = a; i < b; i++)
+		mixed += r->w[i].mixed && r->w[i].ment == SIZE_MAX;
+	/* "Defense Production Act" names a law, not who acts */
+	if (a == b || mixed == 0 || number_follows(t, len, r->after) ||
+	    word_in(lx, W_DOC, t, &r->w[b - 1]))
+		return CDX_OK;
+	from = r->w[a].start;
+	p = t + from;
+	pn = r->w[b - 1].end - from;
+	wn = word_before(t, from, &ws);
+	firm = (b - a > 1 && word_in(lx, W_FIRM, t, &r->w[b - 1])) ||
+	       (wn && t[ws] >= 'a' && t[ws] <= 'z' &&
+	        extract_lex_find(&lx->words, W_FIRM, t + ws, wn));
+	person = !firm && (titled || word_in(lx, W_GIVEN, t, &r->w[a]));
+	k = find_name(tn, p, pn);
+	if (k < 0) {
+		/* A sentence's first word alone is capitalised anyway; a
+		 * word alone after an article is a noun ("the Proclamation"). */
+		if (b - a == 1 && !firm &&
+		    ((initial && a == 0 && !dash_follows(t, len, r->after)) ||
+		     (wn && is_article(t, ws, wn))))
+			return CDX_OK;
+		if (tn->n == TNAME_MAX)
+			return CDX_OK;
+		k = (int)tn->n++;
+		tn->v[k].p = p;
+		tn->v[k].len = (uint32_t)pn;
+		tn->v[k].n_poss = tn->v[k].n_bare = 0;
+		tn->v[k].person = (uint8_t)person;
+		tn->v[k].firm = 0;
+		tn->v[k].pooled = NULL;
+	}
+	if (firm) {
+		tn->v[k].firm = 1;
+		tn->v[k].person = 0;
+	}
+	for (unsigned i = a; i < b; i++)
+		if (r->w[i].ment != SIZE_MAX)
+			(*v)[r->w[i].ment].id = UINT32_MAX; /* part of the name */
+	if (r->poss)
+		tn->v[k].n_poss++;
+	else
+		tn->v[k].n_bare++;
+	return add_mention(v, n, cap, (uint32_t)from, r->w[b - 1].end,
+	                   base + (uint32_t)k, tn->v[k].person ?
+	                   CDX_ENT_PERSON : CDX_ENT_COMPANY);
+}
+
+/* Is [t+i, t+i+n) a word that may join two capitalised words? */
+static int joiner(const char *t, size_t i, size_t n)
+{
+	return (n == 2 && t[i] == 'o' && t[i + 1] == 'f') ||
+	       (n == 1 && t[i] == '&');
+}
+
+/* Drop the mentions taken into a name, then sort the mentions appended
+ * after the first @p n0 in among them; returns the new count. */
+static size_t merge(struct ment *v, size_t n0, size_t n)
+{
+	size_t k = 0, m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].id == UINT32_MAX)
+			continue;
+		m += i < n0;
+		v[k++] = v[i];
+	}
+	n0 = m;
+	n = k;
+	for (size_t i = n0; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1].start > v[j].start; j--) {
+			struct ment tmp = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = tmp;
+		}
+	return n;
+}
+
+/* Is [t, t+len) a headline in title case ("Pentagon Takes 15% Stake in MP
+ * Materials to Secure Rare Earth Magnet Supply")? Its capitals say nothing
+ * of names. Only a short line can be one. */
+static int title_case(const char *t, size_t len)
+{
+	unsigned caps = 0, small = 0;
+
+	if (len > TITLE_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i;
+
+		if (!letter((unsigned char)t[i]) ||
+		    (i > 0 && is_alnum((unsigned char)t[i - 1])))
+			continue;
+		while (j < len && letter((unsigned char)t[j]))
+			j++;
+		if (j - i >= 4) {
+			caps += upper((unsigned char)t[i]);
+			small += !upper((unsigned char)t[i]);
+		}
+		i = j;
+	}
+	return caps >= 3 && small * 4 <= caps;
+}
+
+int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
+                        const char *t, size_t len, uint32_t base,
+                        struct ment **v, size_t *n, size_t *cap)
+{
+	size_t n0 = *n, m = 0, i = 0;
+	size_t expect = 0; /* where the run's next word must start */
+	struct run r;
+	int rc = CDX_OK;
+
+	if (title_case(t, len))
+		return CDX_OK;
+	r.n = 0;
+	while (i < len && rc == CDX_OK) {
+		unsigned char c;
+		size_t after;
+		struct word w;
+
+		/* outside a run only a capital can start one: most bytes of
+		 * prose are skipped here without a look at anything else */
+		if (r.n == 0) {
+			while (i < len && !upper((unsigned char)t[i]))
+				i++;
+			if (i == len)
+				break;
+		}
+		c = (unsigned char)t[i];
+
+		/* gazetteer names break runs, but for a capitalised
+		 * commodity inside one ("Copper Development Association",
+		 * "Orvale Copper") */
+		while (m < n0 && (*v)[m].end <= i)
+			m++;
+		if (m < n0 && (*v)[m].start <= i) {
+			const struct ment *gm = &(*v)[m];
+
+			if (gm->type == CDX_ENT_COMMODITY && gm->start == i &&
+			    upper(c) && (r.n ? i == expect && !r.poss :
+			                 !sentence_start(t, i)) &&
+			    r.n < RUN_WORDS) {
+				w.start = gm->start;
+				w.end = gm->end;
+				w.caps = 0;
+				w.mixed = 1;
+				w.ment = m;
+				r.w[r.n++] = w;
+				r.poss = 0;
+				r.after = gm->end;
+				i = gm->end;
+				continue;
+			}
+			if (r.n)
+				rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+			r.n = 0;
+			i = (*v)[m].end;
+			continue;
+		}
+		if (!upper(c) || (i > 0 && (is_alnum((unsigned char)t[i - 1]) ||
+		                            t[i - 1] == '-' || t[i - 1] == '\''))) {
+			size_t j = i + 1;
+
+			/* one space goes on to the next word of a run; "of"
+			 * or "&" between two capitalised words joins them
+			 * ("Bank of Korea"); anything else ends the run */
+			if (r.n && c == ' ' && i == r.after) {
+				expect = i + 1;
+				i++;
+				continue;
+			}
+			if (is_alnum(c) || c == '&')
+				while (j < len && (is_alnum((unsigned char)t[j]) ||
+				                   t[j] == '&'))
+					j++;
+			if (r.n && !r.poss && i == expect && joiner(t, i, j - i) &&
+			    j + 1 < len && t[j] == ' ' &&
+			    upper((unsigned char)t[j + 1])) {
+				expect = j + 1;
+				i = j + 1;
+				continue;
+			}
+			if (r.n)
+				rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+			r.n = 0;
+			i = j;
+			continue;
+		}
+		if (r.n && i != expect) {
+			rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+			r.n = 0;
+		}
+		if (r.n == 0 && sentence_start(t, i) && heading(t, len, i)) {
+			/* "Domestic Production and Use:" names a section */
+			while (t[i] != ':')
+				i++;
+			continue;
+		}
+		if (!cap_word(t, len, i, &w, &after)) {
+			if (r.n)
+				rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+			r.n = 0;
+			while (i < len && !is_space((unsigned char)t[i]))
+				i++;
+			continue;
+		}
+		if (r.n == RUN_WORDS || (r.n && r.poss)) {
+			rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+			r.n = 0;
+		}
+		r.w[r.n++] = w;
+		r.poss = after > w.end && t[w.end] != '.';
+		r.after = after;
+		i = after;
+	}
+	if (r.n && rc == CDX_OK)
+		rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
+	if (rc == CDX_OK)
+		*n = merge(*v, n0, *n);
+	return rc;
+}
+
+size_t extract_tname_form(const struct tnames *tn, size_t k, char *out,
+                          size_t cap)
+{
+	const struct tname *e = &tn->v[k];
+	size_t n = e->len < cap ? e->len : cap - 1;
+
+	memcpy(out, e->p, n);
+	if (e->n_poss > e->n_bare && n + 2 < cap) {
+		out[n++] = '\'';
+		out[n++] = 's';
+	}
+	out[n] = '\0';
+	return n;
+}

@@ -1,0 +1,110 @@
+/*
+ * test_extract_dates.c — part of the extract suite: dates the issue adds
+ * beyond absolute ones. Relative dates ("last year", "in May this year",
+ * "next month") resolved against the document's own date, or kept with no
+ * value when it has none; a month without its year taking the year stated
+ * in its sentence; a span of years as one date; and years that only label
+ * a name ("Summaries 2025", "Act of 1962"), which are no date.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "extract.h"
+#include "test_extract.h"
+#include "testutil.h"
+
+static struct cdx_extractor *ex;
+static struct cdx_extract_scratch *scr;
+
+static void setup(void)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
+	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+}
+
+static void teardown(void)
+{
+	cdx_extract_scratch_free(scr);
+	cdx_extract_free(ex);
+	scr = NULL;
+	ex = NULL;
+}
+
+static const struct date_row {
+	const char *text;
+	const char *doc_date; /* NULL: the document has none */
+	const char *span;     /* NULL: no date claim at all */
+	const char *value;    /* "" : no value */
+	double value_max;     /* NAN: none */
+} date_rows[] = {
+	{"Sales rose last year.", "2025-03-02", "last year", "2024", NAN},
+	{"Sales rose last year.", NULL, "last year", "", NAN},
+	{"Output will double next year.", "2025-03", "next year", "2026", NAN},
+	{"Prices fell this month.", "2025-03-10", "this month", "2025-03", NAN},
+	{"Prices fell last month.", "2025-01-10", "last month", "2024-12",
+	 NAN},
+	{"The plant opened in May this year.", "2025-09-01",
+	 "in May this year", "2025-05", NAN},
+	{"Earlier this month the mine shut.", "2024-11-20",
+	 "Earlier this month", "2024-11", NAN},
+	{"Output has grown since 2020.", NULL, "since 2020", "2020", NAN},
+	{"Output will triple by 2030.", NULL, "by 2030", "2030", NAN},
+	{"As of September, production started in 2025.", NULL,
+	 "As of September", "2025-09", NAN},
+	{"Data cover the years from 2020 to 2024.", NULL, "from 2020 to 2024",
+	 "2020", 2024},
+	{"Import Sources (2020\xe2\x80\x93" "2023) are listed.", NULL,
+	 "2020\xe2\x80\x93" "2023", "2020", 2023},
+	{"It is part of Mineral Commodity Summaries 2025 today.", NULL, NULL,
+	 NULL, NAN},
+	{"It was set by the Trade Expansion Act of 1962 for steel.", NULL,
+	 NULL, NULL, NAN},
+	{"It is on the U.S. Final 2025 List of Critical Minerals.", NULL,
+	 NULL, NULL, NAN},
+};
+
+START_TEST(dates_resolved)
+{
+	const struct date_row *r = &date_rows[_i];
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	struct cdx_doc *d = NULL;
+	const struct cdx_claim *k = NULL;
+
+	ck_assert_int_eq(cdx_doc_new(&d, "test", NULL, r->doc_date, r->text,
+	                             strlen(r->text), &err), CDX_OK);
+	ck_assert_int_eq(cdx_extract_run(ex, scr, d, &c, NULL, &err), CDX_OK);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].kind == CDX_KIND_DATE && k == NULL)
+			k = &c.v[i]; /* the first date of the text */
+	if (r->span == NULL) {
+		ck_assert_msg(k == NULL, "a date in '%s'", r->text);
+	} else {
+		ck_assert_msg(k != NULL, "no date in '%s'", r->text);
+		ck_assert_uint_eq(k->end - k->start, strlen(r->span));
+		ck_assert_mem_eq(d->text + k->start, r->span, strlen(r->span));
+		ck_assert_str_eq(k->value_str, r->value);
+		if (isnan(r->value_max))
+			ck_assert(isnan(k->value_max));
+		else
+			ck_assert_double_eq(k->value_max, r->value_max);
+	}
+	cdx_claims_release(&c);
+	cdx_doc_free(d);
+}
+END_TEST
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+void extract_date_cases(Suite *s)
+{
+	TCase *tc = tcase_create("relative dates and years in names");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, dates_resolved, 0, NROWS(date_rows));
+	suite_add_tcase(s, tc);
+}

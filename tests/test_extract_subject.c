@@ -1,0 +1,202 @@
+/*
+ * test_extract_subject.c — part of the extract suite: who a figure is
+ * about. One row per rule of claims.md "Who the subject is" and
+ * "Decisions on hard cases" that the assembler implements (clause
+ * subjects, possessives, prepositions, phrases pointing back, relative
+ * clauses, tariffs, names the gazetteer lacks and their coreference), and
+ * the string pool that holds names taken from the text.
+ *
+ * Texts are made up for these tests. Documents go through cdx_doc_new(),
+ * so they are split into sentences as real input is.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "extract.h"
+#include "extract_int.h"
+#include "test_extract.h"
+#include "testutil.h"
+
+static struct cdx_extractor *ex;
+static struct cdx_extract_scratch *scr;
+
+static void setup(void)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
+	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+}
+
+static void teardown(void)
+{
+	cdx_extract_scratch_free(scr);
+	cdx_extract_free(ex);
+	scr = NULL;
+	ex = NULL;
+}
+
+/* Extract @p text into @p out (cleared first); the caller frees *doc. */
+static void run(const char *text, struct cdx_doc **doc, struct cdx_claims *out)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	ck_assert_int_eq(cdx_doc_new(doc, "test", NULL, NULL, text,
+	                             strlen(text), &err), CDX_OK);
+	out->n = 0;
+	ck_assert_int_eq(cdx_extract_run(ex, scr, *doc, out, NULL, &err),
+	                 CDX_OK);
+}
+
+static const struct cdx_claim *find(const struct cdx_claims *c,
+                                    const struct cdx_doc *d, const char *span)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cdx_claim *k = &c->v[i];
+
+		if (k->end - k->start == strlen(span) &&
+		    memcmp(d->text + k->start, span, k->end - k->start) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+static const struct subject_row {
+	const char *text;
+	const char *span;
+	const char *subject; /* NULL: none */
+} subject_rows[] = {
+	/* a name the gazetteer lacks, taken from the text */
+	{"Profits at Norwegian shipper Tollan Freight fell 12% last year.",
+	 "12%", "Tollan Freight"},
+	/* "'s" kept when the document writes the name so most often */
+	{"Sales at Bakerly's rose 4%. Bakerly's opened two shops. "
+	 "Bakerly's has a loyal base.", "4%", "Bakerly's"},
+	/* a shorter form refers back to the longest ("Hardie") */
+	{"Canadian miner Orvale Copper posted a loss. Orvale, which makes "
+	 "more than 60% of its sales in Chile, cut jobs.",
+	 "more than 60%", "Orvale Copper"},
+	/* a phrase pointing back, with words between article and noun */
+	{"Shares in Skylark Airlines fell. Shares in the third largest US "
+	 "carrier had fallen 3.5% by noon.", "3.5%", "Skylark Airlines"},
+	/* a preposition's object gives way to the clause's subject */
+	{"Skylark Airlines expects losses. In a filing to US regulators the "
+	 "airline said costs rose by $50m.", "$50m", "Skylark Airlines"},
+	/* a name after a preposition is the subject when alone */
+	{"Exports from Chile rose 7%.", "7%", "Chile"},
+	/* a clause subject before a locative name after another figure */
+	{"Reserves were put at 3.6 million tons in the United States and "
+	 "more than 14 million tons in Canada.", "more than 14 million tons",
+	 "Canada"},
+	/* "the country" means the country named earlier in the sentence */
+	{"Poland met Peru. The gain is due to Peru's mines, with the country "
+	 "responsible for 40% of output.", "40%", "Peru"},
+	/* a tariff's target named before the rate */
+	{"The US set a 30 percent tariff on imports from Chile, bringing the "
+	 "total tariff to 45 percent.", "45 percent", "Chile"},
+	/* a tariff's target named after the rate, for each rate */
+	{"The duty is 6% for most firms, with 90.5% for Larkin Steel Works "
+	 "and 91.5% for Ostrava Tube Mills.", "91.5%", "Ostrava Tube Mills"},
+	/* a person the gazetteer lacks is no subject */
+	{"Austria grew. Economist Maria Huber said 3,000 jobs were lost.",
+	 "3,000 jobs", "Austria"},
+	/* a country inside the figure's noun phrase only qualifies it */
+	{"The USGS said its model spans 402 U.S. industries.",
+	 "402 U.S. industries", "U.S. Geological Survey"},
+	/* a law is no actor */
+	{"Canada grew. Under the Clean Fuel Act, 20% of fuel is blended.",
+	 "20%", "Canada"},
+	/* a headline in title case names nothing */
+	{"Ministry Sets 40% Target for Green Steel Output.", "40%", NULL},
+	/* the first word of a sentence is no name on its own */
+	{"Brick sales rose 9% in Chile.", "9%", "Chile"},
+	/* a list item: a name, then a dash */
+	{"Deposits:\nTollvik \xe2\x80\x93 located in Greenland, it holds about "
+	 "200,000 tons of ore.", "about 200,000 tons", "Tollvik"},
+};
+
+START_TEST(subject_of_figure)
+{
+	const struct subject_row *r = &subject_rows[_i];
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const struct cdx_claim *k;
+	struct cdx_doc *d = NULL;
+
+	run(r->text, &d, &c);
+	k = find(&c, d, r->span);
+	ck_assert_msg(k != NULL, "no '%s' in '%s'", r->span, r->text);
+	ck_assert_pstr_eq(k->subject, r->subject);
+	cdx_claims_release(&c);
+	cdx_doc_free(d);
+}
+END_TEST
+
+/* A name taken from the text stays valid after the document is freed,
+ * until the claims are cleared; many documents into one array do not
+ * grow its pool when it is cleared between them. */
+START_TEST(names_live_in_the_pool)
+{
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	struct cdx_doc *d = NULL;
+	const char *subj;
+
+	run("Profits at Danish brewer Tolvmark Group rose 8%.", &d, &c);
+	ck_assert_uint_eq(c.n, 1);
+	subj = c.v[0].subject;
+	ck_assert_pstr_eq(subj, "Tolvmark Group");
+	cdx_doc_free(d);
+	ck_assert_str_eq(subj, "Tolvmark Group"); /* not in the doc's text */
+	for (int i = 0; i < 200; i++) {
+		run("Sales at Danish brewer Tolvmark Group fell 3%.", &d, &c);
+		ck_assert_pstr_eq(c.v[0].subject, "Tolvmark Group");
+		cdx_doc_free(d);
+	}
+	/* one chunk was enough: it was reused, not chained */
+	ck_assert_ptr_nonnull(c.pool);
+	cdx_claims_release(&c);
+	ck_assert_ptr_null(c.pool);
+	ck_assert_ptr_null(c.v);
+	cdx_claims_release(&c); /* twice is fine */
+	cdx_claims_clear(NULL);
+	cdx_claims_release(NULL);
+}
+END_TEST
+
+START_TEST(pool_strings_are_stable)
+{
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const char *first = NULL, *s = NULL;
+	char big[5000];
+
+	ck_assert_int_eq(cdx_claims_strdup(&c, "Alpha", 5, &first), CDX_OK);
+	for (int i = 0; i < 2000; i++)
+		ck_assert_int_eq(cdx_claims_strdup(&c, "Beta Gamma", 10, &s),
+		                 CDX_OK);
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(cdx_claims_strdup(&c, big, sizeof(big), &s), CDX_OK);
+	ck_assert_uint_eq(strlen(s), sizeof(big));
+	ck_assert_str_eq(first, "Alpha"); /* never moved */
+	cdx_claims_clear(&c);
+	ck_assert_int_eq(cdx_claims_strdup(&c, "Delta", 5, &s), CDX_OK);
+	ck_assert_str_eq(s, "Delta");
+	cdx_claims_release(&c);
+}
+END_TEST
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+void extract_subject_cases(Suite *s)
+{
+	TCase *tc = tcase_create("subjects follow the clause");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, subject_of_figure, 0, NROWS(subject_rows));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("names taken from the text live in the pool");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, names_live_in_the_pool);
+	tcase_add_test(tc, pool_strings_are_stable);
+	suite_add_tcase(s, tc);
+}
