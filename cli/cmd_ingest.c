@@ -39,6 +39,7 @@ struct run {
 	struct cdx_extractor *ex;
 	struct pipeline *pipe;
 	unsigned threads;                /* --threads: working threads in all */
+	size_t max_bytes;                /* --max-size: largest input file */
 	int json;                        /* extract --json */
 	/* reader side: the calling thread */
 	unsigned long files;
@@ -101,10 +102,8 @@ static int item_prelude(struct run *r, struct pipeline_item *it)
 	}
 	r->docs++;
 	r->bytes += doc->len;
-	if (doc->n_warnings) {
-		progress_clear(&r->prog);
-		cli_warn(r->cli, doc->warning);
-	}
+	/* doc->warning is not printed: the reader already sent the same
+	 * repair warning, naming the file, through reader_warn(). */
 	if (it->rc != CDX_OK) {
 		progress_clear(&r->prog);
 		cli_errorf("%s: %s", doc->source,
@@ -291,6 +290,8 @@ static void read_one(struct run *r, const char *path, uint64_t size)
 
 	o.warn = reader_warn;
 	o.warn_ctx = r;
+	if (r->max_bytes)
+		o.max_bytes = r->max_bytes;
 	r->files++;
 	r->file_size = size;
 	r->file_credit = 0;
@@ -488,8 +489,33 @@ static long parse_threads(const char *s)
 	return n;
 }
 
+/* "64M", "200k", "1G", "5000": a size in bytes with an optional binary
+ * suffix; 0 when it is not one. */
+static size_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || v == 0 || v > (SIZE_MAX >> shift))
+		return 0;
+	return (size_t)(v << shift);
+}
+
 static const char ingest_help[] =
-	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] PATH...\n"
+	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] "
+	"[--max-size SIZE] PATH...\n"
 	"\n"
 	"Read each PATH (a file, a folder searched recursively, or - for "
 	"standard\n"
@@ -509,6 +535,8 @@ static const char ingest_help[] =
 	"\n"
 	"               N - 1 threads while one writes. The index is the same\n"
 	"               whatever N\n"
+	"  --max-size SIZE  reject input files larger than SIZE bytes (suffix\n"
+	"               K, M or G; default 64M); such a file gets one error line\n"
 	"  -q, --quiet  no warnings, progress bar or summary\n"
 	"\n"
 	"When standard error is a terminal, a progress line shows documents, "
@@ -525,10 +553,12 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"threads", required_argument, NULL, 't'},
+		{"max-size", required_argument, NULL, 'm'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
 	long threads = -1;
+	size_t max_bytes = 0;
 	double t0;
 	int ch, rc;
 
@@ -542,6 +572,14 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			if (threads < 0)
 				return EXIT_USAGE;
 			break;
+		case 'm':
+			max_bytes = parse_size(optarg);
+			if (max_bytes == 0) {
+				cli_errorf("--max-size takes a size such as 500K, "
+				           "64M or 1G, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		default: fputs(ingest_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -553,6 +591,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	rc = run_setup(&r, c);
 	if (threads >= 0)
 		r.threads = (unsigned)threads;
+	r.max_bytes = max_bytes;
 	if (rc == EXIT_OK)
 		rc = cli_open_index(c, 1, &r.ix);
 	t0 = progress_now();

@@ -393,6 +393,9 @@ START_TEST(invalid_utf8_repaired_with_warning)
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.err, "warning"));
 	ck_assert_ptr_nonnull(strstr(o.err, "byte"));
+	ck_assert_ptr_nonnull(strstr(o.err, "bad-utf8.txt"));
+	/* one repair warning, not one per layer that saw it */
+	ck_assert_ptr_null(strstr(strstr(o.err, "warning") + 1, "warning"));
 	out_free(&o);
 	o = run(NULL, "--db", db, "claims", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"text\":\"20%\""));
@@ -459,6 +462,33 @@ START_TEST(folder_that_is_not_an_index)
 }
 END_TEST
 
+START_TEST(max_size_rejects_large_files)
+{
+	char db[512], big[512], small[512];
+	struct out o;
+
+	path_in(db, sizeof db, tmpdir, "s.db");
+	/* cobalt-note.txt is over 200 bytes, bad-utf8.txt under it */
+	o = run(NULL, "--db", db, "ingest", "--max-size", "200",
+	        fixture(big, sizeof big, "cobalt-note.txt"),
+	        fixture(small, sizeof small, "bad-utf8.txt"), NULL);
+	ck_assert_int_eq(o.status, 1);
+	ck_assert_ptr_nonnull(strstr(o.err, "cobalt-note.txt"));
+	ck_assert_ptr_nonnull(strstr(o.err, "limit"));
+	out_free(&o);
+	o = run(NULL, "--db", db, "stats", "--json", NULL);
+	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":1,"));
+	out_free(&o);
+	o = run(NULL, "--db", db, "ingest", "--max-size", "lots", small, NULL);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "--max-size"));
+	out_free(&o);
+	o = run(NULL, "--db", db, "ingest", "--max-size", "1K", small, NULL);
+	ck_assert_int_eq(o.status, 0);
+	out_free(&o);
+}
+END_TEST
+
 START_TEST(missing_index_exit_3)
 {
 	char db[512];
@@ -507,6 +537,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, unreadable_folder_rejected);
 	tcase_add_test(tc, folder_that_is_not_an_index);
 	tcase_add_test(tc, missing_index_exit_3);
+	tcase_add_test(tc, max_size_rejects_large_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
