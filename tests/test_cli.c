@@ -15,78 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cliutil.h"
 #include "testutil.h"
-
-extern char **environ;
-
-struct out {
-	int status;     /* exit status, or -1 when the process did not exit */
-	char *out, *err; /* captured stdout / stderr, NUL-terminated */
-};
 
 static char tmpdir[256];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-/* Run claimdex with the NULL-terminated arguments after @p stdin_path
- * (NULL: /dev/null), capturing both outputs. */
-static struct out run(const char *stdin_path, ...)
-{
-	const char *bin = getenv("CLAIMDEX_BIN");
-	char *argv[64], op[300], ep[300];
-	posix_spawn_file_actions_t fa;
-	struct out o = {-1, NULL, NULL};
-	va_list ap;
-	pid_t pid;
-	int n = 0, st;
-
-	ck_assert_msg(bin != NULL, "CLAIMDEX_BIN is not set");
-	argv[n++] = (char *)bin;
-	va_start(ap, stdin_path);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	snprintf(op, sizeof op, "%s/stdout", tmpdir);
-	snprintf(ep, sizeof ep, "%s/stderr", tmpdir);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, stdin_path ? stdin_path : "/dev/null",
-	                                 O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, op, O_WRONLY | O_CREAT | O_TRUNC,
-	                                 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, ep, O_WRONLY | O_CREAT | O_TRUNC,
-	                                 0644);
-	ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	if (WIFEXITED(st))
-		o.status = WEXITSTATUS(st);
-	o.out = slurp(op);
-	o.err = slurp(ep);
-	return o;
-}
-
-static void out_free(struct out *o)
-{
-	free(o->out);
-	free(o->err);
-}
+/* Run claimdex in this test's folder: run(STDIN_PATH or NULL, ARGS..., NULL). */
+#define run(...) cdx_test_run(tmpdir, __VA_ARGS__)
 
 static void setup(void)
 {
@@ -134,37 +69,37 @@ static const char *const commands[] = {
 
 START_TEST(every_command_has_help)
 {
-	struct out o = run(NULL, commands[_i], "--help", NULL);
+	struct cdx_run o = run(NULL, commands[_i], "--help", NULL);
 
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_msg(strstr(o.out, "usage: claimdex") != NULL,
 	              "%s --help printed: %s", commands[_i], o.out);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(usage_errors_exit_2)
 {
-	struct out o = run(NULL, NULL);
+	struct cdx_run o = run(NULL, NULL);
 	ck_assert_int_eq(o.status, 2);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "frobnicate", NULL);
 	ck_assert_int_eq(o.status, 2);
 	ck_assert_ptr_nonnull(strstr(o.err, "unknown command 'frobnicate'"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "ingest", NULL);
 	ck_assert_int_eq(o.status, 2);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", tmpdir, "claims", "--kind", "bogus", NULL);
 	ck_assert_int_eq(o.status, 2);
 	ck_assert_ptr_nonnull(strstr(o.err, "unknown kind 'bogus'"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "search", "--limit", "x", "cobalt", NULL);
 	ck_assert_int_eq(o.status, 2);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--bogus", "stats", NULL);
 	ck_assert_int_eq(o.status, 2);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -173,7 +108,7 @@ END_TEST
 START_TEST(extract_json_follows_the_contract)
 {
 	char f[512];
-	struct out o = run(NULL, "extract", "--json",
+	struct cdx_run o = run(NULL, "extract", "--json",
 	                   fixture(f, sizeof f, "cobalt-note.txt"), NULL);
 
 	ck_assert_int_eq(o.status, 0);
@@ -190,14 +125,14 @@ START_TEST(extract_json_follows_the_contract)
 	ck_assert_ptr_nonnull(strstr(o.out, "\"text\":\"more than 70%\""));
 	ck_assert_ptr_nonnull(strstr(o.out, "\"sentence\":\""));
 	ck_assert_ptr_nonnull(strstr(o.out, "\"value_max\":null"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(extract_offsets_are_file_bytes)
 {
 	char f[512], *text, needle[64];
-	struct out o = run(NULL, "extract", "--json",
+	struct cdx_run o = run(NULL, "extract", "--json",
 	                   fixture(f, sizeof f, "cobalt-note.txt"), NULL);
 	const char *p = strstr(o.out, "\"text\":\"$1.2 billion\"");
 	unsigned start = 0;
@@ -208,18 +143,18 @@ START_TEST(extract_offsets_are_file_bytes)
 		p--;
 	ck_assert_int_eq(sscanf(strstr(p, "\"start\":"), "\"start\":%u", &start),
 	                 1);
-	text = slurp(f);
+	text = cdx_test_slurp(f);
 	snprintf(needle, sizeof needle, "$1.2 billion");
 	ck_assert_int_eq(strncmp(text + start, needle, strlen(needle)), 0);
 	free(text);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(extract_html_drops_script_nav_footer)
 {
 	char f[512];
-	struct out o = run(NULL, "extract", "--json",
+	struct cdx_run o = run(NULL, "extract", "--json",
 	                   fixture(f, sizeof f, "graphite-page.html"), NULL);
 
 	ck_assert_int_eq(o.status, 0);
@@ -227,19 +162,19 @@ START_TEST(extract_html_drops_script_nav_footer)
 	ck_assert_ptr_null(strstr(o.out, "42%"));
 	ck_assert_ptr_null(strstr(o.out, "12%"));
 	ck_assert_ptr_null(strstr(o.out, "93.5 percent of nothing"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(extract_reads_stdin)
 {
 	char f[512];
-	struct out o = run(fixture(f, sizeof f, "cobalt-note.txt"), "extract",
+	struct cdx_run o = run(fixture(f, sizeof f, "cobalt-note.txt"), "extract",
 	                   "--json", "-", NULL);
 
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"text\":\"$1.2 billion\""));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -248,19 +183,19 @@ END_TEST
 static void ingest_samples(const char *db)
 {
 	char samples[512];
-	struct out o;
+	struct cdx_run o;
 
 	snprintf(samples, sizeof samples, "%s/corpus/samples", CDX_SOURCE_ROOT);
 	o = run(NULL, "--db", db, "ingest", samples, NULL);
 	ck_assert_msg(o.status == 0, "ingest exited %d: %s", o.status, o.err);
 	ck_assert_ptr_nonnull(strstr(o.out, "ingested "));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 
 START_TEST(ingest_samples_then_query)
 {
 	char db[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "x.db");
 	ingest_samples(db);
@@ -269,7 +204,7 @@ START_TEST(ingest_samples_then_query)
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_null(strstr(o.out, "\"documents\":0,"));
 	ck_assert_ptr_null(strstr(o.out, "\"claims\":0,"));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "search", "--json", "rare", "earth", NULL);
 	ck_assert_int_eq(o.status, 0);
@@ -277,7 +212,7 @@ START_TEST(ingest_samples_then_query)
 	ck_assert_ptr_nonnull(strstr(o.out, "\"score\":"));
 	ck_assert_ptr_nonnull(strstr(o.out, "\"snippet\":\""));
 	ck_assert(strstr(o.out, "[rare]") || strstr(o.out, "[Rare]"));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "claims", "--json", "--entity", "Beijing",
 	        "--kind", "percent", NULL);
@@ -285,44 +220,44 @@ START_TEST(ingest_samples_then_query)
 	ck_assert_uint_ge(count_lines(o.out), 1);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"subject\":\"China\""));
 	ck_assert_ptr_null(strstr(o.out, "\"kind\":\"money\""));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "claims", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "China ("));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "entities", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "China"));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "check", NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "show", "1", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "\u00ab"));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	o = run(NULL, "--db", db, "show", "no-such-doc", NULL);
 	ck_assert_int_ne(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.err, "no-such-doc"));
-	out_free(&o);
+	cdx_run_free(&o);
 
 	/* a second ingest of the same files changes nothing */
 	ingest_samples(db);
 	o = run(NULL, "--db", db, "check", NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(duplicate_content_is_skipped)
 {
 	char db[512], a[512], b[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "d.db");
 	o = run(NULL, "--db", db, "ingest", fixture(a, sizeof a, "cobalt-note.txt"),
@@ -330,19 +265,19 @@ START_TEST(duplicate_content_is_skipped)
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "1 duplicates"));
 	ck_assert_ptr_nonnull(strstr(o.err, "cobalt-copy.txt"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "stats", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":1,"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "delete", a, NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "stats", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":0,"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "delete", a, NULL);
 	ck_assert_int_eq(o.status, 1);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -351,7 +286,7 @@ END_TEST
 START_TEST(missing_file_rejected_rest_indexed)
 {
 	char db[512], good[512], missing[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "m.db");
 	path_in(missing, sizeof missing, tmpdir, "nope.txt");
@@ -359,18 +294,18 @@ START_TEST(missing_file_rejected_rest_indexed)
 	        fixture(good, sizeof good, "cobalt-note.txt"), NULL);
 	ck_assert_int_eq(o.status, 1);
 	ck_assert_ptr_nonnull(strstr(o.err, "nope.txt"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "stats", "--json", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":1,"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(empty_file_rejected)
 {
 	char db[512], f[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "e.db");
 	o = run(NULL, "--db", db, "ingest", fixture(f, sizeof f, "empty.txt"),
@@ -378,14 +313,14 @@ START_TEST(empty_file_rejected)
 	ck_assert_int_eq(o.status, 1);
 	ck_assert_ptr_nonnull(strstr(o.err, "empty.txt"));
 	ck_assert_ptr_nonnull(strstr(o.err, "empty"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(invalid_utf8_repaired_with_warning)
 {
 	char db[512], f[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "u.db");
 	o = run(NULL, "--db", db, "ingest", fixture(f, sizeof f, "bad-utf8.txt"),
@@ -396,17 +331,17 @@ START_TEST(invalid_utf8_repaired_with_warning)
 	ck_assert_ptr_nonnull(strstr(o.err, "bad-utf8.txt"));
 	/* one repair warning, not one per layer that saw it */
 	ck_assert_ptr_null(strstr(strstr(o.err, "warning") + 1, "warning"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "claims", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"text\":\"20%\""));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(unreadable_folder_rejected)
 {
 	char db[512], dir[512], f[512], sub[512], link[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "r.db");
 	path_in(dir, sizeof dir, tmpdir, "in");
@@ -429,17 +364,17 @@ START_TEST(unreadable_folder_rejected)
 	ck_assert_ptr_nonnull(strstr(o.err, "dangling.txt"));
 	if (geteuid() != 0)
 		ck_assert_ptr_nonnull(strstr(o.err, "locked"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "stats", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":1,"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(folder_that_is_not_an_index)
 {
 	char db[512], f[512];
-	struct out o;
+	struct cdx_run o;
 	FILE *fp;
 
 	path_in(db, sizeof db, tmpdir, "notindex");
@@ -454,18 +389,18 @@ START_TEST(folder_that_is_not_an_index)
 	o = run(NULL, "--db", db, "stats", NULL);
 	ck_assert_int_eq(o.status, 3);
 	ck_assert_ptr_nonnull(strstr(o.err, "notindex"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "ingest", fixture(f, sizeof f, "cobalt-note.txt"),
 	        NULL);
 	ck_assert_int_eq(o.status, 3);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(max_size_rejects_large_files)
 {
 	char db[512], big[512], small[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "s.db");
 	/* cobalt-note.txt is over 200 bytes, bad-utf8.txt under it */
@@ -475,30 +410,30 @@ START_TEST(max_size_rejects_large_files)
 	ck_assert_int_eq(o.status, 1);
 	ck_assert_ptr_nonnull(strstr(o.err, "cobalt-note.txt"));
 	ck_assert_ptr_nonnull(strstr(o.err, "limit"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "stats", "--json", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "\"documents\":1,"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "ingest", "--max-size", "lots", small, NULL);
 	ck_assert_int_eq(o.status, 2);
 	ck_assert_ptr_nonnull(strstr(o.err, "--max-size"));
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run(NULL, "--db", db, "ingest", "--max-size", "1K", small, NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(missing_index_exit_3)
 {
 	char db[512];
-	struct out o;
+	struct cdx_run o;
 
 	path_in(db, sizeof db, tmpdir, "absent.db");
 	o = run(NULL, "--db", db, "search", "cobalt", NULL);
 	ck_assert_int_eq(o.status, 3);
 	ck_assert_ptr_nonnull(strstr(o.err, "absent.db"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 

@@ -20,102 +20,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cliutil.h"
 #include "testutil.h"
-
-extern char **environ;
-
-struct out {
-	int status;      /* exit status, or -1 when the process did not exit */
-	char *out, *err; /* captured stdout / stderr, NUL-terminated */
-};
 
 static char tmpdir[256];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-/* Start claimdex with @p argv (argv[0] is replaced by the binary), its
- * stdout and stderr to files named after @p tag in tmpdir, or stderr to
- * @p err_fd when it is not -1. Returns the child's pid. */
-static pid_t spawn(const char *tag, char **argv, int err_fd)
-{
-	const char *bin = getenv("CLAIMDEX_BIN");
-	posix_spawn_file_actions_t fa;
-	char op[320], ep[320];
-	pid_t pid;
-
-	ck_assert_msg(bin != NULL, "CLAIMDEX_BIN is not set");
-	argv[0] = (char *)bin;
-	snprintf(op, sizeof op, "%s/%s.out", tmpdir, tag);
-	snprintf(ep, sizeof ep, "%s/%s.err", tmpdir, tag);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, op,
-	                                 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (err_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	else
-		posix_spawn_file_actions_addopen(&fa, 2, ep,
-		                                 O_WRONLY | O_CREAT | O_TRUNC,
-		                                 0644);
-	ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
-/* Wait for @p pid and collect what spawn(@p tag) captured. */
-static struct out collect(pid_t pid, const char *tag)
-{
-	struct out o = {-1, NULL, NULL};
-	char path[320];
-	int st;
-
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	if (WIFEXITED(st))
-		o.status = WEXITSTATUS(st);
-	snprintf(path, sizeof path, "%s/%s.out", tmpdir, tag);
-	o.out = slurp(path);
-	snprintf(path, sizeof path, "%s/%s.err", tmpdir, tag);
-	o.err = access(path, F_OK) == 0 ? slurp(path) : strdup("");
-	return o;
-}
+#define spawn(tag, argv, err_fd) cdx_test_spawn(tmpdir, (tag), NULL, (argv), (err_fd))
+#define collect(pid, tag) cdx_test_collect((pid), tmpdir, (tag))
 
 /* Run claimdex with the NULL-terminated arguments; wait for it. */
-static struct out run(const char *first, ...)
-{
-	char *argv[64];
-	va_list ap;
-	int n = 1;
-
-	argv[n++] = (char *)first;
-	va_start(ap, first);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	return collect(spawn("run", argv, -1), "run");
-}
-
-static void out_free(struct out *o)
-{
-	free(o->out);
-	free(o->err);
-}
+#define run(...) cdx_test_run(tmpdir, NULL, __VA_ARGS__)
 
 static void setup(void)
 {
@@ -271,24 +185,24 @@ static char *index_dump(const char *db)
 	static const char *const queries[] = {"cobalt", "china lithium",
 	                                      "exported", "item7"};
 	char *all = NULL;
-	struct out o;
+	struct cdx_run o;
 
 	o = run("--db", db, "stats", "--json", NULL);
 	ck_assert_int_eq(o.status, 0);
 	strip_sizes(o.out);
 	append(&all, o.out);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run("--db", db, "claims", "--json", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_uint_gt(strlen(o.out), 1000);
 	append(&all, o.out);
-	out_free(&o);
+	cdx_run_free(&o);
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
 		o = run("--db", db, "search", "--json", "--limit", "20",
 		        queries[i], NULL);
 		ck_assert_int_eq(o.status, 0);
 		append(&all, o.out);
-		out_free(&o);
+		cdx_run_free(&o);
 	}
 	return all;
 }
@@ -299,7 +213,7 @@ START_TEST(threads_give_the_same_index)
 {
 	static const char *const counts[] = {"1", "2", "4"};
 	char dir[400], db[400], *dump[3];
-	struct out o[3];
+	struct cdx_run o[3];
 
 	make_corpus("in", 120, 300, 0, 1);
 	in_tmp(dir, sizeof dir, "in");
@@ -323,7 +237,7 @@ START_TEST(threads_give_the_same_index)
 		ck_assert_str_eq(dump[i], dump[0]);
 	}
 	for (int i = 0; i < 3; i++) {
-		out_free(&o[i]);
+		cdx_run_free(&o[i]);
 		free(dump[i]);
 	}
 }
@@ -332,25 +246,25 @@ END_TEST
 START_TEST(reingest_with_threads_changes_nothing)
 {
 	char dir[400], db[400];
-	struct out o;
+	struct cdx_run o;
 
 	make_corpus("in", 40, 60, 0, 0);
 	in_tmp(dir, sizeof dir, "in");
 	in_tmp(db, sizeof db, "db");
 	o = run("--db", db, "ingest", "--threads", "3", dir, NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 	o = run("--db", db, "ingest", "--threads", "3", dir, NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "0 new, 0 replaced, 100 unchanged"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(extract_output_is_the_same_whatever_threads)
 {
 	char dir[400];
-	struct out a, b;
+	struct cdx_run a, b;
 
 	make_corpus("in", 30, 80, 1, 1);
 	in_tmp(dir, sizeof dir, "in");
@@ -361,8 +275,8 @@ START_TEST(extract_output_is_the_same_whatever_threads)
 	ck_assert_uint_gt(strlen(a.out), 1000);
 	ck_assert_str_eq(a.out, b.out);
 	ck_assert_str_eq(a.err, b.err);
-	out_free(&a);
-	out_free(&b);
+	cdx_run_free(&a);
+	cdx_run_free(&b);
 }
 END_TEST
 
@@ -373,12 +287,12 @@ START_TEST(bad_thread_counts_are_usage_errors)
 
 	in_tmp(db, sizeof db, "db");
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		struct out o = run("--db", db, "ingest", "--threads", bad[i],
+		struct cdx_run o = run("--db", db, "ingest", "--threads", bad[i],
 		                   "/dev/null", NULL);
 
 		ck_assert_int_eq(o.status, 2);
 		ck_assert_ptr_nonnull(strstr(o.err, "--threads"));
-		out_free(&o);
+		cdx_run_free(&o);
 	}
 	/* nothing was created */
 	ck_assert_int_ne(access(db, F_OK), 0);
@@ -393,7 +307,7 @@ START_TEST(readers_never_fail_while_ingest_runs)
 	char *ingest_argv[] = {NULL, "--db", db, "ingest", "--threads", "2",
 	                       dir2, NULL};
 	unsigned n_reads = 0;
-	struct out o;
+	struct cdx_run o;
 	pid_t writer;
 	int st = 0, done = 0;
 
@@ -404,24 +318,24 @@ START_TEST(readers_never_fail_while_ingest_runs)
 	in_tmp(db, sizeof db, "db");
 	o = run("--db", db, "ingest", dir1, NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 
 	writer = spawn("writer", ingest_argv, -1);
 	/* query until the writer is done, and a few times after */
 	for (unsigned after = 0; after < 3; n_reads++) {
-		struct out q = run("--db", db, "search", "--json", "--limit",
+		struct cdx_run q = run("--db", db, "search", "--json", "--limit",
 		                   "5", "cobalt tonnes", NULL);
 
 		ck_assert_msg(q.status == 0, "search failed during ingest: %s",
 		              q.err);
 		ck_assert_ptr_nonnull(strstr(q.out, "\"source\""));
-		out_free(&q);
+		cdx_run_free(&q);
 		q = run("--db", db, "claims", "--entity", "China", "--limit",
 		        "3", "--json", NULL);
 		ck_assert_msg(q.status == 0, "claims failed during ingest: %s",
 		              q.err);
 		ck_assert_ptr_nonnull(strstr(q.out, "\"kind\""));
-		out_free(&q);
+		cdx_run_free(&q);
 		if (!done && waitpid(writer, &st, WNOHANG) == writer)
 			done = 1;
 		if (done)
@@ -432,7 +346,7 @@ START_TEST(readers_never_fail_while_ingest_runs)
 	ck_assert_uint_ge(n_reads, 3);
 	o = run("--db", db, "check", NULL);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -441,7 +355,7 @@ END_TEST
 START_TEST(no_progress_when_stderr_is_a_file)
 {
 	char dir[400], db[400];
-	struct out o;
+	struct cdx_run o;
 
 	make_corpus("in", 40, 100, 0, 0);
 	in_tmp(dir, sizeof dir, "in");
@@ -452,7 +366,7 @@ START_TEST(no_progress_when_stderr_is_a_file)
 	ck_assert_ptr_null(strchr(o.err, '\r'));
 	ck_assert_ptr_null(strchr(o.err, '\033'));
 	ck_assert_ptr_nonnull(strstr(o.err, "same content"));
-	out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -466,7 +380,7 @@ static char *ingest_on_tty(const char *dir, const char *db, int quiet)
 	size_t len = 0, cap = 1 << 16;
 	char *got = malloc(cap);
 	int master, slave;
-	struct out o;
+	struct cdx_run o;
 	pid_t pid;
 
 	if (quiet) {
@@ -503,7 +417,7 @@ static char *ingest_on_tty(const char *dir, const char *db, int quiet)
 	o = collect(pid, "tty");
 	close(master);
 	ck_assert_int_eq(o.status, 0);
-	out_free(&o);
+	cdx_run_free(&o);
 	return got;
 }
 

@@ -85,68 +85,6 @@ void robust_got_free(struct robust_got *g)
 	memset(g, 0, sizeof *g);
 }
 
-extern char **environ;
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-struct robust_out robust_cli(const char *tmp, ...)
-{
-	const char *bin = getenv("CLAIMDEX_BIN");
-	char *argv[64], op[300], ep[300];
-	posix_spawn_file_actions_t fa;
-	struct robust_out o = {-1, NULL, NULL};
-	va_list ap;
-	pid_t pid;
-	int n = 0, st;
-
-	ck_assert_msg(bin != NULL, "CLAIMDEX_BIN is not set");
-	argv[n++] = (char *)bin;
-	va_start(ap, tmp);
-	while (n < 63 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	snprintf(op, sizeof op, "%s/stdout", tmp);
-	snprintf(ep, sizeof ep, "%s/stderr", tmp);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, op,
-	                                 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, ep,
-	                                 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	if (WIFEXITED(st))
-		o.status = WEXITSTATUS(st);
-	o.out = slurp(op);
-	o.err = slurp(ep);
-	return o;
-}
-
-void robust_out_free(struct robust_out *o)
-{
-	free(o->out);
-	free(o->err);
-	o->out = o->err = NULL;
-}
-
 void robust_tmp_new(char *out)
 {
 	snprintf(out, 256, "/tmp/cdx-robust-XXXXXX");

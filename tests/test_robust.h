@@ -8,6 +8,7 @@
 
 #include <check.h>
 
+#include "cliutil.h"
 #include "corpus.h"
 
 #define ROBUST_MAX_DOCS 16
@@ -33,16 +34,9 @@ int robust_text_has(const struct robust_got *g, const char *s);
 int robust_warn_has(const struct robust_got *g, const char *s);
 void robust_got_free(struct robust_got *g);
 
-/* Output of one run of the claimdex binary ($CLAIMDEX_BIN). */
-struct robust_out {
-	int status; /* exit code, -1 when killed by a signal */
-	char *out, *err;
-};
-
-/* Run claimdex with the NULL-terminated arguments, capturing its outputs
- * in files under @p tmp. */
-struct robust_out robust_cli(const char *tmp, ...);
-void robust_out_free(struct robust_out *o);
+/* Run claimdex ($CLAIMDEX_BIN) with the NULL-terminated arguments, its
+ * outputs captured in files under @p tmp (tests/cliutil.h). */
+#define robust_cli(tmp, ...) cdx_test_run((tmp), NULL, __VA_ARGS__)
 
 /* A fresh temporary folder in @p out (cap 256), and its removal. */
 void robust_tmp_new(char *out);

@@ -44,13 +44,13 @@ static const struct {
 START_TEST(hostile_folder_rejects_only_the_bad_files)
 {
 	char db[300], good[1024], dir[1024], line[1200];
-	struct robust_out o;
+	struct cdx_run o;
 
 	snprintf(db, sizeof db, "%s/db", tmpdir);
 	snprintf(good, sizeof good, "%s/robust/good.txt", cdx_test_data());
 	o = robust_cli(tmpdir, "--db", db, "ingest", good, NULL);
 	ck_assert_int_eq(o.status, 0);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 
 	snprintf(dir, sizeof dir, "%s/robust", cdx_test_data());
 	o = robust_cli(tmpdir, "--db", db, "ingest", dir, NULL);
@@ -65,40 +65,40 @@ START_TEST(hostile_folder_rejects_only_the_bad_files)
 	ck_assert_ptr_nonnull(strstr(o.out, "; 2 inputs rejected"));
 	/* good.txt was already there: unchanged, not a second copy */
 	ck_assert_ptr_nonnull(strstr(o.out, "1 unchanged"));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 
 	o = robust_cli(tmpdir, "--db", db, "check", NULL);
 	ck_assert_msg(o.status == 0, "check: %s", o.err);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	/* the readable parts of the hostile files are searchable */
 	o = robust_cli(tmpdir, "--db", db, "search", "Uranium", NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "billion-laughs.xml"));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	o = robust_cli(tmpdir, "--db", db, "search", "zinc", "2022", NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "broken.rss#3"));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	o = robust_cli(tmpdir, "--db", db, "show", good, NULL);
 	ck_assert_int_eq(o.status, 0);
 	ck_assert_ptr_nonnull(strstr(o.out, "Cobalt output in Congo"));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
 START_TEST(xxe_never_reaches_the_index)
 {
 	char db[300], f[1024];
-	struct robust_out o;
+	struct cdx_run o;
 
 	snprintf(db, sizeof db, "%s/db", tmpdir);
 	snprintf(f, sizeof f, "%s/robust/xxe.xml", cdx_test_data());
 	o = robust_cli(tmpdir, "--db", db, "ingest", f, NULL);
 	ck_assert_int_eq(o.status, 0);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	o = robust_cli(tmpdir, "--db", db, "show", f, NULL);
 	ck_assert_ptr_nonnull(strstr(o.out, "Platinum output rose"));
 	ck_assert_ptr_null(strstr(o.out, "root:"));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 

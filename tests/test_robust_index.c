@@ -2,7 +2,8 @@
  * test_robust_index.c — a damaged index is reported, and odd queries are
  * not errors. The damage is done through LMDB directly, by the database
  * and key names of the layout in indexer/index_int.h ("meta", "docs",
- * "claims"; meta's "schema" and "n_docs" are u64 big-endian), then
+ * "claims", "dlen"; meta's "schema" and "n_docs" are u64 big-endian;
+ * dlen's block 0 holds one length code per document id), then
  * `claimdex check` must say what is wrong in plain words and exit 3.
  */
 #include <lmdb.h>
@@ -21,7 +22,7 @@ static char tmpdir[256], db[300];
 static void setup(void)
 {
 	char samples[1024];
-	struct robust_out o;
+	struct cdx_run o;
 
 	robust_tmp_new(tmpdir);
 	snprintf(db, sizeof db, "%s/db", tmpdir);
@@ -29,7 +30,7 @@ static void setup(void)
 	         CDX_SOURCE_ROOT);
 	o = robust_cli(tmpdir, "--db", db, "ingest", samples, NULL);
 	ck_assert_msg(o.status == 0, "ingest: %s", o.err);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 
 static void teardown(void)
@@ -74,25 +75,55 @@ static void damage(const char *name, enum damage how, const char *key,
 	mdb_env_close(env);
 }
 
+/* Set byte @p doc of the first block of the length table ("dlen": block
+ * number u64 BE 0 -> one length code per doc id) to @p code, growing the
+ * block when it is shorter. */
+static void damage_dlen(size_t doc, unsigned char code)
+{
+	unsigned char key[8] = {0}, block[2016] = {0};
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k = {8, key}, d;
+	size_t len;
+
+	ck_assert_uint_lt(doc, sizeof block);
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 64), 0);
+	ck_assert_int_eq(mdb_env_open(env, db, 0, 0644), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "dlen", 0, &dbi), 0);
+	ck_assert_int_eq(mdb_get(txn, dbi, &k, &d), 0);
+	len = d.mv_size;
+	ck_assert_uint_le(len, sizeof block);
+	memcpy(block, d.mv_data, len);
+	block[doc] = code;
+	d.mv_data = block;
+	d.mv_size = doc + 1 > len ? doc + 1 : len;
+	ck_assert_int_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
 /* `claimdex check` fails with exit 3 and says @p words somewhere. */
 static void check_says(const char *words)
 {
-	struct robust_out o = robust_cli(tmpdir, "--db", db, "check", NULL);
+	struct cdx_run o = robust_cli(tmpdir, "--db", db, "check", NULL);
 
 	ck_assert_msg(o.status == 3, "check exit %d", o.status);
 	ck_assert_msg(strstr(o.out, words) || strstr(o.err, words),
 	              "'%s' not in:\n%s%s", words, o.out, o.err);
 	/* one line per problem, each a sentence, then the count */
 	ck_assert_ptr_nonnull(strstr(o.err, "claimdex: "));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 
 START_TEST(sound_index_checks_ok)
 {
-	struct robust_out o = robust_cli(tmpdir, "--db", db, "check", NULL);
+	struct cdx_run o = robust_cli(tmpdir, "--db", db, "check", NULL);
 
 	ck_assert_msg(o.status == 0, "%s", o.err);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -124,6 +155,21 @@ START_TEST(other_schema_is_refused)
 }
 END_TEST
 
+START_TEST(wrong_length_code_is_reported)
+{
+	/* document 1 is the first ingested; no text is 200 tokens long */
+	damage_dlen(1, 200);
+	check_says("length code 200");
+}
+END_TEST
+
+START_TEST(length_of_missing_document_is_reported)
+{
+	damage_dlen(2000, 7);
+	check_says("length table lists document 2000");
+}
+END_TEST
+
 /* Overwrite the data file with @p n bytes of @p fill (0: keep length). */
 static void clobber(size_t keep, int garbage)
 {
@@ -145,7 +191,7 @@ static void clobber(size_t keep, int garbage)
 static void grow_index(int n)
 {
 	char dir[300], path[400];
-	struct robust_out o;
+	struct cdx_run o;
 
 	snprintf(dir, sizeof dir, "%s/gen", tmpdir);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
@@ -163,7 +209,7 @@ static void grow_index(int n)
 	}
 	o = robust_cli(tmpdir, "--db", db, "--quiet", "ingest", dir, NULL);
 	ck_assert_msg(o.status == 0, "ingest: %s", o.err);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 
 /* LMDB maps the file: a page cut off would fault (SIGBUS) when read, so
@@ -172,22 +218,22 @@ static void grow_index(int n)
  * sound file may end a few unwritten pages early.) */
 START_TEST(truncated_or_garbage_file_is_an_error)
 {
-	struct robust_out o;
+	struct cdx_run o;
 
 	grow_index(600);
 	clobber(12288, 0);
 	o = robust_cli(tmpdir, "--db", db, "check", NULL);
 	ck_assert_int_eq(o.status, 3);
 	ck_assert_ptr_nonnull(strstr(o.err, "claimdex: "));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	clobber(8192, 1);
 	o = robust_cli(tmpdir, "--db", db, "check", NULL);
 	ck_assert_int_eq(o.status, 3);
 	ck_assert_ptr_nonnull(strstr(o.err, "claimdex: "));
-	robust_out_free(&o);
+	cdx_run_free(&o);
 	o = robust_cli(tmpdir, "--db", db, "search", "cobalt", NULL);
 	ck_assert_int_eq(o.status, 3);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -205,7 +251,7 @@ START_TEST(empty_entity_filter_finds_nothing)
 		"", " ", "\"", "((((((", "\"unclosed phrase", "-", "*", "AND",
 		"OR OR", "NOT", "\xff\xfe", "::", "a:b:c", ")",
 	};
-	struct robust_out o;
+	struct cdx_run o;
 
 	ck_assert_int_eq(cdx_index_open(&ix, db, NULL, &err), CDX_OK);
 	f.entity = "";
@@ -222,7 +268,7 @@ START_TEST(empty_entity_filter_finds_nothing)
 	cdx_index_close(ix);
 	o = robust_cli(tmpdir, "--db", db, "claims", "--entity", "", NULL);
 	ck_assert_msg(o.status == 0, "%s", o.err);
-	robust_out_free(&o);
+	cdx_run_free(&o);
 }
 END_TEST
 
@@ -235,6 +281,8 @@ void robust_add_index_cases(Suite *s)
 	tcase_add_test(tc, missing_document_is_reported);
 	tcase_add_test(tc, missing_claim_is_reported);
 	tcase_add_test(tc, wrong_count_is_reported);
+	tcase_add_test(tc, wrong_length_code_is_reported);
+	tcase_add_test(tc, length_of_missing_document_is_reported);
 	tcase_add_test(tc, other_schema_is_refused);
 	tcase_add_test(tc, truncated_or_garbage_file_is_an_error);
 	tcase_add_test(tc, empty_entity_filter_finds_nothing);
