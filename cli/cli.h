@@ -61,6 +61,13 @@ int cli_open_index(struct cli *c, int create, struct cdx_index **out);
 /** Load the extractor; prints and returns EXIT_INDEX on failure. */
 int cli_open_extractor(struct cli *c, struct cdx_extractor **out);
 
+/**
+ * Copy @p s into @p buf (capacity @p cap) on one line: every run of white
+ * space (newlines from flattened tables, tabs) becomes one space, and a cut
+ * falls on a UTF-8 character boundary. Returns @p buf. For table columns.
+ */
+const char *cli_flat(char *buf, size_t cap, const char *s);
+
 /** Parse a non-negative integer option value; -1 when it is not one. */
 long cli_parse_count(const char *s);
 

@@ -244,16 +244,20 @@ static void table_item(struct cdx_buf *b, const struct cdx_audit *a,
 {
 	const struct cdx_claim_row *row = &a->rows[it->row];
 	struct cdx_buf t = CDX_BUF_INIT((size_t)1 << 20);
+	char text[27], ev[2048];
 
 	evidence_text(&t, a, it);
-	sticky(cdx_buf_printf(b, "%-12s %-28.28s %-26.26s %-18.18s %-12.12s "
+	sticky(cdx_buf_printf(b, "%-12s %-28.28s %-26s %-18.18s %-12.12s "
 	                      "%-20.20s %s\n",
 	                      cdx_verdict_name(it->verdict),
-	                      base_name(row->source), row->text,
+	                      base_name(row->source),
+	                      cli_flat(text, sizeof text, row->text),
 	                      row->claim.subject ? row->claim.subject : "-",
 	                      row->claim.commodity ? row->claim.commodity : "-",
 	                      row->claim.metric ? row->claim.metric : "-",
-	                      t.err || t.ptr == NULL ? "" : t.ptr));
+	                      t.err || t.ptr == NULL
+	                              ? ""
+	                              : cli_flat(ev, sizeof ev, t.ptr)));
 	cdx_buf_release(&t);
 }
 

@@ -121,7 +121,7 @@ static void print_rows_grouped(struct cdx_claim_rows *rows, struct cdx_buf *out)
 			const struct cdx_claim_row *r = &rows->v[i];
 			const struct cdx_claim *cl = &r->claim;
 			size_t same = 1;
-			char v[64], more[32] = "";
+			char v[64], more[32] = "", text[160];
 
 			while (i + same < end && cmp_figure(r, &rows->v[i + same]) == 0)
 				same++;
@@ -147,7 +147,8 @@ static void print_rows_grouped(struct cdx_claim_rows *rows, struct cdx_buf *out)
 				cdx_kind_name(cl->kind), v, cl->unit,
 				cdx_qualifier_name(cl->qualifier),
 				cl->commodity ? cl->commodity : "-",
-				r->text ? r->text : "", r->source, more));
+				cli_flat(text, sizeof text, r->text), r->source,
+				more));
 			i += same;
 		}
 	}

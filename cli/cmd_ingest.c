@@ -205,18 +205,23 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 static void print_claim_line(struct run *r, const struct cdx_doc *doc,
                              const struct cdx_claim *cl)
 {
-	char v[64];
+	char v[64], span[256], text[256];
+	size_t n = cl->end - cl->start;
 
 	if (cl->kind == CDX_KIND_DATE)
 		snprintf(v, sizeof v, "%s", cl->value_str[0] ? cl->value_str : "?");
 	else
 		fmt_value(v, sizeof v, cl->value);
-	sticky(cdx_buf_printf(&r->out, "%s:%u\t%-8s %14s %-4s %-6s %-22s %-12s \"%.*s\"\n",
-	                    doc->source, cl->start, cdx_kind_name(cl->kind), v,
-	                    cl->unit, cdx_qualifier_name(cl->qualifier),
-	                    cl->subject ? cl->subject : "-",
-	                    cl->commodity ? cl->commodity : "-",
-	                    (int)(cl->end - cl->start), doc->text + cl->start));
+	if (n >= sizeof span)
+		n = sizeof span - 1;
+	memcpy(span, doc->text + cl->start, n);
+	span[n] = '\0';
+	sticky(cdx_buf_printf(&r->out, "%s:%u\t%-8s %14s %-4s %-6s %-22s %-12s \"%s\"\n",
+	                      doc->source, cl->start, cdx_kind_name(cl->kind), v,
+	                      cl->unit, cdx_qualifier_name(cl->qualifier),
+	                      cl->subject ? cl->subject : "-",
+	                      cl->commodity ? cl->commodity : "-",
+	                      cli_flat(text, sizeof text, span)));
 }
 
 /* The extract sink: print the document's claims to stdout. */

@@ -81,6 +81,46 @@ void cli_warn(void *ctx, const char *msg)
 		fprintf(stderr, "claimdex: warning: %s\n", msg);
 }
 
+const char *cli_flat(char *buf, size_t cap, const char *s)
+{
+	size_t o = 0;
+	int space = 0;
+
+	if (cap == 0)
+		return buf;
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+			space = o > 0;
+			continue;
+		}
+		if (o + space + 1 >= cap)
+			break;
+		if (space)
+			buf[o++] = ' ';
+		space = 0;
+		buf[o++] = (char)ch;
+	}
+	/* do not end inside a multi-byte character */
+	while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80) {
+		size_t k = o - 1;
+		while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80)
+			k--;
+		{
+			unsigned char lead = (unsigned char)buf[k];
+			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+			if (o - k >= need)
+				break;
+			o = k;
+		}
+	}
+	if (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0xC0)
+		o--;
+	buf[o] = '\0';
+	return buf;
+}
+
 long cli_parse_count(const char *s)
 {
 	char *end;

@@ -166,6 +166,30 @@ START_TEST(extract_html_drops_script_nav_footer)
 }
 END_TEST
 
+/* Figures that wrap across lines (flattened tables, hard-wrapped text)
+ * print on one line in the tables people read; JSON keeps the bytes. */
+START_TEST(tables_print_wrapped_figures_on_one_line)
+{
+	char f[512], db[512];
+	struct cdx_run o = run(NULL, "extract", fixture(f, sizeof f, "wrapped.txt"),
+	                       NULL);
+
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "\"more than 70 percent\""));
+	cdx_run_free(&o);
+	o = run(NULL, "extract", "--json", f, NULL);
+	ck_assert_ptr_nonnull(strstr(o.out, "\"text\":\"more than 70\\npercent\""));
+	cdx_run_free(&o);
+	path_in(db, sizeof db, tmpdir, "w.db");
+	o = run(NULL, "--db", db, "ingest", f, NULL);
+	ck_assert_int_eq(o.status, 0);
+	cdx_run_free(&o);
+	o = run(NULL, "--db", db, "claims", NULL);
+	ck_assert_ptr_nonnull(strstr(o.out, "more than 70 percent"));
+	cdx_run_free(&o);
+}
+END_TEST
+
 START_TEST(extract_reads_stdin)
 {
 	char f[512];
@@ -455,6 +479,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, extract_offsets_are_file_bytes);
 	tcase_add_test(tc, extract_html_drops_script_nav_footer);
 	tcase_add_test(tc, extract_reads_stdin);
+	tcase_add_test(tc, tables_print_wrapped_figures_on_one_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ingest and query the samples");
