@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(gcc libc6-dev pkg-config meson ninja-build python3
           libpcre2-dev libxml2-dev liblmdb-dev check libsubunit-dev
-          libutf8proc-dev libstemmer-dev
+          libutf8proc-dev libstemmer-dev lmdb-utils
           clang libclang-rt-14-dev valgrind time python3-xapian)
 
 install_deps() {

@@ -132,6 +132,7 @@ struct checker {
 	size_t n_docs, cap_docs;
 	int rc;         /* a failure of the check itself */
 	uint64_t text_end;
+	struct index_dlen_reader dlen;
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -234,6 +235,11 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 	                    &e2) != CDX_OK)
 		problem(c, "document %" PRIu64 " has no text", id);
 	index_text_release(&text);
+	if (index_dlen_get(&c->dlen, id) != index_dlen_code(r.n_tokens))
+		problem(c, "document %" PRIu64 " has length code %u in the "
+		        "length table, not %u for its %" PRIu64 " tokens", id,
+		        index_dlen_get(&c->dlen, id),
+		        index_dlen_code(r.n_tokens), r.n_tokens);
 	if (index_is_deleted(c->ix, c->txn, id))
 		problem(c, "document %" PRIu64 " is marked deleted", id);
 	if (get(c, DB_SOURCE, skey, index_source_key(r.source, r.source_len,
@@ -426,6 +432,25 @@ static void check_block(struct checker *c, const MDB_val *k,
 		        "text", key_id(k));
 }
 
+/* A length block: every non-zero code must be a live document's. */
+static void check_dlen(struct checker *c, const MDB_val *k,
+                       const MDB_val *v)
+{
+	const uint8_t *p = v->mv_data;
+
+	if (k->mv_size != 8 || v->mv_size > INDEX_TEXT_BLOCK) {
+		problem(c, "length block %" PRIu64 " is malformed", key_id(k));
+		return;
+	}
+	for (size_t i = 0; i < v->mv_size; i++) {
+		uint64_t id = key_id(k) * INDEX_TEXT_BLOCK + i;
+
+		if (p[i] != 0 && !doc_exists(c, id))
+			problem(c, "the length table lists document %" PRIu64
+			        ", which does not exist", id);
+	}
+}
+
 /* Sums over the docs, compared with meta. */
 static void check_meta(struct checker *c, const struct index_meta *m)
 {
@@ -483,6 +508,8 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 	rc = index_meta_load(ix, c.txn, &m, err);
 	if (rc != CDX_OK)
 		goto cleanup;
+	c.dlen.ix = ix;
+	c.dlen.txn = c.txn;
 	each(&c, DB_DOCS, check_doc);
 	if (c.rc == 0)
 		check_meta(&c, &m);
@@ -494,6 +521,7 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 	each(&c, DB_BY_ENTITY, check_entity);
 	each(&c, DB_BY_KIND, check_kind);
 	each(&c, DB_TEXT, check_block);
+	each(&c, DB_DLEN, check_dlen);
 	each(&c, DB_DELETED, check_dead);
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "index_int.h"
 
@@ -152,6 +153,7 @@ int index_write_commit(struct cdx_index *ix, MDB_txn *txn,
 	pthread_rwlock_unlock(&ix->map_lock);
 	if (rc != 0)
 		return index_mdb_error(ix, rc, "write", err);
+	ix->wrote = 1;
 	return CDX_OK;
 }
 
@@ -462,7 +464,9 @@ int cdx_index_open(struct cdx_index **out, const char *path,
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
 	pthread_rwlock_init(&ix->map_lock, NULL);
+	ix->dir_fd = -1;
 	ix->flags = opts->flags;
+	index_folder_lock(ix);
 	if (ix->flags & CDX_INDEX_READONLY)
 		env_flags |= MDB_RDONLY;
 	rc = mdb_env_create(&ix->env);
@@ -497,10 +501,18 @@ cleanup:
 
 void cdx_index_close(struct cdx_index *ix)
 {
+	struct cdx_error err = CDX_ERROR_INIT;
+	int compacted;
+
 	if (ix == NULL)
 		return;
+	/* a failed compaction leaves the index as it was: nothing to report */
+	if (ix->env && ix->wrote)
+		(void)index_compact_close(ix, &compacted, &err);
 	if (ix->env)
 		mdb_env_close(ix->env);
+	if (ix->dir_fd >= 0)
+		close(ix->dir_fd);
 	pthread_rwlock_destroy(&ix->map_lock);
 	free(ix->path);
 	free(ix);

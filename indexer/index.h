@@ -59,7 +59,12 @@ int cdx_index_open(struct cdx_index **out, const char *path,
                    const struct cdx_index_options *opts,
                    struct cdx_error *err);
 
-/** Close the index. NULL ok. No writer or result may be in use. */
+/** Close the index. NULL ok. No writer or result may be in use.
+ *  When this handle committed writes, no other handle (of any process)
+ *  has the index open and LMDB's free pages are at least a sixteenth of
+ *  the file, the file is first replaced by a compact copy (written beside
+ *  it, then renamed over it); if that fails the index stays as it was.
+ *  Every handle holds a shared flock() on the index folder. */
 void cdx_index_close(struct cdx_index *ix);
 
 /* ------------------------------------------------------------ writing */
@@ -280,7 +285,8 @@ int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
 
 /**
  * Verify the index: schema, every claim's document exists, every posting
- * points at a live document, stored counts agree. Each problem found is
+ * points at a live document, every document's length code is right and
+ * the length table lists no other, stored counts agree. Each problem found is
  * passed to @p fn (may be NULL) as one plain sentence.
  * @return CDX_OK when sound, CDX_ERR_CORRUPT when any problem was found,
  *   or another error when the check itself could not run. *n_problems

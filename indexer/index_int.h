@@ -95,6 +95,8 @@ enum index_db {
 #define INDEX_PIECE 2016
 /** Segments merged at once when that many of one level pile up. */
 #define INDEX_MERGE_FANIN 8
+/** Compact at close when free pages are at least 1/this of the file. */
+#define INDEX_COMPACT_SHARE 16
 /** Default initial map size. */
 #define INDEX_MAP_DEFAULT ((size_t)64 << 20)
 
@@ -104,6 +106,8 @@ struct cdx_index {
 	char *path;               /* folder, for messages */
 	unsigned flags;           /* enum cdx_index_flags */
 	pthread_rwlock_t map_lock; /* shared by txns, exclusive to grow */
+	int dir_fd;               /* the folder, flock()ed shared; -1 none */
+	int wrote;                /* a write transaction committed */
 };
 
 /* ------------------------------------------------------------ util.c */
@@ -240,6 +244,23 @@ void index_write_abort(struct cdx_index *ix, MDB_txn *txn);
 int index_grow(struct cdx_index *ix, struct cdx_error *err);
 /** Grow ahead of time when the map is more than 3/4 used. */
 int index_grow_if_needed(struct cdx_index *ix, struct cdx_error *err);
+
+/* ------------------------------------------------------------ compact.c */
+
+/** Open the index folder and hold a shared flock on it in ix->dir_fd;
+ *  where that cannot be done, dir_fd is -1 and the handle never
+ *  compacts. */
+void index_folder_lock(struct cdx_index *ix);
+/** Pages on LMDB's free list or past the last page used, and the file's
+ *  size in pages. */
+int index_free_pages(struct cdx_index *ix, uint64_t *free_pages,
+                     uint64_t *file_pages, struct cdx_error *err);
+/** When no other handle has the index open and free pages are at least
+ *  1/INDEX_COMPACT_SHARE of the file, replace data.mdb by a compact copy;
+ *  the env is closed then (ix->env NULL) and *compacted set. No
+ *  transaction may be live. On failure the index is left as it was. */
+int index_compact_close(struct cdx_index *ix, int *compacted,
+                        struct cdx_error *err);
 
 struct index_meta {
 	uint64_t schema, n_docs, n_tokens, next_doc, next_claim, n_claims,

@@ -260,7 +260,9 @@ static int put(struct cdx_index_writer *wr, enum index_db db, MDB_val *k,
 {
 	int rc = mdb_put(wr->w.txn, wr->w.ix->dbi[db], k, v, flags);
 
-	if (rc == MDB_KEYEXIST && (flags & (MDB_NODUPDATA | MDB_NOOVERWRITE)))
+	/* an id already there (a claim whose subject is its commodity) */
+	if (rc == MDB_KEYEXIST &&
+	    (flags & (MDB_NODUPDATA | MDB_NOOVERWRITE | MDB_APPENDDUP)))
 		return CDX_OK;
 	return rc ? index_mdb_error(wr->w.ix, rc, "write", err) : CDX_OK;
 }
@@ -276,7 +278,9 @@ static int put_entity(struct cdx_index_writer *wr, const char *name,
 
 	if (n == 0)
 		return CDX_OK;
-	rc = put(wr, DB_BY_ENTITY, &k, &v, MDB_NODUPDATA, err);
+	/* claim ids only grow: appending fills the id pages (a split in
+	 * the middle would leave every page half empty) */
+	rc = put(wr, DB_BY_ENTITY, &k, &v, MDB_APPENDDUP, err);
 	if (rc == CDX_OK)
 		rc = put(wr, DB_ENTITIES, &k, &nv, MDB_NOOVERWRITE, err);
 	return rc;
@@ -299,7 +303,7 @@ static int put_claims(struct cdx_index_writer *wr, const struct jentry *e,
 		v = index_val(wr->rec.ptr, wr->rec.len);
 		rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
 		if (rc == CDX_OK)
-			rc = put(wr, DB_BY_KIND, &kk, &k, MDB_NODUPDATA, err);
+			rc = put(wr, DB_BY_KIND, &kk, &k, MDB_APPENDDUP, err);
 		if (rc == CDX_OK && c->subject)
 			rc = put_entity(wr, c->subject, idb, err);
 		if (rc == CDX_OK && c->commodity)

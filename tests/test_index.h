@@ -60,5 +60,6 @@ void index_add_write_cases(Suite *s);
 void index_add_claims_cases(Suite *s);
 void index_add_bbc_cases(Suite *s);
 void index_add_cli_cases(Suite *s);
+void index_add_compact_cases(Suite *s);
 
 #endif

@@ -85,7 +85,7 @@ for k in $(seq 1 "$kills"); do
   sleep "$(awk -v ms="$delay_ms" 'BEGIN{printf "%.3f", ms/1000}')"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  if [ ! -d "$db" ]; then
+  if [ ! -e "$db/data.mdb" ]; then  # killed before LMDB made its file
     echo "kill $k after ${delay_ms} ms: before the index was created"
     continue
   fi

@@ -1,0 +1,186 @@
+/*
+ * compact.c — giving back the pages that merges and replacements free.
+ *
+ * LMDB never shrinks its file: pages freed by a transaction (the segments
+ * a merge replaced, the old copies of every page a commit touched) go on
+ * its free list and the file stays at its high-water mark. After an ingest
+ * that merged segments, a tenth of the file can be free pages. When a
+ * handle that wrote closes and the free pages are at least
+ * 1/INDEX_COMPACT_SHARE of the file, the environment is copied with
+ * MDB_CP_COMPACT (live pages only, in tree order) into data.mdb.compact
+ * beside it, which then replaces data.mdb by rename: the index is whole at
+ * every moment, the old file or the new.
+ *
+ * Replacing the file under another process that has the environment open
+ * would lose that process's later writes (it keeps the old inode), so
+ * every handle holds a shared flock(2) on the index folder for its whole
+ * life and compaction needs the exclusive one without waiting: any other
+ * handle, in this process or another, and it does not happen. The lock is
+ * on the folder, not on lock.mdb, because closing any descriptor of
+ * lock.mdb would drop LMDB's own fcntl locks on it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index_int.h"
+
+void index_folder_lock(struct cdx_index *ix)
+{
+	int fd = open(ix->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	ix->dir_fd = -1;
+	if (fd < 0)
+		return;
+	/* waits only while another handle compacts, a fraction of a second */
+	while (flock(fd, LOCK_SH) != 0) {
+		if (errno != EINTR) {
+			/* no flock here (some network file systems): no handle
+			 * can take it exclusively either, so none compacts */
+			close(fd);
+			return;
+		}
+	}
+	ix->dir_fd = fd;
+}
+
+int index_free_pages(struct cdx_index *ix, uint64_t *free_pages,
+                     uint64_t *file_pages, struct cdx_error *err)
+{
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_envinfo info;
+	MDB_stat st;
+	MDB_val k, v;
+	struct stat fst;
+	int fd, rc, mrc;
+
+	*free_pages = *file_pages = 0;
+	rc = index_read_begin(ix, &txn, err);
+	if (rc != CDX_OK)
+		return rc;
+	mrc = mdb_env_stat(ix->env, &st);
+	if (mrc == 0)
+		mrc = mdb_env_info(ix->env, &info);
+	if (mrc == 0)
+		mrc = mdb_env_get_fd(ix->env, &fd);
+	/* database 0 is LMDB's free list: each value is a page number list
+	 * whose first word is its length (as mdb_stat -f reads it) */
+	if (mrc == 0)
+		mrc = mdb_cursor_open(txn, 0, &cur);
+	while (mrc == 0 &&
+	       (mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		size_t first;
+
+		if (v.mv_size < sizeof first) {
+			mrc = MDB_CORRUPTED;
+			break;
+		}
+		memcpy(&first, v.mv_data, sizeof first);
+		*free_pages += first;
+	}
+	if (mrc == MDB_NOTFOUND)
+		mrc = 0;
+	if (mrc != 0) {
+		rc = index_mdb_error(ix, mrc, "read", err);
+		goto cleanup;
+	}
+	if (fstat(fd, &fst) != 0) {
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot stat index '%s': %s",
+		                   ix->path, strerror(errno));
+		goto cleanup;
+	}
+	*file_pages = (uint64_t)fst.st_size / st.ms_psize;
+	/* pages past the last one used (a file grown ahead) are free too */
+	if (*file_pages > info.me_last_pgno + 1)
+		*free_pages += *file_pages - (info.me_last_pgno + 1);
+cleanup:
+	if (cur)
+		mdb_cursor_close(cur);
+	index_read_end(ix, txn);
+	return rc;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+
+	if (p)
+		sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Copy the live pages into data.mdb.compact, synced. */
+static int copy_compact(struct cdx_index *ix, const char *tmp,
+                        struct cdx_error *err)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = CDX_OK, mrc;
+
+	if (fd < 0)
+		return cdx_error_set(err, CDX_ERR_IO, "cannot create '%s': %s",
+		                     tmp, strerror(errno));
+	pthread_rwlock_rdlock(&ix->map_lock);
+	mrc = mdb_env_copyfd2(ix->env, fd, MDB_CP_COMPACT);
+	pthread_rwlock_unlock(&ix->map_lock);
+	if (mrc != 0)
+		rc = index_mdb_error(ix, mrc, "compact", err);
+	else if (fsync(fd) != 0)
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot write '%s': %s", tmp,
+		                   strerror(errno));
+	if (close(fd) != 0 && rc == CDX_OK)
+		rc = cdx_error_set(err, CDX_ERR_IO, "cannot write '%s': %s", tmp,
+		                   strerror(errno));
+	return rc;
+}
+
+int index_compact_close(struct cdx_index *ix, int *compacted,
+                        struct cdx_error *err)
+{
+	char *data = NULL, *tmp = NULL;
+	uint64_t free_pages, file_pages;
+	int rc;
+
+	*compacted = 0;
+	if (ix->dir_fd < 0 || (ix->flags & CDX_INDEX_READONLY))
+		return CDX_OK;
+	/* the shared lock becomes exclusive only when no other handle holds
+	 * one; not waiting: another handle means no compaction this time */
+	if (flock(ix->dir_fd, LOCK_EX | LOCK_NB) != 0)
+		return CDX_OK;
+	rc = index_free_pages(ix, &free_pages, &file_pages, err);
+	if (rc != CDX_OK || free_pages == 0 ||
+	    free_pages * INDEX_COMPACT_SHARE < file_pages)
+		goto cleanup;
+	data = path_in(ix->path, "data.mdb");
+	tmp = path_in(ix->path, "data.mdb.compact");
+	if (data == NULL || tmp == NULL) {
+		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	rc = copy_compact(ix, tmp, err);
+	if (rc == CDX_OK) {
+		/* nothing may write the old file after the copy */
+		mdb_env_close(ix->env);
+		ix->env = NULL;
+		if (rename(tmp, data) != 0)
+			rc = cdx_error_set(err, CDX_ERR_IO,
+			                   "cannot replace '%s': %s", data,
+			                   strerror(errno));
+		else
+			*compacted = 1;
+		/* the rename is done; a failed folder sync loses nothing */
+		if (*compacted)
+			(void)fsync(ix->dir_fd);
+	}
+	if (rc != CDX_OK)
+		unlink(tmp);
+cleanup:
+	free(data);
+	free(tmp);
+	return rc;
+}
