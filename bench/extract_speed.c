@@ -7,10 +7,12 @@
  * (the one least disturbed by other processes) in one line:
  *   extract: N docs, B bytes, C claims, S s/pass, R MB/s
  * Built and run by bench/extract_speed.sh, which also times the whole
- * `claimdex extract` command and a peer on the same files.
+ * `claimdex extract` command and a peer on the same files; with --text
+ * first, prints the documents' texts instead (bench/extract_peer.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "corpus.h"
@@ -50,6 +52,50 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* --text: print each document as a JSON line {"doc": PATH, "text": TEXT}
+ * (its extracted UTF-8 text, the one claim offsets count in), so a peer
+ * (bench/extract_peer.sh) reads exactly the text claimdex reads. */
+static void print_json_str(const char *s, size_t n)
+{
+	putchar('"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int print_texts(int argc, char **argv)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	for (int i = 2; i < argc; i++) {
+		struct docs d = {NULL, 0, 0};
+
+		if (cdx_corpus_read_file(argv[i], NULL, keep, &d, &err) !=
+		    CDX_OK) {
+			fprintf(stderr, "extract_speed: %s\n", err.msg);
+			return EXIT_FAILURE;
+		}
+		for (size_t k = 0; k < d.n; k++) {
+			fputs("{\"doc\":", stdout);
+			print_json_str(argv[i], strlen(argv[i]));
+			fputs(",\"text\":", stdout);
+			print_json_str(d.v[k]->text, d.v[k]->len);
+			fputs("}\n", stdout);
+			cdx_doc_free(d.v[k]);
+		}
+		free(d.v);
+	}
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
@@ -61,6 +107,8 @@ int main(int argc, char **argv)
 	double t0, t1, t, best = 1e30;
 	int rc = EXIT_FAILURE;
 
+	if (argc > 1 && strcmp(argv[1], "--text") == 0)
+		return print_texts(argc, argv);
 	for (int i = 1; i < argc; i++)
 		if (cdx_corpus_read_file(argv[i], NULL, keep, &d, &err) ==
 		    CDX_ERR_NOMEM)

@@ -275,6 +275,10 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
 		enum cdx_entity_type type;
 		size_t len = 1, end;
 
+		/* inside a word nothing starts: no phrase, no "the" */
+		if (at > 0 && is_alnum((unsigned char)s->text[at]) &&
+		    is_alnum((unsigned char)s->text[at - 1]))
+			continue;
 		if ((s->text[at] == 't' || s->text[at] == 'T') &&
 		    word_start(s, at) && at + 3 < s->len &&
 		    strncasecmp(s->text + at, "the", 3) == 0 &&
@@ -622,7 +626,9 @@ static int64_t pick_commodity(const struct sentence *s,
 
 		if (m->type != CDX_ENT_COMMODITY)
 			continue;
-		if (m->end <= f->start)
+		if (m->start < f->end && m->end > f->start)
+			d = 0; /* inside the figure: "barrels of oil" */
+		else if (m->end <= f->start)
 			d = f->start - m->end + (has_comma(s, m->end, f->start) ?
 			                         s->len : 0);
 		else

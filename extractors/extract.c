@@ -46,6 +46,7 @@
 struct fixup {
 	size_t claim; /* index in the output array */
 	uint32_t name; /* index in struct tnames */
+	int slot;      /* -1: the subject; else the index in parties */
 };
 
 struct cdx_extract_scratch {
@@ -476,6 +477,17 @@ static int scan_sentence(const struct cdx_extractor *ex,
 
 		if (at >= len)
 			break;
+		if (is_alnum((unsigned char)t[at]) && t[at] > '9' &&
+		    (nf = extract_agreement_at(&ex->lx, t, len, at, f,
+		                               &pos)) >= 0) {
+			if (nf == 1) {
+				if (grow((void **)&s->figs, &s->cap_figs,
+				         s->n_figs, sizeof(*s->figs)))
+					return CDX_ERR_NOMEM;
+				s->figs[s->n_figs++] = f[0];
+			}
+			continue;
+		}
 		pcre2_set_offset_limit(s->mctx, at);
 		rc = pcre2_match(ex->pat.code, (PCRE2_SPTR)t, len,
 		                 extract_window_start(&ex->trig, t, pos, at), 0, s->md,
@@ -511,13 +523,59 @@ static int push_claim(struct cdx_claims *out, const struct cdx_claim *c)
 }
 
 static int add_fixup(struct cdx_extract_scratch *s, size_t claim,
-                     uint32_t name)
+                     uint32_t name, int slot)
 {
 	if (grow((void **)&s->fix, &s->cap_fix, s->n_fix, sizeof(*s->fix)))
 		return CDX_ERR_NOMEM;
 	s->fix[s->n_fix].claim = claim;
 	s->fix[s->n_fix].name = name;
+	s->fix[s->n_fix].slot = slot;
 	s->n_fix++;
+	return CDX_OK;
+}
+
+/* The parties of agreement claim @p c (the last of @p out): every entity
+ * that can act (no commodity), named in its sentence, each once, in text
+ * order, a head of state as the country it acts for; the first is the
+ * subject. With none named, the subject the assembler chose (the one of
+ * the sentence before) stays. Names taken from the text get fixups. */
+static int agreement_parties(const struct cdx_extractor *ex,
+                             struct cdx_extract_scratch *s,
+                             const struct figure *f,
+                             struct cdx_claims *out, int64_t *subj)
+{
+	struct cdx_claim *c = &out->v[out->n - 1];
+	uint32_t ids[CDX_CLAIM_PARTIES_MAX];
+	uint32_t n_gz = (uint32_t)extract_gz_count(ex->gz);
+	unsigned n = 0;
+
+	for (size_t i = 0; i < s->n_ments && n < CDX_CLAIM_PARTIES_MAX; i++) {
+		const struct ment *m = &s->ments[i];
+		uint32_t id = extract_gz_actor(ex->gz, m->id);
+		unsigned k;
+
+		/* a commodity is no party, nor a person speaking for one,
+		 * nor the agreement's own name taken as a name */
+		if (m->type == CDX_ENT_COMMODITY ||
+		    (m->from_text && m->start < f->end && m->end > f->start) ||
+		    (m->type == CDX_ENT_PERSON && id == m->id) ||
+		    (id >= n_gz && s->names.v[id - n_gz].person))
+			continue;
+		for (k = 0; k < n && ids[k] != id; k++)
+			;
+		if (k < n)
+			continue;
+		ids[n] = id;
+		c->parties[n] = extract_gz_name(ex->gz, id);
+		if (id >= n_gz && add_fixup(s, out->n - 1, id - n_gz, (int)n))
+			return CDX_ERR_NOMEM;
+		n++;
+	}
+	c->n_parties = n;
+	if (n > 0) {
+		c->subject = c->parties[0];
+		*subj = ids[0];
+	}
 	return CDX_OK;
 }
 
@@ -539,7 +597,11 @@ static int pool_names(struct cdx_extract_scratch *s, struct cdx_claims *out)
 			if (cdx_claims_strdup(out, form, n, &e->pooled))
 				return CDX_ERR_NOMEM;
 		}
-		out->v[s->fix[i].claim].subject = e->pooled;
+		if (s->fix[i].slot < 0)
+			out->v[s->fix[i].claim].subject = e->pooled;
+		else
+			out->v[s->fix[i].claim].parties[s->fix[i].slot] =
+			        e->pooled;
 	}
 	return CDX_OK;
 }
@@ -688,14 +750,20 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 					snprintf(c.unit, sizeof(c.unit), "%s",
 					         f->alt_unit);
 			}
-			if (f->kind != CDX_KIND_DATE)
+			if (f->kind != CDX_KIND_DATE &&
+			    f->kind != CDX_KIND_AGREEMENT)
 				c.change = extract_change_of(&ex->lx, t, len,
 				                             f->start, f->end);
 			subj = extract_assemble_claim(&ex->lx, ex->gz, &sen, fi,
 			                              &cr, &c);
+			if (f->kind == CDX_KIND_AGREEMENT)
+				c.metric = NULL;
 			if (push_claim(out, &c) ||
-			    (subj >= n_gz && add_fixup(s, out->n - 1,
-			                               (uint32_t)(subj - n_gz))))
+			    (f->kind == CDX_KIND_AGREEMENT &&
+			     agreement_parties(ex, s, f, out, &subj)) ||
+			    (subj >= n_gz && c.subject == NULL &&
+			     out->v[out->n - 1].subject == NULL &&
+			     add_fixup(s, out->n - 1, (uint32_t)(subj - n_gz), -1)))
 				return cdx_error_set(err, CDX_ERR_NOMEM,
 				                     "out of memory extracting '%s'",
 				                     doc->source ? doc->source : "");

@@ -42,13 +42,16 @@ static inline unsigned char lower(unsigned char c)
 /* ---------------------------------------------------------- lexicon.c */
 
 /* Row classes, one enum per data file. */
-enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION };         /* numbers.tsv */
-enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER }; /* units.tsv */
+enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION, LEX_APPROX }; /* numbers.tsv */
+enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
+       U_QUANTITY };                                   /* units.tsv */
+enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP };            /* agreements.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL };              /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
-       W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC };    /* words.tsv */
+       W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
+       W_NOTSHARE };                                   /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -77,7 +80,8 @@ struct lex_list {
 
 /** Every word list the extractor reads. */
 struct lexicon {
-	struct lex_list numbers, units, quals, dates, metrics, grammar, words;
+	struct lex_list numbers, units, quals, dates, metrics, grammar, words,
+	                agree;
 	uint16_t gfirst[256]; /* bit 1 << class: a grammar phrase of that
 	                        class starts with this byte (any case) */
 	uint32_t *morder;    /* metric cues by first byte, file order kept */
@@ -177,7 +181,7 @@ int extract_gz_lookup(const struct gazetteer *g, const char *name,
 struct pattern_groups {
 	int dprep, dmon, dday, dyear, dday2, dmon2, dyear2, diso, dyear3,
 	    dyear4, dmon3, dday3, dmon4, dreln, drelu;
-	int q, btw, cur, n, sc, sep, cur2, n2, sc2, u, per, per2;
+	int q, btw, fr, cur, n, sc, sep, cur2, n2, sc2, u, per, per2;
 };
 
 /** The compiled figure pattern; immutable after extract_pattern_build(). */
@@ -247,6 +251,19 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
  * end) make it a change? */
 enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
                                   size_t len, size_t start, size_t end);
+
+/* ------------------------------------------------------- agreements.c */
+
+struct figure;
+
+/**
+ * Is an agreement head (agreements.tsv) at @p at of sentence [t, t+len)?
+ * Returns -1 when none is; 0 when one is but makes no claim; 1 with *f
+ * filled (kind agreement, its span) when it does. *next is set, unless
+ * -1, to where the scan for figures goes on.
+ */
+int extract_agreement_at(const struct lexicon *lx, const char *t, size_t len,
+                         size_t at, struct figure *f, size_t *next);
 
 /* ------------------------------------------------------ propernames.c */
 

@@ -58,6 +58,8 @@ static double number_value(const struct lexicon *lx, const struct cap *c)
 		return strtod(buf, NULL);
 	}
 	e = extract_lex_find(&lx->numbers, LEX_WORD, c->p, c->n);
+	if (e == NULL)
+		e = extract_lex_find(&lx->numbers, LEX_APPROX, c->p, c->n);
 	if (e)
 		return e->value;
 	/* "twenty-five": tens and units, each a number word. */
@@ -281,18 +283,51 @@ static int compared(const struct figure_ctx *fc, size_t at)
 	return at > 0 && fc->sent[at - 1] >= '0' && fc->sent[at - 1] <= '9';
 }
 
+/* "about two-thirds of", "half of": a share as a percent, unless the
+ * word before makes it a part of a period or a whole ("the first half of
+ * 2005", "the other half of"). Returns 1 with *f filled, or 0. */
+static int share_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
+                            const struct cap *fr, struct figure *f)
+{
+	const struct lexicon *lx = fc->lx;
+	struct cap q = cap_of(fc, ov, fc->pat->g.q);
+	const struct lex_entry *e, *qe = NULL;
+	const char *w;
+	size_t wn;
+
+	e = extract_lex_find(&lx->numbers, LEX_FRACTION, fr->p, fr->n);
+	if (e == NULL)
+		return 0;
+	word_before(fc, q.set ? q.so : fr->so, &w, &wn);
+	if (wn > 0 && extract_lex_find(&lx->words, W_NOTSHARE, w, wn))
+		return 0;
+	figure_init(f, CDX_KIND_PERCENT);
+	f->value = e->value;
+	snprintf(f->unit, sizeof(f->unit), "%%");
+	f->start = (uint32_t)ov[0];
+	f->end = (uint32_t)fr->eo;
+	if (q.set && (qe = extract_lex_find(&lx->quals, -1, q.p, q.n)) &&
+	    qe->cls != CDX_QUAL_RANGE)
+		f->qualifier = (enum cdx_qualifier)qe->cls;
+	else if (q.set)
+		f->start = (uint32_t)fr->so;
+	return 1;
+}
+
 int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
                       struct figure out[2])
 {
 	const struct pattern_groups *g = &fc->pat->g;
 	const struct lexicon *lx = fc->lx;
-	struct cap q, btw, cur, n, sc, sep, cur2, n2, sc2, u, per;
+	struct cap q, btw, fr, cur, n, sc, sep, cur2, n2, sc2, u, per;
 	const struct lex_entry *ue = NULL, *ce = NULL, *pe = NULL, *qe = NULL;
 	struct figure *f = &out[0];
 	double v, v2 = NAN, factor = 1;
 	const char *w;
 	size_t wn, count_end = 0;
 
+	if ((fr = cap_of(fc, ov, g->fr)).set)
+		return share_from_match(fc, ov, &fr, f);
 	if (cap_of(fc, ov, g->n).set == 0)
 		return date_from_match(fc, ov, f);
 	q = cap_of(fc, ov, g->q);
@@ -333,9 +368,10 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 	} else {
 		figure_init(f, ue->cls == U_PERCENT ? CDX_KIND_PERCENT :
 		               ue->cls == U_MASS ? CDX_KIND_MASS :
+		               ue->cls == U_QUANTITY ? CDX_KIND_QUANTITY :
 		                                   CDX_KIND_MONEY);
 		snprintf(f->unit, sizeof(f->unit), "%s", ue->unit);
-		if (ue->cls == U_MASS)
+		if (ue->cls == U_MASS || ue->cls == U_QUANTITY)
 			factor = ue->value;
 	}
 
@@ -362,7 +398,7 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		/* "5% a ton" means nothing here: end the span at the unit. */
 		f->end = (uint32_t)(u.set ? u.eo : ov[1]);
 	}
-	if (ce && ue && ue->cls == U_MASS) {
+	if (ce && ue && (ue->cls == U_MASS || ue->cls == U_QUANTITY)) {
 		/* "$5 tonnes" is no price: keep the money, drop the unit. */
 		f->end = (uint32_t)(sc.set ? sc.eo : n.eo);
 	}
@@ -378,6 +414,11 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		f->start = (uint32_t)(cur.set ? cur.so : n.so);
 	}
 
+	/* "hundreds of jobs": a vague number is a lower bound, read as
+	 * approx unless a qualifier says more */
+	if (f->qualifier == CDX_QUAL_EXACT &&
+	    extract_lex_find(&lx->numbers, LEX_APPROX, n.p, n.n))
+		f->qualifier = CDX_QUAL_APPROX;
 	if (n2.set && !isnan(v2)) {
 		word_before(fc, btw.set ? btw.so : (q.set ? q.so : ov[0]), &w,
 		            &wn);

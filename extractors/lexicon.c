@@ -201,6 +201,7 @@ void extract_lexicon_release(struct lexicon *lx)
 	lex_list_release(&lx->metrics);
 	lex_list_release(&lx->grammar);
 	lex_list_release(&lx->words);
+	lex_list_release(&lx->agree);
 	lex_list_release(&lx->refnouns);
 	free(lx->morder);
 	free(lx->gorder);
@@ -298,7 +299,8 @@ static int parse_case(const char *s, int *exact)
 static int row_numbers(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
-	static const char *const cls[] = {"word", "scale", "fraction", NULL};
+	static const char *const cls[] = {"word", "scale", "fraction",
+	                                  "approx", NULL};
 	int c = name_index(f[0], cls), exact;
 	double v;
 
@@ -317,7 +319,8 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
 	static const char *const cls[] = {"percent", "mass", "money",
-	                                  "currency", "per", NULL};
+	                                  "currency", "per", "quantity",
+	                                  NULL};
 	int c = name_index(f[0], cls), exact;
 	char alt[64];
 	char *eq = NULL;
@@ -432,13 +435,29 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 {
 	static const char *const cls[] = {"stop", "uncounted", "label", "up",
 	                                  "down", "notname", "title", "given",
-	                                  "firm", "doc", NULL};
+	                                  "firm", "doc", "notshare", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)
 		return bad(why, cap, "unknown class", f[0]);
 	if (f[1][0] == '\0' || strchr(f[1], ' '))
 		return bad(why, cap, "not one word", f[1]);
+	return lex_add(ctx, f[1], 0, c, 0, NULL, NULL, NULL);
+}
+
+static int row_agree(void *ctx, char **f, unsigned nf, unsigned line,
+                     char *why, size_t cap)
+{
+	static const char *const cls[] = {"head", "name", "det", "not",
+	                                  "stop", NULL};
+	int c = name_index(f[0], cls);
+
+	if (c < 0)
+		return bad(why, cap, "unknown class", f[0]);
+	if (f[1][0] == '\0')
+		return bad(why, cap, "empty phrase", NULL);
+	if (c == A_NAME && !(f[1][0] >= 'A' && f[1][0] <= 'Z'))
+		return bad(why, cap, "name not capitalised", f[1]);
 	return lex_add(ctx, f[1], 0, c, 0, NULL, NULL, NULL);
 }
 
@@ -461,7 +480,9 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	    (rc = extract_tsv_read(dir, "grammar.tsv", 2, 3, row_grammar,
 	                   &lx->grammar, err)) ||
 	    (rc = extract_tsv_read(dir, "words.tsv", 2, 2, row_words,
-	                   &lx->words, err))) {
+	                   &lx->words, err)) ||
+	    (rc = extract_tsv_read(dir, "agreements.tsv", 2, 2, row_agree,
+	                   &lx->agree, err))) {
 		extract_lexicon_release(lx);
 		return rc;
 	}
@@ -472,7 +493,8 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	    index_list(&lx->numbers) ||
 	    index_list(&lx->units) || index_list(&lx->quals) ||
 	    index_list(&lx->dates) || index_list(&lx->metrics) ||
-	    index_list(&lx->grammar) || index_list(&lx->words)) {
+	    index_list(&lx->grammar) || index_list(&lx->words) ||
+	    index_list(&lx->agree)) {
 		extract_lexicon_release(lx);
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
@@ -612,6 +634,27 @@ void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
 		if (cls < 0 || l->v[i].cls == cls)
 			v[n++] = &l->v[i];
 	qsort(v, n, sizeof(*v), by_len_desc);
+	/* A class of the first bytes ahead of the alternation: PCRE2 tries
+	 * alternatives one by one, so at a byte no word starts with (a digit
+	 * before a list of words, most of the time) one test replaces
+	 * hundreds. The pattern is caseless, so the class is too. */
+	if (n > 4) {
+		uint8_t seen[256] = {0};
+
+		if (cdx_buf_puts(b, "(?=["))
+			goto cleanup;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)v[i]->text[0];
+
+			if (seen[c]++)
+				continue;
+			if (c == ' ' ? cdx_buf_puts(b, "\\s") :
+			    cdx_buf_printf(b, "\\x%02x", c))
+				goto cleanup;
+		}
+		if (cdx_buf_puts(b, "])"))
+			goto cleanup;
+	}
 	if (cdx_buf_puts(b, "(?:"))
 		goto cleanup;
 	if (n == 0 && cdx_buf_puts(b, "(?!)"))

@@ -45,7 +45,9 @@ static void put_number(struct cdx_buf *b, const struct lexicon *lx)
 	extract_lex_alt(b, &lx->numbers, LEX_WORD, ALT_LEAD_B | ALT_TRAIL_B);
 	put(b, "(?:-");
 	extract_lex_alt(b, &lx->numbers, LEX_WORD, ALT_TRAIL_B);
-	put(b, ")?)");
+	put(b, ")?|");
+	extract_lex_alt(b, &lx->numbers, LEX_APPROX, ALT_LEAD_B | ALT_TRAIL_B);
+	put(b, ")");
 }
 
 /* Units that may follow a number, for the "a year is not a figure" test
@@ -58,6 +60,8 @@ static void put_units(struct cdx_buf *b, const struct lexicon *lx)
 	extract_lex_alt(b, &lx->units, U_MASS, ALT_TRAIL_B);
 	putch(b, '|');
 	extract_lex_alt(b, &lx->units, U_MONEY, ALT_TRAIL_B);
+	putch(b, '|');
+	extract_lex_alt(b, &lx->units, U_QUANTITY, ALT_TRAIL_B);
 	putch(b, ')');
 }
 
@@ -106,7 +110,10 @@ static void put_figure(struct cdx_buf *b, const struct lexicon *lx)
 	extract_lex_alt(b, &lx->quals, CDX_QUAL_RANGE, ALT_LEAD_B | ALT_TRAIL_B);
 	put(b, ")\\s+|(?<q>");
 	extract_lex_alt(b, &lx->quals, -1, ALT_LEAD_B | ALT_TRAIL_B);
-	put(b, ")\\s*(?:an?\\s+)?)?(?:(?<cur>");
+	/* "two-thirds of", "half of": a share, stated as a fraction */
+	put(b, ")\\s*(?:an?\\s+)?)?(?:(?<fr>");
+	extract_lex_alt(b, &lx->numbers, LEX_FRACTION, ALT_LEAD_B | ALT_TRAIL_B);
+	put(b, ")(?=\\s+of\\b)|(?:(?<cur>");
 	extract_lex_alt(b, &lx->units, U_CURRENCY, ALT_LEAD_B);
 	/* Without a currency sign, a number must not continue a word or a
 	 * number: no "G20", "COVID-19", "3.5" read from its ".5". */
@@ -128,7 +135,7 @@ static void put_figure(struct cdx_buf *b, const struct lexicon *lx)
 	extract_lex_alt(b, &lx->units, U_PER, ALT_TRAIL_B);
 	put(b, ")|\\s*/\\s*(?<per2>");
 	extract_lex_alt(b, &lx->units, U_PER, ALT_TRAIL_B);
-	put(b, "))?)");
+	put(b, "))?))");
 }
 
 static int group(pcre2_code *code, const char *name)
@@ -199,6 +206,7 @@ int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
 	g->dday3 = group(p->code, "dday3");
 	g->q = group(p->code, "q");
 	g->btw = group(p->code, "btw");
+	g->fr = group(p->code, "fr");
 	g->cur = group(p->code, "cur");
 	g->n = group(p->code, "n");
 	g->sc = group(p->code, "sc");

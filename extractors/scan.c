@@ -112,14 +112,36 @@ static uint32_t hash_key(const char *key, size_t n)
 	return h;
 }
 
+/* A trigger word as the scan sees it: "a third" triggers at "third" (an
+ * article before it is a prefix word of the window, and "a" at every
+ * turn would send most sentences to PCRE2). */
+static struct lex_entry trigger_form(const struct lex_entry *e)
+{
+	struct lex_entry x = *e;
+
+	if (x.len > 2 && lower((unsigned char)x.text[0]) == 'a' &&
+	    x.text[1] == ' ') {
+		x.text += 2;
+		x.len -= 2;
+	}
+	return x;
+}
+
+static size_t trigger_key(const struct lex_entry *e, char key[PREFIX_WORD_MAX])
+{
+	struct lex_entry x = trigger_form(e);
+
+	return lead_key(x.text, x.len, key);
+}
+
 static int by_key(const void *a, const void *b)
 {
 	const struct lex_entry *x = *(const struct lex_entry *const *)a;
 	const struct lex_entry *y = *(const struct lex_entry *const *)b;
 	char kx[PREFIX_WORD_MAX], ky[PREFIX_WORD_MAX];
 
-	lead_key(x->text, x->len, kx);
-	lead_key(y->text, y->len, ky);
+	trigger_key(x, kx);
+	trigger_key(y, ky);
 	return strcmp(kx, ky);
 }
 
@@ -140,7 +162,7 @@ static int index_words(struct triggers *tr)
 
 	for (size_t i = 0; i < tr->n_words; i++) {
 		const struct lex_entry *e = tr->words[i];
-		size_t n = lead_key(e->text, e->len, key);
+		size_t n = trigger_key(e, key);
 		uint32_t h;
 
 		if (n == 0) {
@@ -169,17 +191,18 @@ static int index_words(struct triggers *tr)
 int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
                            struct cdx_error *err)
 {
-	const struct lex_list *lists[] = {&lx->numbers, &lx->dates};
+	const struct lex_list *lists[] = {&lx->numbers, &lx->dates, &lx->agree};
 	int rc = CDX_OK;
 
 	memset(tr, 0, sizeof(*tr));
-	for (size_t l = 0; l < 2 && rc == CDX_OK; l++) {
+	for (size_t l = 0; l < 3 && rc == CDX_OK; l++) {
 		for (size_t i = 0; i < lists[l]->n && rc == CDX_OK; i++) {
 			const struct lex_entry *e = &lists[l]->v[i];
-			int is_word = l == 0 ? (e->cls == LEX_WORD ||
-			                        e->cls == LEX_FRACTION) :
-			                       (e->cls == D_MONTH ||
-			                        e->cls == D_RELUNIT);
+			int is_word = l == 0 ? e->cls != LEX_SCALE :
+			              l == 1 ? (e->cls == D_MONTH ||
+			                        e->cls == D_RELUNIT) :
+			                       (e->cls == A_HEAD ||
+			                        e->cls == A_NAME);
 
 			if (is_word)
 				rc = add_word(tr, e);
@@ -229,17 +252,17 @@ static int word_at(const struct triggers *tr, const char *t, size_t len,
 		slot = tr->hash[h & (TRIG_HASH - 1)];
 		if (slot == 0)
 			return 0;
-		lead_key(tr->words[slot - 1]->text, tr->words[slot - 1]->len, k2);
+		trigger_key(tr->words[slot - 1], k2);
 		if (strcmp(k2, key) == 0)
 			break;
 	}
 	for (size_t k = slot - 1; k < tr->n_words; k++) {
-		const struct lex_entry *e = tr->words[k];
+		struct lex_entry e = trigger_form(tr->words[k]);
 
-		lead_key(e->text, e->len, k2);
+		trigger_key(tr->words[k], k2);
 		if (strcmp(k2, key) != 0)
 			break;
-		if (extract_lex_prefix(e, t + i, len - i) > 0)
+		if (extract_lex_prefix(&e, t + i, len - i) > 0)
 			return 1;
 	}
 	return 0;

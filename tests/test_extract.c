@@ -839,5 +839,6 @@ Suite *extract_suite(void)
 	extract_kinds_cases(s);
 	extract_subject_cases(s);
 	extract_date_cases(s);
+	extract_agree_cases(s);
 	return s;
 }

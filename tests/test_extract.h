@@ -19,4 +19,8 @@ void extract_subject_cases(Suite *s);
  * (test_extract_dates.c). */
 void extract_date_cases(Suite *s);
 
+/** Agreements and their parties, quantities, shares as fractions, vague
+ * numbers (test_extract_agree.c). */
+void extract_agree_cases(Suite *s);
+
 #endif
