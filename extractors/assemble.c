@@ -48,15 +48,23 @@
  * the most named country to win over it. */
 #define TOPIC_OTHER 2
 
+/* Are [a, a+n) and [b, b+n) equal but for ASCII case? The phrases are
+ * short: a loop here beats a call to strncasecmp(). */
+static inline int ci_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
 /* Does phrase @p e occur at @p at of the sentence, on word boundaries? */
 static int phrase_at(const struct sentence *s, size_t at,
                      const struct lex_entry *e)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 
-	if (at + e->len > s->len ||
-	    lower((unsigned char)s->text[at]) != lower((unsigned char)e->text[0]) ||
-	    strncasecmp(s->text + at, e->text, e->len))
+	if (at + e->len > s->len || !ci_eq(s->text + at, e->text, e->len))
 		return 0;
 	if (is_alnum((unsigned char)e->text[0]) && at > 0 && is_alnum(t[at - 1]))
 		return 0;
@@ -377,10 +385,15 @@ static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
 {
 	const struct lex_entry *best = NULL;
 
+	unsigned char c;
+
 	while (cs < s->len && !is_alnum((unsigned char)s->text[cs]))
 		cs++;
-	for (size_t i = 0; i < lx->grammar.n; i++) {
-		const struct lex_entry *e = &lx->grammar.v[i];
+	/* only the phrases starting with this byte, in file order */
+	c = cs < s->len ? lower((unsigned char)s->text[cs]) : 0;
+	for (uint32_t k = cs < s->len ? lx->gstart[c] : 0;
+	     cs < s->len && k < lx->gstart[c + 1]; k++) {
+		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
 		if (e->cls == G_BACK && phrase_at(s, cs, e) &&
 		    (best == NULL || e->len > best->len))
@@ -478,9 +491,11 @@ static int64_t opening_source(const struct lexicon *lx,
 	       (int64_t)s->ments[0].id : -1;
 }
 
+/* A comma in [from, to). A mention may overlap the figure, so the span
+ * can be empty or reversed: then there is no comma between them. */
 static int has_comma(const struct sentence *s, size_t from, size_t to)
 {
-	return memchr(s->text + from, ',', to - from) != NULL;
+	return to > from && memchr(s->text + from, ',', to - from) != NULL;
 }
 
 /* A figure in brackets right after a name: "Peru (2.76 million tons)". */
@@ -536,7 +551,7 @@ static const struct lex_entry *metric_at(const struct lexicon *lx,
 		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
 
 		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
-		    strncasecmp(s->text + at, e->text, e->len) == 0)
+		    ci_eq(s->text + at, e->text, e->len))
 			return e;
 	}
 	return NULL;

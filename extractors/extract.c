@@ -194,40 +194,21 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 
 /* ----------------------------------------------------------- mentions */
 
-/* The next mention at or after *pos in [t, t+len); advances *pos. Names
- * start at word starts only: the loop steps from one to the next. */
+/* The next mention at or after *pos in [t, t+len); advances *pos. */
 static int next_mention(const struct gazetteer *g, const char *t, size_t len,
                         size_t *pos, struct ment *m)
 {
-	size_t i = *pos;
+	size_t start, end;
+	uint32_t id;
 
-	while (i < len) {
-		size_t end;
-		uint32_t id;
-
-		if (is_space((unsigned char)t[i]) ||
-		    (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
-			i++;
-			continue;
-		}
-		if (extract_gz_match(g, t, len, i, &end, &id)) {
-			m->start = (uint32_t)i;
-			m->end = (uint32_t)end;
-			m->id = id;
-			m->type = extract_gz_type(g, id);
-			m->from_text = 0;
-			*pos = end;
-			return 1;
-		}
-		/* no name starts inside this word */
-		if (!is_alnum((unsigned char)t[i]))
-			i++;
-		else
-			while (i < len && is_alnum((unsigned char)t[i]))
-				i++;
-	}
-	*pos = len;
-	return 0;
+	if (!extract_gz_next(g, t, len, pos, &start, &end, &id))
+		return 0;
+	m->start = (uint32_t)start;
+	m->end = (uint32_t)end;
+	m->id = id;
+	m->type = extract_gz_type(g, id);
+	m->from_text = 0;
+	return 1;
 }
 
 int cdx_extract_mentions(const struct cdx_extractor *ex,

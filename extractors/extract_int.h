@@ -125,6 +125,13 @@ const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
                                  const char *s, size_t n);
 
 /**
+ * Bit 1 << cls set for each class (below 32) of @p l with an entry whose
+ * surface is [s, s+n): extract_lex_find() for every class in one probe.
+ */
+uint32_t extract_lex_classes(const struct lex_list *l, const char *s,
+                             size_t n);
+
+/**
  * When the surface of @p e starts [s, s+n) and ends on a word boundary
  * there, the bytes it covers; else 0.
  */
@@ -159,6 +166,15 @@ void extract_gz_free(struct gazetteer *g);
  */
 int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
                     size_t pos, size_t *end, uint32_t *id);
+
+/**
+ * The next name in [t, t+len) starting at a word start at or after *pos
+ * (extract_gz_match() at each): on success sets *start, *end, *id,
+ * moves *pos past the name and returns 1; returns 0 (and *pos = len) when
+ * there is none.
+ */
+int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
+                    size_t *pos, size_t *start, size_t *end, uint32_t *id);
 
 /** Canonical name and type of entity @p id. Ids from extract_gz_count()
  * on are names taken from the text (propernames.c): no canonical name
@@ -206,12 +222,15 @@ void extract_pattern_release(struct pattern *p);
 /** Trigger words hashed by their leading word, a class per byte, and the words
  * that may open a match before its trigger. */
 #define TRIG_HASH 512 /* slots: a power of two, twice the words at most */
+#define TRIG_KEYBITS 4096 /* bits of the leading-word filter, a power of 2 */
 struct triggers {
 	uint8_t cls[256];                /* what a byte may start */
 	uint32_t hash[TRIG_HASH];        /* 1 + first word of a group sharing
 	                                    a leading word; 0 = empty */
 	uint8_t pairs[65536];            /* a trigger word starts with these
 	                                    two lower-case bytes */
+	uint64_t keybits[TRIG_KEYBITS / 64]; /* bit: some trigger word's leading
+	                                    word hashes to it (hash_key()) */
 	const struct lex_entry **words;  /* borrowed from the lexicon, sorted
 	                                    by leading word */
 	size_t n_words, cap_words;
@@ -278,6 +297,8 @@ struct ment;
 struct tname {
 	const char *p;       /* its longest form, in the document text */
 	uint32_t len;
+	uint32_t first, last; /* its first word is [p, p+first), its last
+	                         [p+last, p+len) (edge_words()) */
 	uint32_t n_poss, n_bare; /* mentions written "X's", and without */
 	uint8_t person;      /* a person's name, as far as the text tells */
 	uint8_t firm;        /* a firm word stood beside it: a company */

@@ -48,6 +48,9 @@ struct gz_node {
 	unsigned char byte;
 };
 
+/* Size of the leading-word filters (bits, a power of two). */
+#define FIRST_BITS 65536u
+
 struct gz_edge {
 	uint32_t key;
 	uint32_t child;
@@ -73,6 +76,15 @@ struct gazetteer {
 	 * lower case (commodities, "the Pentagon"): most words of prose. */
 	uint8_t pairs[8192];
 	uint8_t pairs_low[8192];
+	/* bit h: some name's leading word (its first run of ASCII letters
+	 * and digits, folded) hashes to h (first_hash()); first_low likewise
+	 * for the names that may match a word starting in lower case. A
+	 * word of the text must be such a leading word for a name to start
+	 * there, so the scan tests one bit per word and walks the trie for
+	 * few of them. A name starting with any other byte sets sym. */
+	uint64_t first[FIRST_BITS / 64];
+	uint64_t first_low[FIRST_BITS / 64];
+	uint8_t sym[256];
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -136,6 +148,38 @@ static enum case_rule rule_of(const char *s, enum cdx_entity_type type)
 	return type == CDX_ENT_COMMODITY ? RULE_ANY : RULE_CAPS;
 }
 
+/* FNV-1a over the lower-case bytes of a word, one step and the bit the
+ * result selects in the leading-word filters. */
+static inline uint32_t first_step(uint32_t h, unsigned char c)
+{
+	return (h ^ lower(c)) * 16777619u;
+}
+
+static inline uint32_t first_bit(uint32_t h)
+{
+	return (h ^ (h >> 16)) & (FIRST_BITS - 1);
+}
+
+/* Mark the leading word of alias @p text (of case rule @p rule) in the
+ * filters of struct gazetteer. */
+static void mark_first(struct gazetteer *g, const char *text,
+                       enum case_rule rule)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	uint32_t h = 2166136261u, bit;
+
+	if (!is_alnum(p[0])) {
+		g->sym[fold(p[0])] = 1;
+		return;
+	}
+	for (; is_alnum(*p); p++)
+		h = first_step(h, *p);
+	bit = first_bit(h);
+	g->first[bit >> 6] |= (uint64_t)1 << (bit & 63);
+	if (rule == RULE_ANY || !(text[0] >= 'A' && text[0] <= 'Z'))
+		g->first_low[bit >> 6] |= (uint64_t)1 << (bit & 63);
+}
+
 static int add_alias(struct gazetteer *g, const char *text, uint32_t ent)
 {
 	uint32_t at = 0;
@@ -170,6 +214,7 @@ static int add_alias(struct gazetteer *g, const char *text, uint32_t ent)
 		if (a->rule == RULE_ANY || !(text[0] >= 'A' && text[0] <= 'Z'))
 			g->pairs_low[p >> 3] |= (uint8_t)(1u << (p & 7));
 	}
+	mark_first(g, text, a->rule);
 	/* Append so the data file's order decides among equal foldings. */
 	a->next = 0;
 	if (g->nodes[at].alias == 0) {
@@ -378,23 +423,13 @@ static int case_ok(const struct gz_alias *a, const char *s, size_t n)
 	return 1;
 }
 
-int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
-                    size_t pos, size_t *end, uint32_t *id)
+/* The trie walk of extract_gz_match(), once a filter let @p pos pass. */
+static int walk(const struct gazetteer *g, const char *t, size_t len,
+                size_t pos, size_t *end, uint32_t *id)
 {
 	uint32_t at = 0;
 	size_t i = pos;
 	int found = 0;
-
-	if (pos + 1 < len) {
-		unsigned char c = (unsigned char)t[pos];
-		unsigned p = (unsigned)fold(c) << 8 |
-		             fold((unsigned char)t[pos + 1]);
-		const uint8_t *pairs = c >= 'A' && c <= 'Z' ? g->pairs :
-		                                              g->pairs_low;
-
-		if (!(pairs[p >> 3] & (1u << (p & 7))))
-			return 0;
-	}
 
 	while (i < len) {
 		unsigned char c = fold((unsigned char)t[i]);
@@ -425,6 +460,63 @@ int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
 		}
 	}
 	return found;
+}
+
+int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
+                    size_t pos, size_t *end, uint32_t *id)
+{
+	if (pos + 1 < len) {
+		unsigned char c = (unsigned char)t[pos];
+		unsigned p = (unsigned)fold(c) << 8 |
+		             fold((unsigned char)t[pos + 1]);
+		const uint8_t *pairs = c >= 'A' && c <= 'Z' ? g->pairs :
+		                                              g->pairs_low;
+
+		if (!(pairs[p >> 3] & (1u << (p & 7))))
+			return 0;
+	}
+	return walk(g, t, len, pos, end, id);
+}
+
+int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
+                    size_t *pos, size_t *start, size_t *end, uint32_t *id)
+{
+	size_t i = *pos;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)t[i];
+		uint32_t h = 2166136261u, bit;
+		const uint64_t *set;
+		size_t j;
+
+		if (is_space(c) || (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+			i++;
+			continue;
+		}
+		if (!is_alnum(c)) {
+			if (g->sym[fold(c)] && extract_gz_match(g, t, len, i, end,
+			                                        id))
+				goto found;
+			i++;
+			continue;
+		}
+		/* a word: no name starts here unless its leading word is
+		 * some name's; then the trie says which, if any */
+		for (j = i; j < len && is_alnum((unsigned char)t[j]); j++)
+			h = first_step(h, (unsigned char)t[j]);
+		bit = first_bit(h);
+		set = c >= 'A' && c <= 'Z' ? g->first : g->first_low;
+		if ((set[bit >> 6] >> (bit & 63) & 1) &&
+		    extract_gz_match(g, t, len, i, end, id))
+			goto found;
+		i = j;
+	}
+	*pos = len;
+	return 0;
+found:
+	*start = i;
+	*pos = *end;
+	return 1;
 }
 
 /* Ids from the entity count on are names taken from the text

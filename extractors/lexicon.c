@@ -584,6 +584,24 @@ const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
 	return NULL;
 }
 
+uint32_t extract_lex_classes(const struct lex_list *l, const char *s,
+                             size_t n)
+{
+	uint32_t k, mask = 0;
+
+	if (l->slot == NULL || n == 0 ||
+	    (n > l->maxlen && !memchr(s, ' ', n) && !memchr(s, '\t', n) &&
+	     !memchr(s, '\n', n)))
+		return 0;
+	for (k = l->slot[fold_hash(s, n) & l->mask]; k; k = l->next[k - 1]) {
+		const struct lex_entry *e = &l->v[k - 1];
+
+		if (e->cls < 32 && surface_eq(e, s, n))
+			mask |= 1u << e->cls;
+	}
+	return mask;
+}
+
 /* ------------------------------------------------------ alternations */
 
 static int by_len_desc(const void *a, const void *b)

@@ -182,11 +182,10 @@ static int find_name(struct tnames *tn, const char *p, size_t n)
 	one = f == n;
 	for (size_t k = tn->n; k-- > 0;) {
 		struct tname *e = &tn->v[k];
-		size_t ef, el;
+		size_t ef = e->first, el = e->last;
 
 		if (same(e->p, e->len, p, n))
 			return (int)k;
-		edge_words(e->p, e->len, &ef, &el);
 		if (one && ef < e->len &&
 		    (same(e->p, ef, p, n) ||
 		     same(e->p + el, e->len - el, p, n)))
@@ -196,6 +195,8 @@ static int find_name(struct tnames *tn, const char *p, size_t n)
 		     same(p + l, n - l, e->p, e->len))) {
 			e->p = p;
 			e->len = (uint32_t)n;
+			e->first = (uint32_t)f;
+			e->last = (uint32_t)l;
 			return (int)k;
 		}
 	}
@@ -232,11 +233,12 @@ struct run {
 	size_t after;  /* where the run ends, possessive included */
 };
 
-static int word_in(const struct lexicon *lx, int cls, const char *t,
-                   const struct word *w)
+/* The classes of words.tsv word @p w is in (bit 1 << W_...). */
+static uint32_t word_cls(const struct lexicon *lx, const char *t,
+                         const struct word *w)
 {
-	return extract_lex_find(&lx->words, cls, t + w->start,
-	                        w->end - w->start) != NULL;
+	return extract_lex_classes(&lx->words, t + w->start,
+	                           w->end - w->start);
 }
 
 /* The lower-case word right before @p at, as [*ws, at'). */
@@ -284,29 +286,36 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 	unsigned a = 0, b = r->n, mixed = 0;
 	int initial = sentence_start(t, r->w[0].start), k;
 	int titled = 0, firm, person;
-	size_t from, ws, wn;
+	size_t from, ws, wn, ef, el;
 	const char *p;
 	size_t pn;
 
-	while (a < b && (word_in(lx, W_NOTNAME, t, &r->w[a]) ||
-	                 word_in(lx, W_TITLE, t, &r->w[a]))) {
-		titled |= word_in(lx, W_TITLE, t, &r->w[a]);
+	uint32_t first = 0, last;
+
+	/* one lookup per word gives every class it is in */
+	while (a < b) {
+		first = word_cls(lx, t, &r->w[a]);
+		if (!(first & (1u << W_NOTNAME | 1u << W_TITLE)))
+			break;
+		titled |= (first >> W_TITLE) & 1;
 		a++;
 	}
 	for (unsigned i = a; i < b; i++)
 		mixed += r->w[i].mixed && r->w[i].ment == SIZE_MAX;
+	if (a == b || mixed == 0 || number_follows(t, len, r->after))
+		return CDX_OK;
+	last = b - 1 == a ? first : word_cls(lx, t, &r->w[b - 1]);
 	/* "Defense Production Act" names a law, not who acts */
-	if (a == b || mixed == 0 || number_follows(t, len, r->after) ||
-	    word_in(lx, W_DOC, t, &r->w[b - 1]))
+	if (last & (1u << W_DOC))
 		return CDX_OK;
 	from = r->w[a].start;
 	p = t + from;
 	pn = r->w[b - 1].end - from;
 	wn = word_before(t, from, &ws);
-	firm = (b - a > 1 && word_in(lx, W_FIRM, t, &r->w[b - 1])) ||
+	firm = (b - a > 1 && (last & (1u << W_FIRM))) ||
 	       (wn && t[ws] >= 'a' && t[ws] <= 'z' &&
 	        extract_lex_find(&lx->words, W_FIRM, t + ws, wn));
-	person = !firm && (titled || word_in(lx, W_GIVEN, t, &r->w[a]));
+	person = !firm && (titled || (first & (1u << W_GIVEN)));
 	k = find_name(tn, p, pn);
 	if (k < 0) {
 		/* A sentence's first word alone is capitalised anyway; a
@@ -320,6 +329,9 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 		k = (int)tn->n++;
 		tn->v[k].p = p;
 		tn->v[k].len = (uint32_t)pn;
+		edge_words(p, pn, &ef, &el);
+		tn->v[k].first = (uint32_t)ef;
+		tn->v[k].last = (uint32_t)el;
 		tn->v[k].n_poss = tn->v[k].n_bare = 0;
 		tn->v[k].person = (uint8_t)person;
 		tn->v[k].firm = 0;

@@ -171,6 +171,8 @@ static int index_words(struct triggers *tr)
 			continue;
 		}
 		tr->pairs[pair_of(key[0], key[1])] = 1;
+		h = hash_key(key, n) & (TRIG_KEYBITS - 1);
+		tr->keybits[h >> 6] |= (uint64_t)1 << (h & 63);
 		tr->cls[(unsigned char)key[0]] |= T_WORD;
 		if (key[0] >= 'a' && key[0] <= 'z')
 			tr->cls[(unsigned char)key[0] - 32] |= T_WORD;
@@ -290,6 +292,7 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 	while (i < len) {
 		unsigned char c = (unsigned char)t[i];
 		unsigned k = tr->cls[c];
+		uint32_t h;
 		size_t j;
 
 		if (k == 0 || (k & T_SYM)) {
@@ -312,12 +315,16 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 			continue;
 		}
 		/* a letter: look the word up when it starts here, then go on
-		 * from its first digit ("G20") or its end */
+		 * from its first digit ("G20") or its end; the word's hash,
+		 * taken on the way, rules out most words at one bit */
+		h = (2166136261u ^ lower(c)) * 16777619u;
 		for (j = i + 1; j < len && is_alnum((unsigned char)t[j]) &&
 		                !(t[j] >= '0' && t[j] <= '9');
 		     j++)
-			;
+			h = (h ^ lower((unsigned char)t[j])) * 16777619u;
+		h &= TRIG_KEYBITS - 1;
 		if ((i == 0 || !is_alnum((unsigned char)t[i - 1])) &&
+		    (tr->keybits[h >> 6] >> (h & 63) & 1) &&
 		    tr->pairs[pair_of((char)lower(c), j - i > 1 ?
 		                      (char)lower((unsigned char)t[i + 1]) : 0)] &&
 		    word_at(tr, t, len, i, j - i))

@@ -560,6 +560,14 @@ static const struct mention_row {
 	{"South African and African firms.", {"South Africa", "Africa"}},
 	{"The Pentagon and the USGS met in Beijing.",
 	 {"Department of Defense", "U.S. Geological Survey", "China"}},
+	/* the scan skips a word unless its leading word starts a name:
+	 * names glued to digits or inside longer words are none, names at
+	 * the very end, before "'s" or split by runs of spaces are */
+	{"Copperfield met 20China and G7Peru in Peru", {"Peru"}},
+	{"China's cobalt,Chile's copper", {"China", "cobalt", "Chile",
+	                                   "copper"}},
+	{"South \n  Africa and rare-  earths", {"South Africa"}},
+	{"(Chile) [Peru] \"Mali\"", {"Chile", "Peru", "Mali"}},
 };
 
 START_TEST(mentions_case_rules)
@@ -616,6 +624,28 @@ START_TEST(lookup_aliases)
 	                 CDX_OK);
 	ck_assert_str_eq(name, r->canonical);
 	ck_assert_int_eq(type, r->type);
+}
+END_TEST
+
+/* One probe for every class of words.tsv gives what a probe per class
+ * gives (propernames.c relies on it). */
+START_TEST(word_classes_one_probe)
+{
+	static const char *const words[] = {"Mr", "mr", "The", "Smith",
+	                                    "Inc", "the  ", "", "Lord"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+		uint32_t mask = extract_lex_classes(&ex->lx.words, words[i], n);
+
+		for (int cls = 0; cls <= W_NOTSHARE; cls++)
+			ck_assert_int_eq(!!(mask & (1u << cls)),
+			                 extract_lex_find(&ex->lx.words, cls,
+			                                  words[i], n) != NULL);
+	}
+	ck_assert(extract_lex_classes(&ex->lx.words, "Mr", 2) &
+	          (1u << W_TITLE));
+	ck_assert_uint_eq(extract_lex_classes(&ex->lx.words, "Zzyzx", 5), 0);
 }
 END_TEST
 
@@ -816,6 +846,7 @@ Suite *extract_suite(void)
 	tcase_add_test(tc, mentions_stop_early);
 	tcase_add_loop_test(tc, lookup_aliases, 0, NROWS(lookup_rows));
 	tcase_add_test(tc, lookup_unknown);
+	tcase_add_test(tc, word_classes_one_probe);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("data files and limits");
