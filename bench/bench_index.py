@@ -3,7 +3,7 @@
 
 Usage: bench/bench_index.py [--bin build/claimdex] [--corpus reuters,bbc]
                             [--runs 3] [--queries 500] [--seed 4]
-                            [--corpora ../shared/corpora]
+                            [--corpora ../shared/corpora] [--baseline BIN]
 
 For each corpus (Reuters-21578: the articles that have a body; BBC news: the
 .txt files of its five category folders) it measures, per engine:
@@ -28,6 +28,11 @@ For each corpus (Reuters-21578: the articles that have a body; BBC news: the
   peak MB          maximum resident set of the building process
                    (GNU time's %M; needs the Debian package `time`).
   2 vs 1 thread    claimdex `--threads 2` build speed / `--threads 1`.
+  CPU s            user + system seconds of the build (GNU time): what the
+                   build costs whatever else loads the machine.
+
+--baseline BIN adds the rows of another claimdex binary (an older build),
+built interleaved with --bin's in the same run, to compare the two.
 
 Only ratios from the same run compare: the machine is shared and noisy.
 The load average is printed before and after.
@@ -350,27 +355,36 @@ def bench_corpus(name, files, docs, args, tmp):
     rows = {}
 
     # claimdex, one and two threads, --runs builds each, interleaved so
-    # that a burst of load elsewhere hits both alike
-    db = os.path.join(tmp, f"{name}.cdx")
-    builds = {1: [], 2: []}
+    # that a burst of load elsewhere hits both alike (and the baseline
+    # binary's builds between them when given)
+    bins = [("claimdex", args.bin)]
+    if args.baseline:
+        bins.append(("baseline", args.baseline))
+    builds = {(who, t): [] for who, _ in bins for t in (1, 2)}
     for _ in range(args.runs):
         for threads in (1, 2):
-            builds[threads].append(claimdex_build(args.bin, files, db,
-                                                  threads))
-    for threads, bs in builds.items():
-        rows[f"claimdex --threads {threads}"] = {
+            for who, binary in bins:
+                db = os.path.join(tmp, f"{name}.{who}.cdx")
+                builds[(who, threads)].append(
+                    claimdex_build(binary, files, db, threads))
+    for (who, threads), bs in builds.items():
+        rows[f"{who} --threads {threads}"] = {
             "secs": statistics.median(b[0] for b in bs),
             "peak": max(b[1] for b in bs),
             "cpu": statistics.median(b[2] for b in bs)}
-    st = json.loads(subprocess.run([args.bin, "--db", db, "stats", "--json"],
-                                   capture_output=True, text=True,
-                                   check=True).stdout)
-    size = du(os.path.join(db, "data.mdb"))
-    stored = st.get("stored_text_bytes", st.get("text_bytes", 0))
-    qt, qh, how = claimdex_queries(args.bin, db, queries, tmp)
-    for threads in (1, 2):
-        rows[f"claimdex --threads {threads}"].update(
-            size=size, size_bare=size - stored, q=qt, hits=qh)
+    how = ""
+    for who, binary in bins:
+        db = os.path.join(tmp, f"{name}.{who}.cdx")
+        st = json.loads(subprocess.run([binary, "--db", db, "stats",
+                                        "--json"], capture_output=True,
+                                       text=True, check=True).stdout)
+        size = du(os.path.join(db, "data.mdb"))
+        stored = st.get("stored_text_bytes", st.get("text_bytes", 0))
+        qt, qh, how1 = claimdex_queries(binary, db, queries, tmp)
+        how = how or how1
+        for threads in (1, 2):
+            rows[f"{who} --threads {threads}"].update(
+                size=size, size_bare=size - stored, q=qt, hits=qh)
 
     engines = ["fts5"] + (["xapian"] if xapian else [])
     for eng in engines:
@@ -395,14 +409,16 @@ def bench_corpus(name, files, docs, args, tmp):
           f"(title + body, UTF-8); claimdex reads {len(files)} files "
           f"itself; {len(queries)} queries (seed {args.seed})")
     print(f"claimdex queries timed by: {how}")
-    print(f"{'engine':22} {'build s':>8} {'MB/s':>7} {'peak MB':>8} "
-          f"{'size %':>7} {'w/o text %':>10} {'q med ms':>9} "
-          f"{'q p95 ms':>9} {'hits %':>7}")
+    print(f"{'engine':22} {'build s':>8} {'CPU s':>6} {'MB/s':>7} "
+          f"{'peak MB':>8} {'size %':>7} {'w/o text %':>10} "
+          f"{'q med ms':>9} {'q p95 ms':>9} {'hits %':>7}")
     for k, r in rows.items():
         r["mbs"] = mb / r["secs"]
         r["med"] = statistics.median(r["q"]) * 1e3
         r["p95"] = pct(r["q"], 95) * 1e3
-        print(f"{k:22} {r['secs']:8.2f} {r['mbs']:7.2f} {r['peak']:8.1f} "
+        cpu = f"{r['cpu']:6.2f}" if "cpu" in r else f"{'-':>6}"
+        print(f"{k:22} {r['secs']:8.2f} {cpu} {r['mbs']:7.2f} "
+              f"{r['peak']:8.1f} "
               f"{100 * r['size'] / raw:7.0f} {100 * r['size_bare'] / raw:10.0f} "
               f"{r['med']:9.3f} {r['p95']:9.3f} "
               f"{100 * sum(r['hits']) / len(r['hits']):7.0f}")
@@ -421,10 +437,18 @@ def bench_corpus(name, files, docs, args, tmp):
     else:
         print("xapian: not measured (python3-xapian missing; run with "
               "/usr/bin/python3)")
-    c1, c2 = rows["claimdex --threads 1"], rows["claimdex --threads 2"]
-    print(f"claimdex two threads vs one: {c1['secs'] / c2['secs']:.2f}x "
-          f"({c1['secs']:.2f} s -> {c2['secs']:.2f} s wall; CPU "
-          f"{c1['cpu']:.2f} s -> {c2['cpu']:.2f} s)")
+    for who, _ in bins:
+        c1, c2 = rows[f"{who} --threads 1"], rows[f"{who} --threads 2"]
+        print(f"{who} two threads vs one: {c1['secs'] / c2['secs']:.2f}x "
+              f"({c1['secs']:.2f} s -> {c2['secs']:.2f} s wall; CPU "
+              f"{c1['cpu']:.2f} s -> {c2['cpu']:.2f} s)")
+    if args.baseline:
+        for t in (1, 2):
+            c, b = rows[f"claimdex --threads {t}"], rows[f"baseline --threads {t}"]
+            print(f"claimdex vs baseline, --threads {t}: build "
+                  f"{b['secs'] / c['secs']:.2f}x speed, CPU "
+                  f"{b['cpu'] / c['cpu']:.2f}x less, size w/o text "
+                  f"{c['size_bare'] / b['size_bare']:.2f}x")
 
 
 def main():
@@ -439,6 +463,8 @@ def main():
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--corpora", default=SHARED)
+    ap.add_argument("--baseline", default=None,
+                    help="another claimdex binary to compare with")
     args = ap.parse_args()
     if not os.access(TIME, os.X_OK):
         sys.exit("bench: needs GNU time at /usr/bin/time (apt-get install "

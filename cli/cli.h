@@ -121,6 +121,9 @@ enum pipeline_msg {
 struct pipeline_item {
 	struct cdx_doc *doc;      /**< the document, or NULL */
 	struct cdx_claims claims; /**< its claims (when rc is CDX_OK) */
+	struct cdx_index_doc *prepared; /**< the document prepared for the
+	                                     index, or NULL; the sink may
+	                                     take it (set NULL) */
 	unsigned limit_hits;      /**< sentences skipped at the match limit */
 	int rc;                   /**< extraction status */
 	struct cdx_error err;     /**< its message when rc is not CDX_OK */
@@ -152,11 +155,14 @@ unsigned pipeline_default_threads(void);
 /**
  * Start @p workers extraction threads and the consumer thread; with 0
  * workers, no thread: each submit extracts and calls the sink at once. @p ex is shared
- * read-only; call cdx_corpus_init() before. On failure prints, returns
- * EXIT_INDEX and sets *out to NULL.
+ * read-only; call cdx_corpus_init() before. With @p prepare, the thread
+ * that extracts a document also prepares it for the index
+ * (item->prepared). On failure prints, returns EXIT_INDEX and sets *out
+ * to NULL.
  */
 int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
-                 unsigned workers, pipeline_sink_fn sink, void *ctx);
+                 unsigned workers, int prepare, pipeline_sink_fn sink,
+                 void *ctx);
 
 /**
  * Hand @p doc (ownership passes, also on failure) to the pipeline; waits

@@ -3,9 +3,10 @@
  *
  * Both read inputs with corpus/ on the calling thread and push each
  * document through the pipeline (pipeline.c): worker threads extract the
- * claims, and one consumer thread takes the documents back in input order
- * and either adds them to the index, many per write transaction (ingest),
- * or prints their claims (extract). Every message — a rejected file, a
+ * claims (and for ingest prepare the document for the index: its terms),
+ * and one consumer thread takes the documents back in input order and
+ * either adds them to the index, many per write transaction (ingest), or
+ * prints their claims (extract). Every message — a rejected file, a
  * reader's warning, a duplicate — travels through the pipeline too and is
  * printed by the consumer at its place in the input, so the output is the
  * same whatever the thread count.
@@ -24,12 +25,14 @@
 
 #include "cli.h"
 
-/* Documents per write transaction: large enough that commits (an fsync
- * each) are rare, small enough that a crash loses little. */
-#define BATCH_DOCS 512
-/* ... and document bytes per transaction: the writer keeps a copy of the
- * batch's documents until it commits, so long documents commit sooner. */
-#define BATCH_BYTES ((size_t)32 << 20)
+/* A write transaction ends when the batch's memory (postings built in
+ * memory plus the writer's copies of the documents) reaches BATCH_MEM:
+ * each batch is one posting segment, and fewer, larger segments make a
+ * smaller index and fewer merges, while the budget keeps the whole ingest
+ * within 128 MB. BATCH_DOCS bounds what a crash can lose on short
+ * documents. */
+#define BATCH_MEM ((size_t)24 << 20)
+#define BATCH_DOCS 16384
 /* Summing sizes for the progress bar's total stops after this many files:
  * past it the walk is no longer cheap, and the bar goes without ETA. */
 #define COUNT_FILES_MAX 100000
@@ -49,7 +52,6 @@ struct run {
 	/* consumer side: the thread that calls the sink */
 	struct cdx_index *ix;            /* NULL for extract */
 	struct cdx_index_writer *writer; /* open batch, or NULL */
-	size_t batch_bytes;
 	struct cdx_buf out;              /* extract: output being built */
 	struct progress prog;
 	int failed;                      /* an index error stopped the run */
@@ -68,7 +70,6 @@ static int flush_batch(struct run *r)
 		return CDX_OK;
 	rc = cdx_index_writer_commit(r->writer, &err);
 	r->writer = NULL;
-	r->batch_bytes = 0;
 	if (rc != CDX_OK) {
 		progress_clear(&r->prog);
 		cli_errorf("cannot commit to '%s': %s", r->cli->db,
@@ -152,7 +153,7 @@ static void count_outcome(struct run *r, const struct pipeline_item *it,
 }
 
 /* The ingest sink: add the document to the open batch (beginning one when
- * none is open), commit every BATCH_DOCS documents or BATCH_BYTES bytes,
+ * none is open), commit at BATCH_DOCS documents or BATCH_MEM bytes held,
  * and at the end commit what is left, on this same thread. */
 static int ingest_sink(void *ctx, struct pipeline_item *it)
 {
@@ -182,8 +183,16 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 			return rc;
 		}
 	}
-	rc = cdx_index_writer_add(r->writer, it->doc, &it->claims, &outcome,
-	                          NULL, &err);
+	if (it->prepared) {
+		/* prepared by the thread that extracted it: the writer
+		 * takes it */
+		rc = cdx_index_writer_add_prepared(r->writer, it->prepared,
+		                                   &outcome, NULL, &err);
+		it->prepared = NULL;
+	} else {
+		rc = cdx_index_writer_add(r->writer, it->doc, &it->claims,
+		                          &outcome, NULL, &err);
+	}
 	if (rc != CDX_OK) {
 		progress_clear(&r->prog);
 		cli_errorf("cannot index '%s': %s", it->doc->source,
@@ -194,10 +203,9 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		return rc;
 	}
 	count_outcome(r, it, outcome);
-	r->batch_bytes += it->doc->len;
 	progress_add(&r->prog, 1, it->credit);
 	if (cdx_index_writer_count(r->writer) >= BATCH_DOCS ||
-	    r->batch_bytes >= BATCH_BYTES)
+	    cdx_index_writer_bytes(r->writer) >= BATCH_MEM)
 		return flush_batch(r);
 	return CDX_OK;
 }
@@ -462,7 +470,8 @@ static int run_inputs(struct run *r, char **paths, int n,
 	cdx_corpus_init();
 	/* one thread does all; with more, one is the consumer (the
 	 * writer) and the others extract */
-	rc = pipeline_new(&r->pipe, r->ex, r->threads - 1, sink, r);
+	rc = pipeline_new(&r->pipe, r->ex, r->threads - 1,
+	                  sink == ingest_sink, sink, r);
 	if (rc != EXIT_OK)
 		return rc;
 	for (int i = 0; i < n && !pipeline_stopped(r->pipe); i++)

@@ -17,8 +17,16 @@
  * while the window is full.
  *
  * Extraction state: the extractor is shared read-only; each worker owns a
- * cdx_extract_scratch. With 0 workers, submit does everything in the
- * calling thread (the sequential baseline).
+ * cdx_extract_scratch and, when the sink indexes, a cdx_index_prep: the
+ * thread that extracts a document's claims also prepares it for the index
+ * (tokens, stems, terms with positions), so the consumer — the one thread
+ * that writes — only merges and writes. With 0 workers, submit does
+ * everything in the calling thread (the sequential baseline).
+ *
+ * The consumer helps: while the item it waits for is still being worked
+ * on, it takes the next unclaimed item and works on it itself, so that
+ * with one worker both threads extract and prepare whenever the writer
+ * has nothing to write. The order the sink sees does not change.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,7 +45,17 @@
 #define SLOTS_MIN 256
 #define SLOTS_MAX 1024
 
+/* Claims a slot's array keeps for reuse; a larger one is freed. */
+#define CLAIMS_KEEP 1024
+
 enum slot_state { SLOT_FREE = 0, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+/* What one working thread owns. */
+struct worker {
+	struct pipeline *p;
+	struct cdx_extract_scratch *scratch;
+	struct cdx_index_prep *prep; /* NULL: the sink does not index */
+};
 
 struct pipeline {
 	const struct cdx_extractor *ex;
@@ -48,7 +66,8 @@ struct pipeline {
 	unsigned n_started;        /* workers actually running */
 	pthread_t consumer;
 	int consumer_started;
-	struct cdx_extract_scratch **scratch; /* one per worker (or 1) */
+	struct worker *w;          /* n_workers + 1: the last is the
+	                              consumer's (or the inline thread's) */
 	struct pipeline_item *slots;
 	size_t cap;                /* slots in the ring */
 	uint64_t submitted, claimed, consumed; /* sequence counters */
@@ -79,14 +98,25 @@ static size_t doc_weight(const struct cdx_doc *doc)
 	       doc->n_paras * sizeof *doc->paras;
 }
 
-static void extract_item(struct pipeline *p, struct cdx_extract_scratch *s,
-                         struct pipeline_item *it)
+/* Extract @p it's claims and prepare it for the index. @return the
+ * bytes the prepared document adds to the item's weight. */
+static size_t work_item(struct worker *w, struct pipeline_item *it)
 {
+	struct cdx_error err = CDX_ERROR_INIT;
+
 	it->claims.n = 0;
 	it->limit_hits = 0;
 	cdx_error_clear(&it->err);
-	it->rc = cdx_extract_run(p->ex, s, it->doc, &it->claims,
+	it->rc = cdx_extract_run(w->p->ex, w->scratch, it->doc, &it->claims,
 	                         &it->limit_hits, &it->err);
+	if (it->rc != CDX_OK || w->prep == NULL)
+		return 0;
+	/* on failure the sink adds the document itself, and the writer
+	 * reports the same error in its place */
+	if (cdx_index_doc_prepare(w->prep, it->doc, &it->claims,
+	                          &it->prepared, &err) != CDX_OK)
+		return 0;
+	return cdx_index_doc_weight(it->prepared);
 }
 
 /* Drop what an item holds after the sink saw it; keeps the claims
@@ -95,30 +125,74 @@ static void item_reset(struct pipeline_item *it)
 {
 	cdx_doc_free(it->doc);
 	it->doc = NULL;
+	cdx_index_doc_free(it->prepared);
+	it->prepared = NULL;
 	free(it->msg);
 	it->msg = NULL;
 	it->msg_kind = PIPELINE_MSG_NONE;
 	it->credit = 0;
 	it->weight = 0;
 	it->claims.n = 0;
+	/* hundreds of slots: one that held a long document's claims must
+	 * not keep their memory for its next item */
+	if (it->claims.cap > CLAIMS_KEEP)
+		cdx_claims_release(&it->claims);
 	it->state = SLOT_FREE;
+}
+
+/* Claim the next item that needs work, if any (mu held): its sequence
+ * number into *seq. Messages are skipped: they are done when submitted. */
+static struct pipeline_item *claim(struct pipeline *p, uint64_t *seq)
+{
+	/* the consumer may have passed messages no worker looked at */
+	if (p->claimed < p->consumed)
+		p->claimed = p->consumed;
+	while (p->claimed < p->submitted) {
+		struct pipeline_item *it = &p->slots[p->claimed % p->cap];
+
+		*seq = p->claimed++;
+		if (it->state == SLOT_READY) {
+			it->state = SLOT_BUSY;
+			return it;
+		}
+	}
+	return NULL;
+}
+
+/* Work on a claimed item outside the lock, then mark it done (mu held on
+ * entry and on return). */
+static void work_claimed(struct worker *w, struct pipeline_item *it,
+                         uint64_t seq)
+{
+	struct pipeline *p = w->p;
+	size_t extra = 0;
+
+	pthread_mutex_unlock(&p->mu);
+	/* after a stop nothing more reaches the sink: skip the work */
+	if (!atomic_load(&p->stopped))
+		extra = work_item(w, it);
+	pthread_mutex_lock(&p->mu);
+	it->state = SLOT_DONE;
+	/* the prepared copy counts against the window until consumed */
+	it->weight += extra;
+	p->inflight += extra;
+	/* the consumer waits for the head of the queue only */
+	if (seq == p->consumed && p->consumer_waiting)
+		pthread_cond_signal(&p->cv_done);
 }
 
 static void *worker_main(void *arg)
 {
-	struct pipeline *p = ((void **)arg)[0];
-	struct cdx_extract_scratch *s = ((void **)arg)[1];
+	struct worker *w = arg;
+	struct pipeline *p = w->p;
 
-	free(arg);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		struct pipeline_item *it;
 		uint64_t seq;
 
-		/* the consumer may have passed messages no worker looked at */
-		if (p->claimed < p->consumed)
-			p->claimed = p->consumed;
-		if (p->claimed == p->submitted) {
+		it = claim(p, &seq);
+		if (it == NULL) {
 			if (p->closing)
 				break;
 			p->workers_waiting++;
@@ -126,20 +200,7 @@ static void *worker_main(void *arg)
 			p->workers_waiting--;
 			continue;
 		}
-		seq = p->claimed++;
-		it = &p->slots[seq % p->cap];
-		if (it->state != SLOT_READY)
-			continue; /* a message: done when submitted */
-		it->state = SLOT_BUSY;
-		pthread_mutex_unlock(&p->mu);
-		/* after a stop nothing more reaches the sink: skip the work */
-		if (!atomic_load(&p->stopped))
-			extract_item(p, s, it);
-		pthread_mutex_lock(&p->mu);
-		it->state = SLOT_DONE;
-		/* the consumer waits for the head of the queue only */
-		if (seq == p->consumed && p->consumer_waiting)
-			pthread_cond_signal(&p->cv_done);
+		work_claimed(w, it, seq);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -165,7 +226,8 @@ static int low_water(const struct pipeline *p)
 
 static void *consumer_main(void *arg)
 {
-	struct pipeline *p = arg;
+	struct worker *w = arg;
+	struct pipeline *p = w->p;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -174,8 +236,17 @@ static void *consumer_main(void *arg)
 		int stop = 0;
 
 		if (p->consumed == p->submitted || it->state != SLOT_DONE) {
+			struct pipeline_item *next;
+			uint64_t seq;
+
 			if (p->consumed == p->submitted && p->closing)
 				break;
+			/* rather than wait, work on what nobody has taken */
+			next = atomic_load(&p->stopped) ? NULL : claim(p, &seq);
+			if (next != NULL) {
+				work_claimed(w, next, seq);
+				continue;
+			}
 			p->consumer_waiting = 1;
 			pthread_cond_wait(&p->cv_done, &p->mu);
 			p->consumer_waiting = 0;
@@ -204,7 +275,7 @@ static void *consumer_main(void *arg)
 static int run_inline(struct pipeline *p, struct pipeline_item *it)
 {
 	if (it->doc)
-		extract_item(p, p->scratch[0], it);
+		work_item(&p->w[0], it);
 	if (p->sink(p->ctx, it) != 0)
 		atomic_store(&p->stopped, 1);
 	item_reset(it);
@@ -285,9 +356,11 @@ static void pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
 		return;
-	if (p->scratch) {
-		for (unsigned i = 0; i < (p->n_workers ? p->n_workers : 1); i++)
-			cdx_extract_scratch_free(p->scratch[i]);
+	if (p->w) {
+		for (unsigned i = 0; i <= p->n_workers; i++) {
+			cdx_extract_scratch_free(p->w[i].scratch);
+			cdx_index_prep_free(p->w[i].prep);
+		}
 	}
 	if (p->slots) {
 		for (size_t i = 0; i < p->cap; i++) {
@@ -299,7 +372,7 @@ static void pipeline_free(struct pipeline *p)
 	pthread_cond_destroy(&p->cv_space);
 	pthread_cond_destroy(&p->cv_work);
 	pthread_cond_destroy(&p->cv_done);
-	free(p->scratch);
+	free(p->w);
 	free(p->slots);
 	free(p->workers);
 	free(p);
@@ -330,30 +403,24 @@ int pipeline_finish(struct pipeline *p)
 static int start_threads(struct pipeline *p)
 {
 	for (unsigned i = 0; i < p->n_workers; i++) {
-		void **arg = malloc(2 * sizeof *arg);
-
-		if (arg == NULL)
+		if (pthread_create(&p->workers[i], NULL, worker_main,
+		                   &p->w[i]) != 0)
 			return -1;
-		arg[0] = p;
-		arg[1] = p->scratch[i];
-		if (pthread_create(&p->workers[i], NULL, worker_main, arg) != 0) {
-			free(arg);
-			return -1;
-		}
 		p->n_started++;
 	}
-	if (pthread_create(&p->consumer, NULL, consumer_main, p) != 0)
+	if (pthread_create(&p->consumer, NULL, consumer_main,
+	                   &p->w[p->n_workers]) != 0)
 		return -1;
 	p->consumer_started = 1;
 	return 0;
 }
 
 int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
-                 unsigned workers, pipeline_sink_fn sink, void *ctx)
+                 unsigned workers, int prepare, pipeline_sink_fn sink,
+                 void *ctx)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 	struct pipeline *p;
-	unsigned n_scratch = workers ? workers : 1;
 
 	*out = NULL;
 	p = calloc(1, sizeof *p);
@@ -375,14 +442,18 @@ int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
 	if (p->cap > SLOTS_MAX)
 		p->cap = SLOTS_MAX;
 	p->slots = calloc(p->cap, sizeof *p->slots);
-	p->scratch = calloc(n_scratch, sizeof *p->scratch);
-	p->workers = calloc(n_scratch, sizeof *p->workers);
-	if (p->slots == NULL || p->scratch == NULL || p->workers == NULL) {
+	p->w = calloc(workers + 1, sizeof *p->w);
+	p->workers = calloc(workers + 1, sizeof *p->workers);
+	if (p->slots == NULL || p->w == NULL || p->workers == NULL) {
 		cli_errorf("out of memory");
 		goto fail;
 	}
-	for (unsigned i = 0; i < n_scratch; i++) {
-		if (cdx_extract_scratch_new(&p->scratch[i], ex, &err) != CDX_OK) {
+	for (unsigned i = 0; i <= workers; i++) {
+		p->w[i].p = p;
+		if (cdx_extract_scratch_new(&p->w[i].scratch, ex, &err) !=
+		        CDX_OK ||
+		    (prepare && cdx_index_prep_new(&p->w[i].prep, &err) !=
+		                    CDX_OK)) {
 			cli_errorf("%s", err.msg);
 			goto fail;
 		}

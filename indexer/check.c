@@ -210,8 +210,8 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
 	uint64_t id = key_id(k);
 	struct index_docrec r;
-	uint8_t skey[INDEX_SOURCE_KEY_MAX];
 	struct index_text text;
+	uint64_t mapped = 0;
 	struct cdx_error e2 = CDX_ERROR_INIT;
 	MDB_val t;
 
@@ -242,9 +242,9 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 		        index_dlen_code(r.n_tokens), r.n_tokens);
 	if (index_is_deleted(c->ix, c->txn, id))
 		problem(c, "document %" PRIu64 " is marked deleted", id);
-	if (get(c, DB_SOURCE, skey, index_source_key(r.source, r.source_len,
-	                                             skey), &t) != 0 ||
-	    t.mv_size != 8 || index_get_be64(t.mv_data) != id)
+	if (index_idmap_get(c->ix, c->txn, DB_SOURCE,
+	                    index_hash64(r.source, r.source_len), &mapped,
+	                    &e2) != CDX_OK || mapped != id)
 		problem(c, "source '%.*s' does not map to its document %" PRIu64,
 		        (int)r.source_len, r.source, id);
 	for (uint32_t i = 0; i < r.n_claims; i++) {
@@ -263,29 +263,42 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 	}
 }
 
+/* An entry of the source or hash map: it decodes, names a document,
+ * and that document's source (content) has the hash. */
+static void check_idmap(struct checker *c, const MDB_val *k,
+                        const MDB_val *v, int is_source)
+{
+	const char *what = is_source ? "source hash" : "content hash";
+	struct index_docrec r;
+	uint64_t h, id;
+	uint8_t db[8];
+	MDB_val d;
+
+	if (index_idmap_entry(k, v, &h, &id) != CDX_OK) {
+		problem(c, "%s map holds an entry that cannot be decoded",
+		        is_source ? "source" : "content hash");
+		return;
+	}
+	index_put_be64(db, id);
+	if (!doc_exists(c, id) || get(c, DB_DOCS, db, 8, &d) != 0)
+		problem(c, "%s %016" PRIx64 " maps to document %" PRIu64
+		        ", which does not exist", what, h, id);
+	else if (index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
+	         (is_source ? index_hash64(r.source, r.source_len)
+	                    : r.hash) != h)
+		problem(c, "%s %016" PRIx64 " maps to document %" PRIu64
+		        ", whose hash differs", what, h, id);
+}
+
 static void check_source(struct checker *c, const MDB_val *k,
                          const MDB_val *v)
 {
-	if (v->mv_size != 8 || !doc_exists(c, index_get_be64(v->mv_data)))
-		problem(c, "source '%.*s' maps to a document that does not "
-		        "exist", (int)k->mv_size, (const char *)k->mv_data);
+	check_idmap(c, k, v, 1);
 }
 
 static void check_hash(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
-	uint64_t id = v->mv_size == 8 ? index_get_be64(v->mv_data) : 0;
-	struct index_docrec r;
-	uint8_t db[8];
-	MDB_val d;
-
-	index_put_be64(db, id);
-	if (!doc_exists(c, id) || get(c, DB_DOCS, db, 8, &d) != 0)
-		problem(c, "content hash %016" PRIx64 " maps to document %"
-		        PRIu64 ", which does not exist", key_id(k), id);
-	else if (index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
-	         r.hash != key_id(k))
-		problem(c, "content hash %016" PRIx64 " maps to document %"
-		        PRIu64 ", whose hash differs", key_id(k), id);
+	check_idmap(c, k, v, 0);
 }
 
 /* Every entry of segment @p sg decodes, in order, within the segment's

@@ -29,7 +29,7 @@
 #include "extract.h"
 
 /** On-disk schema version; an index with another version is refused. */
-#define CDX_INDEX_SCHEMA 3
+#define CDX_INDEX_SCHEMA 4
 
 struct cdx_index;
 
@@ -106,8 +106,57 @@ int cdx_index_writer_add(struct cdx_index_writer *w,
                          enum cdx_add_outcome *outcome, uint64_t *doc_id,
                          struct cdx_error *err);
 
+/*
+ * Preparing documents in other threads. What the writer does with a
+ * document that depends on nothing but the document — copying it,
+ * hashing it, tokenizing, folding and stemming its text, gathering its
+ * terms with their frequencies and positions — can be done beforehand by
+ * any thread, so the one writing thread only merges and writes. A
+ * preparer is one thread's state (stemmer, stem cache, scratch); prepared
+ * documents may move between threads.
+ */
+struct cdx_index_prep;
+struct cdx_index_doc;
+
+/** A preparer for one thread. @return CDX_OK or CDX_ERR_NOMEM. */
+int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err);
+/** NULL ok. Documents it prepared stay valid. */
+void cdx_index_prep_free(struct cdx_index_prep *p);
+
+/**
+ * Prepare @p doc with its @p claims (both borrowed for the call; nothing
+ * is kept pointing at them) for cdx_index_writer_add_prepared().
+ * Caller owns *out until handing it to the writer; cdx_index_doc_free().
+ * @return CDX_OK; CDX_ERR_FAIL when a claim's span does not fit the text
+ *   (the message names the source); CDX_ERR_NOMEM. On failure *out is
+ *   NULL.
+ */
+int cdx_index_doc_prepare(struct cdx_index_prep *p,
+                          const struct cdx_doc *doc,
+                          const struct cdx_claims *claims,
+                          struct cdx_index_doc **out, struct cdx_error *err);
+
+/** Bytes a prepared document holds (for memory budgets). NULL: 0. */
+size_t cdx_index_doc_weight(const struct cdx_index_doc *d);
+
+/** NULL ok. */
+void cdx_index_doc_free(struct cdx_index_doc *d);
+
+/**
+ * cdx_index_writer_add() for a prepared document, which the writer takes
+ * (also on failure): the index is the same as with _add().
+ */
+int cdx_index_writer_add_prepared(struct cdx_index_writer *w,
+                                  struct cdx_index_doc *d,
+                                  enum cdx_add_outcome *outcome,
+                                  uint64_t *doc_id, struct cdx_error *err);
+
 /** Documents added to this batch so far (all outcomes). */
 size_t cdx_index_writer_count(const struct cdx_index_writer *w);
+
+/** Memory the batch holds, roughly: its postings in memory and its
+ *  copies of the documents. Commit when it passes a budget. */
+size_t cdx_index_writer_bytes(const struct cdx_index_writer *w);
 
 /** Commit the batch and free the writer (also on failure). */
 int cdx_index_writer_commit(struct cdx_index_writer *w,

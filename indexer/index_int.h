@@ -14,9 +14,10 @@
  *              stream: every document's text, one after the other in id
  *              order; a doc record holds its offset and length. Fixed
  *              blocks appended in key order fill LMDB pages completely.
- *   source     64-bit FNV-1a of the source, u64 BE (index_source_key)
- *              → doc id; the doc record holds the source itself
- *   hash       64-bit FNV-1a of the text → doc id
+ *   source     top byte of the 64-bit FNV-1a of the source → DUPFIXED
+ *              values: its other 7 bytes + doc id (5 bytes), BE (idmap.c);
+ *              the doc record holds the source itself
+ *   hash       the same for the 64-bit FNV-1a of the text
  *   segs       segment id u32 BE → segment record (segment.c)
  *   terms      segment id u32 BE + term → (piece u32 BE, offset u16 BE):
  *              where the first term entry starting in a piece begins
@@ -86,8 +87,6 @@ enum index_db {
 #define INDEX_TERM_MAX 64
 /** Longest folded entity key, in bytes. */
 #define INDEX_ENTITY_MAX 256
-/** Longest source key; longer sources are cut and suffixed with a hash. */
-#define INDEX_SOURCE_KEY_MAX 480
 /** Bytes per text block and per segment piece: with its 8-byte key a
  *  block is just under LMDB's largest in-page node (4 KB pages), so two
  *  fill a page. */
@@ -148,16 +147,16 @@ int index_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
 /** Append a varint to @p b. */
 int index_buf_varint(struct cdx_buf *b, uint64_t v) CDX_WUR;
 
-/** 64-bit FNV-1a. */
+/** 64-bit FNV-1a: the hash stored on disk (content, source keys). */
 uint64_t index_hash64(const void *p, size_t n);
+/** A faster hash for in-memory tables only (its value may depend on
+ *  the machine's byte order, so it is never stored). */
+uint64_t index_mem_hash(const void *p, size_t n);
 
 /** Longest prefix of @p s[0..n) of at most @p max bytes ending on a
  *  UTF-8 character boundary. */
 size_t index_utf8_cut(const char *s, size_t n, size_t max);
 
-/** The source DB key of @p src into @p out (INDEX_SOURCE_KEY_MAX bytes):
- *  its 64-bit hash. @return its length (8). */
-size_t index_source_key(const char *src, size_t n, uint8_t *out);
 
 /** The by_entity key of @p name: case- and mark-folded, into @p out of
  *  INDEX_ENTITY_MAX + 1 bytes (NUL-terminated). @return its length. */
@@ -185,6 +184,12 @@ int index_strmap_put(struct index_strmap *m, const char *s, size_t len,
 /** @return CDX_OK with *val, or CDX_ERR_NOTFOUND. */
 int index_strmap_get(const struct index_strmap *m, const char *s, size_t len,
                      uint32_t *val);
+/** index_strmap_put() with @p hash = index_mem_hash(s, len) given. */
+int index_strmap_put_h(struct index_strmap *m, const char *s, size_t len,
+                       uint64_t hash, uint32_t newval, uint32_t *val);
+/** index_strmap_get() with @p hash = index_mem_hash(s, len) given. */
+int index_strmap_get_h(const struct index_strmap *m, const char *s,
+                       size_t len, uint64_t hash, uint32_t *val);
 /** Forget every entry, keep the allocation. */
 void index_strmap_clear(struct index_strmap *m);
 void index_strmap_release(struct index_strmap *m);
@@ -218,6 +223,59 @@ size_t index_term_of(const char *word, size_t n, void *stemmer, char *out);
  *  NULL when out of memory. */
 void *index_stemmer_new(void);
 void index_stemmer_free(void *stemmer);
+
+/* ------------------------------------------------------------ idmap.c */
+
+/* The source and hash databases map a document's 64-bit hash (of its
+ * source, of its text) to its id; a source's hash is index_hash64 of it,
+ * and a lookup by source confirms against the doc record. */
+
+/** The doc id of @p h in @p db (DB_SOURCE or DB_HASH).
+ *  @return CDX_OK, CDX_ERR_NOTFOUND or an index error. */
+int index_idmap_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t h, uint64_t *id, struct cdx_error *err);
+/** Map @p h to @p id, replacing what it mapped to. */
+int index_idmap_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t h, uint64_t id, struct cdx_error *err);
+/** Remove @p h's entry when it maps to @p id (else nothing). */
+int index_idmap_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t h, uint64_t id, struct cdx_error *err);
+/** Decode an entry read by a cursor. @return CDX_OK or CDX_ERR_CORRUPT. */
+int index_idmap_entry(const MDB_val *k, const MDB_val *v, uint64_t *h,
+                      uint64_t *id);
+
+/* ------------------------------------------------------------ prepare.c */
+
+/** A term of a prepared document. */
+struct index_pterm {
+	uint64_t hash;   /* index_mem_hash of the term: the batch map's key */
+	const char *s;   /* in the document's term block, not terminated */
+	uint32_t len, tf;
+	uint32_t pos;    /* its word positions: pos[pos, pos + tf) */
+};
+
+/** A document ready for the writer (cdx_index_doc_prepare): the copy the
+ *  writer keeps until its batch ends, every pointer owned by @c block;
+ *  and its terms, in @c tblock, which the writer drops once merged. */
+struct cdx_index_doc {
+	const char *source, *title, *date, *text;
+	size_t len, n_claims;
+	uint8_t format;
+	struct cdx_claim *claims; /* sorted by (start, end) */
+	void *block;
+	size_t weight;            /* bytes of block */
+	uint64_t hash;            /* index_hash64 of the text */
+	uint32_t n_tokens;
+	int has_terms;            /* terms, pos and tblock are set */
+	struct index_pterm *terms;
+	size_t n_terms;
+	uint32_t *pos;            /* every term's positions, term by term */
+	void *tblock;
+};
+/** (Re)compute @p d's terms from its text with @p p. 0 or NOMEM. */
+int index_doc_terms(struct cdx_index_prep *p, struct cdx_index_doc *d);
+/** Free @p d's terms (has_terms becomes 0). */
+void index_doc_drop_terms(struct cdx_index_doc *d);
 
 /* ------------------------------------------------------------ env.c */
 
@@ -369,9 +427,12 @@ struct index_acc {
 	struct acc_term *terms;
 	size_t n, cap;
 	struct index_arena strs;
+	size_t bytes;            /* memory the postings take, roughly */
 };
+/** Append @p doc's posting of @p term (whose index_mem_hash is @p hash). */
 int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t doc, uint32_t tf, const uint32_t *pos);
+                  uint64_t hash, uint64_t doc, uint32_t tf,
+                  const uint32_t *pos);
 /** Mark @p doc's posting of @p term removed (a doc of this batch). */
 void index_acc_remove(struct index_acc *a, const char *term, size_t n,
                       uint64_t doc);

@@ -72,48 +72,77 @@ int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
 	return CDX_OK;
 }
 
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Sizes are worked out first so the entry is written straight into the
+ * buffer, once: this runs for every term of every batch. */
 int index_plist_encode(const struct index_plist *l, struct cdx_buf *b)
 {
-	struct cdx_buf docs = CDX_BUF_INIT(SIZE_MAX / 2);
-	uint64_t prev = 0, n = 0, max_tf = 0;
-	int rc = CDX_OK;
+	uint64_t prev = 0, n = 0, max_tf = 0, dlen = 0, plen = 0;
+	uint8_t *o;
 
-	for (size_t i = 0; i < l->n && rc == CDX_OK; i++) {
+	for (size_t i = 0; i < l->n; i++) {
 		const struct index_posting *p = &l->v[i];
+		uint32_t last = 0;
 
 		if (p->tf == 0)
 			continue;
-		rc = index_buf_varint(&docs, (p->doc - prev) << 1 |
-		                             (p->tf == 1));
-		if (rc == CDX_OK && p->tf > 1)
-			rc = index_buf_varint(&docs, p->tf);
+		dlen += varint_len((p->doc - prev) << 1 | (p->tf == 1));
+		if (p->tf > 1)
+			dlen += varint_len(p->tf);
 		prev = p->doc;
 		n++;
 		if (p->tf > max_tf)
 			max_tf = p->tf;
-	}
-	if (rc == CDX_OK && n > 0) {
-		rc = index_buf_varint(b, n);
-		if (rc == CDX_OK)
-			rc = index_buf_varint(b, max_tf);
-		if (rc == CDX_OK)
-			rc = index_buf_varint(b, docs.len);
-		if (rc == CDX_OK)
-			rc = cdx_buf_add(b, docs.ptr, docs.len);
-		for (size_t i = 0; i < l->n && rc == CDX_OK; i++) {
-			const struct index_posting *p = &l->v[i];
-			uint32_t last = 0;
-
-			for (uint32_t j = 0; j < p->tf && rc == CDX_OK; j++) {
-				uint32_t at = l->pos[p->off + j];
-
-				rc = index_buf_varint(b, at - last);
-				last = at;
-			}
+		if (l->pos == NULL)
+			continue;
+		for (uint32_t j = 0; j < p->tf; j++) {
+			plen += varint_len(l->pos[p->off + j] - last);
+			last = l->pos[p->off + j];
 		}
 	}
-	cdx_buf_release(&docs);
-	return rc;
+	if (n == 0)
+		return CDX_OK;
+	if (cdx_buf_grow(b, 30 + dlen + plen) != CDX_OK)
+		return b->err;
+	o = (uint8_t *)b->ptr + b->len;
+	o += index_varint_put(o, n);
+	o += index_varint_put(o, max_tf);
+	o += index_varint_put(o, dlen);
+	prev = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct index_posting *p = &l->v[i];
+
+		if (p->tf == 0)
+			continue;
+		o += index_varint_put(o, (p->doc - prev) << 1 | (p->tf == 1));
+		if (p->tf > 1)
+			o += index_varint_put(o, p->tf);
+		prev = p->doc;
+	}
+	for (size_t i = 0; l->pos != NULL && i < l->n; i++) {
+		const struct index_posting *p = &l->v[i];
+		uint32_t last = 0;
+
+		for (uint32_t j = 0; j < p->tf; j++) {
+			uint32_t at = l->pos[p->off + j];
+
+			o += index_varint_put(o, at - last);
+			last = at;
+		}
+	}
+	b->len = (size_t)(o - (uint8_t *)b->ptr);
+	b->ptr[b->len] = '\0';
+	return CDX_OK;
 }
 
 uint64_t index_entry_df(const uint8_t *p, size_t n)
@@ -178,11 +207,12 @@ int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
 /* ------------------------------------------------------------ acc */
 
 int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t doc, uint32_t tf, const uint32_t *pos)
+                  uint64_t hash, uint64_t doc, uint32_t tf,
+                  const uint32_t *pos)
 {
 	uint32_t idx;
 
-	if (index_strmap_get(&a->map, term, n, &idx) != CDX_OK) {
+	if (index_strmap_get_h(&a->map, term, n, hash, &idx) != CDX_OK) {
 		const char *copy;
 
 		if (grow((void **)&a->terms, &a->cap, a->n + 1,
@@ -190,13 +220,16 @@ int index_acc_add(struct index_acc *a, const char *term, size_t n,
 			return CDX_ERR_NOMEM;
 		copy = index_arena_strndup(&a->strs, term, n);
 		if (copy == NULL ||
-		    index_strmap_put(&a->map, copy, n, (uint32_t)a->n, &idx) < 0)
+		    index_strmap_put_h(&a->map, copy, n, hash, (uint32_t)a->n,
+		                       &idx) < 0)
 			return CDX_ERR_NOMEM;
 		memset(&a->terms[idx], 0, sizeof a->terms[idx]);
 		a->terms[idx].term = copy;
 		a->terms[idx].len = (uint32_t)n;
 		a->n++;
+		a->bytes += sizeof *a->terms + n + 1 + 32; /* + map slot */
 	}
+	a->bytes += sizeof(struct index_posting) + (pos ? tf * sizeof *pos : 0);
 	return index_plist_add(&a->terms[idx].l, doc, tf, pos);
 }
 

@@ -145,24 +145,21 @@ static int parse_id(const char *s, uint64_t *id)
 int index_doc_resolve(struct cdx_index *ix, MDB_txn *txn, const char *key,
                       uint64_t *id, struct cdx_error *err)
 {
-	uint8_t kb[INDEX_SOURCE_KEY_MAX];
 	size_t n = strlen(key);
-	MDB_val k = index_val(kb, index_source_key(key, n, kb)), v;
 	struct index_docrec r;
 	int rc;
 
-	rc = mdb_get(txn, ix->dbi[DB_SOURCE], &k, &v);
-	if (rc == 0 && v.mv_size == 8) {
-		*id = index_get_be64(v.mv_data);
+	rc = index_idmap_get(ix, txn, DB_SOURCE, index_hash64(key, n), id, err);
+	if (rc == CDX_OK) {
 		rc = index_doc_read(ix, txn, *id, &r, err);
-		/* a cut source key must still name the whole source */
+		/* the hash found it; the record confirms it */
 		if (rc == CDX_OK && r.source_len == n &&
 		    memcmp(r.source, key, n) == 0)
 			return CDX_OK;
 		if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND)
 			return rc;
-	} else if (rc != 0 && rc != MDB_NOTFOUND) {
-		return index_mdb_error(ix, rc, "read", err);
+	} else if (rc != CDX_ERR_NOTFOUND) {
+		return rc;
 	}
 	if (parse_id(key, id) == CDX_OK) {
 		rc = index_doc_read(ix, txn, *id, &r, err);

@@ -117,26 +117,12 @@ static int remove_claim(struct index_wctx *w, uint64_t cid,
 	return rc;
 }
 
-/* Delete key @p k of @p db when it maps to doc @p idb. */
-static int del_if_mine(struct index_wctx *w, enum index_db db, MDB_val *k,
-                       const uint8_t idb[8], struct cdx_error *err)
-{
-	MDB_val v;
-	int rc = mdb_get(w->txn, w->ix->dbi[db], k, &v);
-
-	if (rc == 0 && v.mv_size == 8 && memcmp(v.mv_data, idb, 8) == 0)
-		rc = mdb_del(w->txn, w->ix->dbi[db], k, NULL);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(w->ix, rc, "write", err);
-	return CDX_OK;
-}
-
 int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 {
 	struct index_docrec r;
-	uint8_t idb[8], skey[INDEX_SOURCE_KEY_MAX], hb[8];
-	MDB_val k = index_val(idb, 8), sk, hk = index_val(hb, 8);
-	uint64_t first, n_tokens, text_off, text_len;
+	uint8_t idb[8];
+	MDB_val k = index_val(idb, 8);
+	uint64_t first, n_tokens, text_off, text_len, sh, hash;
 	uint32_t n_claims;
 	int rc;
 
@@ -144,8 +130,8 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	if (rc != CDX_OK)
 		return rc;
 	index_put_be64(idb, id);
-	index_put_be64(hb, r.hash);
-	sk = index_val(skey, index_source_key(r.source, r.source_len, skey));
+	hash = r.hash;
+	sh = index_hash64(r.source, r.source_len);
 	first = r.first_claim;
 	n_claims = r.n_claims;
 	n_tokens = r.n_tokens;
@@ -155,9 +141,9 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	for (uint32_t i = 0; i < n_claims && rc == CDX_OK; i++)
 		rc = remove_claim(w, first + i, err);
 	if (rc == CDX_OK)
-		rc = del_if_mine(w, DB_SOURCE, &sk, idb, err);
+		rc = index_idmap_del(w->ix, w->txn, DB_SOURCE, sh, id, err);
 	if (rc == CDX_OK)
-		rc = del_if_mine(w, DB_HASH, &hk, idb, err);
+		rc = index_idmap_del(w->ix, w->txn, DB_HASH, hash, id, err);
 	if (rc != CDX_OK)
 		return rc;
 	rc = mdb_del(w->txn, w->ix->dbi[DB_DOCS], &k, NULL);

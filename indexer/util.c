@@ -56,6 +56,28 @@ uint64_t index_hash64(const void *p, size_t n)
 	return h;
 }
 
+uint64_t index_mem_hash(const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, v;
+
+	/* eight bytes a step: terms are short, and this runs per token */
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&v, s, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		v = 0;
+		memcpy(&v, s, n);
+		h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
+}
+
 size_t index_utf8_cut(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
@@ -64,15 +86,6 @@ size_t index_utf8_cut(const char *s, size_t n, size_t max)
 	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	return max;
-}
-
-size_t index_source_key(const char *src, size_t n, uint8_t *out)
-{
-	/* A hash, not the source: paths and URLs share long prefixes and
-	 * would make the map as big as the doc records that hold them. A
-	 * lookup confirms against the doc record (index_doc_resolve). */
-	index_put_be64(out, index_hash64(src, n));
-	return 8;
 }
 
 size_t index_entity_key(const char *name, size_t n, char *out)
@@ -189,7 +202,13 @@ static int strmap_grow(struct index_strmap *m)
 int index_strmap_put(struct index_strmap *m, const char *s, size_t len,
                      uint32_t newval, uint32_t *val)
 {
-	uint64_t h = index_hash64(s, len);
+	return index_strmap_put_h(m, s, len, index_mem_hash(s, len), newval,
+	                          val);
+}
+
+int index_strmap_put_h(struct index_strmap *m, const char *s, size_t len,
+                       uint64_t h, uint32_t newval, uint32_t *val)
+{
 	size_t j;
 
 	/* keep the load under 1/2 so probe runs stay short */
@@ -215,11 +234,16 @@ int index_strmap_put(struct index_strmap *m, const char *s, size_t len,
 int index_strmap_get(const struct index_strmap *m, const char *s, size_t len,
                      uint32_t *val)
 {
-	uint64_t h;
-
 	if (m->n == 0)
 		return CDX_ERR_NOTFOUND;
-	h = index_hash64(s, len);
+	return index_strmap_get_h(m, s, len, index_mem_hash(s, len), val);
+}
+
+int index_strmap_get_h(const struct index_strmap *m, const char *s,
+                       size_t len, uint64_t h, uint32_t *val)
+{
+	if (m->n == 0)
+		return CDX_ERR_NOTFOUND;
 	for (size_t j = h & (m->cap - 1); m->slots[j].s;
 	     j = (j + 1) & (m->cap - 1)) {
 		const struct strmap_slot *e = &m->slots[j];

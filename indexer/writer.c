@@ -4,7 +4,11 @@
  * Each added document is written at once (record, text, source and hash
  * maps, claims) while its postings (with word positions) go to the batch
  * accumulator, written at commit as one new segment; then segments are
- * merged when enough of one size have piled up (segment.c).
+ * merged when enough of one size have piled up (segment.c). Documents
+ * come prepared (prepare.c: copied, hashed, their terms gathered), by the
+ * caller's threads through cdx_index_writer_add_prepared() or here by
+ * cdx_index_writer_add(), so the writer's own work is LMDB and merging
+ * each document's terms into the batch.
  *
  * The map grows by replay: the writer keeps its own copy of every
  * document it wrote in this batch (the journal). When LMDB reports the
@@ -12,73 +16,27 @@
  * doubled, and the journal replayed in a new transaction; the outcome is
  * the same because the replay starts from the same committed state.
  * Documents found UNCHANGED or DUPLICATE wrote nothing and are not kept.
+ * A journal entry's terms are dropped once merged (they are the larger
+ * part of a prepared document) and derived again for a replay.
  */
 #include <stdlib.h>
 
 #include "index_int.h"
 
-#define OCC_NONE UINT32_MAX
-
-/* A document as the writer needs it; every pointer owned by @c block. */
-struct jentry {
-	const char *source, *title, *date, *text;
-	size_t len, n_claims;
-	uint8_t format;
-	struct cdx_claim *claims; /* sorted by (start, end) */
-	void *block;
-};
-
-struct dterm {
-	const char *s; /* in the doctab arena */
-	uint32_t len, tf, head, tail;
-};
-
-struct occ {
-	uint32_t pos, next;
-};
-
-/* The terms of one document with their positions, reused per document. */
-struct doctab {
-	struct index_strmap map;
-	struct dterm *t;
-	size_t n, cap;
-	struct occ *occ;
-	size_t nocc, cap_occ;
-	struct index_arena strs;
-	uint32_t n_tokens;
-};
-
 struct cdx_index_writer {
 	struct index_wctx w;
 	struct index_acc acc;
-	struct jentry *journal;
+	struct cdx_index_doc **journal; /* owned, in the order applied */
 	size_t n_journal, cap_journal;
+	size_t journal_bytes;           /* their blocks' bytes */
 	size_t count;
-	struct doctab tab;
+	struct cdx_index_prep *prep;    /* for add() and replays; lazily */
 	struct cdx_buf rec;
 };
 
 static int nomem(struct cdx_error *err)
 {
 	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
-/* ------------------------------------------------------------ doctab */
-
-static void doctab_reset(struct doctab *d)
-{
-	index_strmap_clear(&d->map);
-	index_arena_release(&d->strs);
-	d->n = d->nocc = 0;
-	d->n_tokens = 0;
-}
-
-static void doctab_release(struct doctab *d)
-{
-	index_strmap_release(&d->map);
-	index_arena_release(&d->strs);
-	free(d->t);
-	free(d->occ);
 }
 
 static int grow(void **v, size_t *cap, size_t size)
@@ -93,164 +51,26 @@ static int grow(void **v, size_t *cap, size_t size)
 	return CDX_OK;
 }
 
-static int on_term(void *ctx, const char *term, size_t n, uint32_t start,
-                   uint32_t end)
+static int writer_prep(struct cdx_index_writer *wr, struct cdx_error *err)
 {
-	struct doctab *d = ctx;
-	uint32_t idx, o;
-	struct dterm *t;
-
-	if (index_strmap_get(&d->map, term, n, &idx) != CDX_OK) {
-		const char *copy = index_arena_strndup(&d->strs, term, n);
-
-		if (copy == NULL ||
-		    (d->n == d->cap && grow((void **)&d->t, &d->cap,
-		                            sizeof *d->t) != CDX_OK) ||
-		    index_strmap_put(&d->map, copy, n, (uint32_t)d->n, &idx) < 0)
-			return CDX_ERR_NOMEM;
-		d->t[idx] = (struct dterm){copy, (uint32_t)n, 0, OCC_NONE,
-		                           OCC_NONE};
-		d->n++;
-	}
-	if (d->nocc == d->cap_occ &&
-	    grow((void **)&d->occ, &d->cap_occ, sizeof *d->occ) != CDX_OK)
-		return CDX_ERR_NOMEM;
-	o = (uint32_t)d->nocc++;
-	d->occ[o] = (struct occ){d->n_tokens++, OCC_NONE};
-	t = &d->t[idx];
-	if (t->head == OCC_NONE)
-		t->head = o;
-	else
-		d->occ[t->tail].next = o;
-	t->tail = o;
-	t->tf++;
-	return 0;
+	if (wr->prep != NULL)
+		return CDX_OK;
+	return cdx_index_prep_new(&wr->prep, err);
 }
 
 /* Hand every term of the document with its positions to the batch. */
-static int doctab_flush(struct doctab *d, struct index_acc *acc, uint64_t id)
+static int merge_terms(struct cdx_index_writer *wr,
+                       const struct cdx_index_doc *d, uint64_t id)
 {
-	uint32_t *pos = NULL;
-	size_t cap = 0;
 	int rc = CDX_OK;
 
-	for (size_t i = 0; i < d->n && rc == CDX_OK; i++) {
-		struct dterm *t = &d->t[i];
-		uint32_t k = 0;
+	for (size_t i = 0; i < d->n_terms && rc == CDX_OK; i++) {
+		const struct index_pterm *t = &d->terms[i];
 
-		if (t->tf > cap) {
-			uint32_t *np = realloc(pos, t->tf * sizeof *np);
-
-			if (np == NULL) {
-				rc = CDX_ERR_NOMEM;
-				break;
-			}
-			pos = np;
-			cap = t->tf;
-		}
-		for (uint32_t o = t->head; o != OCC_NONE; o = d->occ[o].next)
-			pos[k++] = d->occ[o].pos;
-		rc = index_acc_add(acc, t->s, t->len, id, t->tf, pos);
+		rc = index_acc_add(&wr->acc, t->s, t->len, t->hash, id, t->tf,
+		                   d->pos + t->pos);
 	}
-	free(pos);
 	return rc;
-}
-
-/* ------------------------------------------------------------ journal */
-
-static int claim_cmp(const void *pa, const void *pb)
-{
-	const struct cdx_claim *a = pa, *b = pb;
-
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return (a->end > b->end) - (a->end < b->end);
-}
-
-static size_t opt_len(const char *s)
-{
-	return s ? strlen(s) + 1 : 0;
-}
-
-static const char *opt_copy(char **p, const char *s)
-{
-	char *d = *p;
-	size_t n;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(d, s, n);
-	*p += n;
-	return d;
-}
-
-/* Copy a document and its claims into one block owned by @p e. */
-static int jentry_make(struct jentry *e, const struct cdx_doc *doc,
-                       const struct cdx_claims *claims)
-{
-	size_t nc = claims ? claims->n : 0;
-	size_t size = nc * sizeof(struct cdx_claim) + opt_len(doc->source) +
-	              opt_len(doc->title) + opt_len(doc->date) + doc->len + 1;
-	char *p;
-
-	for (size_t i = 0; i < nc; i++) {
-		const struct cdx_claim *c = &claims->v[i];
-
-		size += opt_len(c->subject) + opt_len(c->commodity) +
-		        opt_len(c->metric);
-		for (unsigned j = 0; j < c->n_parties &&
-		                     j < CDX_CLAIM_PARTIES_MAX; j++)
-			size += opt_len(c->parties[j]);
-	}
-	memset(e, 0, sizeof *e);
-	e->block = malloc(size);
-	if (e->block == NULL)
-		return CDX_ERR_NOMEM;
-	e->claims = e->block;
-	e->n_claims = nc;
-	p = (char *)e->block + nc * sizeof(struct cdx_claim);
-	for (size_t i = 0; i < nc; i++) {
-		struct cdx_claim *c = &e->claims[i];
-
-		*c = claims->v[i];
-		if (c->n_parties > CDX_CLAIM_PARTIES_MAX)
-			c->n_parties = CDX_CLAIM_PARTIES_MAX;
-		c->subject = opt_copy(&p, c->subject);
-		c->commodity = opt_copy(&p, c->commodity);
-		c->metric = opt_copy(&p, c->metric);
-		for (unsigned j = 0; j < c->n_parties; j++)
-			c->parties[j] = opt_copy(&p, c->parties[j]);
-	}
-	qsort(e->claims, nc, sizeof *e->claims, claim_cmp);
-	e->source = opt_copy(&p, doc->source);
-	e->title = opt_copy(&p, doc->title);
-	e->date = opt_copy(&p, doc->date);
-	if (doc->len)
-		memcpy(p, doc->text, doc->len);
-	p[doc->len] = '\0';
-	e->text = p;
-	e->len = doc->len;
-	e->format = (uint8_t)doc->format;
-	return CDX_OK;
-}
-
-static int check_spans(const struct cdx_doc *doc,
-                       const struct cdx_claims *claims,
-                       struct cdx_error *err)
-{
-	for (size_t i = 0; claims && i < claims->n; i++) {
-		const struct cdx_claim *c = &claims->v[i];
-
-		if (c->start > c->end || c->end > doc->len ||
-		    c->sent_start > c->sent_end || c->sent_end > doc->len ||
-		    (unsigned)c->kind >= CDX_KIND_COUNT_)
-			return cdx_error_set(err, CDX_ERR_FAIL,
-			                     "claim at [%u, %u) does not fit "
-			                     "'%s' (%zu bytes)", c->start,
-			                     c->end, doc->source, doc->len);
-	}
-	return CDX_OK;
 }
 
 /* ------------------------------------------------------------ apply */
@@ -286,7 +106,8 @@ static int put_entity(struct cdx_index_writer *wr, const char *name,
 	return rc;
 }
 
-static int put_claims(struct cdx_index_writer *wr, const struct jentry *e,
+static int put_claims(struct cdx_index_writer *wr,
+                      const struct cdx_index_doc *e,
                       uint64_t id, struct cdx_error *err)
 {
 	int rc = CDX_OK;
@@ -315,29 +136,27 @@ static int put_claims(struct cdx_index_writer *wr, const struct jentry *e,
 
 /* Write a new document with id @p id; @p own_hash says whether the hash
  * map may point at it (not when another text has the same hash). */
-static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
-                     uint64_t id, uint64_t hash, int own_hash,
-                     struct cdx_error *err)
+static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
+                     uint64_t id, int own_hash, struct cdx_error *err)
 {
 	struct cdx_index *ix = wr->w.ix;
-	struct doctab *d = &wr->tab;
 	struct index_docrec r = {0};
-	uint8_t idb[8], skey[INDEX_SOURCE_KEY_MAX], hb[8];
+	uint8_t idb[8];
 	MDB_val k = index_val(idb, 8), v;
 	int rc;
 
 	index_put_be64(idb, id);
-	doctab_reset(d);
-	rc = index_terms(e->text, e->len, wr->w.stemmer, on_term, d);
-	if (rc != 0)
+	/* a replay: the terms were dropped once merged */
+	if (!e->has_terms && (writer_prep(wr, err) != CDX_OK ||
+	                      index_doc_terms(wr->prep, e) != CDX_OK))
 		return nomem(err);
 	rc = index_text_append(ix, wr->w.txn, &wr->w.meta, e->text, e->len,
 	                       &r.text_off, err);
 	if (rc != CDX_OK)
 		return rc;
-	r.n_tokens = d->n_tokens;
+	r.n_tokens = e->n_tokens;
 	r.text_len = e->len;
-	r.hash = hash;
+	r.hash = e->hash;
 	r.first_claim = wr->w.meta.next_claim;
 	r.n_claims = (uint32_t)e->n_claims;
 	r.format = e->format;
@@ -355,33 +174,30 @@ static int write_doc(struct cdx_index_writer *wr, const struct jentry *e,
 		return nomem(err);
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_DOCS, &k, &v, MDB_APPEND, err);
-	if (rc == CDX_OK) {
-		MDB_val sk = index_val(skey, index_source_key(e->source,
-		                                              r.source_len, skey));
-		rc = put(wr, DB_SOURCE, &sk, &k, 0, err);
-	}
-	if (rc == CDX_OK && own_hash) {
-		MDB_val hk = index_val(hb, 8);
-
-		index_put_be64(hb, hash);
-		rc = put(wr, DB_HASH, &hk, &k, 0, err);
-	}
+	if (rc == CDX_OK)
+		rc = index_idmap_put(ix, wr->w.txn, DB_SOURCE,
+		                     index_hash64(e->source, r.source_len), id,
+		                     err);
+	if (rc == CDX_OK && own_hash)
+		rc = index_idmap_put(ix, wr->w.txn, DB_HASH, e->hash, id, err);
 	if (rc == CDX_OK)
 		rc = index_dlen_set(ix, wr->w.txn, id,
-		                    index_dlen_code(d->n_tokens), err);
+		                    index_dlen_code(e->n_tokens), err);
 	if (rc != CDX_OK)
 		return rc;
-	if (doctab_flush(d, &wr->acc, id) != CDX_OK)
+	if (merge_terms(wr, e, id) != CDX_OK)
 		return nomem(err);
+	/* the batch holds them now; a replay derives them again */
+	index_doc_drop_terms(e);
 	wr->w.meta.n_docs++;
-	wr->w.meta.n_tokens += d->n_tokens;
+	wr->w.meta.n_tokens += e->n_tokens;
 	wr->w.meta.text_bytes += e->len;
 	return rc;
 }
 
 /* Is the stored text of @p id equal to @p e's? */
 static int same_text(struct cdx_index_writer *wr, uint64_t id,
-                     const struct jentry *e, int *same,
+                     const struct cdx_index_doc *e, int *same,
                      struct cdx_error *err)
 {
 	struct index_text t;
@@ -397,33 +213,16 @@ static int same_text(struct cdx_index_writer *wr, uint64_t id,
 	return CDX_OK;
 }
 
-static int lookup_id(struct cdx_index_writer *wr, enum index_db db,
-                     MDB_val *k, uint64_t *id, struct cdx_error *err)
-{
-	MDB_val v;
-	int rc = mdb_get(wr->w.txn, wr->w.ix->dbi[db], k, &v);
 
-	if (rc == MDB_NOTFOUND || (rc == 0 && v.mv_size != 8))
-		return CDX_ERR_NOTFOUND;
-	if (rc != 0)
-		return index_mdb_error(wr->w.ix, rc, "read", err);
-	*id = index_get_be64(v.mv_data);
-	return CDX_OK;
-}
-
-static int apply(struct cdx_index_writer *wr, const struct jentry *e,
+static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
                  enum cdx_add_outcome *outcome, uint64_t *doc_id,
                  struct cdx_error *err)
 {
-	uint8_t skey[INDEX_SOURCE_KEY_MAX], hb[8];
-	size_t slen = strlen(e->source);
-	MDB_val sk = index_val(skey, index_source_key(e->source, slen, skey));
-	MDB_val hk = index_val(hb, 8);
-	uint64_t hash = index_hash64(e->text, e->len), old = 0, hid = 0;
+	uint64_t sh = index_hash64(e->source, strlen(e->source));
+	uint64_t old = 0, hid = 0;
 	int rc, same, have_old = 0, own_hash = 1;
 
-	index_put_be64(hb, hash);
-	rc = lookup_id(wr, DB_SOURCE, &sk, &old, err);
+	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_SOURCE, sh, &old, err);
 	if (rc == CDX_OK) {
 		have_old = 1;
 		rc = same_text(wr, old, e, &same, err);
@@ -437,7 +236,7 @@ static int apply(struct cdx_index_writer *wr, const struct jentry *e,
 	} else if (rc != CDX_ERR_NOTFOUND) {
 		return rc;
 	}
-	rc = lookup_id(wr, DB_HASH, &hk, &hid, err);
+	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_HASH, e->hash, &hid, err);
 	if (rc == CDX_OK && !(have_old && hid == old)) {
 		rc = same_text(wr, hid, e, &same, err);
 		if (rc != CDX_OK)
@@ -459,7 +258,7 @@ static int apply(struct cdx_index_writer *wr, const struct jentry *e,
 		*outcome = CDX_ADD_REPLACED;
 	}
 	*doc_id = wr->w.meta.next_doc++;
-	return write_doc(wr, e, *doc_id, hash, own_hash, err);
+	return write_doc(wr, e, *doc_id, own_hash, err);
 }
 
 /* ------------------------------------------------------------ batch */
@@ -492,7 +291,7 @@ static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
 		if (rc == CDX_OK)
 			rc = restart(wr, err);
 		for (size_t i = 0; rc == CDX_OK && i < wr->n_journal; i++)
-			rc = apply(wr, &wr->journal[i], &o, &id, err);
+			rc = apply(wr, wr->journal[i], &o, &id, err);
 	} while (rc == CDX_ERR_MAPFULL && wr->w.txn != NULL);
 	if (outcome)
 		*outcome = o;
@@ -520,6 +319,7 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	wr->w.ix = ix;
 	wr->w.acc = &wr->acc;
 	cdx_buf_init(&wr->rec, SIZE_MAX / 2);
+	/* for removing a batch's own documents by their text (remove.c) */
 	wr->w.stemmer = index_stemmer_new();
 	if (wr->w.stemmer == NULL) {
 		cdx_index_writer_abort(wr);
@@ -534,32 +334,29 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	return CDX_OK;
 }
 
-int cdx_index_writer_add(struct cdx_index_writer *w,
-                         const struct cdx_doc *doc,
-                         const struct cdx_claims *claims,
-                         enum cdx_add_outcome *outcome, uint64_t *doc_id,
-                         struct cdx_error *err)
+int cdx_index_writer_add_prepared(struct cdx_index_writer *w,
+                                  struct cdx_index_doc *d,
+                                  enum cdx_add_outcome *outcome,
+                                  uint64_t *doc_id, struct cdx_error *err)
 {
 	enum cdx_add_outcome o = CDX_ADD_NEW;
-	struct jentry *e;
 	uint64_t id = 0;
 	int rc;
 
-	if (w->w.txn == NULL)
+	if (w->w.txn == NULL) {
+		cdx_index_doc_free(d);
 		return cdx_error_set(err, CDX_ERR_USAGE,
 		                     "index batch already failed; abort it");
-	rc = check_spans(doc, claims, err);
-	if (rc != CDX_OK)
-		return rc;
+	}
 	if (w->n_journal == w->cap_journal &&
 	    grow((void **)&w->journal, &w->cap_journal,
-	         sizeof *w->journal) != CDX_OK)
+	         sizeof *w->journal) != CDX_OK) {
+		cdx_index_doc_free(d);
 		return nomem(err);
-	e = &w->journal[w->n_journal];
-	if (jentry_make(e, doc, claims) != CDX_OK)
-		return nomem(err);
-	w->n_journal++;
-	rc = apply(w, e, &o, &id, err);
+	}
+	w->journal[w->n_journal++] = d;
+	w->journal_bytes += d->weight;
+	rc = apply(w, d, &o, &id, err);
 	if (rc == CDX_ERR_MAPFULL)
 		rc = regrow(w, &o, &id, err);
 	if (rc != CDX_OK)
@@ -567,7 +364,8 @@ int cdx_index_writer_add(struct cdx_index_writer *w,
 	w->count++;
 	if (o == CDX_ADD_UNCHANGED || o == CDX_ADD_DUPLICATE) {
 		/* nothing written: nothing to replay */
-		free(w->journal[--w->n_journal].block);
+		w->journal_bytes -= d->weight;
+		cdx_index_doc_free(w->journal[--w->n_journal]);
 	}
 	if (outcome)
 		*outcome = o;
@@ -576,9 +374,34 @@ int cdx_index_writer_add(struct cdx_index_writer *w,
 	return CDX_OK;
 }
 
+int cdx_index_writer_add(struct cdx_index_writer *w,
+                         const struct cdx_doc *doc,
+                         const struct cdx_claims *claims,
+                         enum cdx_add_outcome *outcome, uint64_t *doc_id,
+                         struct cdx_error *err)
+{
+	struct cdx_index_doc *d;
+	int rc;
+
+	if (w->w.txn == NULL)
+		return cdx_error_set(err, CDX_ERR_USAGE,
+		                     "index batch already failed; abort it");
+	rc = writer_prep(w, err);
+	if (rc == CDX_OK)
+		rc = cdx_index_doc_prepare(w->prep, doc, claims, &d, err);
+	if (rc != CDX_OK)
+		return rc;
+	return cdx_index_writer_add_prepared(w, d, outcome, doc_id, err);
+}
+
 size_t cdx_index_writer_count(const struct cdx_index_writer *w)
 {
 	return w->count;
+}
+
+size_t cdx_index_writer_bytes(const struct cdx_index_writer *w)
+{
+	return w->acc.bytes + w->journal_bytes;
 }
 
 static int finish(struct cdx_index_writer *wr, struct cdx_error *err)
@@ -624,10 +447,10 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 		return;
 	index_write_abort(w->w.ix, w->w.txn);
 	for (size_t i = 0; i < w->n_journal; i++)
-		free(w->journal[i].block);
+		cdx_index_doc_free(w->journal[i]);
 	free(w->journal);
 	index_acc_release(&w->acc);
-	doctab_release(&w->tab);
+	cdx_index_prep_free(w->prep);
 	cdx_buf_release(&w->rec);
 	index_stemmer_free(w->w.stemmer);
 	free(w);

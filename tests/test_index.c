@@ -179,5 +179,6 @@ Suite *index_suite(void)
 	index_add_bbc_cases(s);
 	index_add_cli_cases(s);
 	index_add_compact_cases(s);
+	index_add_prep_cases(s);
 	return s;
 }

@@ -1,0 +1,369 @@
+/*
+ * test_index_prep.c — documents prepared outside the writer
+ * (cdx_index_doc_prepare, in other threads) make the very same index as
+ * documents added whole; a claim outside the text is refused when
+ * preparing; prepared documents survive a map that must grow (their
+ * terms are derived again for the replay); the stemmer's cache gives the
+ * same stems after it has filled and been emptied many times; the
+ * writer's memory figure grows with the batch.
+ */
+#define _XOPEN_SOURCE 700
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_int.h"
+#include "test_index.h"
+#include "testutil.h"
+
+#define N_DOCS 120
+
+static const char *const dbs[] = {
+	"meta", "docs", "text", "source", "hash", "segs", "terms", "post",
+	"deleted", "claims", "by_entity", "entities", "by_kind", "dlen",
+};
+
+/* Document @p i: words that repeat across documents (stems shared), a
+ * word of its own, one accented word, and one claim. */
+static void gen_doc(unsigned i, unsigned n_words, char *src, char *text,
+                    size_t cap, struct cdx_claim *c, struct cdx_claims *cl)
+{
+	static const char *const words[] = {
+		"mining", "miners", "smelters", "tariffs", "quotas",
+		"refineries", "batteries", "magnets", "supplied", "exports",
+	};
+	size_t n = 0;
+
+	sprintf(src, "p%u.txt", i);
+	n += (size_t)snprintf(text + n, cap - n, "Zürich doc%u said ", i);
+	for (unsigned j = 0; j < n_words; j++)
+		n += (size_t)snprintf(text + n, cap - n, "%s ",
+		                      words[(i * 3 + j * 7) % 10]);
+	snprintf(text + n, cap - n, "Lithium output rose 12%% in Chile.");
+	*c = mkclaim(text, "Lithium output rose 12% in Chile.", "12%",
+	             CDX_KIND_PERCENT, 12, "%", "Chile", "lithium");
+	memset(cl, 0, sizeof *cl);
+	cl->v = c;
+	cl->n = 1;
+}
+
+/* FNV-1a over every key and value of the named databases. */
+static uint64_t index_digest(const char *path)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < sizeof dbs / sizeof *dbs; i++) {
+		MDB_env *env;
+		MDB_txn *txn;
+		MDB_dbi dbi;
+		MDB_cursor *cur;
+		MDB_val k, v;
+		int op = MDB_FIRST;
+
+		raw_open(path, dbs[i], &env, &txn, &dbi);
+		ck_assert_int_eq(mdb_cursor_open(txn, dbi, &cur), 0);
+		while (mdb_cursor_get(cur, &k, &v, op) == 0) {
+			const uint8_t *p = k.mv_data;
+
+			for (size_t j = 0; j < k.mv_size; j++)
+				h = (h ^ p[j]) * 0x100000001b3ULL;
+			p = v.mv_data;
+			for (size_t j = 0; j < v.mv_size; j++)
+				h = (h ^ p[j]) * 0x100000001b3ULL;
+			h = (h ^ i) * 0x100000001b3ULL;
+			op = MDB_NEXT;
+		}
+		mdb_cursor_close(cur);
+		raw_close(env, txn);
+	}
+	return h;
+}
+
+/* Documents [from, to) prepared by one thread with its own preparer. */
+struct prep_job {
+	unsigned from, to;
+	struct cdx_index_doc *out[N_DOCS];
+};
+
+static void *prep_thread(void *arg)
+{
+	struct prep_job *j = arg;
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p;
+
+	if (cdx_index_prep_new(&p, &err) != CDX_OK)
+		return NULL;
+	for (unsigned i = j->from; i < j->to; i++) {
+		char src[32], text[1024];
+		struct cdx_claim c;
+		struct cdx_claims cl;
+		struct cdx_doc d;
+
+		gen_doc(i, 40, src, text, sizeof text, &c, &cl);
+		d = mkdoc(src, "A title", "2024-05-01", text);
+		if (cdx_index_doc_prepare(p, &d, &cl, &j->out[i], &err) !=
+		    CDX_OK)
+			break;
+	}
+	cdx_index_prep_free(p);
+	return NULL;
+}
+
+/* Two batches: documents 0..N/2 and N/2..N; then one replaced. */
+static void build_whole(const char *path)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index *ix = open_ix(path, CDX_INDEX_CREATE, 0);
+	struct cdx_index_writer *w;
+
+	for (unsigned b = 0; b < 2; b++) {
+		ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+		for (unsigned i = b * N_DOCS / 2; i < (b + 1) * N_DOCS / 2;
+		     i++) {
+			char src[32], text[1024];
+			struct cdx_claim c;
+			struct cdx_claims cl;
+			struct cdx_doc d;
+
+			gen_doc(i, 40, src, text, sizeof text, &c, &cl);
+			d = mkdoc(src, "A title", "2024-05-01", text);
+			ck_assert_int_eq(cdx_index_writer_add(w, &d, &cl, NULL,
+			                                      NULL, &err),
+			                 CDX_OK);
+		}
+		ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+	}
+	cdx_index_close(ix);
+}
+
+static void build_prepared(const char *path)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index *ix = open_ix(path, CDX_INDEX_CREATE, 0);
+	struct cdx_index_writer *w;
+	struct prep_job *jobs = calloc(2, sizeof *jobs);
+	pthread_t th[2];
+
+	ck_assert_ptr_nonnull(jobs);
+	/* two threads, each with its own preparer, interleaved ranges */
+	for (unsigned t = 0; t < 2; t++) {
+		jobs[t].from = t * N_DOCS / 2;
+		jobs[t].to = (t + 1) * N_DOCS / 2;
+		ck_assert_int_eq(pthread_create(&th[t], NULL, prep_thread,
+		                                &jobs[t]), 0);
+	}
+	for (unsigned t = 0; t < 2; t++)
+		pthread_join(th[t], NULL);
+	for (unsigned b = 0; b < 2; b++) {
+		ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+		for (unsigned i = b * N_DOCS / 2; i < (b + 1) * N_DOCS / 2;
+		     i++) {
+			ck_assert_ptr_nonnull(jobs[b].out[i]);
+			ck_assert_int_eq(cdx_index_writer_add_prepared(
+			                         w, jobs[b].out[i], NULL, NULL,
+			                         &err),
+			                 CDX_OK);
+		}
+		ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+	}
+	free(jobs);
+	cdx_index_close(ix);
+}
+
+START_TEST(test_prepared_same_index)
+{
+	struct tmp a, b;
+	struct cdx_index *ix;
+
+	tmp_make(&a);
+	tmp_make(&b);
+	build_whole(a.path);
+	build_prepared(b.path);
+	ck_assert_uint_eq(index_digest(a.path), index_digest(b.path));
+	ix = open_ix(b.path, 0, 0);
+	ck_assert_uint_eq(hits_for(ix, "zurich"), N_DOCS);
+	ck_assert_uint_eq(hits_for(ix, "mine"), N_DOCS);
+	ck_assert_uint_eq(hits_for(ix, "doc7"), 1);
+	ck_assert_uint_eq(hits_for(ix, "\"lithium output rose\""), N_DOCS);
+	assert_sound(ix);
+	cdx_index_close(ix);
+	tmp_remove(&a);
+	tmp_remove(&b);
+}
+END_TEST
+
+START_TEST(test_prepare_refuses_bad_claim)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p;
+	struct cdx_index_doc *d = (void *)&err;
+	struct cdx_doc doc = mkdoc("bad.txt", NULL, NULL, "Cobalt rose 5%.");
+	struct cdx_claim c;
+	struct cdx_claims cl = {0};
+
+	memset(&c, 0, sizeof c);
+	c.kind = CDX_KIND_PERCENT;
+	c.start = 3;
+	c.end = 400;
+	cl.v = &c;
+	cl.n = 1;
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	ck_assert_int_eq(cdx_index_doc_prepare(p, &doc, &cl, &d, &err),
+	                 CDX_ERR_FAIL);
+	ck_assert_ptr_null(d);
+	ck_assert_ptr_nonnull(strstr(err.msg, "bad.txt"));
+	/* no claims at all is fine, and so is an empty text */
+	doc = mkdoc("empty.txt", NULL, NULL, "");
+	ck_assert_int_eq(cdx_index_doc_prepare(p, &doc, NULL, &d, &err),
+	                 CDX_OK);
+	ck_assert_uint_gt(cdx_index_doc_weight(d), 0);
+	cdx_index_doc_free(d);
+	cdx_index_prep_free(p);
+	cdx_index_prep_free(NULL);
+	cdx_index_doc_free(NULL);
+	ck_assert_uint_eq(cdx_index_doc_weight(NULL), 0);
+}
+END_TEST
+
+/* A failed batch still takes (frees) what it is given. */
+START_TEST(test_prepared_into_failed_batch)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p;
+	struct cdx_index_writer *w;
+	struct cdx_index_doc *d;
+	struct cdx_doc ok = mkdoc("a.txt", NULL, NULL, "Nickel prices fell.");
+	struct cdx_doc bad = mkdoc("b.txt", NULL, NULL, "Tin.");
+	struct cdx_claim c;
+	struct cdx_claims cl = {0};
+	struct cdx_index *ix;
+	size_t before;
+	struct tmp t;
+
+	memset(&c, 0, sizeof c);
+	c.end = 90;
+	cl.v = &c;
+	cl.n = 1;
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+	before = cdx_index_writer_bytes(w);
+	ck_assert_int_eq(cdx_index_doc_prepare(p, &ok, NULL, &d, &err), CDX_OK);
+	ck_assert_int_eq(cdx_index_writer_add_prepared(w, d, NULL, NULL, &err),
+	                 CDX_OK);
+	ck_assert_uint_gt(cdx_index_writer_bytes(w), before);
+	/* the whole-document path reports the bad claim as before */
+	ck_assert_int_eq(cdx_index_writer_add(w, &bad, &cl, NULL, NULL, &err),
+	                 CDX_ERR_FAIL);
+	cdx_index_writer_abort(w);
+	ck_assert_uint_eq(hits_for(ix, "nickel"), 0);
+	cdx_index_prep_free(p);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* Prepared documents in a 1 MiB map: the batch is replayed after the
+ * map grows, with terms derived again (they were dropped once merged). */
+START_TEST(test_prepared_map_grows)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p;
+	struct cdx_index_writer *w;
+	struct cdx_index_stats st;
+	struct cdx_index *ix;
+	struct tmp t;
+
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, (size_t)1 << 20);
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+	for (unsigned i = 0; i < 800; i++) {
+		char src[32], text[2048];
+		struct cdx_claim c;
+		struct cdx_claims cl;
+		struct cdx_index_doc *d;
+		struct cdx_doc doc;
+
+		gen_doc(i, 150, src, text, sizeof text, &c, &cl);
+		doc = mkdoc(src, NULL, NULL, text);
+		ck_assert_int_eq(cdx_index_doc_prepare(p, &doc, &cl, &d, &err),
+		                 CDX_OK);
+		ck_assert_msg(cdx_index_writer_add_prepared(w, d, NULL, NULL,
+		                                            &err) == CDX_OK,
+		              "%s", err.msg);
+	}
+	ck_assert_msg(cdx_index_writer_commit(w, &err) == CDX_OK, "%s",
+	              err.msg);
+	ck_assert_int_eq(cdx_index_stats(ix, &st, &err), CDX_OK);
+	ck_assert_uint_eq(st.n_docs, 800);
+	ck_assert_uint_gt(st.map_bytes, (uint64_t)1 << 20);
+	ck_assert_uint_eq(hits_for(ix, "doc799"), 1);
+	ck_assert_uint_eq(hits_for(ix, "\"rose 12\""), 800);
+	assert_sound(ix);
+	cdx_index_prep_free(p);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* Word @p i of a vocabulary far larger than the stem cache. */
+static void gen_word(unsigned i, char *w)
+{
+	static const char *const ends[] = {"ing", "ies", "ed", "ation", "s"};
+	size_t n = 0;
+
+	w[n++] = 'w';
+	for (unsigned v = i / 5; v; v /= 26)
+		w[n++] = (char)('a' + v % 26);
+	strcpy(w + n, ends[i % 5]);
+}
+
+START_TEST(test_stem_cache_overflow)
+{
+	void *cached = index_stemmer_new(), *fresh = NULL;
+	char w[32], a[INDEX_TERM_MAX + 1], b[INDEX_TERM_MAX + 1];
+	const unsigned n = 200000;
+
+	ck_assert_ptr_nonnull(cached);
+	/* fill and empty the cache several times over */
+	for (unsigned i = 0; i < n; i++) {
+		gen_word(i, w);
+		index_term_of(w, strlen(w), cached, a);
+	}
+	for (unsigned i = 0; i < n; i += 7) {
+		if (i % 4096 == 0) {
+			index_stemmer_free(fresh);
+			fresh = index_stemmer_new();
+			ck_assert_ptr_nonnull(fresh);
+		}
+		gen_word(i, w);
+		index_term_of(w, strlen(w), cached, a);
+		index_term_of(w, strlen(w), fresh, b);
+		ck_assert_str_eq(a, b);
+	}
+	index_term_of("ponies", 6, cached, a);
+	ck_assert_str_eq(a, "poni");
+	index_term_of("ponies", 6, cached, a); /* from the cache */
+	ck_assert_str_eq(a, "poni");
+	index_stemmer_free(fresh);
+	index_stemmer_free(cached);
+	index_stemmer_free(NULL);
+}
+END_TEST
+
+void index_add_prep_cases(Suite *s)
+{
+	TCase *tc = tcase_create("prepared documents");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_prepared_same_index);
+	tcase_add_test(tc, test_prepare_refuses_bad_claim);
+	tcase_add_test(tc, test_prepared_into_failed_batch);
+	tcase_add_test(tc, test_prepared_map_grows);
+	tcase_add_test(tc, test_stem_cache_overflow);
+	suite_add_tcase(s, tc);
+}
