@@ -279,8 +279,14 @@ def claimdex_queries(binary, db, queries, tmp):
         qf = os.path.join(tmp, "queries.txt")
         with open(qf, "w") as f:
             f.write("\n".join(queries) + "\n")
+        # ids and scores only, as FTS5 and Xapian are asked for below:
+        # like for like (snippets would add claimdex's text reads)
         cmd = [binary, "--db", db, "search", "--queries", qf, "--json",
                "--limit", "10"]
+        if "--no-snippets" in subprocess.run(
+                [binary, "search", "--help"], capture_output=True,
+                text=True).stdout:
+            cmd.append("--no-snippets")
         subprocess.run(cmd, capture_output=True, check=True)  # warm-up
         out = subprocess.run(cmd, capture_output=True, text=True,
                              check=True).stdout

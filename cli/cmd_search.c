@@ -15,8 +15,10 @@
 #include "cli.h"
 
 static const char search_help[] =
-	"usage: claimdex [--db DIR] search [--limit N] [--json] QUERY...\n"
-	"       claimdex [--db DIR] search [--limit N] [--json] --queries FILE\n"
+	"usage: claimdex [--db DIR] search [--limit N] [--json] [--no-snippets] "
+	"QUERY...\n"
+	"       claimdex [--db DIR] search [--limit N] [--json] [--no-snippets] "
+	"--queries FILE\n"
 	"\n"
 	"Rank the indexed documents matching QUERY by BM25 and print the best "
 	"N\n"
@@ -32,7 +34,9 @@ static const char search_help[] =
 	"--queries FILE (- for stdin) runs each line as a query; with --json, "
 	"one\n"
 	"object per query: query, took_us (measured in the process), total, "
-	"hits.\n";
+	"hits.\n"
+	"--no-snippets: rank only, no snippet (snippet is null in JSON); the\n"
+	"like-for-like mode for engines that return document ids only.\n";
 
 /* Resolves entity aliases with the extractor, loaded on first use. */
 struct resolver {
@@ -82,8 +86,9 @@ static void hits_text(struct cdx_buf *out,
 		                      h->source, h->score));
 		if (h->title)
 			sticky(cdx_buf_printf(out, "    %s\n", h->title));
-		sticky(cdx_buf_printf(out, "    %s\n\n",
-		                      h->snippet ? h->snippet : ""));
+		if (h->snippet)
+			sticky(cdx_buf_printf(out, "    %s\n", h->snippet));
+		sticky(cdx_buf_putc(out, '\n'));
 	}
 }
 
@@ -198,6 +203,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"limit", required_argument, NULL, 'n'},
 		{"queries", required_argument, NULL, 'q'},
+		{"no-snippets", no_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cdx_search_options o = CDX_SEARCH_OPTIONS_INIT;
@@ -214,6 +220,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		case 'h': fputs(search_help, stdout); return EXIT_OK;
 		case 'j': json = 1; break;
 		case 'q': file = optarg; break;
+		case 's': o.no_snippets = 1; break;
 		case 'n':
 			limit = cli_parse_count(optarg);
 			if (limit <= 0) {

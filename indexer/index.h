@@ -243,9 +243,12 @@ struct cdx_search_options {
 	cdx_entity_resolve_fn resolve; /**< for entity: and commodity:, or
 	                                    NULL (names used as typed) */
 	void *resolve_ctx;
+	int no_snippets;               /**< non-zero: hits carry no snippet
+	                                    (snippet NULL), the text is not
+	                                    read; for callers that only rank */
 };
 #define CDX_SEARCH_OPTIONS_VERSION 1
-#define CDX_SEARCH_OPTIONS_INIT {CDX_SEARCH_OPTIONS_VERSION, 10, NULL, NULL}
+#define CDX_SEARCH_OPTIONS_INIT {CDX_SEARCH_OPTIONS_VERSION, 10, NULL, NULL, 0}
 
 /**
  * Ranked search with the full syntax (docs/cli.md): words (AND),

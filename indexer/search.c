@@ -115,6 +115,7 @@ struct ranker {
 	struct scored *h;
 	size_t nh, cap;
 	uint64_t total;
+	int no_snippets;        /* hits without snippets (options) */
 };
 
 static double contrib(const struct ranker *r, const struct index_sterm *t,
@@ -361,6 +362,8 @@ static int make_hit(struct ranker *r, void *stemmer, const struct scored *s,
 	hit->title = rec.title ? dup_n(rec.title, rec.title_len) : NULL;
 	if (hit->source == NULL || (rec.title && hit->title == NULL))
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	if (r->no_snippets)
+		return CDX_OK;
 	rc = index_text_get(m->ix, m->txn, s->doc, &t, err);
 	if (rc != CDX_OK)
 		return rc;
@@ -433,6 +436,7 @@ int cdx_index_search_opts(struct cdx_index *ix, const char *query,
 	if (rc != CDX_OK)
 		goto cleanup;
 	r.m = &m;
+	r.no_snippets = opts->no_snippets;
 	r.dl = (struct index_dlen_reader){ix, m.txn, 0, NULL, 0};
 	r.cap = opts->limit;
 	if (pure_or(q.root)) {

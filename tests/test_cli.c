@@ -238,6 +238,13 @@ START_TEST(ingest_samples_then_query)
 	ck_assert(strstr(o.out, "[rare]") || strstr(o.out, "[Rare]"));
 	cdx_run_free(&o);
 
+	o = run(NULL, "--db", db, "search", "--json", "--no-snippets", "rare",
+	        "earth", NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "\"snippet\":null"));
+	ck_assert_ptr_null(strstr(o.out, "[rare]"));
+	cdx_run_free(&o);
+
 	o = run(NULL, "--db", db, "claims", "--json", "--entity", "Beijing",
 	        "--kind", "percent", NULL);
 	ck_assert_int_eq(o.status, 0);
