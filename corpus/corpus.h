@@ -57,6 +57,12 @@ struct cdx_doc {
 	size_t n_sents;
 	unsigned n_warnings;   /**< repairs made (invalid UTF-8, NUL bytes...) */
 	char warning[256];     /**< the first warning, naming the byte offset */
+	unsigned part;  /**< 0 for a whole input or item; N >= 1 for the Nth
+	                     part of one whose text was longer than the part
+	                     cap (source "...#partN", title "... (part N)") */
+	uint64_t base;  /**< where this part's text starts in the whole text,
+	                     in bytes (0 for a whole document): for a UTF-8
+	                     plain-text file, base + offset is the file's byte */
 };
 
 /** Free a document and everything it owns. NULL is accepted. */
@@ -84,13 +90,26 @@ struct cdx_read_options {
 	size_t max_bytes;       /**< reject inputs larger than this */
 	cdx_warn_fn warn;       /**< may be NULL */
 	void *warn_ctx;
+	size_t part_max;        /**< longest document text; a longer one is cut
+	                             into parts. 0 means CDX_DOC_PART_MAX
+	                             (read only when version >= 2) */
 };
 
-#define CDX_READ_OPTIONS_VERSION 1
+#define CDX_READ_OPTIONS_VERSION 2
 /** Default cap on one input file: 64 MiB. */
 #define CDX_READ_MAX_BYTES ((size_t)64 << 20)
+/**
+ * Default cap on one document's text: 4 MiB. A longer text (a book-sized
+ * .txt, a huge page) becomes consecutive part-documents, cut at a
+ * paragraph break (else a sentence end, a line end, a space) in the last
+ * half of the cap, so that memory downstream (extraction, one document's
+ * postings) stays bounded whatever the input. Plain text, JSON Lines and
+ * SGML files longer than the cap are read in pieces of about this size,
+ * never whole.
+ */
+#define CDX_DOC_PART_MAX ((size_t)4 << 20)
 #define CDX_READ_OPTIONS_INIT                                                  \
-	{CDX_READ_OPTIONS_VERSION, CDX_FMT_AUTO, CDX_READ_MAX_BYTES, NULL, NULL}
+	{CDX_READ_OPTIONS_VERSION, CDX_FMT_AUTO, CDX_READ_MAX_BYTES, NULL, NULL, 0}
 
 /**
  * Guess the format of @p data (its first bytes suffice) with @p name (a

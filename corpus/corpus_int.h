@@ -32,7 +32,16 @@ struct corpus_reader {
 	struct cdx_error *err;
 	size_t n_docs;     /* documents handed to fn */
 	size_t text_max;   /* cap on one document's text */
+	size_t part_max;   /* texts longer than this are emitted in parts */
 	int utf8_override; /* input was transcoded: tell libxml2 it is UTF-8 */
+	/* a streamed input is read piece by piece (stream.c): where the
+	 * current piece starts, so that messages and item numbers are the
+	 * file's and not the piece's */
+	uint64_t byte0;    /* input bytes before this piece */
+	size_t line0;      /* JSON Lines: lines before this piece */
+	size_t item0;      /* SGML: articles before this piece */
+	uint64_t total;    /* input bytes read so far (stream.c) */
+	uint64_t size_hint; /* the file's size when known, else 0 */
 };
 
 /*
@@ -47,9 +56,80 @@ int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
                 const char *item_source, const char *title,
                 const char *date, const char *url, enum cdx_format format);
 
+/*
+ * The core of corpus_emit() for one document or one part of a long text:
+ * @p part 0 for a whole document, else its number (the source gets
+ * "#partN" and the title " (part N)"); @p base is the part's offset in
+ * the whole text. Takes @p text's bytes as corpus_emit() does.
+ */
+int corpus_emit_doc(struct corpus_reader *r, struct cdx_buf *text,
+                    const char *item_source, const char *title,
+                    const char *date, const char *url, enum cdx_format format,
+                    unsigned part, uint64_t base);
+
 /* Report a problem that does not stop the read: "'source': <msg>". */
 void corpus_warn(struct corpus_reader *r, const char *fmt, ...)
 	CDX_PRINTF(2, 3);
+
+/* ---- part.c: long texts as consecutive part-documents --------------- */
+
+/*
+ * Where to end a part of [s, s+n) (n > max) of at most @p max bytes: just
+ * after the last paragraph break in the last half of the cap, else after
+ * the last sentence end, line end or space there, else at the last UTF-8
+ * character boundary at or before max. Never 0 when max >= 4.
+ */
+size_t corpus_part_cut(const char *s, size_t n, size_t max);
+
+/*
+ * Emit [s, s+n) (copied) as part @p part (>= 1) starting at @p base of
+ * the whole text, with the metadata of the whole. As corpus_emit().
+ */
+int corpus_emit_part(struct corpus_reader *r, const char *s, size_t n,
+                     unsigned part, uint64_t base, const char *item_source,
+                     const char *title, const char *date, const char *url,
+                     enum cdx_format format);
+
+/* corpus_emit() for a text longer than r->part_max: parts 1, 2, ... */
+int corpus_emit_parts(struct corpus_reader *r, struct cdx_buf *text,
+                      const char *item_source, const char *title,
+                      const char *date, const char *url,
+                      enum cdx_format format);
+
+/* ---- stream.c: inputs longer than the part cap, read in pieces ------- */
+
+/*
+ * Read from @p fd, appending to @p b, until b holds @p want bytes or the
+ * input ends (then *eof is set). r->total counts the bytes read; past
+ * r->opts->max_bytes the read fails with CDX_ERR_LIMIT ("file is larger
+ * than the N MiB limit"). @return CDX_OK, CDX_ERR_IO, CDX_ERR_LIMIT or
+ * CDX_ERR_NOMEM, with r->err set.
+ */
+int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
+                     size_t want, int *eof);
+
+/*
+ * Go on reading @p fd, whose first bytes (more than r->part_max) are in
+ * @p head, as cdx_corpus_read_file() does: plain text, JSON Lines and
+ * SGML piece by piece, about r->part_max bytes at a time, never whole;
+ * HTML, XML and UTF-16 whole (libxml2 and the transcoder need all of it),
+ * up to r->opts->max_bytes. @p head is released.
+ */
+int corpus_stream(struct corpus_reader *r, int fd, struct cdx_buf *head);
+
+/* ---- read.c: entry points ------------------------------------------- */
+
+/* Set up @p r for one input (opts NULL means defaults). */
+void corpus_reader_init(struct corpus_reader *r, const char *source,
+                        const struct cdx_read_options *opts, cdx_doc_fn fn,
+                        void *ctx, struct cdx_error *err);
+
+/* cdx_corpus_read_buffer() with the reader set up: checks (empty, size,
+ * binary), transcoding, format detection, then the format's reader. */
+int corpus_read_whole(struct corpus_reader *r, const char *data, size_t len);
+
+/* "'source': file is larger than the 64 MiB limit"; returns LIMIT. */
+int corpus_too_large(struct cdx_error *err, const char *source, size_t max);
 
 /* ---- doc.c: UTF-8 repair and document helpers ----------------------- */
 
@@ -178,6 +258,19 @@ int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len);
 int corpus_read_sgml(struct corpus_reader *r, const char *data, size_t len);
 int corpus_read_jsonl(struct corpus_reader *r, const char *data, size_t len);
 int corpus_read_text(struct corpus_reader *r, const char *data, size_t len);
+
+/* A plain-text title is shorter than this, in bytes. */
+#define CORPUS_TITLE_LINE_MAX 120
+
+/*
+ * The metadata at the top of a plain text: a "Date:" line within the
+ * first few lines gives @p date ("" when none; returns whether there was
+ * one), and the first other line, when short and not a sentence, is
+ * appended to @p title (left empty otherwise, or released when it cannot
+ * grow).
+ */
+int corpus_text_header(const char *data, size_t len, struct cdx_buf *title,
+                       char date[11]);
 
 /* ---- json.c: a small strict JSON reader for one line ---------------- */
 

@@ -538,6 +538,14 @@ int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
 		corpus_warn(r, "HTML parsing stopped early, read what was "
 		            "readable: %s", why);
 	}
+	/* the tree is the largest thing held (several times the page):
+	 * gone before the text's documents go downstream */
+	xmlFreeDoc(doc);
+	doc = NULL;
+	htmlFreeParserCtxt(ctxt);
+	ctxt = NULL;
+	free(copy);
+	copy = NULL;
 	rc = corpus_emit(r, &text, NULL, m->title[0] ? m->title : m->h1,
 	                 m->date, m->url, CDX_FMT_HTML);
 	goto cleanup;

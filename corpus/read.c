@@ -87,9 +87,56 @@ static char *clean_title(const char *t, int *oom)
 	return out;
 }
 
+/* "title (part N)", or NULL when there is no title. */
+static char *part_title(char *t, unsigned part, int *oom)
+{
+	size_t n;
+	char *p;
+
+	if (t == NULL || part == 0)
+		return t;
+	n = strlen(t);
+	p = realloc(t, n + 24);
+	if (p == NULL) {
+		*oom = 1;
+		return t;
+	}
+	snprintf(p + n, 24, " (part %u)", part);
+	return p;
+}
+
+/* "source#partN" (malloc'ed). */
+static char *part_source(const char *src, unsigned part, int *oom)
+{
+	size_t n = strlen(src);
+	char *p = malloc(n + 24);
+
+	if (p == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	if (part)
+		snprintf(p, n + 24, "%s#part%u", src, part);
+	else
+		memcpy(p, src, n + 1);
+	return p;
+}
+
 int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
                 const char *item_source, const char *title,
                 const char *date, const char *url, enum cdx_format format)
+{
+	if (text->err == 0 && text->len > r->part_max)
+		return corpus_emit_parts(r, text, item_source, title, date,
+		                         url, format);
+	return corpus_emit_doc(r, text, item_source, title, date, url, format,
+	                       0, 0);
+}
+
+int corpus_emit_doc(struct corpus_reader *r, struct cdx_buf *text,
+                    const char *item_source, const char *title,
+                    const char *date, const char *url, enum cdx_format format,
+                    unsigned part, uint64_t base)
 {
 	struct cdx_doc *doc = NULL;
 	const char *src = item_source ? item_source : r->source;
@@ -113,8 +160,10 @@ int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
 	if (doc == NULL)
 		goto nomem;
 	doc->format = format;
-	doc->source = corpus_strndup(src, strlen(src), &oom);
-	doc->title = clean_title(title, &oom);
+	doc->part = part;
+	doc->base = base;
+	doc->source = part_source(src, part, &oom);
+	doc->title = part_title(clean_title(title, &oom), part, &oom);
 	if (date && *date)
 		doc->date = corpus_strndup(date, strlen(date), &oom);
 	if (url && *url) {
@@ -127,8 +176,8 @@ int corpus_emit(struct corpus_reader *r, struct cdx_buf *text,
 	if (oom || doc->text == NULL)
 		goto nomem;
 	corpus_utf8_repair(doc, doc->text, doc->len);
-	if (doc->n_warnings && item_source)
-		corpus_warn(r, "item '%s': %s (%u in all)", item_source,
+	if (doc->n_warnings && (item_source || part))
+		corpus_warn(r, "item '%s': %s (%u in all)", doc->source,
 		            doc->warning, doc->n_warnings);
 	else if (doc->n_warnings)
 		corpus_warn(r, "%s (%u in all)", doc->warning, doc->n_warnings);
@@ -157,7 +206,7 @@ static void size_name(char *out, size_t cap, size_t n)
 		snprintf(out, cap, "%zu bytes", n);
 }
 
-static int too_large(struct cdx_error *err, const char *source, size_t max)
+int corpus_too_large(struct cdx_error *err, const char *source, size_t max)
 {
 	char lim[32];
 
@@ -181,36 +230,53 @@ static int dispatch(struct corpus_reader *r, enum cdx_format f,
 	return corpus_read_text(r, data, len);
 }
 
+void corpus_reader_init(struct corpus_reader *r, const char *source,
+                        const struct cdx_read_options *opts, cdx_doc_fn fn,
+                        void *ctx, struct cdx_error *err)
+{
+	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
+
+	memset(r, 0, sizeof *r);
+	r->source = source ? source : "-";
+	r->opts = opts ? opts : &defaults;
+	r->fn = fn;
+	r->ctx = ctx;
+	r->err = err;
+	r->part_max = CDX_DOC_PART_MAX;
+	if (r->opts->version >= 2 && r->opts->part_max >= 64)
+		r->part_max = r->opts->part_max;
+	r->text_max = CORPUS_TEXT_MAX;
+}
+
 int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
                            const struct cdx_read_options *opts,
                            cdx_doc_fn fn, void *ctx, struct cdx_error *err)
 {
-	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
 	struct corpus_reader r;
+
+	assert(fn != NULL);
+	assert(data != NULL || len == 0);
+	corpus_reader_init(&r, source, opts, fn, ctx, err);
+	return corpus_read_whole(&r, data, len);
+}
+
+int corpus_read_whole(struct corpus_reader *r, const char *data, size_t len)
+{
+	const struct cdx_read_options *opts = r->opts;
+	const char *source = r->source;
+	struct cdx_error *err = r->err;
 	char *copy = NULL, why[96];
 	size_t n, bad;
 	enum cdx_format f;
 	int rc;
 
-	assert(fn != NULL);
-	assert(data != NULL || len == 0);
-	if (source == NULL)
-		source = "-";
-	if (opts == NULL)
-		opts = &defaults;
-	memset(&r, 0, sizeof r);
-	r.source = source;
-	r.opts = opts;
-	r.fn = fn;
-	r.ctx = ctx;
-	r.err = err;
 	if (len == 0) {
 		rc = cdx_error_set(err, CDX_ERR_FORMAT, "'%s': empty file",
 		                   source);
 		goto cleanup;
 	}
 	if (len > opts->max_bytes) {
-		rc = too_large(err, source, opts->max_bytes);
+		rc = corpus_too_large(err, source, opts->max_bytes);
 		goto cleanup;
 	}
 	if (len >= 2 && (((unsigned char)data[0] == 0xff &&
@@ -223,7 +289,7 @@ int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
 			goto nomem;
 		data = copy;
 		len = n;
-		r.utf8_override = 1;
+		r->utf8_override = 1;
 	}
 	if (corpus_is_binary(data, len, why, sizeof why)) {
 		rc = cdx_error_set(err, CDX_ERR_FORMAT,
@@ -241,7 +307,7 @@ int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
 		                             &n);
 		if (copy == NULL)
 			goto nomem;
-		corpus_warn(&r, "not UTF-8 (byte %zu): read as Windows-1252, "
+		corpus_warn(r, "not UTF-8 (byte %zu): read as Windows-1252, "
 		            "so offsets are into the converted text", bad);
 		data = copy;
 		len = n;
@@ -258,9 +324,9 @@ int cdx_corpus_read_buffer(const char *source, const char *data, size_t len,
 		data = copy;
 	}
 	/* markup only shrinks, but transcoding and escapes may grow a bit */
-	r.text_max = len > CORPUS_TEXT_MAX / 4 ? CORPUS_TEXT_MAX : len * 4 + 64;
-	rc = dispatch(&r, f, data, len);
-	if (rc == CDX_OK && r.n_docs == 0)
+	r->text_max = len > CORPUS_TEXT_MAX / 4 ? CORPUS_TEXT_MAX : len * 4 + 64;
+	rc = dispatch(r, f, data, len);
+	if (rc == CDX_OK && r->n_docs == 0)
 		rc = cdx_error_set(err, CDX_ERR_FORMAT,
 		                   "'%s': no readable text (read as %s)",
 		                   source, cdx_format_name(f));
@@ -272,73 +338,18 @@ cleanup:
 	return rc;
 }
 
-/* Read all of @p fd into *out (malloc'ed, NUL-terminated). */
-static int slurp(int fd, const char *path, size_t max, size_t hint,
-                 char **out, size_t *outlen, struct cdx_error *err)
-{
-	size_t cap = hint + 1 > 4096 ? hint + 1 : 4096, len = 0;
-	char *buf = NULL, *p;
-	ssize_t got;
-	int rc = CDX_OK;
-
-	buf = malloc(cap);
-	if (buf == NULL)
-		goto nomem;
-	for (;;) {
-		if (cap - len < 2) {
-			if (cap > max + 1) {
-				rc = too_large(err, path, max);
-				goto cleanup;
-			}
-			p = realloc(buf, cap * 2);
-			if (p == NULL)
-				goto nomem;
-			buf = p;
-			cap *= 2;
-		}
-		got = read(fd, buf + len, cap - len - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = cdx_error_set(err, CDX_ERR_IO,
-			                   "cannot read '%s': %s", path,
-			                   strerror(errno));
-			goto cleanup;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-		if (len > max) {
-			rc = too_large(err, path, max);
-			goto cleanup;
-		}
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	goto cleanup;
-nomem:
-	rc = cdx_error_set(err, CDX_ERR_NOMEM, "'%s': out of memory", path);
-cleanup:
-	free(buf);
-	return rc;
-}
-
 int cdx_corpus_read_file(const char *path,
                          const struct cdx_read_options *opts, cdx_doc_fn fn,
                          void *ctx, struct cdx_error *err)
 {
-	static const struct cdx_read_options defaults = CDX_READ_OPTIONS_INIT;
 	int is_stdin = path[0] == '-' && path[1] == '\0';
-	int fd = -1, rc;
-	char *data = NULL;
-	size_t len = 0, hint = 0;
+	struct cdx_buf head = CDX_BUF_INIT(CORPUS_TEXT_MAX);
+	struct corpus_reader r;
+	int fd = -1, rc, eof;
 	struct stat st;
 
 	assert(fn != NULL);
-	if (opts == NULL)
-		opts = &defaults;
+	corpus_reader_init(&r, path, opts, fn, ctx, err);
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
@@ -356,19 +367,23 @@ int cdx_corpus_read_file(const char *path,
 		goto cleanup;
 	}
 	if (S_ISREG(st.st_mode)) {
-		if ((unsigned long long)st.st_size > opts->max_bytes) {
-			rc = too_large(err, path, opts->max_bytes);
+		if ((unsigned long long)st.st_size > r.opts->max_bytes) {
+			rc = corpus_too_large(err, path, r.opts->max_bytes);
 			goto cleanup;
 		}
-		hint = (size_t)st.st_size;
+		r.size_hint = (uint64_t)st.st_size;
 	}
-	rc = slurp(fd, path, opts->max_bytes, hint, &data, &len, err);
-	if (rc)
+	/* one byte past the part cap tells a long input from one that fits */
+	rc = corpus_read_more(&r, fd, &head, r.part_max + 1, &eof);
+	if (rc != CDX_OK)
 		goto cleanup;
-	rc = cdx_corpus_read_buffer(path, data, len, opts, fn, ctx, err);
+	if (eof)
+		rc = corpus_read_whole(&r, head.ptr, head.len);
+	else
+		rc = corpus_stream(&r, fd, &head);
 cleanup:
 	if (fd >= 0 && !is_stdin)
 		close(fd);
-	free(data);
+	cdx_buf_release(&head);
 	return rc;
 }

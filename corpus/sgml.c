@@ -248,7 +248,7 @@ int corpus_read_sgml(struct corpus_reader *r, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *a, *tag_end, *close;
 	char id[40];
-	size_t ordinal = 0;
+	size_t ordinal = r->item0;
 	int rc = CDX_OK;
 
 	while (rc == CDX_OK && (a = find(p, end, "<REUTERS")) != NULL) {
@@ -257,12 +257,14 @@ int corpus_read_sgml(struct corpus_reader *r, const char *data, size_t len)
 		new_id(a, tag_end ? tag_end : end, ordinal, id, sizeof id);
 		close = tag_end ? find(tag_end, end, "</REUTERS>") : NULL;
 		if (close == NULL) {
-			corpus_warn(r, "article %s is cut off at byte %zu, "
-			            "skipped", id, len);
+			corpus_warn(r, "article %s is cut off at byte %llu, "
+			            "skipped", id,
+			            (unsigned long long)(r->byte0 + len));
 			break;
 		}
 		rc = article(r, tag_end + 1, close, id);
 		p = close + strlen("</REUTERS>");
 	}
+	r->item0 = ordinal; /* a streamed file goes on counting */
 	return rc;
 }

@@ -14,8 +14,6 @@
 
 #include "corpus_int.h"
 
-/* A title is shorter than this, in bytes. */
-#define TITLE_LINE_MAX 120
 /* How many non-empty lines at the top may hold a date line. */
 #define HEADER_LINES 5
 
@@ -79,15 +77,14 @@ static int date_line(const struct line *l, char date[11], int *whole)
 	return 1;
 }
 
-int corpus_read_text(struct corpus_reader *r, const char *data, size_t len)
+int corpus_text_header(const char *data, size_t len, struct cdx_buf *title,
+                       char date[11])
 {
-	struct cdx_buf text = CDX_BUF_INIT(r->text_max);
-	struct cdx_buf title = CDX_BUF_INIT(TITLE_LINE_MAX);
 	struct line l, first = {NULL, 0};
-	char date[11] = "";
 	size_t pos = 0;
-	int rc, whole, got_date = 0;
+	int whole, got_date = 0;
 
+	date[0] = '\0';
 	for (int k = 0; k < HEADER_LINES && next_line(data, len, &pos, &l);
 	     k++) {
 		if (!got_date && date_line(&l, date, &whole)) {
@@ -115,13 +112,24 @@ int corpus_read_text(struct corpus_reader *r, const char *data, size_t len)
 		while (first.n > 0 && is_blank(first.s[0]))
 			first.s++, first.n--;
 		/* a sentence is not a title, but "Rivals of the Apple..." is */
-		if (first.n > 0 && first.n < TITLE_LINE_MAX &&
+		if (first.n > 0 && first.n < CORPUS_TITLE_LINE_MAX &&
 		    (first.s[first.n - 1] != '.' ||
 		     (first.n > 3 &&
 		      memcmp(first.s + first.n - 3, "...", 3) == 0)) &&
-		    cdx_buf_add(&title, first.s, first.n) != CDX_OK)
-			cdx_buf_release(&title); /* no memory: no title */
+		    cdx_buf_add(title, first.s, first.n) != CDX_OK)
+			cdx_buf_release(title); /* no memory: no title */
 	}
+	return got_date;
+}
+
+int corpus_read_text(struct corpus_reader *r, const char *data, size_t len)
+{
+	struct cdx_buf text = CDX_BUF_INIT(r->text_max);
+	struct cdx_buf title = CDX_BUF_INIT(CORPUS_TITLE_LINE_MAX);
+	char date[11];
+	int rc, got_date;
+
+	got_date = corpus_text_header(data, len, &title, date);
 	rc = cdx_buf_add(&text, data, len);
 	if (rc) {
 		rc = cdx_error_set(r->err, rc, "'%s': out of memory",

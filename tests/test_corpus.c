@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "test_corpus.h"
 #include "testutil.h"
 
 #define MAX_DOCS 64
@@ -1056,5 +1057,6 @@ Suite *corpus_suite(void)
 	tcase_add_test(tc, reuters_collection);
 	tcase_add_test(tc, critical_minerals_truncated_xml);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, corpus_parts_tcase());
 	return s;
 }

@@ -6,10 +6,12 @@
  * dlen's block 0 holds one length code per document id), then
  * `claimdex check` must say what is wrong in plain words and exit 3.
  */
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -272,6 +274,86 @@ START_TEST(empty_entity_filter_finds_nothing)
 }
 END_TEST
 
+/* meta's "n_docs" as seen by @p txn. */
+static uint64_t n_docs_in(MDB_txn *txn)
+{
+	MDB_dbi dbi;
+	MDB_val k = {6, (void *)"n_docs"}, d;
+	const unsigned char *p;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	ck_assert_int_eq(mdb_get(txn, dbi, &k, &d), 0);
+	ck_assert_uint_eq(d.mv_size, 8);
+	p = d.mv_data;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * Searches during an ingest never block it: a reader that holds one read
+ * transaction (one snapshot) for as long as several ingests take, each
+ * committing its batches, does not stop them from finishing, and still
+ * sees its snapshot unchanged at the end. The reader holds the folder's
+ * shared lock as every claimdex handle does.
+ */
+START_TEST(long_reader_never_blocks_ingests)
+{
+	char dir[400], path[500], text[300];
+	MDB_env *env;
+	MDB_txn *txn;
+	uint64_t before;
+	int lock_fd;
+	struct cdx_run o;
+
+	lock_fd = open(db, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(lock_fd, 0);
+	ck_assert_int_eq(flock(lock_fd, LOCK_SH), 0);
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 64), 0);
+	ck_assert_int_eq(mdb_env_open(env, db, MDB_RDONLY, 0644), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	before = n_docs_in(txn);
+	ck_assert_uint_gt(before, 0);
+	for (int run = 0; run < 4; run++) {
+		snprintf(dir, sizeof dir, "%s/in%d", tmpdir, run);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		for (int i = 0; i < 600; i++) {
+			FILE *f;
+
+			snprintf(path, sizeof path, "%s/d%04d.txt", dir, i);
+			snprintf(text, sizeof text,
+			         "Report %d.%d\n\nPeru produced %d%% of the "
+			         "zinc in %d, about %d,000 tonnes.\n",
+			         run, i, i % 90 + 1, 1990 + i % 30, run * 600 + i);
+			f = fopen(path, "w");
+			ck_assert_ptr_nonnull(f);
+			fputs(text, f);
+			fclose(f);
+		}
+		/* 600 documents: at least two commits each */
+		o = robust_cli(tmpdir, "--db", db, "ingest", dir, NULL);
+		ck_assert_msg(o.status == 0, "ingest %d: %s", run, o.err);
+		cdx_run_free(&o);
+	}
+	/* the snapshot is still the one the reader began with */
+	ck_assert_uint_eq(n_docs_in(txn), before);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	close(lock_fd);
+	o = robust_cli(tmpdir, "--db", db, "stats", "--json", NULL);
+	ck_assert_int_eq(o.status, 0);
+	snprintf(text, sizeof text, "\"documents\":%llu,",
+	         (unsigned long long)before + 2400);
+	ck_assert_msg(strstr(o.out, text) != NULL, "%s not in %s", text, o.out);
+	cdx_run_free(&o);
+	o = robust_cli(tmpdir, "--db", db, "check", NULL);
+	ck_assert_int_eq(o.status, 0);
+	cdx_run_free(&o);
+}
+END_TEST
+
 void robust_add_index_cases(Suite *s)
 {
 	TCase *tc = tcase_create("check reports a damaged index");
@@ -286,5 +368,6 @@ void robust_add_index_cases(Suite *s)
 	tcase_add_test(tc, other_schema_is_refused);
 	tcase_add_test(tc, truncated_or_garbage_file_is_an_error);
 	tcase_add_test(tc, empty_entity_filter_finds_nothing);
+	tcase_add_test(tc, long_reader_never_blocks_ingests);
 	suite_add_tcase(s, tc);
 }

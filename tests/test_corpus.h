@@ -1,0 +1,14 @@
+/*
+ * test_corpus.h — the corpus suite is built from several files; each
+ * contributes test cases to corpus_suite() (test_corpus.c).
+ */
+#ifndef CDX_TEST_CORPUS_H
+#define CDX_TEST_CORPUS_H
+
+#include <check.h>
+
+/* Long texts as part-documents, and inputs read piece by piece
+ * (test_corpus_parts.c). */
+TCase *corpus_parts_tcase(void);
+
+#endif
