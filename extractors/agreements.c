@@ -28,7 +28,7 @@
 
 static int upper(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z';
+	return (byte_class[c] & BC_UPPER) != 0;
 }
 
 /* Bytes that may stand inside a word of a phrase: letters, digits, a

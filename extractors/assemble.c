@@ -58,6 +58,16 @@ static inline int ci_eq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+/* Can phrase @p e occur at @p at, by its second byte? A test cheap enough
+ * to run before phrase_at() on every entry sharing the first byte. */
+static inline int second_ok(const char *t, size_t len, size_t at,
+                            const struct lex_entry *e)
+{
+	return e->len < 2 || (at + 1 < len &&
+	                      lower((unsigned char)t[at + 1]) ==
+	                      lower((unsigned char)e->text[1]));
+}
+
 /* Does phrase @p e occur at @p at of the sentence, on word boundaries? */
 static int phrase_at(const struct sentence *s, size_t at,
                      const struct lex_entry *e)
@@ -88,7 +98,8 @@ static const struct lex_entry *grammar_at(const struct lexicon *lx,
 	for (uint32_t k = lx->gstart[c]; k < lx->gstart[c + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (e->cls == cls && phrase_at(s, at, e))
+		if (e->cls == cls && second_ok(s->text, s->len, at, e) &&
+		    phrase_at(s, at, e))
 			return e;
 	}
 	return NULL;
@@ -395,7 +406,8 @@ static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
 	     cs < s->len && k < lx->gstart[c + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (e->cls == G_BACK && phrase_at(s, cs, e) &&
+		if (e->cls == G_BACK && second_ok(s->text, s->len, cs, e) &&
+		    phrase_at(s, cs, e) &&
 		    (best == NULL || e->len > best->len))
 			best = e;
 	}
@@ -551,6 +563,7 @@ static const struct lex_entry *metric_at(const struct lexicon *lx,
 		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
 
 		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
+		    second_ok(s->text, ce, at, e) &&
 		    ci_eq(s->text + at, e->text, e->len))
 			return e;
 	}

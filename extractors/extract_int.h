@@ -21,22 +21,44 @@
 #include "extract.h"
 
 /* Byte classes shared by the scanners: ASCII only, because every word the
- * data files match on is ASCII at its edges. */
+ * data files match on is ASCII at its edges. One table load per byte: the
+ * scanners test every byte of the text, and chains of range comparisons
+ * cost several branches each. */
+enum { BC_DIGIT = 1, BC_LOWER = 2, BC_UPPER = 4, BC_SPACE = 8 };
+
+static const unsigned char byte_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 0, 0, /* \t \n \v \f \r */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ' ' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0-9 */
+	0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* A-O */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, /* P-Z */
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* a-o */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, /* p-z */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static inline int is_alnum(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
+	return (byte_class[c] & (BC_DIGIT | BC_LOWER | BC_UPPER)) != 0;
 }
 
 static inline int is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	return (byte_class[c] & BC_SPACE) != 0;
 }
 
 static inline unsigned char lower(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+	/* BC_UPPER << 3 is 32, the distance from 'A' to 'a' */
+	return (unsigned char)(c + ((byte_class[c] & BC_UPPER) << 3));
 }
 
 /* ---------------------------------------------------------- lexicon.c */

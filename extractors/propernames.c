@@ -41,12 +41,12 @@ struct word {
 
 static int upper(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z';
+	return (byte_class[c] & BC_UPPER) != 0;
 }
 
 static int letter(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || upper(c);
+	return (byte_class[c] & (BC_LOWER | BC_UPPER)) != 0;
 }
 
 /* Does a possessive "'s" or "’s" start at @p i? Returns its length. */
@@ -404,6 +404,11 @@ static int title_case(const char *t, size_t len)
 		if (j - i >= 4) {
 			caps += upper((unsigned char)t[i]);
 			small += !upper((unsigned char)t[i]);
+			/* each word still to come takes at least four of
+			 * the bytes left: when that many capitals could not
+			 * outweigh the small words, stop reading */
+			if (small * 4 > caps + (len - j) / 4 + 1)
+				return 0;
 		}
 		i = j;
 	}

@@ -29,6 +29,12 @@
 
 enum { T_DIGIT = 1, T_WORD = 2, T_DOT = 4, T_SYM = 8 };
 
+/* An ASCII letter: a trigger word's key stops at a digit ("G20"). */
+static inline int letter(unsigned char c)
+{
+	return (byte_class[c] & (BC_LOWER | BC_UPPER)) != 0;
+}
+
 static int add_word(struct triggers *tr, const struct lex_entry *e)
 {
 	if (tr->n_words == tr->cap_words) {
@@ -315,20 +321,25 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 			continue;
 		}
 		/* a letter: look the word up when it starts here, then go on
-		 * from its first digit ("G20") or its end; the word's hash,
-		 * taken on the way, rules out most words at one bit */
-		h = (2166136261u ^ lower(c)) * 16777619u;
-		for (j = i + 1; j < len && is_alnum((unsigned char)t[j]) &&
-		                !(t[j] >= '0' && t[j] <= '9');
-		     j++)
-			h = (h ^ lower((unsigned char)t[j])) * 16777619u;
-		h &= TRIG_KEYBITS - 1;
+		 * from its first digit ("G20") or its end. Its first two
+		 * letters rule out most words before any hashing; the word's
+		 * hash, taken on the way, rules out most others at one bit */
+		j = i + 1;
 		if ((i == 0 || !is_alnum((unsigned char)t[i - 1])) &&
-		    (tr->keybits[h >> 6] >> (h & 63) & 1) &&
-		    tr->pairs[pair_of((char)lower(c), j - i > 1 ?
-		                      (char)lower((unsigned char)t[i + 1]) : 0)] &&
-		    word_at(tr, t, len, i, j - i))
-			return i;
+		    tr->pairs[pair_of((char)lower(c), j < len &&
+		                      letter((unsigned char)t[j]) ?
+		                      (char)lower((unsigned char)t[j]) : 0)]) {
+			h = (2166136261u ^ lower(c)) * 16777619u;
+			for (; j < len && letter((unsigned char)t[j]); j++)
+				h = (h ^ lower((unsigned char)t[j])) *
+				    16777619u;
+			h &= TRIG_KEYBITS - 1;
+			if ((tr->keybits[h >> 6] >> (h & 63) & 1) &&
+			    word_at(tr, t, len, i, j - i))
+				return i;
+		}
+		while (j < len && letter((unsigned char)t[j]))
+			j++;
 		i = j;
 	}
 	return len;
