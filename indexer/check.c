@@ -133,6 +133,8 @@ struct checker {
 	int rc;         /* a failure of the check itself */
 	uint64_t text_end;
 	struct index_dlen_reader dlen;
+	uint64_t n_claims;       /* held by the claims records */
+	struct index_claim_cur claims;
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -213,6 +215,7 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 	struct index_text text;
 	uint64_t mapped = 0;
 	struct cdx_error e2 = CDX_ERROR_INIT;
+	uint8_t idb[8];
 	MDB_val t;
 
 	if (c->n_docs == c->cap_docs) {
@@ -231,6 +234,11 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 		problem(c, "document %" PRIu64 " cannot be decoded", id);
 		return;
 	}
+	if (index_doc_source(c->ix, c->txn, &r, &e2) != CDX_OK) {
+		problem(c, "document %" PRIu64 " names source prefix %u, which "
+		        "does not exist", id, r.prefix - 1);
+		return;
+	}
 	if (index_text_read(c->ix, c->txn, r.text_off, r.text_len, &text,
 	                    &e2) != CDX_OK)
 		problem(c, "document %" PRIu64 " has no text", id);
@@ -247,20 +255,9 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 	                    &e2) != CDX_OK || mapped != id)
 		problem(c, "source '%.*s' does not map to its document %" PRIu64,
 		        (int)r.source_len, r.source, id);
-	for (uint32_t i = 0; i < r.n_claims; i++) {
-		uint8_t cb[8];
-		struct index_claimrec cr;
-
-		index_put_be64(cb, r.first_claim + i);
-		if (get(c, DB_CLAIMS, cb, 8, &t) != 0)
-			problem(c, "claim %" PRIu64 " of document %" PRIu64
-			        " is missing", r.first_claim + i, id);
-		else if (index_claim_unpack(t.mv_data, t.mv_size, &cr) ==
-		         CDX_OK && cr.doc != id)
-			problem(c, "claim %" PRIu64 " is listed by document %"
-			        PRIu64 " but belongs to %" PRIu64,
-			        r.first_claim + i, id, cr.doc);
-	}
+	index_put_be64(idb, id);
+	if (r.n_claims > 0 && get(c, DB_CLAIMS, idb, 8, &t) != 0)
+		problem(c, "the claims of document %" PRIu64 " are missing", id);
 }
 
 /* An entry of the source or hash map: it decodes, names a document,
@@ -269,6 +266,7 @@ static void check_idmap(struct checker *c, const MDB_val *k,
                         const MDB_val *v, int is_source)
 {
 	const char *what = is_source ? "source hash" : "content hash";
+	struct cdx_error e2 = CDX_ERROR_INIT;
 	struct index_docrec r;
 	uint64_t h, id;
 	uint8_t db[8];
@@ -284,6 +282,7 @@ static void check_idmap(struct checker *c, const MDB_val *k,
 		problem(c, "%s %016" PRIx64 " maps to document %" PRIu64
 		        ", which does not exist", what, h, id);
 	else if (index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
+	         index_doc_source(c->ix, c->txn, &r, &e2) == CDX_OK &&
 	         (is_source ? index_hash64(r.source, r.source_len)
 	                    : r.hash) != h)
 		problem(c, "%s %016" PRIx64 " maps to document %" PRIu64
@@ -369,6 +368,32 @@ static void check_segments(struct checker *c)
 	free(segs);
 }
 
+/* An entry of the prefix table: its reverse entry agrees. */
+static void check_prefix(struct checker *c, const MDB_val *k,
+                         const MDB_val *v)
+{
+	const uint8_t *kp = k->mv_data;
+	uint8_t rk[5];
+	MDB_val d;
+
+	if (k->mv_size == 5 && kp[0] == 0) {
+		if (get(c, DB_PREFIXES, v->mv_data, v->mv_size, &d) != 0 ||
+		    d.mv_size != 4 || memcmp(d.mv_data, kp + 1, 4) != 0)
+			problem(c, "source prefix %u '%.*s' is not indexed by "
+			        "its name", index_get_be32(kp + 1),
+			        (int)v->mv_size, (const char *)v->mv_data);
+		return;
+	}
+	rk[0] = 0;
+	if (v->mv_size == 4)
+		memcpy(rk + 1, v->mv_data, 4);
+	if (v->mv_size != 4 || get(c, DB_PREFIXES, rk, 5, &d) != 0 ||
+	    d.mv_size != k->mv_size ||
+	    memcmp(d.mv_data, k->mv_data, k->mv_size) != 0)
+		problem(c, "source prefix '%.*s' has no id", (int)k->mv_size,
+		        (const char *)k->mv_data);
+}
+
 static void check_dead(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
 	if (doc_exists(c, key_id(k)))
@@ -376,64 +401,131 @@ static void check_dead(struct checker *c, const MDB_val *k, const MDB_val *v)
 		        "present", key_id(k));
 }
 
+/* A claims record: it decodes, its document exists and counts as many
+ * claims as it holds. */
 static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
+	uint64_t doc = key_id(k), n = 0;
+	struct index_claims_rd rd;
 	struct index_claimrec r;
+	struct index_docrec d;
+	uint8_t db[8];
+	MDB_val dv;
+	int rc;
 
-	if (index_claim_unpack(v->mv_data, v->mv_size, &r) != CDX_OK)
-		problem(c, "claim %" PRIu64 " cannot be decoded", key_id(k));
-	else if (!doc_exists(c, r.doc))
-		problem(c, "claim %" PRIu64 " belongs to document %" PRIu64
-		        ", which does not exist", key_id(k), r.doc);
+	rc = index_claims_open(&rd, doc, v->mv_data, v->mv_size);
+	while (rc == CDX_OK && (rc = index_claims_next(&rd, &r)) == CDX_OK)
+		n++;
+	index_claims_release(&rd);
+	c->n_claims += n;
+	if (rc == CDX_ERR_NOMEM) {
+		c->rc = ENOMEM;
+		return;
+	}
+	if (k->mv_size != 8 || rc != CDX_ERR_ITEROVER) {
+		problem(c, "the claims of document %" PRIu64 " cannot be "
+		        "decoded", doc);
+		return;
+	}
+	index_put_be64(db, doc);
+	if (!doc_exists(c, doc) || get(c, DB_DOCS, db, 8, &dv) != 0)
+		problem(c, "claims are stored for document %" PRIu64 ", which "
+		        "does not exist", doc);
+	else if (index_docrec_unpack(dv.mv_data, dv.mv_size, &d) == CDX_OK &&
+	         d.n_claims != n)
+		problem(c, "document %" PRIu64 " counts %u claims but %"
+		        PRIu64 " are stored", doc, d.n_claims, n);
 }
 
+/* Is claim @p r about the entity @p k? */
+static int is_about(const struct index_claimrec *r, const MDB_val *k)
+{
+	char key[INDEX_ENTITY_MAX + 1];
+	int ok = 0;
+
+	if (r->c.subject)
+		ok |= index_entity_key(r->c.subject, r->subject_len, key) ==
+		      k->mv_size && memcmp(key, k->mv_data, k->mv_size) == 0;
+	if (r->c.commodity)
+		ok |= index_entity_key(r->c.commodity, r->commodity_len,
+		                       key) == k->mv_size &&
+		      memcmp(key, k->mv_data, k->mv_size) == 0;
+	return ok;
+}
+
+/* Claim @p id listed by @p what: 1 with *r when it exists, else 0 (and
+ * the problem reported unless the record is damaged: check_claim says
+ * so). */
+static int listed(struct checker *c, const char *what, uint64_t id,
+                  struct index_claimrec *r)
+{
+	struct cdx_error e = CDX_ERROR_INIT;
+	int rc = index_claim_get(&c->claims, id, r, &e);
+
+	if (rc == CDX_OK)
+		return 1;
+	if (rc == CDX_ERR_NOTFOUND)
+		problem(c, "%s lists claim %u of document %" PRIu64 ", which "
+		        "does not exist", what, index_claim_ord(id),
+		        index_claim_doc(id));
+	else if (rc != CDX_ERR_CORRUPT && c->rc == 0)
+		c->rc = rc == CDX_ERR_NOMEM ? ENOMEM : EIO;
+	return 0;
+}
+
+/* A chunk of an entity's claim list: it decodes, in order from its
+ * key's document, every claim exists and is about the entity, and the
+ * entity has a name. */
 static void check_entity(struct checker *c, const MDB_val *k,
                          const MDB_val *v)
 {
-	char key[INDEX_ENTITY_MAX + 1];
+	struct index_entchunk ch;
 	struct index_claimrec r;
-	uint8_t cb[8];
-	MDB_val d;
-	int ok = 0;
+	char what[INDEX_ENTITY_MAX + 16];
+	uint64_t doc, pdoc = 0;
+	uint32_t ord, pord = 0;
+	MDB_val ek, d;
+	int rc;
 
-	index_put_be64(cb, index_val_id(v));
-	if (get(c, DB_CLAIMS, cb, 8, &d) != 0) {
-		problem(c, "entity '%.*s' lists claim %" PRIu64 ", which does "
-		        "not exist", (int)k->mv_size, (const char *)k->mv_data,
-		        index_val_id(v));
+	if (index_entchunk_open(&ch, k, v) != CDX_OK) {
+		problem(c, "the entity list has a key that cannot be decoded");
 		return;
 	}
-	if (index_claim_unpack(d.mv_data, d.mv_size, &r) != CDX_OK)
-		return; /* check_claim reports it */
-	if (r.c.subject)
-		ok |= index_entity_key(r.c.subject, r.subject_len, key) ==
-		      k->mv_size && memcmp(key, k->mv_data, k->mv_size) == 0;
-	if (r.c.commodity)
-		ok |= index_entity_key(r.c.commodity, r.commodity_len, key) ==
-		      k->mv_size && memcmp(key, k->mv_data, k->mv_size) == 0;
-	if (!ok)
-		problem(c, "entity '%.*s' lists claim %" PRIu64 ", which is "
-		        "not about it", (int)k->mv_size,
-		        (const char *)k->mv_data, index_val_id(v));
-	if (get(c, DB_ENTITIES, k->mv_data, k->mv_size, &d) != 0)
-		problem(c, "entity '%.*s' has no name", (int)k->mv_size,
-		        (const char *)k->mv_data);
+	ek = index_val(ch.key, ch.key_len);
+	snprintf(what, sizeof what, "entity '%.*s'", (int)ch.key_len,
+	         ch.key);
+	while ((rc = index_entchunk_next(&ch, &doc, &ord)) == CDX_OK) {
+		uint64_t id = index_claim_id(doc, ord);
+
+		if (ch.n == 1 ? doc != ch.first
+		              : doc < pdoc || (doc == pdoc && ord <= pord)) {
+			problem(c, "%s lists claims out of order", what);
+			break;
+		}
+		pdoc = doc;
+		pord = ord;
+		if (listed(c, what, id, &r) && !is_about(&r, &ek))
+			problem(c, "%s lists claim %u of document %" PRIu64
+			        ", which is not about it", what, ord, doc);
+	}
+	if (rc == CDX_ERR_CORRUPT || (rc == CDX_ERR_ITEROVER && ch.n == 0))
+		problem(c, "the claim list of %s cannot be decoded", what);
+	if (get(c, DB_ENTITIES, ch.key, ch.key_len, &d) != 0)
+		problem(c, "%s has no name", what);
 }
 
 static void check_kind(struct checker *c, const MDB_val *k, const MDB_val *v)
 {
 	struct index_claimrec r;
-	uint8_t cb[8];
-	MDB_val d;
+	uint64_t id = index_val_id(v);
+	int kind = k->mv_size == 1 ? *(uint8_t *)k->mv_data : -1;
+	char what[32];
 
-	index_put_be64(cb, index_val_id(v));
-	if (get(c, DB_CLAIMS, cb, 8, &d) != 0)
-		problem(c, "kind %d lists claim %" PRIu64 ", which does not "
-		        "exist", *(uint8_t *)k->mv_data, index_val_id(v));
-	else if (index_claim_unpack(d.mv_data, d.mv_size, &r) == CDX_OK &&
-	         (k->mv_size != 1 || (uint8_t)r.c.kind != *(uint8_t *)k->mv_data))
-		problem(c, "kind %d lists claim %" PRIu64 ", which is of "
-		        "another kind", *(uint8_t *)k->mv_data, index_val_id(v));
+	snprintf(what, sizeof what, "kind %d", kind);
+	if (listed(c, what, id, &r) && (int)r.c.kind != kind)
+		problem(c, "%s lists claim %u of document %" PRIu64 ", which "
+		        "is of another kind", what, index_claim_ord(id),
+		        index_claim_doc(id));
 }
 
 static void check_block(struct checker *c, const MDB_val *k,
@@ -468,7 +560,6 @@ static void check_dlen(struct checker *c, const MDB_val *k,
 static void check_meta(struct checker *c, const struct index_meta *m)
 {
 	uint64_t tokens = 0, bytes = 0;
-	MDB_stat st;
 
 	if (m->schema != CDX_INDEX_SCHEMA)
 		problem(c, "the index says schema %" PRIu64 ", expected %d",
@@ -497,10 +588,6 @@ static void check_meta(struct checker *c, const struct index_meta *m)
 	if (c->n_docs && m->next_doc <= c->docs[c->n_docs - 1])
 		problem(c, "the next document id %" PRIu64 " is already used",
 		        m->next_doc);
-	if (mdb_stat(c->txn, c->ix->dbi[DB_CLAIMS], &st) == 0 &&
-	    st.ms_entries != m->n_claims)
-		problem(c, "the index counts %" PRIu64 " claims but holds %zu",
-		        m->n_claims, st.ms_entries);
 }
 
 int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
@@ -531,11 +618,17 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 	c.text_end = m.text_end;
 	check_segments(&c);
 	each(&c, DB_CLAIMS, check_claim);
+	if (c.rc == 0 && c.n_claims != m.n_claims)
+		problem(&c, "the index counts %" PRIu64 " claims but holds %"
+		        PRIu64, m.n_claims, c.n_claims);
+	c.claims.ix = ix;
+	c.claims.txn = c.txn;
 	each(&c, DB_BY_ENTITY, check_entity);
 	each(&c, DB_BY_KIND, check_kind);
 	each(&c, DB_TEXT, check_block);
 	each(&c, DB_DLEN, check_dlen);
 	each(&c, DB_DELETED, check_dead);
+	each(&c, DB_PREFIXES, check_prefix);
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);
 		goto cleanup;
@@ -547,6 +640,7 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		                   "problem%s", ix->path, c.n,
 		                   c.n == 1 ? "" : "s");
 cleanup:
+	index_claim_cur_release(&c.claims);
 	index_read_end(ix, c.txn);
 	free(c.docs);
 	return rc;

@@ -102,35 +102,28 @@ int index_claim_pred_match(const struct index_claim_pred *p,
 }
 
 int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
-                        const struct index_claim_pred *p,
+                        const struct index_claim_pred *p, uint64_t doc,
                         const struct index_docrec *d, int *out,
                         struct cdx_error *err)
 {
-	MDB_cursor *cur = NULL;
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
-	uint64_t end = d->first_claim + d->n_claims;
+	struct index_claims_rd rd;
+	struct index_claimrec r;
 	int rc;
 
 	*out = 0;
 	if (d->n_claims == 0)
 		return CDX_OK;
-	index_put_be64(kb, d->first_claim);
-	rc = mdb_cursor_open(txn, ix->dbi[DB_CLAIMS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && !*out) {
-		struct index_claimrec r;
-
-		if (k.mv_size != 8 || index_get_be64(k.mv_data) >= end)
-			break;
-		if (index_claim_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
-			*out = index_claim_pred_match(p, &r, d->date, d->date_len);
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(ix, rc, "read", err);
+	rc = index_claims_read(ix, txn, doc, &rd, err);
+	while (rc == CDX_OK && !*out &&
+	       (rc = index_claims_next(&rd, &r)) == CDX_OK)
+		*out = index_claim_pred_match(p, &r, d->date, d->date_len);
+	index_claims_release(&rd);
+	/* a missing or damaged record matches nothing: check reports it */
+	if (rc == CDX_ERR_NOMEM)
+		return cdx_error_set(err, rc, "out of memory");
+	if (rc != CDX_OK && rc != CDX_ERR_ITEROVER && rc != CDX_ERR_NOTFOUND &&
+	    rc != CDX_ERR_CORRUPT)
+		return rc;
 	return CDX_OK;
 }
 
@@ -185,17 +178,13 @@ static const char *opt_dup(struct rows_ctx *c, const char *s, size_t n,
 }
 
 /* Filter one stored claim and append it as a row. */
-static int add_row(struct rows_ctx *c, uint64_t cid, const MDB_val *v,
+static int add_row(struct rows_ctx *c, const struct index_claimrec *rec,
                    struct cdx_error *err)
 {
-	struct index_claimrec r;
+	const struct index_claimrec r = *rec;
 	struct cdx_claim_row *row;
 	int rc, fail = 0;
 
-	if (index_claim_unpack(v->mv_data, v->mv_size, &r) != CDX_OK)
-		return cdx_error_set(err, CDX_ERR_CORRUPT,
-		                     "index '%s': claim %llu is damaged",
-		                     c->ix->path, (unsigned long long)cid);
 	if (c->f->source && r.doc != c->only_doc)
 		return CDX_OK;
 	/* the year may need the document's date: test the rest first */
@@ -241,41 +230,62 @@ static int add_row(struct rows_ctx *c, uint64_t cid, const MDB_val *v,
 	return CDX_OK;
 }
 
-static int add_id(struct rows_ctx *c, uint64_t cid, struct cdx_error *err)
+/* Every claim of the record @p rd. */
+static int add_all(struct rows_ctx *c, struct index_claims_rd *rd,
+                   struct cdx_error *err)
 {
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
-	int rc;
+	struct index_claimrec r;
+	int rc = CDX_OK;
 
-	index_put_be64(kb, cid);
-	rc = mdb_get(c->txn, c->ix->dbi[DB_CLAIMS], &k, &v);
-	if (rc == MDB_NOTFOUND)
+	while (!c->done && (rc = index_claims_next(rd, &r)) == CDX_OK) {
+		rc = add_row(c, &r, err);
+		if (rc != CDX_OK)
+			return rc;
+	}
+	if (c->done || rc == CDX_ERR_ITEROVER)
 		return CDX_OK;
-	if (rc != 0)
-		return index_mdb_error(c->ix, rc, "read", err);
-	return add_row(c, cid, &v, err);
+	if (rc == CDX_ERR_NOMEM)
+		return nomem(err);
+	return cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': the claims "
+	                     "of document %llu are damaged", c->ix->path,
+	                     (unsigned long long)rd->doc);
 }
 
-/* Claims in the id range [first, end), or all when end is 0. */
-static int scan_claims(struct rows_ctx *c, uint64_t first, uint64_t end,
-                       struct cdx_error *err)
+/* The claims of document @p doc (none when it has no record). */
+static int scan_doc(struct rows_ctx *c, uint64_t doc, struct cdx_error *err)
+{
+	struct index_claims_rd rd;
+	int rc = index_claims_read(c->ix, c->txn, doc, &rd, err);
+
+	if (rc == CDX_OK)
+		rc = add_all(c, &rd, err);
+	index_claims_release(&rd);
+	return rc == CDX_ERR_NOTFOUND ? CDX_OK : rc;
+}
+
+/* Every claim, in document order. */
+static int scan_claims(struct rows_ctx *c, struct cdx_error *err)
 {
 	MDB_cursor *cur = NULL;
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
+	MDB_val k, v;
 	int rc;
 
-	index_put_be64(kb, first);
 	rc = mdb_cursor_open(c->txn, c->ix->dbi[DB_CLAIMS], &cur);
 	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (rc == 0 && !c->done) {
-		uint64_t cid = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
+		struct index_claims_rd rd;
+		uint64_t doc = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
 		int arc;
 
-		if (end && cid >= end)
-			break;
-		arc = add_row(c, cid, &v, err);
+		if (index_claims_open(&rd, doc, v.mv_data, v.mv_size) != CDX_OK)
+			arc = cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': "
+			                    "the claims of document %llu are "
+			                    "damaged", c->ix->path,
+			                    (unsigned long long)doc);
+		else
+			arc = add_all(c, &rd, err);
+		index_claims_release(&rd);
 		if (arc != CDX_OK) {
 			mdb_cursor_close(cur);
 			return arc;
@@ -292,25 +302,88 @@ static int scan_claims(struct rows_ctx *c, uint64_t first, uint64_t end,
 static int scan_dups(struct rows_ctx *c, enum index_db db, const void *key,
                      size_t n, struct cdx_error *err)
 {
+	struct index_claim_cur cc = {0};
 	MDB_cursor *cur = NULL;
 	MDB_val k = index_val(key, n), v;
 	int rc;
 
 	if (n == 0)
 		return CDX_OK; /* LMDB refuses empty keys, and none is stored */
+	cc.ix = c->ix;
+	cc.txn = c->txn;
 	rc = mdb_cursor_open(c->txn, c->ix->dbi[db], &cur);
 	if (rc == 0)
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
 	while (rc == 0 && !c->done) {
-		int arc = add_id(c, index_val_id(&v), err);
+		struct index_claimrec r;
+		/* ascending ids: each claims record is read once */
+		int arc = index_claim_get(&cc, index_val_id(&v), &r, err);
 
+		if (arc == CDX_OK)
+			arc = add_row(c, &r, err);
+		else if (arc == CDX_ERR_NOTFOUND)
+			arc = CDX_OK; /* a dangling id: check reports it */
 		if (arc != CDX_OK) {
 			mdb_cursor_close(cur);
+			index_claim_cur_release(&cc);
 			return arc;
 		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
 	}
 	mdb_cursor_close(cur);
+	index_claim_cur_release(&cc);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(c->ix, rc, "read", err);
+	return CDX_OK;
+}
+
+/* Claims listed under entity key @p key, chunk by chunk. */
+static int scan_entity(struct rows_ctx *c, const char *key, size_t n,
+                       struct cdx_error *err)
+{
+	struct index_claim_cur cc = {0};
+	uint8_t probe[INDEX_ENTITY_MAX + 9];
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc, arc = CDX_OK;
+
+	if (n == 0)
+		return CDX_OK;
+	memcpy(probe, key, n);
+	memset(probe + n, 0, 9);
+	k = index_val(probe, n + 9);
+	cc.ix = c->ix;
+	cc.txn = c->txn;
+	rc = mdb_cursor_open(c->txn, c->ix->dbi[DB_BY_ENTITY], &cur);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && !c->done && arc == CDX_OK) {
+		struct index_entchunk ch;
+		struct index_claimrec r;
+		uint64_t doc;
+		uint32_t ord;
+
+		if (index_entchunk_open(&ch, &k, &v) != CDX_OK ||
+		    ch.key_len != n || memcmp(ch.key, key, n) != 0)
+			break;
+		/* ascending ids: each claims record is read once */
+		while (!c->done && arc == CDX_OK &&
+		       (arc = index_entchunk_next(&ch, &doc, &ord)) == CDX_OK) {
+			arc = index_claim_get(&cc, index_claim_id(doc, ord), &r,
+			                      err);
+			if (arc == CDX_OK)
+				arc = add_row(c, &r, err);
+			else if (arc == CDX_ERR_NOTFOUND)
+				arc = CDX_OK; /* dangling: check reports it */
+		}
+		if (arc == CDX_ERR_ITEROVER || arc == CDX_ERR_CORRUPT)
+			arc = CDX_OK; /* a damaged chunk: check reports it */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	index_claim_cur_release(&cc);
+	if (arc != CDX_OK)
+		return arc;
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return index_mdb_error(c->ix, rc, "read", err);
 	return CDX_OK;
@@ -367,28 +440,22 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 	if (rc != CDX_OK)
 		goto cleanup;
 	if (f->source) {
-		struct index_docrec r;
-
 		rc = index_doc_resolve(ix, c.txn, f->source, &c.only_doc, err);
 		if (rc == CDX_OK)
-			rc = index_doc_read(ix, c.txn, c.only_doc, &r, err);
-		if (rc == CDX_OK && r.n_claims > 0)
-			rc = scan_claims(&c, r.first_claim,
-			                 r.first_claim + r.n_claims, err);
+			rc = scan_doc(&c, c.only_doc, err);
 		if (rc == CDX_ERR_NOTFOUND)
 			rc = CDX_OK; /* an unknown source has no claims */
 	} else if (f->entity) {
-		rc = scan_dups(&c, DB_BY_ENTITY, c.pred.entity,
-		               c.pred.entity_len, err);
+		rc = scan_entity(&c, c.pred.entity, c.pred.entity_len, err);
 	} else if (f->commodity) {
-		rc = scan_dups(&c, DB_BY_ENTITY, c.pred.commodity,
-		               c.pred.commodity_len, err);
+		rc = scan_entity(&c, c.pred.commodity, c.pred.commodity_len,
+		                 err);
 	} else if (f->kind >= 0) {
 		uint8_t kind = (uint8_t)f->kind;
 
 		rc = scan_dups(&c, DB_BY_KIND, &kind, 1, err);
 	} else {
-		rc = scan_claims(&c, 0, 0, err);
+		rc = scan_claims(&c, err);
 	}
 cleanup:
 	index_text_release(&c.doc.text);
@@ -412,6 +479,8 @@ void cdx_claim_rows_release(struct cdx_claim_rows *r)
 
 struct entity_count {
 	const char *name;
+	const char *key;
+	size_t key_len;
 	uint64_t n;
 };
 
@@ -432,32 +501,49 @@ int cdx_index_entities(struct cdx_index *ix, cdx_entity_count_fn fn,
 	rc = mdb_cursor_open(txn, ix->dbi[DB_BY_ENTITY], &cur);
 	if (rc == 0)
 		rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST);
-	/* collect first, call back after: fn must not run under our txn */
+	/* collect first, call back after: fn must not run under our txn;
+	 * an entity's chunks are adjacent */
 	while (rc == 0) {
-		MDB_val nk = k, name;
-		size_t count = 0;
+		struct index_entchunk ch;
+		MDB_val nk, name;
+		uint64_t doc;
+		uint32_t ord;
 
-		if (mdb_get(txn, ix->dbi[DB_ENTITIES], &nk, &name) != 0)
-			name = k;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct entity_count *nv = realloc(v, ncap * sizeof *nv);
+		if (index_entchunk_open(&ch, &k, &d) != CDX_OK) {
+			rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT);
+			continue; /* check reports it */
+		}
+		if (n == 0 || v[n - 1].key_len != ch.key_len ||
+		    memcmp(v[n - 1].key, ch.key, ch.key_len) != 0) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct entity_count *nv = realloc(v, ncap *
+				                                  sizeof *nv);
 
-			if (nv == NULL) {
+				if (nv == NULL) {
+					rc = ENOMEM;
+					break;
+				}
+				v = nv;
+				cap = ncap;
+			}
+			nk = index_val(ch.key, ch.key_len);
+			if (mdb_get(txn, ix->dbi[DB_ENTITIES], &nk, &name) != 0)
+				name = nk;
+			v[n].n = 0;
+			v[n].key = index_arena_strndup(&arena, ch.key,
+			                               ch.key_len);
+			v[n].key_len = ch.key_len;
+			v[n].name = index_arena_strndup(&arena, name.mv_data,
+			                                name.mv_size);
+			if (v[n++].name == NULL || v[n - 1].key == NULL) {
 				rc = ENOMEM;
 				break;
 			}
-			v = nv;
-			cap = ncap;
 		}
-		rc = mdb_cursor_count(cur, &count);
-		v[n].n = count;
-		v[n].name = index_arena_strndup(&arena, name.mv_data,
-		                                name.mv_size);
-		if (v[n++].name == NULL)
-			rc = ENOMEM;
-		if (rc == 0)
-			rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_NODUP);
+		while (index_entchunk_next(&ch, &doc, &ord) == CDX_OK)
+			v[n - 1].n++;
+		rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
 	index_read_end(ix, txn);

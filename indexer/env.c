@@ -32,11 +32,12 @@ static const struct {
 	[DB_POST] = {"post", 0},
 	[DB_DELETED] = {"deleted", 0},
 	[DB_CLAIMS] = {"claims", 0},
-	[DB_BY_ENTITY] = {"by_entity", MDB_DUPSORT | MDB_DUPFIXED},
+	[DB_BY_ENTITY] = {"by_entity", 0},
 	[DB_ENTITIES] = {"entities", 0},
 	[DB_BY_KIND] = {"by_kind", MDB_DUPSORT | MDB_DUPFIXED},
 	[DB_REFS] = {"refs", 0},
 	[DB_DLEN] = {"dlen", 0},
+	[DB_PREFIXES] = {"prefixes", 0},
 };
 
 static int status_of(int rc)
@@ -200,15 +201,15 @@ int index_grow_if_needed(struct cdx_index *ix, struct cdx_error *err)
 /* ------------------------------------------------------------ meta */
 
 static const char *const meta_keys[] = {
-	"schema", "n_docs", "n_tokens", "next_doc", "next_claim", "n_claims",
-	"text_bytes", "text_end", "next_seg",
+	"schema", "n_docs", "n_tokens", "next_doc", "n_claims", "text_bytes",
+	"text_end", "next_seg",
 };
 
 static uint64_t *meta_field(struct index_meta *m, size_t i)
 {
 	uint64_t *f[] = {&m->schema, &m->n_docs, &m->n_tokens, &m->next_doc,
-	                 &m->next_claim, &m->n_claims, &m->text_bytes,
-	                 &m->text_end, &m->next_seg};
+	                 &m->n_claims, &m->text_bytes, &m->text_end,
+	                 &m->next_seg};
 	return f[i];
 }
 
@@ -424,8 +425,8 @@ static int open_dbs(struct cdx_index *ix, struct cdx_error *err)
 		}
 	}
 	if (fresh) {
-		struct index_meta m = {CDX_INDEX_SCHEMA, 0, 0, 1, 1, 0, 0, 0,
-		                       1};
+		struct index_meta m = {.schema = CDX_INDEX_SCHEMA,
+		                       .next_doc = 1, .next_seg = 1};
 
 		rc = index_meta_store(ix, txn, &m, err);
 	} else {
@@ -471,7 +472,7 @@ int cdx_index_open(struct cdx_index **out, const char *path,
 		env_flags |= MDB_RDONLY;
 	rc = mdb_env_create(&ix->env);
 	if (rc == 0)
-		rc = mdb_env_set_maxdbs(ix->env, 16);
+		rc = mdb_env_set_maxdbs(ix->env, 32);
 	if (rc == 0)
 		rc = mdb_env_set_maxreaders(ix->env, 256);
 	if (rc == 0)

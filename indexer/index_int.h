@@ -7,7 +7,7 @@
  * is a u64 stored big-endian, so LMDB's memcmp order is numeric order.
  *
  *   meta       ASCII name → u64 BE: "schema", "n_docs", "n_tokens",
- *              "next_doc", "next_claim", "n_claims", "text_bytes",
+ *              "next_doc", "n_claims", "text_bytes",
  *              "text_end", "next_seg"
  *   docs       doc id → packed doc record (record.c)
  *   text       block number u64 BE → INDEX_TEXT_BLOCK bytes of the text
@@ -25,8 +25,9 @@
  *              the segment's term stream (postings.c, segment.c)
  *   deleted    doc id → nothing: documents removed since their segment
  *              was written; their postings go when the segment is merged
- *   claims     claim id → packed claim record with its doc id
- *   by_entity  folded entity name → claim ids (DUPSORT, u64 BE)
+ *   claims     doc id → the document's claims, one record (record.c)
+ *   by_entity  folded entity name + 0x00 + first doc id u64 BE → a chunk
+ *              of the entity's claim ids as delta varints (entlist.c)
  *   entities   folded entity name → canonical name as first stored
  *   by_kind    kind byte → claim ids (DUPSORT, u64 BE)
  *   dlen       block number u64 BE → INDEX_TEXT_BLOCK length codes, one
@@ -34,6 +35,9 @@
  *              without a doc record read; 0 marks a removed document
  *   refs       reference figure key (reference.c) → packed figure; keys
  *              starting with byte 0x01 are tags ("a table was loaded")
+ *   prefixes   the source prefix table (prefix.c): prefix → id u32 BE,
+ *              and byte 0x00 + id u32 BE → prefix; a doc record holds
+ *              its source as a prefix id and the rest
  *
  * Postings live in segments, one written per batch (LSM-style): a
  * segment is a term stream — for each term, in term order, its entry
@@ -45,8 +49,10 @@
  * Deletion marks the document in deleted; merging segments (writer.c,
  * segment.c) drops marked documents for good.
  *
- * A document's claims have consecutive ids, allocated in (start, end)
- * order, and ids only grow: claim id order is (doc id, start) order.
+ * A claim's id is its document's id and its ordinal among that
+ * document's claims, which are in (start, end) order: doc << 24 | ordinal
+ * (index_claim_id). Doc ids only grow, so claim ids do, and claim id
+ * order is (doc id, start) order.
  *
  * Locking: LMDB serialises writers. The map_lock rwlock is taken shared by
  * every transaction and exclusively only to grow the map, because
@@ -80,6 +86,7 @@ enum index_db {
 	DB_BY_KIND,
 	DB_REFS,       /* reference figures (reference.c) */
 	DB_DLEN,       /* document length codes (doclen.c) */
+	DB_PREFIXES,   /* source prefixes (prefix.c) */
 	DB_COUNT_
 };
 
@@ -321,7 +328,7 @@ int index_compact_close(struct cdx_index *ix, int *compacted,
                         struct cdx_error *err);
 
 struct index_meta {
-	uint64_t schema, n_docs, n_tokens, next_doc, next_claim, n_claims,
+	uint64_t schema, n_docs, n_tokens, next_doc, n_claims,
 		text_bytes, text_end, next_seg;
 };
 int index_meta_load(struct cdx_index *ix, MDB_txn *txn,
@@ -331,34 +338,151 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
 
 /* ------------------------------------------------------------ record.c */
 
+/** Longest source stored as a prefix id and the rest (longer ones are
+ *  stored whole); below LMDB's largest key, as the prefix is a key. */
+#define INDEX_SOURCE_SPLIT_MAX 480
+
 /** A doc record; strings point into the LMDB value (valid in the txn),
- *  not NUL-terminated; title/date NULL when absent. */
+ *  not NUL-terminated; title/date NULL when absent. While @c prefix is
+ *  set, @c source is only the part after the prefix: index_doc_source()
+ *  makes it whole (in @c source_buf: do not copy the struct then). */
 struct index_docrec {
-	uint64_t n_tokens, text_off, text_len, hash, first_claim;
+	uint64_t n_tokens, text_off, text_len, hash;
 	uint32_t n_claims;
+	uint32_t prefix;   /* the source's prefix id + 1; 0 none */
 	uint8_t format;
 	const char *source, *title, *date;
 	size_t source_len, title_len, date_len;
+	char source_buf[INDEX_SOURCE_SPLIT_MAX];
 };
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b) CDX_WUR;
+/** Unpack a doc record; its source may still lack its prefix. */
 int index_docrec_unpack(const void *p, size_t n, struct index_docrec *r);
-/** Read document @p id. @return 0, NOTFOUND, CORRUPT. */
+
+/* ------------------------------------------------------------ entlist.c */
+
+/** Bytes a by_entity chunk grows to by appends (one document's entries
+ *  may pass it: they are never split). */
+#define INDEX_ENTITY_CHUNK 512
+
+/** Reads one by_entity chunk. */
+struct index_entchunk {
+	const char *key;      /* the entity key, in the LMDB key */
+	size_t key_len;
+	uint64_t first;       /* the document in the key */
+	uint64_t doc;         /* of the last entry read */
+	size_t n;             /* entries read */
+	const uint8_t *p, *end;
+};
+/** @return 0, or CORRUPT when @p k is not a chunk key. */
+int index_entchunk_open(struct index_entchunk *c, const MDB_val *k,
+                        const MDB_val *v);
+/** The next claim: its document and ordinal. 0, ITEROVER or CORRUPT. */
+int index_entchunk_next(struct index_entchunk *c, uint64_t *doc,
+                        uint32_t *ord);
+/** List document @p doc's claims @p ords (ascending) under entity key
+ *  @p key; doc must be above every document listed there. */
+int index_entlist_add(struct cdx_index *ix, MDB_txn *txn, const char *key,
+                      size_t n, uint64_t doc, const uint32_t *ords,
+                      size_t n_ords, struct cdx_error *err);
+/** Unlist document @p doc's claims from entity key @p key (and drop the
+ *  entity's name when none remain). */
+int index_entlist_del(struct cdx_index *ix, MDB_txn *txn, const char *key,
+                      size_t n, uint64_t doc, struct cdx_error *err);
+
+/* ------------------------------------------------------------ prefix.c */
+
+/** How much of source @p s to keep in the prefix table: up to its last
+ *  '/' or '#'; 0 when it is not worth it or the source is too long. */
+size_t index_source_split(const char *s, size_t n);
+/** The id of prefix @p p[0..n), added to the table when new. */
+int index_prefix_id(struct cdx_index *ix, MDB_txn *txn, const char *p,
+                    size_t n, uint32_t *id, struct cdx_error *err);
+/** Make @p r's source whole. @return 0, or CORRUPT when its prefix is
+ *  not in the table (with a message), or an index error. */
+int index_doc_source(struct cdx_index *ix, MDB_txn *txn,
+                     struct index_docrec *r, struct cdx_error *err);
+/** Read document @p id, its source whole. @return 0, NOTFOUND, CORRUPT. */
 int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_docrec *r, struct cdx_error *err);
 /** Resolve a source, or failing that a decimal id, to a doc id. */
 int index_doc_resolve(struct cdx_index *ix, MDB_txn *txn, const char *key,
                       uint64_t *id, struct cdx_error *err);
 
-/** A claim record as stored; strings point into the value. */
+/* Claim ids: bits 24.. the document, bits 0..23 the claim's ordinal. */
+#define INDEX_CLAIM_ORD_BITS 24
+/** Most claims one document keeps. */
+#define INDEX_CLAIMS_MAX ((1u << INDEX_CLAIM_ORD_BITS) - 1)
+
+static inline uint64_t index_claim_id(uint64_t doc, uint32_t ord)
+{
+	return doc << INDEX_CLAIM_ORD_BITS | ord;
+}
+
+static inline uint64_t index_claim_doc(uint64_t id)
+{
+	return id >> INDEX_CLAIM_ORD_BITS;
+}
+
+static inline uint32_t index_claim_ord(uint64_t id)
+{
+	return (uint32_t)(id & INDEX_CLAIMS_MAX);
+}
+
+/** A claim as read back; pointer strings point into the record (or into
+ *  the reader's scratch), valid while both are. */
 struct index_claimrec {
 	uint64_t doc;
+	uint32_t ord;           /* its ordinal in the document */
 	struct cdx_claim c;     /* pointers below are not NUL-terminated */
 	size_t subject_len, commodity_len, metric_len;
 	size_t party_len[CDX_CLAIM_PARTIES_MAX];
 };
-int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
-                     struct cdx_buf *b) CDX_WUR;
-int index_claim_unpack(const void *p, size_t n, struct index_claimrec *r);
+/** Pack a document's @p n claims (sorted by (start, end)) as its claims
+ *  record; @p strs is scratch (cleared here) for its string table. */
+int index_claims_pack(const struct cdx_claim *c, size_t n,
+                      struct index_strmap *strs, struct cdx_buf *b) CDX_WUR;
+
+struct index_rstr {
+	const char *s;
+	size_t n;
+};
+/** Reads one claims record, claim by claim. Do not copy it (it may point
+ *  into itself). */
+struct index_claims_rd {
+	const uint8_t *p, *end;
+	uint64_t doc;
+	uint32_t n, i;          /* claims in the record, ordinal of the next */
+	uint32_t start, sent_start, sent_end; /* of the claim before */
+	struct index_rstr *strs; /* strings seen so far */
+	size_t n_strs, cap_strs;
+	struct index_rstr inl[32];
+};
+/** Start reading the record @p v of @p n bytes of document @p doc.
+ *  @return 0 or CORRUPT. Release it even then. */
+int index_claims_open(struct index_claims_rd *r, uint64_t doc,
+                      const void *v, size_t n);
+/** The next claim. @return 0, ITEROVER after the last, CORRUPT, NOMEM. */
+int index_claims_next(struct index_claims_rd *r, struct index_claimrec *out);
+void index_claims_release(struct index_claims_rd *r);
+/** Open document @p doc's claims record. @return 0, NOTFOUND (none),
+ *  CORRUPT (with a message) or an index error. */
+int index_claims_read(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
+                      struct index_claims_rd *r, struct cdx_error *err);
+
+/** Claims by id, keeping the record last read: fastest for ascending
+ *  ids. Zero it and set ix and txn before use. */
+struct index_claim_cur {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	int open;
+	struct index_claims_rd rd;
+};
+/** Claim @p id. @return 0, NOTFOUND, CORRUPT (with a message) or an index
+ *  error. */
+int index_claim_get(struct index_claim_cur *c, uint64_t id,
+                    struct index_claimrec *out, struct cdx_error *err);
+void index_claim_cur_release(struct index_claim_cur *c);
 
 /** A document's text: borrowed from LMDB when it lies in one block,
  *  else assembled in @c owned. */
@@ -565,7 +689,7 @@ struct index_wctx {
 int index_remove_doc(struct index_wctx *w, uint64_t id,
                      struct cdx_error *err);
 
-/** The claim id of a DUPSORT value. */
+/** The claim id of a by_kind value. */
 static inline uint64_t index_val_id(const MDB_val *v)
 {
 	return v->mv_size == 8 ? index_get_be64(v->mv_data) : 0;
@@ -638,7 +762,7 @@ int index_claim_pred_match(const struct index_claim_pred *p,
                            size_t date_len);
 /** Does document @p doc (record @p d) hold a claim matching @p p? */
 int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
-                        const struct index_claim_pred *p,
+                        const struct index_claim_pred *p, uint64_t doc,
                         const struct index_docrec *d, int *out,
                         struct cdx_error *err);
 

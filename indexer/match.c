@@ -425,8 +425,8 @@ static int apply_filters(struct index_match *m, const struct and_filters *af,
 			             : title_has(m, f, &r);
 		}
 		if (ok && af->has_pred) {
-			rc = index_doc_has_claim(m->ix, m->txn, &af->pred, &r,
-			                         &ok, m->err);
+			rc = index_doc_has_claim(m->ix, m->txn, &af->pred,
+			                         s->v[i], &r, &ok, m->err);
 			if (rc != CDX_OK)
 				return rc;
 		}

@@ -1,7 +1,6 @@
 /*
- * record.c — the packed records of the docs and claims databases, and the
- * parted values (text, doc_terms) that are split so no LMDB value grows
- * past INDEX_PART_MAX.
+ * record.c — the packed records of the docs database, and the text
+ * stream. (A document's claims record is claimrec.c's.)
  *
  * Records are varints (numbers are mostly small: offsets, lengths,
  * whole-number values) followed by strings with varint lengths; ranking
@@ -16,21 +15,15 @@
  * neighbour shares them.
  */
 #include <errno.h>
-#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
 /* Longest packed head of a doc record: 5 varints, the hash, 2 bytes. */
 #define DOCREC_MAX (5 * 10 + 8 + 2)
-/* Longest packed head of a claim record: 4 varints, 5 bytes, 2 values. */
-#define CLAIMREC_MAX (5 * 10 + 5 + 2 * 10)
 
-enum { REC_TITLE = 1, REC_DATE = 2 };
-enum { REC_SUBJECT = 1, REC_COMMODITY = 2, REC_METRIC = 4 };
-/* Bits 3-4 of the same flags byte hold the claim's change (0 = none, as
- * in records written before the field existed). */
-#define REC_CHANGE_SHIFT 3
+enum { REC_TITLE = 1, REC_DATE = 2, REC_PREFIX = 4 };
 
 static int put_str(struct cdx_buf *b, const char *s, size_t n)
 {
@@ -53,8 +46,9 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
 	return CDX_OK;
 }
 
-/* Record: varints n_tokens, text offset, text length, first claim, claim
- * count; the 8-byte content hash; u8 format, u8 flags; the strings. */
+/* Record: varints n_tokens, text offset, text length, claim count; the
+ * 8-byte content hash; u8 format, u8 flags; with REC_PREFIX a varint
+ * prefix id; the strings (the source without its prefix). */
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 {
 	uint8_t fixed[DOCREC_MAX];
@@ -64,13 +58,15 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 	k += index_varint_put(fixed + k, r->n_tokens);
 	k += index_varint_put(fixed + k, r->text_off);
 	k += index_varint_put(fixed + k, r->text_len);
-	k += index_varint_put(fixed + k, r->first_claim);
 	k += index_varint_put(fixed + k, r->n_claims);
 	index_put_be64(fixed + k, r->hash);
 	k += 8;
 	fixed[k++] = r->format;
 	fixed[k++] = (uint8_t)((r->title ? REC_TITLE : 0) |
-	                       (r->date ? REC_DATE : 0));
+	                       (r->date ? REC_DATE : 0) |
+	                       (r->prefix ? REC_PREFIX : 0));
+	if (r->prefix)
+		k += index_varint_put(fixed + k, r->prefix - 1);
 	rc = cdx_buf_add(b, fixed, k);
 	if (rc == CDX_OK)
 		rc = put_str(b, r->source, r->source_len);
@@ -87,11 +83,10 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	uint64_t n_claims;
 	uint8_t flags;
 
-	memset(r, 0, sizeof *r);
+	memset(r, 0, offsetof(struct index_docrec, source_buf));
 	if (index_varint_get(&p, end, &r->n_tokens) ||
 	    index_varint_get(&p, end, &r->text_off) ||
 	    index_varint_get(&p, end, &r->text_len) ||
-	    index_varint_get(&p, end, &r->first_claim) ||
 	    index_varint_get(&p, end, &n_claims) || n_claims > UINT32_MAX ||
 	    end - p < 10)
 		return CDX_ERR_CORRUPT;
@@ -100,6 +95,13 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	r->format = p[8];
 	flags = p[9];
 	p += 10;
+	if (flags & REC_PREFIX) {
+		uint64_t pre;
+
+		if (index_varint_get(&p, end, &pre) || pre >= UINT32_MAX)
+			return CDX_ERR_CORRUPT;
+		r->prefix = (uint32_t)pre + 1;
+	}
 	if (get_str(&p, end, &r->source, &r->source_len))
 		return CDX_ERR_CORRUPT;
 	if ((flags & REC_TITLE) && get_str(&p, end, &r->title, &r->title_len))
@@ -128,7 +130,7 @@ int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
 		return cdx_error_set(err, CDX_ERR_CORRUPT,
 		                     "index '%s': document %llu is damaged",
 		                     ix->path, (unsigned long long)id);
-	return CDX_OK;
+	return index_doc_source(ix, txn, r, err);
 }
 
 static int parse_id(const char *s, uint64_t *id)
@@ -168,212 +170,6 @@ int index_doc_resolve(struct cdx_index *ix, MDB_txn *txn, const char *key,
 	}
 	return cdx_error_set(err, CDX_ERR_NOTFOUND,
 	                     "no document '%s' in index '%s'", key, ix->path);
-}
-
-/* ------------------------------------------------------------ claims */
-
-static int put_small(struct cdx_buf *b, const char *s, size_t cap)
-{
-	size_t n = strnlen(s, cap - 1);
-	uint8_t len = (uint8_t)n;
-	int rc = cdx_buf_add(b, &len, 1);
-
-	return rc ? rc : cdx_buf_add(b, s, n);
-}
-
-static int get_small(const uint8_t **p, const uint8_t *end, char *out,
-                     size_t cap)
-{
-	size_t n;
-
-	if (*p >= end)
-		return CDX_ERR_CORRUPT;
-	n = **p;
-	(*p)++;
-	if (n >= cap || n > (size_t)(end - *p))
-		return CDX_ERR_CORRUPT;
-	memcpy(out, *p, n);
-	out[n] = '\0';
-	*p += n;
-	return CDX_OK;
-}
-
-static uint64_t double_bits(double d)
-{
-	uint64_t u;
-
-	memcpy(&u, &d, sizeof u);
-	return u;
-}
-
-static double bits_double(uint64_t u)
-{
-	double d;
-
-	memcpy(&d, &u, sizeof d);
-	return d;
-}
-
-/* A claim's numbers: value and value_max each as nothing (NaN), a zigzag
- * varint (a whole number, the common case: "40,000 tons", "$500
- * million") or the 8 bytes of the double; a two-bit tag each says which. */
-enum { VAL_NAN = 0, VAL_INT = 1, VAL_DOUBLE = 2 };
-
-static int val_tag(double v)
-{
-	if (isnan(v))
-		return VAL_NAN;
-	return v == floor(v) && fabs(v) < 9007199254740992.0 ? VAL_INT
-	                                                      : VAL_DOUBLE;
-}
-
-static uint64_t zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t unzigzag(uint64_t u)
-{
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
-static size_t put_val(uint8_t *p, int tag, double v)
-{
-	if (tag == VAL_INT)
-		return index_varint_put(p, zigzag((int64_t)v));
-	if (tag == VAL_DOUBLE) {
-		index_put_be64(p, double_bits(v));
-		return 8;
-	}
-	return 0;
-}
-
-static int get_val(const uint8_t **p, const uint8_t *end, int tag, double *v)
-{
-	uint64_t u;
-
-	*v = NAN;
-	if (tag == VAL_INT) {
-		if (index_varint_get(p, end, &u))
-			return CDX_ERR_CORRUPT;
-		*v = (double)unzigzag(u);
-	} else if (tag == VAL_DOUBLE) {
-		if (end - *p < 8)
-			return CDX_ERR_CORRUPT;
-		*v = bits_double(index_get_be64(*p));
-		*p += 8;
-	} else if (tag != VAL_NAN) {
-		return CDX_ERR_CORRUPT;
-	}
-	return CDX_OK;
-}
-
-/* Record: varint doc, u8 kind, u8 qualifier, u8 parties, u8 flags, u8
- * value tags, varints start, end - start, zigzag start - sent_start and
- * sent_end - end, the values, then the strings. */
-int index_claim_pack(const struct cdx_claim *c, uint64_t doc,
-                     struct cdx_buf *b)
-{
-	uint8_t fixed[CLAIMREC_MAX];
-	unsigned np = c->n_parties < CDX_CLAIM_PARTIES_MAX ?
-	              c->n_parties : CDX_CLAIM_PARTIES_MAX;
-	int tv = val_tag(c->value), tm = val_tag(c->value_max);
-	size_t k;
-	int rc;
-
-	k = index_varint_put(fixed, doc);
-	fixed[k++] = (uint8_t)c->kind;
-	fixed[k++] = (uint8_t)c->qualifier;
-	fixed[k++] = (uint8_t)np;
-	fixed[k++] = (uint8_t)((c->subject ? REC_SUBJECT : 0) |
-	                       (c->commodity ? REC_COMMODITY : 0) |
-	                       (c->metric ? REC_METRIC : 0) |
-	                       ((unsigned)c->change << REC_CHANGE_SHIFT));
-	fixed[k++] = (uint8_t)(tv | tm << 2);
-	k += index_varint_put(fixed + k, c->start);
-	k += index_varint_put(fixed + k, (uint64_t)c->end - c->start);
-	k += index_varint_put(fixed + k, zigzag((int64_t)c->start -
-	                                         (int64_t)c->sent_start));
-	k += index_varint_put(fixed + k, zigzag((int64_t)c->sent_end -
-	                                         (int64_t)c->end));
-	k += put_val(fixed + k, tv, c->value);
-	k += put_val(fixed + k, tm, c->value_max);
-	rc = cdx_buf_add(b, fixed, k);
-	if (rc == CDX_OK)
-		rc = put_small(b, c->value_str, sizeof c->value_str);
-	if (rc == CDX_OK)
-		rc = put_small(b, c->unit, sizeof c->unit);
-	if (rc == CDX_OK)
-		rc = put_small(b, c->per, sizeof c->per);
-	if (rc == CDX_OK)
-		rc = put_small(b, c->time, sizeof c->time);
-	if (rc == CDX_OK && c->subject)
-		rc = put_str(b, c->subject, strlen(c->subject));
-	if (rc == CDX_OK && c->commodity)
-		rc = put_str(b, c->commodity, strlen(c->commodity));
-	if (rc == CDX_OK && c->metric)
-		rc = put_str(b, c->metric, strlen(c->metric));
-	for (unsigned i = 0; rc == CDX_OK && i < np; i++) {
-		const char *s = c->parties[i] ? c->parties[i] : "";
-
-		rc = put_str(b, s, strlen(s));
-	}
-	return rc;
-}
-
-int index_claim_unpack(const void *v, size_t n, struct index_claimrec *r)
-{
-	const uint8_t *p = v, *end = p + n;
-	struct cdx_claim *c = &r->c;
-	uint64_t start, len, back, fwd;
-	uint8_t flags, tags;
-
-	memset(r, 0, sizeof *r);
-	if (index_varint_get(&p, end, &r->doc) || end - p < 5)
-		return CDX_ERR_CORRUPT;
-	if (p[0] >= CDX_KIND_COUNT_ || p[1] > CDX_QUAL_RANGE ||
-	    p[2] > CDX_CLAIM_PARTIES_MAX)
-		return CDX_ERR_CORRUPT;
-	c->kind = (enum cdx_claim_kind)p[0];
-	c->qualifier = (enum cdx_qualifier)p[1];
-	c->n_parties = p[2];
-	flags = p[3];
-	tags = p[4];
-	p += 5;
-	if ((flags >> REC_CHANGE_SHIFT) > CDX_CHANGE_DOWN)
-		return CDX_ERR_CORRUPT;
-	c->change = (enum cdx_change)(flags >> REC_CHANGE_SHIFT);
-	if (index_varint_get(&p, end, &start) ||
-	    index_varint_get(&p, end, &len) ||
-	    index_varint_get(&p, end, &back) ||
-	    index_varint_get(&p, end, &fwd) || start > UINT32_MAX ||
-	    len > UINT32_MAX - start)
-		return CDX_ERR_CORRUPT;
-	c->start = (uint32_t)start;
-	c->end = (uint32_t)(start + len);
-	c->sent_start = (uint32_t)((int64_t)start - unzigzag(back));
-	c->sent_end = (uint32_t)((int64_t)c->end + unzigzag(fwd));
-	if (get_val(&p, end, tags & 3, &c->value) ||
-	    get_val(&p, end, tags >> 2 & 3, &c->value_max) || tags >> 4)
-		return CDX_ERR_CORRUPT;
-	if (get_small(&p, end, c->value_str, sizeof c->value_str) ||
-	    get_small(&p, end, c->unit, sizeof c->unit) ||
-	    get_small(&p, end, c->per, sizeof c->per) ||
-	    get_small(&p, end, c->time, sizeof c->time))
-		return CDX_ERR_CORRUPT;
-	if ((flags & REC_SUBJECT) &&
-	    get_str(&p, end, &c->subject, &r->subject_len))
-		return CDX_ERR_CORRUPT;
-	if ((flags & REC_COMMODITY) &&
-	    get_str(&p, end, &c->commodity, &r->commodity_len))
-		return CDX_ERR_CORRUPT;
-	if ((flags & REC_METRIC) &&
-	    get_str(&p, end, &c->metric, &r->metric_len))
-		return CDX_ERR_CORRUPT;
-	for (unsigned i = 0; i < c->n_parties; i++)
-		if (get_str(&p, end, &c->parties[i], &r->party_len[i]))
-			return CDX_ERR_CORRUPT;
-	return CDX_OK;
 }
 
 /* ------------------------------------------------------------ text */

@@ -56,64 +56,68 @@ static int remove_postings(struct index_wctx *w, uint64_t id,
 	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
 }
 
-static int del_entity(struct index_wctx *w, const char *key, size_t n,
-                      const uint8_t idb[8], struct cdx_error *err)
-{
-	MDB_val k = index_val(key, n), v = index_val(idb, 8);
-	int rc;
-
-	if (n == 0)
-		return CDX_OK;
-	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_ENTITY], &k, &v);
-	if (rc == 0 || rc == MDB_NOTFOUND)
-		rc = mdb_get(w->txn, w->ix->dbi[DB_BY_ENTITY], &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		/* its last claim went: the name goes too */
-		k = index_val(key, n);
-		rc = mdb_del(w->txn, w->ix->dbi[DB_ENTITIES], &k, NULL);
-		if (rc == MDB_NOTFOUND)
-			rc = 0;
-	}
-	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
-}
-
-static int remove_claim(struct index_wctx *w, uint64_t cid,
+/* Drop the by_kind and by_entity entries of claim @p r. */
+static int unlist_claim(struct index_wctx *w, const struct index_claimrec *r,
                         struct cdx_error *err)
 {
 	char subj[INDEX_ENTITY_MAX + 1], comm[INDEX_ENTITY_MAX + 1];
 	size_t ns = 0, nc = 0;
-	struct index_claimrec r;
-	uint8_t idb[8], kind;
-	MDB_val k = index_val(idb, 8), v, kk;
+	uint8_t idb[8], kind = (uint8_t)r->c.kind;
+	MDB_val kk = index_val(&kind, 1), v = index_val(idb, 8);
 	int rc;
 
-	index_put_be64(idb, cid);
+	index_put_be64(idb, index_claim_id(r->doc, r->ord));
+	if (r->c.subject)
+		ns = index_entity_key(r->c.subject, r->subject_len, subj);
+	if (r->c.commodity)
+		nc = index_entity_key(r->c.commodity, r->commodity_len, comm);
+	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_KIND], &kk, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return index_mdb_error(w->ix, rc, "write", err);
+	/* the document's entries go at once: a second call finds none */
+	rc = index_entlist_del(w->ix, w->txn, subj, ns, r->doc, err);
+	if (rc == CDX_OK && (nc != ns || memcmp(subj, comm, nc) != 0))
+		rc = index_entlist_del(w->ix, w->txn, comm, nc, r->doc, err);
+	return rc;
+}
+
+/* Remove document @p id's claims record and what lists its claims. */
+static int remove_claims(struct index_wctx *w, uint64_t id,
+                         struct cdx_error *err)
+{
+	struct index_claims_rd rd;
+	struct index_claimrec r;
+	uint8_t kb[8];
+	MDB_val k = index_val(kb, 8), v;
+	void *copy = NULL;
+	int rc;
+
+	index_put_be64(kb, id);
 	rc = mdb_get(w->txn, w->ix->dbi[DB_CLAIMS], &k, &v);
 	if (rc == MDB_NOTFOUND)
 		return CDX_OK;
 	if (rc != 0)
 		return index_mdb_error(w->ix, rc, "read", err);
-	if (index_claim_unpack(v.mv_data, v.mv_size, &r) != CDX_OK)
-		return cdx_error_set(err, CDX_ERR_CORRUPT,
-		                     "index '%s': claim %llu is damaged",
-		                     w->ix->path, (unsigned long long)cid);
-	/* copy what we need before the writes below move the value */
-	if (r.c.subject)
-		ns = index_entity_key(r.c.subject, r.subject_len, subj);
-	if (r.c.commodity)
-		nc = index_entity_key(r.c.commodity, r.commodity_len, comm);
-	kind = (uint8_t)r.c.kind;
-	rc = mdb_del(w->txn, w->ix->dbi[DB_CLAIMS], &k, NULL);
-	if (rc != 0)
-		return index_mdb_error(w->ix, rc, "write", err);
-	kk = index_val(&kind, 1);
-	v = index_val(idb, 8);
-	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_KIND], &kk, &v);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(w->ix, rc, "write", err);
-	rc = del_entity(w, subj, ns, idb, err);
-	if (rc == CDX_OK && (nc != ns || memcmp(subj, comm, nc) != 0))
-		rc = del_entity(w, comm, nc, idb, err);
+	/* a copy: the writes below may move the value */
+	copy = malloc(v.mv_size ? v.mv_size : 1);
+	if (copy == NULL)
+		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	memcpy(copy, v.mv_data, v.mv_size);
+	rc = index_claims_open(&rd, id, copy, v.mv_size);
+	while (rc == CDX_OK && (rc = index_claims_next(&rd, &r)) == CDX_OK)
+		rc = unlist_claim(w, &r, err);
+	if (rc == CDX_ERR_ITEROVER) {
+		rc = mdb_del(w->txn, w->ix->dbi[DB_CLAIMS], &k, NULL);
+		rc = rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
+	} else if (rc == CDX_ERR_NOMEM) {
+		cdx_error_set(err, rc, "out of memory");
+	} else if (rc == CDX_ERR_CORRUPT) {
+		cdx_error_set(err, rc, "index '%s': the claims of document "
+		              "%llu are damaged", w->ix->path,
+		              (unsigned long long)id);
+	}
+	index_claims_release(&rd);
+	free(copy);
 	return rc;
 }
 
@@ -122,7 +126,7 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	struct index_docrec r;
 	uint8_t idb[8];
 	MDB_val k = index_val(idb, 8);
-	uint64_t first, n_tokens, text_off, text_len, sh, hash;
+	uint64_t n_tokens, text_off, text_len, sh, hash;
 	uint32_t n_claims;
 	int rc;
 
@@ -132,14 +136,13 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	index_put_be64(idb, id);
 	hash = r.hash;
 	sh = index_hash64(r.source, r.source_len);
-	first = r.first_claim;
 	n_claims = r.n_claims;
 	n_tokens = r.n_tokens;
 	text_off = r.text_off;
 	text_len = r.text_len;
 	rc = remove_postings(w, id, err);
-	for (uint32_t i = 0; i < n_claims && rc == CDX_OK; i++)
-		rc = remove_claim(w, first + i, err);
+	if (rc == CDX_OK)
+		rc = remove_claims(w, id, err);
 	if (rc == CDX_OK)
 		rc = index_idmap_del(w->ix, w->txn, DB_SOURCE, sh, id, err);
 	if (rc == CDX_OK)

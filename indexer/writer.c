@@ -19,6 +19,7 @@
  * A journal entry's terms are dropped once merged (they are the larger
  * part of a prepared document) and derived again for a replay.
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "index_int.h"
@@ -32,6 +33,12 @@ struct cdx_index_writer {
 	size_t count;
 	struct cdx_index_prep *prep;    /* for add() and replays; lazily */
 	struct cdx_buf rec;
+	struct index_strmap strs;       /* a claims record's strings */
+	struct ent_ref *refs;           /* a document's entity mentions */
+	size_t n_refs, cap_refs;
+	uint32_t *ords;                 /* one entity's claim ordinals */
+	size_t cap_ords;
+	struct index_arena keys;        /* the mentions' folded keys */
 };
 
 static int nomem(struct cdx_error *err)
@@ -87,22 +94,94 @@ static int put(struct cdx_index_writer *wr, enum index_db db, MDB_val *k,
 	return rc ? index_mdb_error(wr->w.ix, rc, "write", err) : CDX_OK;
 }
 
-static int put_entity(struct cdx_index_writer *wr, const char *name,
-                      const uint8_t idb[8], struct cdx_error *err)
+/* A claim's mention of an entity, for grouping a document's claims by
+ * entity key. */
+struct ent_ref {
+	const char *key;  /* folded, in the writer's arena */
+	const char *name; /* as the claim has it */
+	uint32_t len, ord, which; /* which: 0 subject, 1 commodity */
+};
+
+static int cmp_ref(const void *pa, const void *pb)
+{
+	const struct ent_ref *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->key, b->key, n);
+
+	if (c == 0)
+		c = (a->len > b->len) - (a->len < b->len);
+	if (c == 0)
+		c = (a->ord > b->ord) - (a->ord < b->ord);
+	if (c == 0)
+		c = (a->which > b->which) - (a->which < b->which);
+	return c;
+}
+
+static int add_ref(struct cdx_index_writer *wr, const char *name,
+                   uint32_t ord, uint32_t which)
 {
 	char key[INDEX_ENTITY_MAX + 1];
 	size_t n = index_entity_key(name, strlen(name), key);
-	MDB_val k = index_val(key, n), v = index_val(idb, 8);
-	MDB_val nv = index_val(name, strlen(name));
-	int rc;
+	struct ent_ref *r;
 
 	if (n == 0)
 		return CDX_OK;
-	/* claim ids only grow: appending fills the id pages (a split in
-	 * the middle would leave every page half empty) */
-	rc = put(wr, DB_BY_ENTITY, &k, &v, MDB_APPENDDUP, err);
-	if (rc == CDX_OK)
-		rc = put(wr, DB_ENTITIES, &k, &nv, MDB_NOOVERWRITE, err);
+	if (wr->n_refs == wr->cap_refs &&
+	    grow((void **)&wr->refs, &wr->cap_refs, sizeof *wr->refs))
+		return CDX_ERR_NOMEM;
+	r = &wr->refs[wr->n_refs];
+	r->key = index_arena_strndup(&wr->keys, key, n);
+	if (r->key == NULL)
+		return CDX_ERR_NOMEM;
+	r->name = name;
+	r->len = (uint32_t)n;
+	r->ord = ord;
+	r->which = which;
+	wr->n_refs++;
+	return CDX_OK;
+}
+
+/* List document @p id's claims under each entity they are about. */
+static int put_entities(struct cdx_index_writer *wr,
+                        const struct cdx_index_doc *e, uint64_t id,
+                        struct cdx_error *err)
+{
+	int rc = CDX_OK;
+
+	wr->n_refs = 0;
+	index_arena_release(&wr->keys);
+	for (size_t i = 0; i < e->n_claims && rc == CDX_OK; i++) {
+		const struct cdx_claim *c = &e->claims[i];
+
+		if (c->subject)
+			rc = add_ref(wr, c->subject, (uint32_t)i, 0);
+		if (rc == CDX_OK && c->commodity)
+			rc = add_ref(wr, c->commodity, (uint32_t)i, 1);
+	}
+	if (rc != CDX_OK)
+		return nomem(err);
+	qsort(wr->refs, wr->n_refs, sizeof *wr->refs, cmp_ref);
+	for (size_t i = 0, j; i < wr->n_refs && rc == CDX_OK; i = j) {
+		const struct ent_ref *r = &wr->refs[i];
+		MDB_val k = index_val(r->key, r->len);
+		MDB_val nv = index_val(r->name, strlen(r->name));
+		size_t n = 0;
+
+		for (j = i; j < wr->n_refs && wr->refs[j].len == r->len &&
+		            memcmp(wr->refs[j].key, r->key, r->len) == 0; j++) {
+			if (n && wr->ords[n - 1] == wr->refs[j].ord)
+				continue; /* subject and commodity alike */
+			if (n == wr->cap_ords &&
+			    grow((void **)&wr->ords, &wr->cap_ords,
+			         sizeof *wr->ords))
+				return nomem(err);
+			wr->ords[n++] = wr->refs[j].ord;
+		}
+		rc = index_entlist_add(wr->w.ix, wr->w.txn, r->key, r->len, id,
+		                       wr->ords, n, err);
+		if (rc == CDX_OK)
+			rc = put(wr, DB_ENTITIES, &k, &nv, MDB_NOOVERWRITE, err);
+	}
 	return rc;
 }
 
@@ -110,26 +189,34 @@ static int put_claims(struct cdx_index_writer *wr,
                       const struct cdx_index_doc *e,
                       uint64_t id, struct cdx_error *err)
 {
-	int rc = CDX_OK;
+	uint8_t db[8];
+	MDB_val k = index_val(db, 8), v;
+	int rc;
 
+	if (e->n_claims == 0)
+		return CDX_OK;
+	if (e->n_claims > INDEX_CLAIMS_MAX)
+		return cdx_error_set(err, CDX_ERR_LIMIT, "'%s' has %zu claims, "
+		                     "more than an index keeps for one "
+		                     "document (%u)", e->source, e->n_claims,
+		                     INDEX_CLAIMS_MAX);
+	index_put_be64(db, id);
+	cdx_buf_clear(&wr->rec);
+	if (index_claims_pack(e->claims, e->n_claims, &wr->strs,
+	                      &wr->rec) != CDX_OK)
+		return nomem(err);
+	v = index_val(wr->rec.ptr, wr->rec.len);
+	rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
 	for (size_t i = 0; i < e->n_claims && rc == CDX_OK; i++) {
 		const struct cdx_claim *c = &e->claims[i];
 		uint8_t idb[8], kind = (uint8_t)c->kind;
-		MDB_val k = index_val(idb, 8), v, kk = index_val(&kind, 1);
+		MDB_val ck = index_val(idb, 8), kk = index_val(&kind, 1);
 
-		index_put_be64(idb, wr->w.meta.next_claim++);
-		cdx_buf_clear(&wr->rec);
-		if (index_claim_pack(c, id, &wr->rec) != CDX_OK)
-			return nomem(err);
-		v = index_val(wr->rec.ptr, wr->rec.len);
-		rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
-		if (rc == CDX_OK)
-			rc = put(wr, DB_BY_KIND, &kk, &k, MDB_APPENDDUP, err);
-		if (rc == CDX_OK && c->subject)
-			rc = put_entity(wr, c->subject, idb, err);
-		if (rc == CDX_OK && c->commodity)
-			rc = put_entity(wr, c->commodity, idb, err);
+		index_put_be64(idb, index_claim_id(id, (uint32_t)i));
+		rc = put(wr, DB_BY_KIND, &kk, &ck, MDB_APPENDDUP, err);
 	}
+	if (rc == CDX_OK)
+		rc = put_entities(wr, e, id, err);
 	wr->w.meta.n_claims += e->n_claims;
 	return rc;
 }
@@ -140,10 +227,14 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
                      uint64_t id, int own_hash, struct cdx_error *err)
 {
 	struct cdx_index *ix = wr->w.ix;
-	struct index_docrec r = {0};
+	struct index_docrec r;
 	uint8_t idb[8];
 	MDB_val k = index_val(idb, 8), v;
+	uint64_t sh;
+	size_t split;
 	int rc;
+
+	memset(&r, 0, offsetof(struct index_docrec, source_buf));
 
 	index_put_be64(idb, id);
 	/* a replay: the terms were dropped once merged */
@@ -157,11 +248,22 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	r.n_tokens = e->n_tokens;
 	r.text_len = e->len;
 	r.hash = e->hash;
-	r.first_claim = wr->w.meta.next_claim;
 	r.n_claims = (uint32_t)e->n_claims;
 	r.format = e->format;
 	r.source = e->source;
 	r.source_len = strlen(e->source);
+	sh = index_hash64(r.source, r.source_len);
+	split = index_source_split(r.source, r.source_len);
+	if (split) {
+		uint32_t pid;
+
+		rc = index_prefix_id(ix, wr->w.txn, r.source, split, &pid, err);
+		if (rc != CDX_OK)
+			return rc;
+		r.prefix = pid + 1;
+		r.source += split;
+		r.source_len -= split;
+	}
 	r.title = e->title;
 	r.title_len = e->title ? strlen(e->title) : 0;
 	r.date = e->date;
@@ -175,9 +277,7 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_DOCS, &k, &v, MDB_APPEND, err);
 	if (rc == CDX_OK)
-		rc = index_idmap_put(ix, wr->w.txn, DB_SOURCE,
-		                     index_hash64(e->source, r.source_len), id,
-		                     err);
+		rc = index_idmap_put(ix, wr->w.txn, DB_SOURCE, sh, id, err);
 	if (rc == CDX_OK && own_hash)
 		rc = index_idmap_put(ix, wr->w.txn, DB_HASH, e->hash, id, err);
 	if (rc == CDX_OK)
@@ -452,6 +552,10 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 	index_acc_release(&w->acc);
 	cdx_index_prep_free(w->prep);
 	cdx_buf_release(&w->rec);
+	index_strmap_release(&w->strs);
+	free(w->refs);
+	free(w->ords);
+	index_arena_release(&w->keys);
 	index_stemmer_free(w->w.stemmer);
 	free(w);
 }

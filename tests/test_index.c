@@ -180,5 +180,6 @@ Suite *index_suite(void)
 	index_add_cli_cases(s);
 	index_add_compact_cases(s);
 	index_add_prep_cases(s);
+	index_add_claimrec_cases(s);
 	return s;
 }

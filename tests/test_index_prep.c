@@ -23,6 +23,7 @@
 static const char *const dbs[] = {
 	"meta", "docs", "text", "source", "hash", "segs", "terms", "post",
 	"deleted", "claims", "by_entity", "entities", "by_kind", "dlen",
+	"prefixes",
 };
 
 /* Document @p i: words that repeat across documents (stems shared), a

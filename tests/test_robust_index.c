@@ -2,8 +2,9 @@
  * test_robust_index.c — a damaged index is reported, and odd queries are
  * not errors. The damage is done through LMDB directly, by the database
  * and key names of the layout in indexer/index_int.h ("meta", "docs",
- * "claims", "dlen"; meta's "schema" and "n_docs" are u64 big-endian;
- * dlen's block 0 holds one length code per document id), then
+ * "claims" — one record per document, keyed by its id —, "dlen"; meta's
+ * "schema" and "n_docs" are u64 big-endian; dlen's block 0 holds one
+ * length code per document id), then
  * `claimdex check` must say what is wrong in plain words and exit 3.
  */
 #include <fcntl.h>
@@ -139,7 +140,7 @@ END_TEST
 START_TEST(missing_claim_is_reported)
 {
 	damage("claims", DROP_FIRST, NULL, 0);
-	check_says("claim");
+	check_says("claims of document");
 }
 END_TEST
 
