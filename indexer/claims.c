@@ -33,11 +33,6 @@ struct rows_ctx {
 	int done;
 };
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
 /* ------------------------------------------------------------ predicate */
 
 void index_claim_pred_init(struct index_claim_pred *p)
@@ -147,7 +142,7 @@ static int load_doc(struct rows_ctx *c, uint64_t id, struct cdx_error *err)
 	c->doc.date = r.date ? index_arena_strndup(c->arena, r.date,
 	                                           r.date_len) : NULL;
 	if (c->doc.source == NULL || (r.date && c->doc.date == NULL))
-		return nomem(err);
+		return index_nomem(err);
 	c->doc.id = id;
 	c->doc.have = 1;
 	return CDX_OK;
@@ -204,7 +199,7 @@ static int add_row(struct rows_ctx *c, const struct index_claimrec *rec,
 		                                   ncap * sizeof *nv);
 
 		if (nv == NULL)
-			return nomem(err);
+			return index_nomem(err);
 		c->out->v = nv;
 		c->cap = ncap;
 	}
@@ -223,7 +218,7 @@ static int add_row(struct rows_ctx *c, const struct index_claimrec *rec,
 	row->text = slice(c, r.c.start, r.c.end);
 	row->sentence = slice(c, r.c.sent_start, r.c.sent_end);
 	if (fail || row->text == NULL || row->sentence == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	c->out->n++;
 	if (c->f->limit && c->out->n >= c->f->limit)
 		c->done = 1;
@@ -245,7 +240,7 @@ static int add_all(struct rows_ctx *c, struct index_claims_rd *rd,
 	if (c->done || rc == CDX_ERR_ITEROVER)
 		return CDX_OK;
 	if (rc == CDX_ERR_NOMEM)
-		return nomem(err);
+		return index_nomem(err);
 	return cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': the claims "
 	                     "of document %llu are damaged", c->ix->path,
 	                     (unsigned long long)rd->doc);
@@ -405,7 +400,7 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 		                     "no claim kind %d", f->kind);
 	arena = calloc(1, sizeof *arena);
 	if (arena == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	out->arena_ = arena;
 	memset(&c, 0, sizeof c);
 	c.ix = ix;
@@ -604,7 +599,7 @@ int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
 	if (out->source == NULL || out->format == NULL ||
 	    (r.title && out->title == NULL) || (r.date && out->date == NULL) ||
 	    (with_text && out->text == NULL))
-		rc = nomem(err);
+		rc = index_nomem(err);
 cleanup:
 	index_text_release(&t);
 	index_read_end(ix, txn);

@@ -118,6 +118,16 @@ struct cdx_index {
 
 /* ------------------------------------------------------------ util.c */
 
+/** Set @p err to "out of memory"; returns CDX_ERR_NOMEM. */
+int index_nomem(struct cdx_error *err);
+
+/**
+ * Make the array *v (elements of @p size bytes, capacity *cap) hold at
+ * least @p want elements, doubling from 16. On failure *v is untouched.
+ * @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int index_array_grow(void **v, size_t *cap, size_t want, size_t size);
+
 static inline void index_put_be64(uint8_t *p, uint64_t v)
 {
 	for (int i = 7; i >= 0; i--, v >>= 8)

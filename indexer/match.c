@@ -20,28 +20,6 @@
  *  anything and the rest are dropped. */
 #define PREFIX_TERMS_MAX 2048
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
-static int grow(void **v, size_t *cap, size_t want, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *nv;
-
-	if (want <= *cap)
-		return CDX_OK;
-	while (ncap < want)
-		ncap *= 2;
-	nv = realloc(*v, ncap * size);
-	if (nv == NULL)
-		return CDX_ERR_NOMEM;
-	*v = nv;
-	*cap = ncap;
-	return CDX_OK;
-}
-
 void index_dset_release(struct index_dset *s)
 {
 	if (s == NULL)
@@ -52,7 +30,7 @@ void index_dset_release(struct index_dset *s)
 
 static int dset_add(struct index_dset *s, uint64_t doc)
 {
-	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
+	if (index_array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
 		return CDX_ERR_NOMEM;
 	s->v[s->n++] = doc;
 	return CDX_OK;
@@ -96,7 +74,7 @@ static int dset_or(struct index_dset *a, const struct index_dset *b)
 	struct index_dset r = {NULL, 0, 0};
 	size_t i = 0, j = 0;
 
-	if (grow((void **)&r.v, &r.cap, a->n + b->n + 1, sizeof *r.v))
+	if (index_array_grow((void **)&r.v, &r.cap, a->n + b->n + 1, sizeof *r.v))
 		return CDX_ERR_NOMEM;
 	while (i < a->n || j < b->n) {
 		if (j == b->n || (i < a->n && a->v[i] < b->v[j]))
@@ -113,7 +91,7 @@ static int dset_or(struct index_dset *a, const struct index_dset *b)
 
 static int dset_of_plist(struct index_dset *s, const struct index_plist *l)
 {
-	if (grow((void **)&s->v, &s->cap, l->n + 1, sizeof *s->v))
+	if (index_array_grow((void **)&s->v, &s->cap, l->n + 1, sizeof *s->v))
 		return CDX_ERR_NOMEM;
 	s->n = 0;
 	for (size_t i = 0; i < l->n; i++)
@@ -139,9 +117,9 @@ static int get_term(struct index_match *m, const char *term, size_t n,
 			return CDX_OK;
 		}
 	}
-	if (grow((void **)&m->terms, &m->cap_terms, m->n_terms + 1,
+	if (index_array_grow((void **)&m->terms, &m->cap_terms, m->n_terms + 1,
 	         sizeof *m->terms))
-		return nomem(m->err);
+		return index_nomem(m->err);
 	t = &m->terms[m->n_terms++];
 	memset(t, 0, sizeof *t);
 	memcpy(t->term, term, n);
@@ -160,7 +138,7 @@ static int eval_term(struct index_match *m, const struct index_qnode *q,
 	int rc = get_term(m, q->term, q->len, positive, &t);
 
 	if (rc == CDX_OK && dset_of_plist(out, &t->l))
-		rc = nomem(m->err);
+		rc = index_nomem(m->err);
 	return rc;
 }
 
@@ -191,9 +169,9 @@ static int eval_prefix(struct index_match *m, const struct index_qnode *q,
 		if (out == NULL)
 			continue; /* only the terms wanted */
 		if (rc == CDX_OK && dset_of_plist(&one, &t->l))
-			rc = nomem(m->err);
+			rc = index_nomem(m->err);
 		if (rc == CDX_OK && dset_or(out, &one))
-			rc = nomem(m->err);
+			rc = index_nomem(m->err);
 		index_dset_release(&one);
 	}
 	index_termit_release(&it);
@@ -242,7 +220,7 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 	pl = calloc(k, sizeof *pl);
 	at = calloc(k, sizeof *at);
 	if (pl == NULL || at == NULL) {
-		rc = nomem(m->err);
+		rc = index_nomem(m->err);
 		goto cleanup;
 	}
 	for (w = q->kids, i = 0; w && rc == CDX_OK; w = w->next, i++) {
@@ -266,7 +244,7 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 		if (i == k && in_a_row(pl, at, k) &&
 		    (out->n == 0 || out->v[out->n - 1] != doc) &&
 		    dset_add(out, doc))
-			rc = nomem(m->err);
+			rc = index_nomem(m->err);
 	}
 cleanup:
 	for (i = 0; pl && i < k; i++)
@@ -285,7 +263,7 @@ int index_match_all(struct index_match *m, struct index_dset *out)
 	out->n = 0;
 	for (uint64_t d = 1; d < m->meta.next_doc; d++)
 		if (index_dlen_get(&r, d) != 0 && dset_add(out, d))
-			return nomem(m->err);
+			return index_nomem(m->err);
 	return CDX_OK;
 }
 
@@ -523,7 +501,7 @@ int index_match_eval(struct index_match *m, const struct index_qnode *q,
 
 			rc = index_match_eval(m, k, positive, &one);
 			if (rc == CDX_OK && dset_or(out, &one))
-				rc = nomem(m->err);
+				rc = index_nomem(m->err);
 			index_dset_release(&one);
 		}
 		return rc;

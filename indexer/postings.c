@@ -22,23 +22,6 @@ struct acc_term {
 	struct index_plist l;
 };
 
-static int grow(void **v, size_t *cap, size_t want, size_t size)
-{
-	size_t ncap = *cap ? *cap : 8;
-	void *nv;
-
-	if (want <= *cap)
-		return CDX_OK;
-	while (ncap < want)
-		ncap *= 2;
-	nv = realloc(*v, ncap * size);
-	if (nv == NULL)
-		return CDX_ERR_NOMEM;
-	*v = nv;
-	*cap = ncap;
-	return CDX_OK;
-}
-
 void index_plist_release(struct index_plist *l)
 {
 	if (l == NULL)
@@ -56,7 +39,7 @@ void index_plist_clear(struct index_plist *l)
 int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
                     const uint32_t *pos)
 {
-	if (grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != CDX_OK)
+	if (index_array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != CDX_OK)
 		return CDX_ERR_NOMEM;
 	l->v[l->n].doc = doc;
 	l->v[l->n].tf = tf;
@@ -64,7 +47,7 @@ int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
 	l->n++;
 	if (pos == NULL)
 		return CDX_OK;
-	if (grow((void **)&l->pos, &l->cap_pos, l->npos + tf,
+	if (index_array_grow((void **)&l->pos, &l->cap_pos, l->npos + tf,
 	         sizeof *l->pos) != CDX_OK)
 		return CDX_ERR_NOMEM;
 	memcpy(l->pos + l->npos, pos, tf * sizeof *pos);
@@ -164,7 +147,7 @@ int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
 	    df > dlen || max_tf > UINT32_MAX)
 		return CDX_ERR_CORRUPT;
 	dend = p + dlen;
-	if (grow((void **)&out->v, &out->cap, out->n + df, sizeof *out->v))
+	if (index_array_grow((void **)&out->v, &out->cap, out->n + df, sizeof *out->v))
 		return CDX_ERR_NOMEM;
 	for (uint64_t i = 0; i < df; i++) {
 		uint64_t d, tf = 1;
@@ -188,7 +171,7 @@ int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
 		struct index_posting *e = &out->v[i];
 		uint64_t at = 0, d;
 
-		if (grow((void **)&out->pos, &out->cap_pos, out->npos + e->tf,
+		if (index_array_grow((void **)&out->pos, &out->cap_pos, out->npos + e->tf,
 		         sizeof *out->pos))
 			return CDX_ERR_NOMEM;
 		e->off = (uint32_t)out->npos;
@@ -215,7 +198,7 @@ int index_acc_add(struct index_acc *a, const char *term, size_t n,
 	if (index_strmap_get_h(&a->map, term, n, hash, &idx) != CDX_OK) {
 		const char *copy;
 
-		if (grow((void **)&a->terms, &a->cap, a->n + 1,
+		if (index_array_grow((void **)&a->terms, &a->cap, a->n + 1,
 		         sizeof *a->terms) != CDX_OK)
 			return CDX_ERR_NOMEM;
 		copy = index_arena_strndup(&a->strs, term, n);

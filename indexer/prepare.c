@@ -47,39 +47,17 @@ struct cdx_index_prep {
 	size_t n_tok, cap_tok;
 };
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
-static int reserve(void **v, size_t *cap, size_t want, size_t size)
-{
-	size_t ncap = *cap ? *cap : 256;
-	void *nv;
-
-	if (want <= *cap)
-		return CDX_OK;
-	while (ncap < want)
-		ncap *= 2;
-	nv = realloc(*v, ncap * size);
-	if (nv == NULL)
-		return CDX_ERR_NOMEM;
-	*v = nv;
-	*cap = ncap;
-	return CDX_OK;
-}
-
 int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 {
 	struct cdx_index_prep *p = calloc(1, sizeof *p);
 
 	*out = NULL;
 	if (p == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	p->stemmer = index_stemmer_new();
 	if (p->stemmer == NULL) {
 		free(p);
-		return nomem(err);
+		return index_nomem(err);
 	}
 	*out = p;
 	return CDX_OK;
@@ -139,8 +117,8 @@ static int64_t term_index(struct cdx_index_prep *p, const char *term,
 		    memcmp(p->strs + t->off, term, n) == 0)
 			return p->slots[j].idx;
 	}
-	if (reserve((void **)&p->t, &p->cap_t, p->n + 1, sizeof *p->t) ||
-	    reserve((void **)&p->strs, &p->cap_strs, p->strs_len + n,
+	if (index_array_grow((void **)&p->t, &p->cap_t, p->n + 1, sizeof *p->t) ||
+	    index_array_grow((void **)&p->strs, &p->cap_strs, p->strs_len + n,
 	            1))
 		return -1;
 	memcpy(p->strs + p->strs_len, term, n);
@@ -159,7 +137,7 @@ static int on_term(void *ctx, const char *term, size_t n, uint32_t start,
 	(void)start;
 	(void)end;
 	idx = term_index(p, term, n);
-	if (idx < 0 || reserve((void **)&p->tok, &p->cap_tok, p->n_tok + 1,
+	if (idx < 0 || index_array_grow((void **)&p->tok, &p->cap_tok, p->n_tok + 1,
 	                       sizeof *p->tok) != CDX_OK)
 		return CDX_ERR_NOMEM;
 	p->tok[p->n_tok++] = (uint32_t)idx;
@@ -341,11 +319,11 @@ int cdx_index_doc_prepare(struct cdx_index_prep *p,
 		return rc;
 	d = calloc(1, sizeof *d);
 	if (d == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	if (doc_copy(d, doc, claims) != CDX_OK ||
 	    index_doc_terms(p, d) != CDX_OK) {
 		cdx_index_doc_free(d);
-		return nomem(err);
+		return index_nomem(err);
 	}
 	d->hash = index_hash64(d->text, d->len);
 	*out = d;

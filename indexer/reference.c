@@ -24,11 +24,6 @@
 #define REF_KEY_MAX 480 /* below LMDB's 511-byte key limit */
 #define REF_NSTR 6
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
 static uint32_t int_bits(int v)
 {
 	return (uint32_t)((int64_t)v - INT32_MIN);
@@ -167,7 +162,7 @@ static int put_once(struct cdx_index *ix, const struct cdx_ref *refs,
 		}
 		k = index_val(key, klen);
 		if (ref_pack(&refs[i], &b) != CDX_OK) {
-			rc = nomem(err);
+			rc = index_nomem(err);
 			goto cleanup;
 		}
 		mrc = mdb_get(txn, ix->dbi[DB_REFS], &k, &old);
@@ -253,7 +248,7 @@ int cdx_index_ref_list(struct cdx_index *ix, const char *commodity,
 	}
 	out->arena_ = calloc(1, sizeof(struct index_arena));
 	if (out->arena_ == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	rc = index_read_begin(ix, &txn, err);
 	if (rc != CDX_OK)
 		return rc;
@@ -278,7 +273,7 @@ int cdx_index_ref_list(struct cdx_index *ix, const char *commodity,
 			goto cleanup;
 		}
 		if (rc != CDX_OK) {
-			rc = nomem(err);
+			rc = index_nomem(err);
 			goto cleanup;
 		}
 		out->n++;

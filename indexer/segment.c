@@ -22,11 +22,6 @@
 
 #define SEGREC_SIZE 33
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
 static int damaged(const struct cdx_index *ix, uint32_t seg,
                    struct cdx_error *err)
 {
@@ -88,7 +83,7 @@ int index_segs_load(struct cdx_index *ix, MDB_txn *txn,
 			if (nv == NULL) {
 				mdb_cursor_close(cur);
 				free(v);
-				return nomem(err);
+				return index_nomem(err);
 			}
 			v = nv;
 			cap = ncap;
@@ -162,7 +157,7 @@ static int emit(struct index_segw *w, const uint8_t *p, size_t n,
 		int rc;
 
 		if (cdx_buf_add(&w->piece, p, k) != CDX_OK)
-			return nomem(err);
+			return index_nomem(err);
 		p += k;
 		n -= k;
 		w->seg.bytes += k;
@@ -207,7 +202,7 @@ int index_segw_add(struct index_segw *w, const char *term, size_t n,
 	if (cdx_buf_add(&w->hdr, b, 2) != CDX_OK ||
 	    cdx_buf_add(&w->hdr, term + shared, n - shared) != CDX_OK ||
 	    index_buf_varint(&w->hdr, len) != CDX_OK)
-		return nomem(err);
+		return index_nomem(err);
 	rc = emit(w, (const uint8_t *)w->hdr.ptr, w->hdr.len, err);
 	if (rc == CDX_OK)
 		rc = emit(w, entry, len, err);
@@ -284,7 +279,7 @@ static int load_piece(struct index_segr *r, uint32_t no,
 	if (r->p == NULL) {
 		r->p = malloc(sizeof(struct piece_copy));
 		if (r->p == NULL)
-			return nomem(err);
+			return index_nomem(err);
 	}
 	memcpy((void *)r->p, v.mv_data, v.mv_size);
 	r->plen = v.mv_size;
@@ -312,7 +307,7 @@ static int read_bytes(struct index_segr *r, uint8_t *dst, size_t n,
 			memcpy(dst, r->p + off, k);
 			dst += k;
 		} else if (cdx_buf_add(&r->scratch, r->p + off, k) != CDX_OK) {
-			return nomem(err);
+			return index_nomem(err);
 		}
 		r->at += k;
 		n -= k;
@@ -446,7 +441,7 @@ int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
 			rc = index_plist_decode(r.entry, r.entry_len, with_pos,
 			                        out);
 			if (rc == CDX_ERR_NOMEM)
-				rc = nomem(err);
+				rc = index_nomem(err);
 			else if (rc != CDX_OK)
 				rc = damaged(ix, segs[i].id, err);
 		} else if (rc == CDX_ERR_NOTFOUND) {
@@ -540,7 +535,7 @@ static int load_dead(struct merge *g, uint64_t first, uint64_t last,
 			nv = realloc(g->dead, g->cap_dead * sizeof *nv);
 			if (nv == NULL) {
 				mdb_cursor_close(cur);
-				return nomem(err);
+				return index_nomem(err);
 			}
 			g->dead = nv;
 		}
@@ -610,7 +605,7 @@ static int merge_terms(struct merge *g, struct index_segw *w,
 				continue;
 			rc = index_plist_decode(r->entry, r->entry_len, 1, &l);
 			if (rc == CDX_ERR_NOMEM)
-				rc = nomem(err);
+				rc = index_nomem(err);
 			else if (rc != CDX_OK)
 				rc = damaged(g->ix, r->seg.id, err);
 			if (rc == CDX_OK)
@@ -621,7 +616,7 @@ static int merge_terms(struct merge *g, struct index_segw *w,
 				l.v[j].tf = 0;
 		cdx_buf_clear(&b);
 		if (rc == CDX_OK && index_plist_encode(&l, &b) != CDX_OK)
-			rc = nomem(err);
+			rc = index_nomem(err);
 		if (rc == CDX_OK && b.len > 0)
 			rc = index_segw_add(w, term, tn, (const uint8_t *)b.ptr,
 			                    b.len, err);
@@ -646,7 +641,7 @@ static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
 	if (g.in == NULL || g.live == NULL) {
 		free(g.in);
 		free(g.live);
-		return nomem(err);
+		return index_nomem(err);
 	}
 	for (size_t i = 0; i < n; i++)
 		index_segr_init(&g.in[i], ix, txn, &segs[i]);

@@ -7,11 +7,6 @@
 
 #include "index_int.h"
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
 static int term_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
 	int c = memcmp(a, b, an < bn ? an : bn);
@@ -34,7 +29,7 @@ int index_termit_open(struct index_termit *it, struct cdx_index *ix,
 		free(it->live);
 		it->in = NULL;
 		it->live = NULL;
-		return nomem(err);
+		return index_nomem(err);
 	}
 	it->n = n;
 	for (size_t i = 0; i < n; i++)
@@ -87,7 +82,7 @@ int index_termit_next(struct index_termit *it, struct cdx_error *err)
 	if (it->has == NULL) {
 		it->has = calloc(it->n, sizeof *it->has);
 		if (it->has == NULL)
-			return nomem(err);
+			return index_nomem(err);
 	}
 	for (size_t i = 0; i < it->n; i++)
 		it->has[i] = it->live[i] &&

@@ -19,6 +19,28 @@ size_t index_varint_put(uint8_t *p, uint64_t v)
 	return n;
 }
 
+int index_nomem(struct cdx_error *err)
+{
+	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+}
+
+int index_array_grow(void **v, size_t *cap, size_t want, size_t size)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *nv;
+
+	if (want <= *cap)
+		return CDX_OK;
+	while (ncap < want)
+		ncap *= 2;
+	nv = realloc(*v, ncap * size);
+	if (nv == NULL)
+		return CDX_ERR_NOMEM;
+	*v = nv;
+	*cap = ncap;
+	return CDX_OK;
+}
+
 int index_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	const uint8_t *q = *p;

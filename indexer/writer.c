@@ -41,11 +41,6 @@ struct cdx_index_writer {
 	struct index_arena keys;        /* the mentions' folded keys */
 };
 
-static int nomem(struct cdx_error *err)
-{
-	return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-}
-
 static int grow(void **v, size_t *cap, size_t size)
 {
 	size_t ncap = *cap ? *cap * 2 : 256;
@@ -159,7 +154,7 @@ static int put_entities(struct cdx_index_writer *wr,
 			rc = add_ref(wr, c->commodity, (uint32_t)i, 1);
 	}
 	if (rc != CDX_OK)
-		return nomem(err);
+		return index_nomem(err);
 	qsort(wr->refs, wr->n_refs, sizeof *wr->refs, cmp_ref);
 	for (size_t i = 0, j; i < wr->n_refs && rc == CDX_OK; i = j) {
 		const struct ent_ref *r = &wr->refs[i];
@@ -174,7 +169,7 @@ static int put_entities(struct cdx_index_writer *wr,
 			if (n == wr->cap_ords &&
 			    grow((void **)&wr->ords, &wr->cap_ords,
 			         sizeof *wr->ords))
-				return nomem(err);
+				return index_nomem(err);
 			wr->ords[n++] = wr->refs[j].ord;
 		}
 		rc = index_entlist_add(wr->w.ix, wr->w.txn, r->key, r->len, id,
@@ -204,7 +199,7 @@ static int put_claims(struct cdx_index_writer *wr,
 	cdx_buf_clear(&wr->rec);
 	if (index_claims_pack(e->claims, e->n_claims, &wr->strs,
 	                      &wr->rec) != CDX_OK)
-		return nomem(err);
+		return index_nomem(err);
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
 	for (size_t i = 0; i < e->n_claims && rc == CDX_OK; i++) {
@@ -240,7 +235,7 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	/* a replay: the terms were dropped once merged */
 	if (!e->has_terms && (writer_prep(wr, err) != CDX_OK ||
 	                      index_doc_terms(wr->prep, e) != CDX_OK))
-		return nomem(err);
+		return index_nomem(err);
 	rc = index_text_append(ix, wr->w.txn, &wr->w.meta, e->text, e->len,
 	                       &r.text_off, err);
 	if (rc != CDX_OK)
@@ -273,7 +268,7 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 		return rc;
 	cdx_buf_clear(&wr->rec);
 	if (index_docrec_pack(&r, &wr->rec) != CDX_OK)
-		return nomem(err);
+		return index_nomem(err);
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_DOCS, &k, &v, MDB_APPEND, err);
 	if (rc == CDX_OK)
@@ -286,7 +281,7 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	if (rc != CDX_OK)
 		return rc;
 	if (merge_terms(wr, e, id) != CDX_OK)
-		return nomem(err);
+		return index_nomem(err);
 	/* the batch holds them now; a replay derives them again */
 	index_doc_drop_terms(e);
 	wr->w.meta.n_docs++;
@@ -415,7 +410,7 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 		return rc;
 	wr = calloc(1, sizeof *wr);
 	if (wr == NULL)
-		return nomem(err);
+		return index_nomem(err);
 	wr->w.ix = ix;
 	wr->w.acc = &wr->acc;
 	cdx_buf_init(&wr->rec, SIZE_MAX / 2);
@@ -423,7 +418,7 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	wr->w.stemmer = index_stemmer_new();
 	if (wr->w.stemmer == NULL) {
 		cdx_index_writer_abort(wr);
-		return nomem(err);
+		return index_nomem(err);
 	}
 	rc = restart(wr, err);
 	if (rc != CDX_OK) {
@@ -452,7 +447,7 @@ int cdx_index_writer_add_prepared(struct cdx_index_writer *w,
 	    grow((void **)&w->journal, &w->cap_journal,
 	         sizeof *w->journal) != CDX_OK) {
 		cdx_index_doc_free(d);
-		return nomem(err);
+		return index_nomem(err);
 	}
 	w->journal[w->n_journal++] = d;
 	w->journal_bytes += d->weight;
