@@ -375,7 +375,8 @@ static int group_items(struct run *r, struct cdx_error *err)
 		return nomem(err);
 	for (size_t i = 0; i < a->n_items; i++)
 		ks[i] = (struct keyed){r->key[i], i};
-	qsort(ks, a->n_items, sizeof *ks, keyed_cmp);
+	if (a->n_items > 1)
+		qsort(ks, a->n_items, sizeof *ks, keyed_cmp);
 	while (g0 < a->n_items) {
 		size_t g1 = g0 + 1;
 
@@ -468,7 +469,8 @@ static int run_compare(struct cdx_audit *a, const struct cdx_audit_options *o,
 	}
 	for (size_t i = 0; i < a->n_refs; i++)
 		r.refs[i] = &a->refs[i];
-	qsort(r.refs, a->n_refs, sizeof *r.refs, ref_sort_cmp);
+	if (a->n_refs > 1)
+		qsort(r.refs, a->n_refs, sizeof *r.refs, ref_sort_cmp);
 	for (size_t i = 0; i < a->n_items && rc == CDX_OK; i++) {
 		const struct cdx_claim *c = claim_of(a, &a->items[i]);
 

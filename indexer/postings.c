@@ -267,7 +267,8 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < a->n; i++)
 		order[i] = &a->terms[i];
-	qsort(order, a->n, sizeof *order, term_cmp);
+	if (a->n > 1)
+		qsort(order, a->n, sizeof *order, term_cmp);
 	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
 	for (size_t i = 0; i < a->n && rc == CDX_OK; i++) {
 		cdx_buf_clear(&b);

@@ -273,7 +273,8 @@ static int doc_copy(struct cdx_index_doc *e, const struct cdx_doc *doc,
 		for (unsigned j = 0; j < c->n_parties; j++)
 			c->parties[j] = opt_copy(&p, c->parties[j]);
 	}
-	qsort(e->claims, nc, sizeof *e->claims, claim_cmp);
+	if (nc > 1) /* claims is NULL for a document without any */
+		qsort(e->claims, nc, sizeof *e->claims, claim_cmp);
 	e->source = opt_copy(&p, doc->source);
 	e->title = opt_copy(&p, doc->title);
 	e->date = opt_copy(&p, doc->date);

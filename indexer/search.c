@@ -169,7 +169,8 @@ static int prepare(struct ranker *r, struct cdx_error *err)
 		t->cur = 0;
 		r->t[r->n++] = t;
 	}
-	qsort(r->t, r->n, sizeof *r->t, by_ub_asc);
+	if (r->n > 1)
+		qsort(r->t, r->n, sizeof *r->t, by_ub_asc);
 	return CDX_OK;
 }
 

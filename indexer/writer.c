@@ -155,7 +155,8 @@ static int put_entities(struct cdx_index_writer *wr,
 	}
 	if (rc != CDX_OK)
 		return index_nomem(err);
-	qsort(wr->refs, wr->n_refs, sizeof *wr->refs, cmp_ref);
+	if (wr->n_refs > 1) /* refs is NULL while no claim named anyone */
+		qsort(wr->refs, wr->n_refs, sizeof *wr->refs, cmp_ref);
 	for (size_t i = 0, j; i < wr->n_refs && rc == CDX_OK; i = j) {
 		const struct ent_ref *r = &wr->refs[i];
 		MDB_val k = index_val(r->key, r->len);
