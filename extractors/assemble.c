@@ -24,7 +24,9 @@
  *
  * The commodity is the one named nearest the figure in its sentence, else
  * the last one named before. The metric is the cue word (metrics.tsv)
- * nearest the figure in its clause. The time is the date right after the
+ * nearest the figure in its clause, but a share's "of" phrase ("12% of
+ * world reserves") comes first, and a cue that overrides the one picked
+ * (metrics.tsv's fourth column) wins over it. The time is the date right after the
  * figure ("$10 billion in 2024"), else the nearest date before it in the
  * sentence, else the nearest after.
  */
@@ -41,6 +43,11 @@
 /* How many lower-case words may stand between a country and the name it
  * qualifies ("Australian building products group James Hardie"). */
 #define MODIFIER_WORDS 4
+/* How many words a share's "of" phrase may have before its cue ("of the
+ * world's lithium reserves"); farther, a cue is the clause's, not the
+ * whole's ("of the globe's rare earth elements and handles the
+ * production"). */
+#define SHARE_OF_WORDS 5
 /* How many words may stand between "the" and the noun of a phrase
  * pointing back ("the fifth biggest US carrier"). */
 #define REF_WORDS 3
@@ -670,27 +677,100 @@ static int64_t pick_commodity(const struct sentence *s,
 	return best >= 0 ? best : cr->commodity;
 }
 
+/* Is @p metric one of the comma-separated @p list? */
+static int in_list(const char *list, const char *metric)
+{
+	size_t n = strlen(metric);
+
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, ",");
+
+		if (k == n && memcmp(p, metric, n) == 0)
+			return 1;
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The metric cue at word start @p at, or NULL; a "-" row is a word that
+ * starts like a cue but names no measure ("minerals", "products"). */
+static const struct lex_entry *cue_at(const struct lexicon *lx,
+                                      const struct sentence *s, size_t at,
+                                      size_t ce, const struct figure *f)
+{
+	const struct lex_entry *e;
+
+	if (!word_start(s, at) || (at >= f->start && at < f->end))
+		return NULL;
+	e = metric_at(lx, s, at, ce, f->kind);
+	return e && strcmp(e->unit, "-") != 0 ? e : NULL;
+}
+
+/* "30% of global refining": a share names its whole in the "of" phrase
+ * right after it, and that whole is what it measures, whatever cue stands
+ * nearer before it. The phrase ends at a comma, another figure or after
+ * SHARE_OF_WORDS words. */
+static const struct lex_entry *share_of(const struct lexicon *lx,
+                                        const struct sentence *s,
+                                        const struct figure *f, size_t ce)
+{
+	size_t at = skip_space(s, f->end), k = 0, words = 0;
+
+	if (f->kind != CDX_KIND_PERCENT || at + 3 > ce ||
+	    strncasecmp(s->text + at, "of", 2) != 0 ||
+	    !is_space((unsigned char)s->text[at + 2]))
+		return NULL;
+	while (k < s->n_figs && s->figs[k].start < at)
+		k++;
+	for (; at < ce; at++) {
+		const struct lex_entry *e;
+
+		if (s->text[at] == ',' || s->text[at] == ';' ||
+		    (k < s->n_figs && at >= s->figs[k].start))
+			return NULL;
+		if (word_start(s, at) && words++ > SHARE_OF_WORDS)
+			return NULL;
+		if ((e = cue_at(lx, s, at, ce, f)) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
 static const char *pick_metric(const struct lexicon *lx,
                                const struct sentence *s,
                                const struct figure *f)
 {
-	const char *best = NULL;
-	size_t best_d = (size_t)-1, cs, ce;
+	const struct lex_entry *best, *e;
+	size_t best_d, cs, ce, d;
 
 	clause_of(s, f->start, f->end, &cs, &ce);
-	for (size_t at = cs; at < ce; at++) {
-		const struct lex_entry *e;
-		size_t d;
-
-		if (!word_start(s, at) || (at >= f->start && at < f->end))
-			continue;
+	best = share_of(lx, s, f, ce);
+	best_d = best ? 0 : (size_t)-1; /* 0: the "of" phrase decided */
+	for (size_t at = cs; best_d && at < ce; at++) {
 		d = at < f->start ? f->start - at : at - f->end;
-		if (d < best_d && (e = metric_at(lx, s, at, ce, f->kind))) {
-			best = e->unit;
+		if (d < best_d && (e = cue_at(lx, s, at, ce, f)) != NULL) {
+			best = e;
 			best_d = d;
 		}
 	}
-	return best;
+	if (best == NULL)
+		return NULL;
+	/* A cue of its clause may override the one picked: "duties ranging
+	 * from 11.58% to 721.03% depending on the company" are tariffs, not
+	 * import reliance; "output contributes 10 per cent" of GDP is no
+	 * production share. The nearest such cue wins. */
+	best_d = (size_t)-1;
+	for (size_t at = cs; at < ce; at++) {
+		d = at < f->start ? f->start - at : at - f->end;
+		if (d < best_d && (e = cue_at(lx, s, at, ce, f)) != NULL &&
+		    e->alt_unit && in_list(e->alt_unit, best->unit)) {
+			best = e;
+			best_d = d;
+		}
+	}
+	return best->unit;
 }
 
 static void pick_time(const struct lexicon *lx, const struct sentence *s,

@@ -84,7 +84,10 @@ struct lex_entry {
 	uint8_t cls;      /* row class (see the enums above) */
 	double value;     /* number, scale, factor to tonnes, month */
 	char *unit;       /* normalised unit or metric phrase, or NULL */
-	char *alt_unit;   /* unit used when alt_entity is in the document */
+	char *alt_unit;   /* unit used when alt_entity is in the document; for
+	                     a metric cue, the metrics it overrides in its
+	                     clause ("tariff" over "import reliance"), joined
+	                     by commas, or NULL */
 	char *alt_entity; /* canonical entity name, or NULL */
 };
 

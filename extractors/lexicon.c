@@ -405,7 +405,13 @@ static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,
 		return bad(why, cap, "empty kinds, cue or metric", NULL);
 	if (f[1][0] >= 'A' && f[1][0] <= 'Z')
 		return bad(why, cap, "cue not in lower case", f[1]);
-	return lex_add(ctx, f[1], 0, (int)mask, 0, f[2], NULL, NULL);
+	if (nf > 3 && (f[3][0] == '\0' || strcmp(f[2], "-") == 0))
+		return bad(why, cap, "empty override list, or one on a non-cue",
+		           NULL);
+	/* the fourth column, the metrics this cue overrides in its clause,
+	 * is kept in alt_unit */
+	return lex_add(ctx, f[1], 0, (int)mask, 0, f[2], nf > 3 ? f[3] : NULL,
+	               NULL);
 }
 
 static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
@@ -475,7 +481,7 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	                   err)) ||
 	    (rc = extract_tsv_read(dir, "dates.tsv", 3, 3, row_dates, &lx->dates,
 	                   err)) ||
-	    (rc = extract_tsv_read(dir, "metrics.tsv", 3, 3, row_metrics,
+	    (rc = extract_tsv_read(dir, "metrics.tsv", 3, 4, row_metrics,
 	                   &lx->metrics, err)) ||
 	    (rc = extract_tsv_read(dir, "grammar.tsv", 2, 3, row_grammar,
 	                   &lx->grammar, err)) ||

@@ -871,5 +871,6 @@ Suite *extract_suite(void)
 	extract_subject_cases(s);
 	extract_date_cases(s);
 	extract_agree_cases(s);
+	extract_metric_cases(s);
 	return s;
 }

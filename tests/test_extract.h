@@ -23,4 +23,8 @@ void extract_date_cases(Suite *s);
  * numbers (test_extract_agree.c). */
 void extract_agree_cases(Suite *s);
 
+/** Metrics: the clause's nearest cue, a share's "of" phrase, words that
+ * only look like cues, cues that override (test_extract_metric.c). */
+void extract_metric_cases(Suite *s);
+
 #endif

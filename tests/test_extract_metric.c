@@ -1,0 +1,178 @@
+/*
+ * test_extract_metric.c — part of the extract suite: what a figure
+ * measures (its metric), one row per rule of metrics.tsv and pick_metric()
+ * in assemble.c: the nearest cue of the clause, a share's "of" phrase,
+ * words that only look like cues, and cues that override another in
+ * their clause. A wrong metric makes the audit compare a figure with the
+ * wrong reference, so a figure whose measure is unclear gets none.
+ *
+ * Texts are made up for these tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "extract.h"
+#include "test_extract.h"
+#include "testutil.h"
+
+static struct cdx_extractor *ex;
+static struct cdx_extract_scratch *scr;
+
+static void setup(void)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
+	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+}
+
+static void teardown(void)
+{
+	cdx_extract_scratch_free(scr);
+	cdx_extract_free(ex);
+	scr = NULL;
+	ex = NULL;
+}
+
+static const struct metric_row {
+	const char *text, *span, *metric; /* metric NULL: none */
+} metric_rows[] = {
+	/* the nearest cue of the clause */
+	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
+	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
+	 "mine production"},
+	/* a share's "of" phrase names its whole, before a nearer cue */
+	{"Norland handles 40% of zinc mining and over 80% of the zinc "
+	 "processing capacity.", "over 80%", "processing share"},
+	{"Together they supply 64% of Norland imports of zinc.", "64%",
+	 "import share"},
+	/* ... but only within a few words */
+	{"Norland supplies about 70% of the globe's zinc ore grades and "
+	 "handles the production of lead.", "about 70%", "supply share"},
+	/* words that only start like a cue */
+	{"Norland has the largest reserves of zinc minerals at 9 million "
+	 "tons.", "9 million tons", "reserves"},
+	{"Miners may ship up to 4,000 tonnes of zinc this year.",
+	 "up to 4,000 tonnes", "exports"},
+	{"Norland said 10% of future volumes will be reserved for local "
+	 "smelters.", "10%", NULL},
+	{"Zinc alloy products were used in building, 40%; electrical "
+	 "products, 21%.", "21%", NULL},
+	{"Norland keeps 5,000 tons for national strategic reserves.",
+	 "5,000 tons", "stockpile"},
+	/* a cue of the clause that overrides the nearest one */
+	{"Zinc alloy products were used in building, 40%; electrical "
+	 "products, 21%.", "40%", "end-use share"},
+	{"In Norland car output contributes around 9 per cent of GDP.",
+	 "around 9 per cent", "GDP share"},
+	{"In Norland, automakers add 3 per cent of GDP and gross output "
+	 "contributes around 9 per cent.", "around 9 per cent", "GDP share"},
+	{"It set duties ranging from 12.5% to 240.1% depending on the "
+	 "company.", "12.5%", "tariff"},
+	/* an override leaves other metrics alone */
+	{"Norland relies on Ostria for 80% of its zinc.", "80%",
+	 "import reliance"},
+	{"Norland produced 60% of the world's zinc.", "60%",
+	 "production share"},
+};
+
+START_TEST(metric_of_figure)
+{
+	const struct metric_row *r = &metric_rows[_i];
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const struct cdx_claim *k = NULL;
+	struct cdx_doc *d = NULL;
+
+	ck_assert_int_eq(cdx_doc_new(&d, "test", NULL, NULL, r->text,
+	                             strlen(r->text), &err), CDX_OK);
+	ck_assert_int_eq(cdx_extract_run(ex, scr, d, &c, NULL, &err), CDX_OK);
+	for (size_t i = 0; i < c.n && k == NULL; i++)
+		if (c.v[i].end - c.v[i].start == strlen(r->span) &&
+		    memcmp(d->text + c.v[i].start, r->span,
+		           strlen(r->span)) == 0)
+			k = &c.v[i];
+	ck_assert_msg(k != NULL, "no '%s' in '%s'", r->span, r->text);
+	ck_assert_pstr_eq(k->metric, r->metric);
+	cdx_claims_release(&c);
+	cdx_doc_free(d);
+}
+END_TEST
+
+/* Copy file @p name of extractors/data to @p dir. */
+static void copy_data(const char *dir, const char *name)
+{
+	char src[4096], dst[4096], buf[8192];
+	FILE *in, *o;
+	size_t n;
+
+	snprintf(src, sizeof(src), "%s/extractors/data/%s", CDX_SOURCE_ROOT,
+	         name);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	in = fopen(src, "rb");
+	o = fopen(dst, "wb");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(o);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, o), n);
+	fclose(in);
+	fclose(o);
+}
+
+/* An override list on a "-" row (a word that is no cue) or an empty one
+ * is refused, naming the file and line. */
+START_TEST(override_column_checked)
+{
+	static const char *const files[] = {
+		"numbers.tsv", "units.tsv", "qualifiers.tsv", "dates.tsv",
+		"grammar.tsv", "words.tsv", "entities.tsv", "agreements.tsv",
+	};
+	static const char *const bad[] = {
+		"percent\tproducts\t-\tproduction share\n",
+		"percent\tgdp\tGDP share\t\n",
+	};
+	char dir[] = "/tmp/cdx_metric_XXXXXX", path[4096];
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_extractor *x = NULL;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		copy_data(dir, files[i]);
+	snprintf(path, sizeof(path), "%s/metrics.tsv", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("percent\treserve\treserves share\n", f);
+		fputs(bad[i], f);
+		fclose(f);
+		ck_assert_int_ne(cdx_extract_new(&x, dir, &err), CDX_OK);
+		ck_assert_msg(strstr(err.msg, "metrics.tsv:2") != NULL, "%s",
+		              err.msg);
+		ck_assert_ptr_nonnull(strstr(err.msg, "override"));
+		cdx_extract_free(x);
+		x = NULL;
+	}
+	remove(path);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		remove(path);
+	}
+	rmdir(dir);
+}
+END_TEST
+
+#define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+void extract_metric_cases(Suite *s)
+{
+	TCase *tc = tcase_create("metrics follow cues of the clause");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, metric_of_figure, 0, NROWS(metric_rows));
+	tcase_add_test(tc, override_column_checked);
+	suite_add_tcase(s, tc);
+}
