@@ -314,7 +314,8 @@ static void check_segment(struct checker *c, const struct index_seg *sg)
 	while ((rc = index_segr_next(&r, &e)) == CDX_OK) {
 		n++;
 		index_plist_clear(&l);
-		rc = index_plist_decode(r.entry, r.entry_len, 1, &l);
+		rc = index_plist_decode(r.entry, r.entry_len, sg->first, 1,
+		                        &l);
 		if (rc == CDX_ERR_NOMEM) {
 			c->rc = ENOMEM;
 			break;

@@ -22,7 +22,8 @@
  *   terms      segment id u32 BE + term → (piece u32 BE, offset u16 BE):
  *              where the first term entry starting in a piece begins
  *   post       segment id u32 BE + piece u32 BE → INDEX_PIECE bytes of
- *              the segment's term stream (postings.c, segment.c)
+ *              the segment's term stream (postings.c, pack.c,
+ *              segment.c)
  *   deleted    doc id → nothing: documents removed since their segment
  *              was written; their postings go when the segment is merged
  *   claims     doc id → the document's claims, one record (record.c)
@@ -520,6 +521,20 @@ int index_text_drop(struct cdx_index *ix, MDB_txn *txn,
                     const struct index_meta *m, uint64_t id, uint64_t off,
                     uint64_t len, struct cdx_error *err);
 
+/* ------------------------------------------------------------ pack.c */
+
+/** Most values in one packed block. */
+#define INDEX_PACK_BLOCK 128
+/** Bytes index_pack_put() writes for @p k (1..INDEX_PACK_BLOCK) values:
+ *  never more than 1 + 4 * k. */
+size_t index_pack_size(const uint32_t *v, size_t k);
+/** Write @p v[0..k) as one block at @p o; returns the bytes written. */
+size_t index_pack_put(uint8_t *o, const uint32_t *v, size_t k);
+/** Read a block of @p k values at *p (not past @p end) into @p v,
+ *  advancing *p. @return 0 or CORRUPT. */
+int index_pack_get(const uint8_t **p, const uint8_t *end, uint32_t *v,
+                   size_t k);
+
 /* ------------------------------------------------------------ postings.c */
 
 /** One document of a posting list; its positions are pos[off, off+tf)
@@ -543,15 +558,17 @@ void index_plist_clear(struct index_plist *l);
 /** Append @p doc with @p tf positions @p pos (NULL: none kept). */
 int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
                     const uint32_t *pos) CDX_WUR;
-/** Encode the live entries (tf > 0) of @p l as a term entry:
- *  varint n, varint max tf, varint bytes of the doc part, the doc part
- *  (per doc varint (doc delta << 1 | tf == 1), varint tf when > 1), then
- *  per doc its positions as varint deltas. Writes nothing when none. */
-int index_plist_encode(const struct index_plist *l, struct cdx_buf *b) CDX_WUR;
-/** Append the documents of an entry to @p out (with positions when
- *  @p with_pos). @return 0, CORRUPT or NOMEM. */
-int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
-                       struct index_plist *out);
+/** Encode the live entries (tf > 0) of @p l, whose docs are @p base
+ *  (the segment's first doc) or later, as a term entry: varint
+ *  (n << 2 | packed << 1 | every tf is 1), then the doc part, then the
+ *  positions (postings.c has the layouts: varints for a few, else
+ *  blocks of 128 bit-packed numbers, pack.c). Writes nothing when none. */
+int index_plist_encode(const struct index_plist *l, uint64_t base,
+                       struct cdx_buf *b) CDX_WUR;
+/** Append the documents of an entry encoded against @p base to @p out
+ *  (with positions when @p with_pos). @return 0, CORRUPT or NOMEM. */
+int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
+                       int with_pos, struct index_plist *out);
 /** The number of documents of an entry, or 0 when damaged. */
 uint64_t index_entry_df(const uint8_t *p, size_t n);
 

@@ -102,13 +102,14 @@ static int dset_of_plist(struct index_dset *s, const struct index_plist *l)
 
 /* ------------------------------------------------------------ terms */
 
-/* The scoring term @p term, its list read when first asked for. */
-static int get_term(struct index_match *m, const char *term, size_t n,
-                    int positive, struct index_sterm **out)
+/* The scoring term @p term into *out; *fresh says it is new, its list
+ * still to be read. */
+static int term_slot(struct index_match *m, const char *term, size_t n,
+                     int positive, struct index_sterm **out, int *fresh)
 {
 	struct index_sterm *t;
-	int rc;
 
+	*fresh = 0;
 	for (size_t i = 0; i < m->n_terms; i++) {
 		t = &m->terms[i];
 		if (t->len == n && memcmp(t->term, term, n) == 0) {
@@ -125,9 +126,47 @@ static int get_term(struct index_match *m, const char *term, size_t n,
 	memcpy(t->term, term, n);
 	t->len = n;
 	t->scoring = positive;
-	rc = index_postings_read(m->ix, m->txn, m->segs, m->n_segs, term, n, 0,
-	                         &t->l, m->err);
 	*out = t;
+	*fresh = 1;
+	return CDX_OK;
+}
+
+/* The scoring term @p term, its list read when first asked for. */
+static int get_term(struct index_match *m, const char *term, size_t n,
+                    int positive, struct index_sterm **out)
+{
+	int fresh, rc = term_slot(m, term, n, positive, out, &fresh);
+
+	if (rc == CDX_OK && fresh)
+		rc = index_postings_read(m->ix, m->txn, m->segs, m->n_segs,
+		                         term, n, 0, &(*out)->l, m->err);
+	return rc;
+}
+
+/* The term a prefix walk stands on: its list decoded from the entries
+ * the walk holds, not looked up again in every segment. */
+static int get_walked_term(struct index_match *m,
+                           const struct index_termit *it, int positive,
+                           struct index_sterm **out)
+{
+	int fresh, rc = term_slot(m, it->term, it->term_len, positive, out,
+	                          &fresh);
+
+	/* the walk's readers are in segment order, which is doc order */
+	for (size_t i = 0; fresh && rc == CDX_OK && i < it->n; i++) {
+		const struct index_segr *r = &it->in[i];
+
+		if (!it->has[i])
+			continue;
+		rc = index_plist_decode(r->entry, r->entry_len, r->seg.first, 0,
+		                        &(*out)->l);
+		if (rc == CDX_ERR_NOMEM)
+			rc = index_nomem(m->err);
+		else if (rc != CDX_OK)
+			rc = cdx_error_set(m->err, CDX_ERR_CORRUPT, "index '%s': "
+			                   "postings segment %u is damaged",
+			                   m->ix->path, r->seg.id);
+	}
 	return rc;
 }
 
@@ -165,7 +204,7 @@ static int eval_prefix(struct index_match *m, const struct index_qnode *q,
 		                                 q->len))
 			break;
 		n_exp++;
-		rc = get_term(m, it.term, it.term_len, positive, &t);
+		rc = get_walked_term(m, &it, positive, &t);
 		if (out == NULL)
 			continue; /* only the terms wanted */
 		if (rc == CDX_OK && dset_of_plist(&one, &t->l))

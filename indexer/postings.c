@@ -3,15 +3,19 @@
  * word positions within one segment) and the batch accumulator.
  *
  * An entry keeps the documents apart from the positions: ranking reads
- * only the doc part (its length is in the header) and never decodes a
- * position; phrases read both. Doc ids are delta-coded with the low bit
- * of the delta saying "tf is 1", the common case, so most postings cost
- * one or two bytes; positions are deltas within a document.
+ * only the doc part and stops there; phrases read both. Doc ids are
+ * deltas from the segment's first doc on, positions per document the
+ * first and then gaps. A list of a few stays varints (a doc's low bit
+ * says "tf is 1" unless the header says every tf is); a longer one is
+ * cut into blocks of 128 numbers bit-packed at one width (pack.c), which
+ * is where common words, whose gaps are 0 to 3 bits, stop paying a byte
+ * a document.
  *
  * The accumulator gathers a write transaction's postings in memory, one
  * list per term, and writes them at commit as one new segment, terms in
  * order (segment.c does the storing).
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "index_int.h"
@@ -55,136 +59,320 @@ int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
 	return CDX_OK;
 }
 
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
+/* Entries with fewer documents (positions) than this keep them as
+ * varints: a packed block's header byte would outweigh what packing
+ * saves on a few numbers. */
+#define PACK_MIN_DOCS 8
+#define PACK_MIN_POS 8
 
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
+/* Gathers numbers into blocks of INDEX_PACK_BLOCK and packs each full
+ * one at o. */
+struct packer {
+	uint32_t v[INDEX_PACK_BLOCK];
+	size_t k;
+	uint8_t *o;
+};
+
+static void pack_add(struct packer *pk, uint32_t v)
+{
+	pk->v[pk->k++] = v;
+	if (pk->k == INDEX_PACK_BLOCK) {
+		pk->o += index_pack_put(pk->o, pk->v, pk->k);
+		pk->k = 0;
 	}
-	return n;
 }
 
-/* Sizes are worked out first so the entry is written straight into the
- * buffer, once: this runs for every term of every batch. */
-int index_plist_encode(const struct index_plist *l, struct cdx_buf *b)
+static void pack_flush(struct packer *pk)
 {
-	uint64_t prev = 0, n = 0, max_tf = 0, dlen = 0, plen = 0;
-	uint8_t *o;
+	if (pk->k > 0)
+		pk->o += index_pack_put(pk->o, pk->v, pk->k);
+	pk->k = 0;
+}
 
-	for (size_t i = 0; i < l->n; i++) {
-		const struct index_posting *p = &l->v[i];
-		uint32_t last = 0;
+/* The doc part as varints: per doc its delta (the first from @p base),
+ * shifted left with the low bit saying "tf is 1" unless every tf is 1,
+ * then tf when it is not 1. */
+static uint8_t *put_docs_varint(uint8_t *o, const struct index_plist *l,
+                                uint64_t base, int all_tf1)
+{
+	uint64_t prev = base;
 
-		if (p->tf == 0)
-			continue;
-		dlen += varint_len((p->doc - prev) << 1 | (p->tf == 1));
-		if (p->tf > 1)
-			dlen += varint_len(p->tf);
-		prev = p->doc;
-		n++;
-		if (p->tf > max_tf)
-			max_tf = p->tf;
-		if (l->pos == NULL)
-			continue;
-		for (uint32_t j = 0; j < p->tf; j++) {
-			plen += varint_len(l->pos[p->off + j] - last);
-			last = l->pos[p->off + j];
-		}
-	}
-	if (n == 0)
-		return CDX_OK;
-	if (cdx_buf_grow(b, 30 + dlen + plen) != CDX_OK)
-		return b->err;
-	o = (uint8_t *)b->ptr + b->len;
-	o += index_varint_put(o, n);
-	o += index_varint_put(o, max_tf);
-	o += index_varint_put(o, dlen);
-	prev = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct index_posting *p = &l->v[i];
 
 		if (p->tf == 0)
 			continue;
-		o += index_varint_put(o, (p->doc - prev) << 1 | (p->tf == 1));
+		if (all_tf1)
+			o += index_varint_put(o, p->doc - prev);
+		else
+			o += index_varint_put(o, (p->doc - prev) << 1 |
+			                         (p->tf == 1));
 		if (p->tf > 1)
 			o += index_varint_put(o, p->tf);
 		prev = p->doc;
 	}
-	for (size_t i = 0; l->pos != NULL && i < l->n; i++) {
+	return o;
+}
+
+/* The doc part packed: the first doc id less @p base as a varint, then
+ * per 128 docs a block of (gap - 1) (0 for the first doc) and, unless
+ * every tf is 1, a block of (tf - 1). */
+static uint8_t *put_docs_packed(uint8_t *o, const struct index_plist *l,
+                                uint64_t base, uint64_t first, int all_tf1)
+{
+	struct packer gaps = {.k = 0}, tfs = {.k = 0};
+	uint64_t prev = first;
+
+	o += index_varint_put(o, first - base);
+	for (size_t i = 0; i < l->n; i++) {
 		const struct index_posting *p = &l->v[i];
-		uint32_t last = 0;
 
-		for (uint32_t j = 0; j < p->tf; j++) {
-			uint32_t at = l->pos[p->off + j];
-
-			o += index_varint_put(o, at - last);
-			last = at;
+		if (p->tf == 0)
+			continue;
+		gaps.v[gaps.k++] = p->doc == first ? 0 :
+		                   (uint32_t)(p->doc - prev - 1);
+		tfs.v[tfs.k++] = p->tf - 1;
+		prev = p->doc;
+		if (gaps.k == INDEX_PACK_BLOCK) {
+			o += index_pack_put(o, gaps.v, gaps.k);
+			if (!all_tf1)
+				o += index_pack_put(o, tfs.v, tfs.k);
+			gaps.k = tfs.k = 0;
 		}
 	}
-	b->len = (size_t)(o - (uint8_t *)b->ptr);
+	if (gaps.k > 0) {
+		o += index_pack_put(o, gaps.v, gaps.k);
+		if (!all_tf1)
+			o += index_pack_put(o, tfs.v, tfs.k);
+	}
+	return o;
+}
+
+/* The positions, per doc the first one and then the gaps to the next:
+ * varints when few, else packed blocks of (gap - 1), the first as is. */
+static uint8_t *put_positions(uint8_t *o, const struct index_plist *l,
+                              uint64_t npos)
+{
+	struct packer pk = {.k = 0, .o = o};
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct index_posting *p = &l->v[i];
+		const uint32_t *at = l->pos + p->off;
+
+		for (uint32_t j = 0; j < p->tf; j++) {
+			uint32_t d = j ? at[j] - at[j - 1] - 1 : at[0];
+
+			if (npos < PACK_MIN_POS)
+				pk.o += index_varint_put(pk.o, d);
+			else
+				pack_add(&pk, d);
+		}
+	}
+	pack_flush(&pk);
+	return pk.o;
+}
+
+/* Every live entry's size is bounded (varint doc part: 15 bytes a doc;
+ * a packed block: 1 + 4 bytes a number), so the entry is written once
+ * into room reserved for the worst case, the body after room for the
+ * header, which is then moved up against it. */
+int index_plist_encode(const struct index_plist *l, uint64_t base,
+                       struct cdx_buf *b)
+{
+	uint64_t n = 0, max_tf = 0, npos = 0, first = 0, last = 0;
+	uint8_t *at, *o, *body, *end;
+	size_t hdr;
+	int packed, all_tf1;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct index_posting *p = &l->v[i];
+
+		if (p->tf == 0)
+			continue;
+		assert(n == 0 || p->doc > last);
+		if (n++ == 0)
+			first = p->doc;
+		last = p->doc;
+		npos += p->tf;
+		if (p->tf > max_tf)
+			max_tf = p->tf;
+	}
+	if (n == 0)
+		return CDX_OK;
+	assert(first >= base);
+	packed = n >= PACK_MIN_DOCS && last - first <= UINT32_MAX;
+	all_tf1 = max_tf == 1;
+	if (cdx_buf_grow(b, 30 + 15 * n + 5 * (l->pos ? npos : 0)) != CDX_OK)
+		return b->err;
+	at = (uint8_t *)b->ptr + b->len;
+	body = at + 10;
+	end = packed ? put_docs_packed(body, l, base, first, all_tf1) :
+	               put_docs_varint(body, l, base, all_tf1);
+	if (l->pos != NULL)
+		end = put_positions(end, l, npos);
+	o = at + index_varint_put(at, n << 2 | (uint64_t)packed << 1 |
+	                              (uint64_t)all_tf1);
+	hdr = (size_t)(o - at);
+	memmove(o, body, (size_t)(end - body));
+	b->len += hdr + (size_t)(end - body);
 	b->ptr[b->len] = '\0';
 	return CDX_OK;
 }
 
 uint64_t index_entry_df(const uint8_t *p, size_t n)
 {
-	uint64_t df;
+	uint64_t h;
 
-	return index_varint_get(&p, p + n, &df) == CDX_OK ? df : 0;
+	return index_varint_get(&p, p + n, &h) == CDX_OK ? h >> 2 : 0;
 }
 
-int index_plist_decode(const uint8_t *p, size_t n, int with_pos,
-                       struct index_plist *out)
+/* Each get_docs_* reads @p df docs at *p (not past @p end) into out,
+ * advancing *p past the doc part. */
+static int get_docs_varint(const uint8_t **pp, const uint8_t *end,
+                           uint64_t df, uint64_t base, int all_tf1,
+                           struct index_plist *out)
 {
-	const uint8_t *end = p + n, *dend;
-	uint64_t df, max_tf, dlen, doc = 0;
-	size_t first = out->n;
+	const uint8_t *p = *pp;
+	uint64_t doc = base;
 
-	if (index_varint_get(&p, end, &df) || index_varint_get(&p, end, &max_tf) ||
-	    index_varint_get(&p, end, &dlen) || dlen > (uint64_t)(end - p) ||
-	    df > dlen || max_tf > UINT32_MAX)
-		return CDX_ERR_CORRUPT;
-	dend = p + dlen;
-	if (index_array_grow((void **)&out->v, &out->cap, out->n + df, sizeof *out->v))
-		return CDX_ERR_NOMEM;
 	for (uint64_t i = 0; i < df; i++) {
 		uint64_t d, tf = 1;
 
-		if (index_varint_get(&p, dend, &d))
+		if (index_varint_get(&p, end, &d))
 			return CDX_ERR_CORRUPT;
-		if (!(d & 1) && (index_varint_get(&p, dend, &tf) || tf < 2 ||
-		                 tf > max_tf))
+		if (!all_tf1) {
+			if (!(d & 1) && (index_varint_get(&p, end, &tf) ||
+			                 tf < 2 || tf > UINT32_MAX))
+				return CDX_ERR_CORRUPT;
+			d >>= 1;
+		}
+		if ((i > 0 && d == 0) || d > UINT64_MAX - doc)
 			return CDX_ERR_CORRUPT;
-		doc += d >> 1;
+		doc += d;
 		out->v[out->n].doc = doc;
 		out->v[out->n].tf = (uint32_t)tf;
 		out->v[out->n].off = 0;
 		out->n++;
 	}
-	if (p != dend)
+	*pp = p;
+	return CDX_OK;
+}
+
+static int get_docs_packed(const uint8_t **pp, const uint8_t *end,
+                           uint64_t df, uint64_t base, int all_tf1,
+                           struct index_plist *out)
+{
+	uint32_t gaps[INDEX_PACK_BLOCK], tfs[INDEX_PACK_BLOCK];
+	const uint8_t *p = *pp;
+	uint64_t doc;
+
+	if (index_varint_get(&p, end, &doc) || doc > UINT64_MAX - base)
 		return CDX_ERR_CORRUPT;
-	if (!with_pos)
-		return CDX_OK;
+	doc += base;
+	for (uint64_t i = 0; i < df; i += INDEX_PACK_BLOCK) {
+		size_t k = df - i < INDEX_PACK_BLOCK ? (size_t)(df - i) :
+		                                       INDEX_PACK_BLOCK;
+
+		if (index_pack_get(&p, end, gaps, k) ||
+		    (!all_tf1 && index_pack_get(&p, end, tfs, k)))
+			return CDX_ERR_CORRUPT;
+		if (i == 0 && gaps[0] != 0)
+			return CDX_ERR_CORRUPT;
+		for (size_t j = 0; j < k; j++) {
+			struct index_posting *e = &out->v[out->n++];
+
+			if (i + j > 0) {
+				if (doc > UINT64_MAX - 1 - gaps[j])
+					return CDX_ERR_CORRUPT;
+				doc += (uint64_t)gaps[j] + 1;
+			}
+			if (!all_tf1 && tfs[j] == UINT32_MAX)
+				return CDX_ERR_CORRUPT;
+			e->doc = doc;
+			e->tf = all_tf1 ? 1 : tfs[j] + 1;
+			e->off = 0;
+		}
+	}
+	*pp = p;
+	return CDX_OK;
+}
+
+/* Positions of out->v[first..n) from p to end (see put_positions). */
+static int get_positions(const uint8_t *p, const uint8_t *end,
+                         size_t first, struct index_plist *out)
+{
+	uint32_t blk[INDEX_PACK_BLOCK];
+	uint64_t npos = 0;
+	size_t k = 0, used = 0;
+	int packed;
+
+	for (size_t i = first; i < out->n; i++)
+		npos += out->v[i].tf;
+	packed = npos >= PACK_MIN_POS;
+	/* a packed block of zeros takes one byte for 128 positions: bound
+	 * what damaged counts could make us allocate */
+	if (npos > (uint64_t)(end - p) * (packed ? INDEX_PACK_BLOCK : 1))
+		return CDX_ERR_CORRUPT;
+	if (index_array_grow((void **)&out->pos, &out->cap_pos,
+	         out->npos + (size_t)npos, sizeof *out->pos))
+		return CDX_ERR_NOMEM;
 	for (size_t i = first; i < out->n; i++) {
 		struct index_posting *e = &out->v[i];
-		uint64_t at = 0, d;
+		uint64_t at = 0;
 
-		if (index_array_grow((void **)&out->pos, &out->cap_pos, out->npos + e->tf,
-		         sizeof *out->pos))
-			return CDX_ERR_NOMEM;
 		e->off = (uint32_t)out->npos;
 		for (uint32_t j = 0; j < e->tf; j++) {
-			if (index_varint_get(&p, end, &d))
-				return CDX_ERR_CORRUPT;
-			at += d;
+			uint64_t d;
+
+			if (!packed) {
+				if (index_varint_get(&p, end, &d))
+					return CDX_ERR_CORRUPT;
+			} else {
+				if (used == k) {
+					k = INDEX_PACK_BLOCK;
+					if (npos < k)
+						k = (size_t)npos;
+					npos -= k;
+					used = 0;
+					if (index_pack_get(&p, end, blk, k))
+						return CDX_ERR_CORRUPT;
+				}
+				d = blk[used++];
+			}
+			at = j ? at + d + 1 : d;
 			if (at > UINT32_MAX)
 				return CDX_ERR_CORRUPT;
 			out->pos[out->npos++] = (uint32_t)at;
 		}
 	}
 	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
+}
+
+int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
+                       int with_pos, struct index_plist *out)
+{
+	const uint8_t *end = p + n;
+	uint64_t h, df;
+	size_t first = out->n;
+	int packed, all_tf1, rc;
+
+	if (index_varint_get(&p, end, &h))
+		return CDX_ERR_CORRUPT;
+	df = h >> 2;
+	packed = (int)(h >> 1 & 1);
+	all_tf1 = (int)(h & 1);
+	/* a varint doc takes a byte at least, a packed one a bit at most
+	 * (a block header per 128 docs when every gap is 1) */
+	if (df == 0 ||
+	    df > (uint64_t)(end - p) * (packed ? INDEX_PACK_BLOCK : 1))
+		return CDX_ERR_CORRUPT;
+	if (index_array_grow((void **)&out->v, &out->cap, out->n + df, sizeof *out->v))
+		return CDX_ERR_NOMEM;
+	rc = packed ? get_docs_packed(&p, end, df, base, all_tf1, out) :
+	              get_docs_varint(&p, end, df, base, all_tf1, out);
+	if (rc != CDX_OK || !with_pos)
+		return rc;
+	return get_positions(p, end, first, out);
 }
 
 /* ------------------------------------------------------------ acc */
@@ -272,7 +460,7 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
 	for (size_t i = 0; i < a->n && rc == CDX_OK; i++) {
 		cdx_buf_clear(&b);
-		if (index_plist_encode(&order[i]->l, &b) != CDX_OK)
+		if (index_plist_encode(&order[i]->l, first, &b) != CDX_OK)
 			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 		else if (b.len > 0)
 			rc = index_segw_add(&w, order[i]->term, order[i]->len,

@@ -3,9 +3,11 @@
  * written per batch and merged as they pile up (index_int.h has the
  * layout).
  *
- * A stream is a run of entries [u8 shared][u8 suffix][suffix bytes]
- * [varint length][term entry], terms in order and front-coded against
- * the previous term. It is cut into INDEX_PIECE-byte pieces regardless
+ * A stream is a run of entries [lengths][suffix bytes][varint length]
+ * [term entry], terms in order and front-coded against the previous
+ * term: the lengths are one byte shared << 4 | suffix when the shared
+ * prefix is under 15 bytes and the suffix under 16 (most terms), else
+ * 0xff, u8 shared, u8 suffix. It is cut into INDEX_PIECE-byte pieces regardless
  * of entry boundaries, so pieces appended in key order fill LMDB's pages
  * to the brim; the first entry that starts in each piece spells its term
  * out whole and gets an index point in the terms database, which is how
@@ -173,8 +175,8 @@ static int emit(struct index_segw *w, const uint8_t *p, size_t n,
 int index_segw_add(struct index_segw *w, const char *term, size_t n,
                    const uint8_t *entry, size_t len, struct cdx_error *err)
 {
-	size_t shared = 0;
-	uint8_t b[2];
+	size_t shared = 0, suffix;
+	uint8_t b[3];
 	int rc;
 
 	if (w->indexed_piece != (int64_t)w->piece_no) {
@@ -196,10 +198,14 @@ int index_segw_add(struct index_segw *w, const char *term, size_t n,
 		       term[shared] == w->prev[shared])
 			shared++;
 	}
-	b[0] = (uint8_t)shared;
-	b[1] = (uint8_t)(n - shared);
+	suffix = n - shared;
+	b[0] = 0xff;
+	b[1] = (uint8_t)shared;
+	b[2] = (uint8_t)suffix;
+	if (shared < 15 && suffix < 16)
+		b[0] = (uint8_t)(shared << 4 | suffix);
 	cdx_buf_clear(&w->hdr);
-	if (cdx_buf_add(&w->hdr, b, 2) != CDX_OK ||
+	if (cdx_buf_add(&w->hdr, b, b[0] == 0xff ? 3 : 1) != CDX_OK ||
 	    cdx_buf_add(&w->hdr, term + shared, n - shared) != CDX_OK ||
 	    index_buf_varint(&w->hdr, len) != CDX_OK)
 		return index_nomem(err);
@@ -324,7 +330,13 @@ int index_segr_next(struct index_segr *r, struct cdx_error *err)
 
 	if (r->at >= r->seg.bytes)
 		return CDX_ERR_ITEROVER;
-	rc = read_bytes(r, b, 2, err);
+	rc = read_bytes(r, b, 1, err);
+	if (rc == CDX_OK && b[0] == 0xff) {
+		rc = read_bytes(r, b, 2, err);
+	} else {
+		b[1] = b[0] & 15;
+		b[0] >>= 4;
+	}
 	if (rc == CDX_OK && (b[0] > r->term_len || b[0] + b[1] > INDEX_TERM_MAX))
 		rc = damaged(r->ix, r->seg.id, err);
 	if (rc == CDX_OK)
@@ -438,8 +450,8 @@ int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
 		index_segr_init(&r, ix, txn, &segs[i]);
 		rc = index_segr_find(&r, term, n, err);
 		if (rc == CDX_OK) {
-			rc = index_plist_decode(r.entry, r.entry_len, with_pos,
-			                        out);
+			rc = index_plist_decode(r.entry, r.entry_len,
+			                        segs[i].first, with_pos, out);
 			if (rc == CDX_ERR_NOMEM)
 				rc = index_nomem(err);
 			else if (rc != CDX_OK)
@@ -510,6 +522,7 @@ struct merge {
 	size_t n_in;
 	uint64_t *dead;      /* deleted docs of the range, ascending */
 	size_t n_dead, cap_dead;
+	uint64_t first;      /* the merged segment's first doc */
 };
 
 static int load_dead(struct merge *g, uint64_t first, uint64_t last,
@@ -603,7 +616,8 @@ static int merge_terms(struct merge *g, struct index_segw *w,
 			if (!g->live[i] ||
 			    term_cmp(r->term, r->term_len, term, tn) != 0)
 				continue;
-			rc = index_plist_decode(r->entry, r->entry_len, 1, &l);
+			rc = index_plist_decode(r->entry, r->entry_len,
+			                        r->seg.first, 1, &l);
 			if (rc == CDX_ERR_NOMEM)
 				rc = index_nomem(err);
 			else if (rc != CDX_OK)
@@ -615,7 +629,8 @@ static int merge_terms(struct merge *g, struct index_segw *w,
 			if (is_dead(g, l.v[j].doc))
 				l.v[j].tf = 0;
 		cdx_buf_clear(&b);
-		if (rc == CDX_OK && index_plist_encode(&l, &b) != CDX_OK)
+		if (rc == CDX_OK &&
+		    index_plist_encode(&l, g->first, &b) != CDX_OK)
 			rc = index_nomem(err);
 		if (rc == CDX_OK && b.len > 0)
 			rc = index_segw_add(w, term, tn, (const uint8_t *)b.ptr,
@@ -631,9 +646,9 @@ static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
                  const struct index_seg *segs, size_t n,
                  struct cdx_error *err)
 {
-	struct merge g = {ix, txn, NULL, NULL, n, NULL, 0, 0};
 	struct index_segw w;
 	uint64_t first = segs[0].first, last = segs[n - 1].last;
+	struct merge g = {ix, txn, NULL, NULL, n, NULL, 0, 0, first};
 	int rc;
 
 	g.in = calloc(n, sizeof *g.in);
