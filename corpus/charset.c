@@ -132,3 +132,16 @@ enum corpus_charset corpus_guess_charset(const char *data, size_t len,
 		return CORPUS_UTF8;
 	return multi > 0 ? CORPUS_UTF8_DAMAGED : CORPUS_LEGACY;
 }
+
+int corpus_xml_decl_encoding(const char *data, size_t n)
+{
+	const char *gt;
+
+	if (n < 5 || memcmp(data, "<?xml", 5) != 0)
+		return 0;
+	gt = memchr(data, '>', n);
+	for (const char *p = data; gt && p + 8 <= gt; p++)
+		if (memcmp(p, "encoding", 8) == 0)
+			return 1;
+	return 0;
+}

@@ -172,6 +172,10 @@ enum corpus_charset {
 enum corpus_charset corpus_guess_charset(const char *data, size_t len,
                                          size_t *first_bad);
 
+/* Does an XML declaration at the start of the first @p n bytes of @p data
+ * (<?xml ... ?>) name an encoding? */
+int corpus_xml_decl_encoding(const char *data, size_t n);
+
 /* ---- date.c: dates to ISO 8601 prefixes ----------------------------- */
 
 /*

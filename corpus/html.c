@@ -427,19 +427,12 @@ static void page_meta(xmlNode *root, struct page_meta *m)
 static int declares_charset(const char *data, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096;
-	const char *gt;
 
 	for (size_t i = 0; i + 7 <= n; i++)
 		if ((data[i] | 0x20) == 'c' &&
 		    strncasecmp(data + i, "charset", 7) == 0)
 			return 1;
-	if (n < 5 || memcmp(data, "<?xml", 5) != 0)
-		return 0;
-	gt = memchr(data, '>', n);
-	for (const char *p = data; gt && p + 8 <= gt; p++)
-		if (memcmp(p, "encoding", 8) == 0)
-			return 1;
-	return 0;
+	return corpus_xml_decl_encoding(data, n);
 }
 
 /*

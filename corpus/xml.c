@@ -410,17 +410,10 @@ cleanup:
 static int declares_encoding(const char *data, size_t len)
 {
 	size_t n = len < 512 ? len : 512;
-	const char *gt;
 
 	if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		return 1; /* a BOM says UTF-8 */
-	if (n < 5 || memcmp(data, "<?xml", 5) != 0)
-		return 0;
-	gt = memchr(data, '>', n);
-	for (const char *p = data; gt && p + 8 <= gt; p++)
-		if (memcmp(p, "encoding", 8) == 0)
-			return 1;
-	return 0;
+	return corpus_xml_decl_encoding(data, n);
 }
 
 /*
