@@ -18,23 +18,24 @@
 
 #define MAX_SENTS 32
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
+struct cdx_extractor *xt_ex;
+struct cdx_extract_scratch *xt_scr;
 
-static void setup(void)
+void extract_fixture_setup(void)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+	ck_assert_msg(cdx_extract_new(&xt_ex, NULL, &err) == CDX_OK, "%s",
+	              err.msg);
+	ck_assert_int_eq(cdx_extract_scratch_new(&xt_scr, xt_ex, &err), CDX_OK);
 }
 
-static void teardown(void)
+void extract_fixture_teardown(void)
 {
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
+	cdx_extract_scratch_free(xt_scr);
+	cdx_extract_free(xt_ex);
+	xt_scr = NULL;
+	xt_ex = NULL;
 }
 
 /* A hand-built document: sentences end after ". ". */
@@ -82,7 +83,7 @@ static void run_text(const char *text, struct tdoc *t, struct cdx_claims *out)
 
 	tdoc_init(t, text, NULL);
 	out->n = 0;
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &t->d, out, &hits, &err),
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &t->d, out, &hits, &err),
 	                 CDX_OK);
 	ck_assert_uint_eq(hits, 0);
 }
@@ -578,7 +579,7 @@ START_TEST(mentions_case_rules)
 
 	while (want < 4 && r->names[want])
 		want++;
-	ck_assert_int_eq(cdx_extract_mentions(ex, scr, r->text,
+	ck_assert_int_eq(cdx_extract_mentions(xt_ex, xt_scr, r->text,
 	                                      strlen(r->text), collect, &s), 0);
 	ck_assert_uint_eq(s.n, want);
 	for (size_t i = 0; i < want; i++)
@@ -591,7 +592,7 @@ START_TEST(mentions_stop_early)
 	const char *text = "China, Peru and Chile.";
 	struct seen s = {{NULL}, {0}, 0, 2};
 
-	ck_assert_int_eq(cdx_extract_mentions(ex, scr, text, strlen(text),
+	ck_assert_int_eq(cdx_extract_mentions(xt_ex, xt_scr, text, strlen(text),
 	                                      collect, &s), 42);
 	ck_assert_uint_eq(s.n, 2);
 	ck_assert_uint_eq(s.start[1], 7);
@@ -620,7 +621,7 @@ START_TEST(lookup_aliases)
 	const char *name = NULL;
 	enum cdx_entity_type type = CDX_ENT_TYPE_COUNT_;
 
-	ck_assert_int_eq(cdx_extract_entity_lookup(ex, r->name, &name, &type),
+	ck_assert_int_eq(cdx_extract_entity_lookup(xt_ex, r->name, &name, &type),
 	                 CDX_OK);
 	ck_assert_str_eq(name, r->canonical);
 	ck_assert_int_eq(type, r->type);
@@ -636,16 +637,16 @@ START_TEST(word_classes_one_probe)
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		size_t n = strlen(words[i]);
-		uint32_t mask = extract_lex_classes(&ex->lx.words, words[i], n);
+		uint32_t mask = extract_lex_classes(&xt_ex->lx.words, words[i], n);
 
 		for (int cls = 0; cls <= W_NOTSHARE; cls++)
 			ck_assert_int_eq(!!(mask & (1u << cls)),
-			                 extract_lex_find(&ex->lx.words, cls,
+			                 extract_lex_find(&xt_ex->lx.words, cls,
 			                                  words[i], n) != NULL);
 	}
-	ck_assert(extract_lex_classes(&ex->lx.words, "Mr", 2) &
+	ck_assert(extract_lex_classes(&xt_ex->lx.words, "Mr", 2) &
 	          (1u << W_TITLE));
-	ck_assert_uint_eq(extract_lex_classes(&ex->lx.words, "Zzyzx", 5), 0);
+	ck_assert_uint_eq(extract_lex_classes(&xt_ex->lx.words, "Zzyzx", 5), 0);
 }
 END_TEST
 
@@ -653,9 +654,9 @@ START_TEST(lookup_unknown)
 {
 	const char *name = NULL;
 
-	ck_assert_int_eq(cdx_extract_entity_lookup(ex, "Atlantis", &name, NULL),
+	ck_assert_int_eq(cdx_extract_entity_lookup(xt_ex, "Atlantis", &name, NULL),
 	                 CDX_ERR_NOTFOUND);
-	ck_assert_int_eq(cdx_extract_entity_lookup(ex, "", &name, NULL),
+	ck_assert_int_eq(cdx_extract_entity_lookup(xt_ex, "", &name, NULL),
 	                 CDX_ERR_NOTFOUND);
 	ck_assert_ptr_null(name);
 }
@@ -725,13 +726,13 @@ START_TEST(match_limit_skips_sentence)
 
 	tdoc_init(&t, "Chile mined 5 million tons. Peru mined 3 million tons.",
 	          NULL);
-	extract_scratch_set_match_limit(scr, 1);
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &t.d, &c, &hits, &err),
+	extract_scratch_set_match_limit(xt_scr, 1);
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &t.d, &c, &hits, &err),
 	                 CDX_OK);
 	ck_assert_uint_eq(hits, 2);
 	ck_assert_uint_eq(c.n, 0);
 	/* NULL counter is allowed */
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &t.d, &c, NULL, &err),
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &t.d, &c, NULL, &err),
 	                 CDX_OK);
 	cdx_claims_release(&c);
 	tdoc_release(&t);
@@ -793,7 +794,7 @@ START_TEST(real_article)
 	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
 	fclose(fp);
 	tdoc_init(&t, buf, "2019-06");
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &t.d, &c, NULL, &err), CDX_OK);
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &t.d, &c, NULL, &err), CDX_OK);
 	for (size_t i = 0; i < c.n; i++) {
 		pct += c.v[i].kind == CDX_KIND_PERCENT;
 		mass += c.v[i].kind == CDX_KIND_MASS;
@@ -815,7 +816,8 @@ Suite *extract_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("figures are normalised");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, figure_values, 0, NROWS(figure_rows));
 	tcase_add_test(tc, from_to_is_two_figures);
 	tcase_add_test(tc, yen_needs_japan);
@@ -824,24 +826,28 @@ Suite *extract_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("numbers in names are no claims");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, no_claim, 0, NROWS(no_claim_rows));
 	tcase_add_test(tc, no_date_in_numbers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dates resolve to ISO prefixes");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, date_values, 0, NROWS(date_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("subject commodity metric and time");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, attributes, 0, NROWS(attr_rows));
 	tcase_add_test(tc, metric_from_cue);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("entity mentions and lookup");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, mentions_case_rules, 0, NROWS(mention_rows));
 	tcase_add_test(tc, mentions_stop_early);
 	tcase_add_loop_test(tc, lookup_aliases, 0, NROWS(lookup_rows));
@@ -859,12 +865,14 @@ Suite *extract_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("match limits skip a sentence");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_test(tc, match_limit_skips_sentence);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("real article");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_test(tc, real_article);
 	suite_add_tcase(s, tc);
 	extract_kinds_cases(s);

@@ -7,6 +7,16 @@
 
 #include <check.h>
 
+#include "extract.h"
+
+/** The extractor (default data) and scratch of the checked fixture, made
+ * by extract_fixture_setup() before each test and freed after it
+ * (test_extract.c). */
+extern struct cdx_extractor *xt_ex;
+extern struct cdx_extract_scratch *xt_scr;
+void extract_fixture_setup(void);
+void extract_fixture_teardown(void);
+
 /** Counts, changes, what is no claim, byte offsets, a huge line
  * (test_extract_kinds.c). */
 void extract_kinds_cases(Suite *s);

@@ -17,25 +17,17 @@
 #include "test_extract.h"
 #include "testutil.h"
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
 static struct cdx_claims out = CDX_CLAIMS_INIT;
 
 static void setup(void)
 {
-	struct cdx_error err = CDX_ERROR_INIT;
-
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
+	extract_fixture_setup();
 }
 
 static void teardown(void)
 {
 	cdx_claims_release(&out);
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
+	extract_fixture_teardown();
 }
 
 static void run(const char *text)
@@ -49,7 +41,7 @@ static void run(const char *text)
 	d.text = (char *)text;
 	d.len = strlen(text);
 	out.n = 0;
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &d, &out, &hits, &err),
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &d, &out, &hits, &err),
 	                 CDX_OK);
 	ck_assert_uint_eq(hits, 0);
 }

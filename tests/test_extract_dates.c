@@ -15,25 +15,6 @@
 #include "test_extract.h"
 #include "testutil.h"
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
-
-static void setup(void)
-{
-	struct cdx_error err = CDX_ERROR_INIT;
-
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
-}
-
-static void teardown(void)
-{
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
-}
-
 static const struct date_row {
 	const char *text;
 	const char *doc_date; /* NULL: the document has none */
@@ -77,7 +58,7 @@ START_TEST(dates_resolved)
 
 	ck_assert_int_eq(cdx_doc_new(&d, "test", NULL, r->doc_date, r->text,
 	                             strlen(r->text), &err), CDX_OK);
-	ck_assert_int_eq(cdx_extract_run(ex, scr, d, &c, NULL, &err), CDX_OK);
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, d, &c, NULL, &err), CDX_OK);
 	for (size_t i = 0; i < c.n; i++)
 		if (c.v[i].kind == CDX_KIND_DATE && k == NULL)
 			k = &c.v[i]; /* the first date of the text */
@@ -104,7 +85,8 @@ void extract_date_cases(Suite *s)
 {
 	TCase *tc = tcase_create("relative dates and years in names");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, dates_resolved, 0, NROWS(date_rows));
 	suite_add_tcase(s, tc);
 }

@@ -15,25 +15,6 @@
 #include "test_extract.h"
 #include "testutil.h"
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
-
-static void setup(void)
-{
-	struct cdx_error err = CDX_ERROR_INIT;
-
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
-}
-
-static void teardown(void)
-{
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
-}
-
 /* Extract @p text (one unsplit document) into @p out, cleared first. */
 static void run(const char *text, size_t len, struct cdx_claims *out)
 {
@@ -46,7 +27,7 @@ static void run(const char *text, size_t len, struct cdx_claims *out)
 	d.text = (char *)text;
 	d.len = len;
 	out->n = 0;
-	ck_assert_int_eq(cdx_extract_run(ex, scr, &d, out, &hits, &err),
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, &d, out, &hits, &err),
 	                 CDX_OK);
 	ck_assert_uint_eq(hits, 0);
 }
@@ -308,29 +289,34 @@ void extract_kinds_cases(Suite *s)
 	TCase *tc;
 
 	tc = tcase_create("counts name their noun");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, count_values, 0, NROWS(count_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("what is not a claim");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, not_a_claim, 0, NROWS(none_rows));
 	tcase_add_test(tc, in_is_no_inch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("changes have a direction");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, change_direction, 0, NROWS(change_rows));
 	tcase_add_test(tc, change_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("offsets are byte-exact");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_test(tc, multibyte_offsets);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("huge input stays bounded");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_test(tc, ten_megabyte_line);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

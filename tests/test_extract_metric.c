@@ -18,25 +18,6 @@
 #include "test_extract.h"
 #include "testutil.h"
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
-
-static void setup(void)
-{
-	struct cdx_error err = CDX_ERROR_INIT;
-
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
-}
-
-static void teardown(void)
-{
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
-}
-
 static const struct metric_row {
 	const char *text, *span, *metric; /* metric NULL: none */
 } metric_rows[] = {
@@ -89,7 +70,7 @@ START_TEST(metric_of_figure)
 
 	ck_assert_int_eq(cdx_doc_new(&d, "test", NULL, NULL, r->text,
 	                             strlen(r->text), &err), CDX_OK);
-	ck_assert_int_eq(cdx_extract_run(ex, scr, d, &c, NULL, &err), CDX_OK);
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, d, &c, NULL, &err), CDX_OK);
 	for (size_t i = 0; i < c.n && k == NULL; i++)
 		if (c.v[i].end - c.v[i].start == strlen(r->span) &&
 		    memcmp(d->text + c.v[i].start, r->span,
@@ -171,7 +152,8 @@ void extract_metric_cases(Suite *s)
 {
 	TCase *tc = tcase_create("metrics follow cues of the clause");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, metric_of_figure, 0, NROWS(metric_rows));
 	tcase_add_test(tc, override_column_checked);
 	suite_add_tcase(s, tc);

@@ -19,25 +19,6 @@
 #include "test_extract.h"
 #include "testutil.h"
 
-static struct cdx_extractor *ex;
-static struct cdx_extract_scratch *scr;
-
-static void setup(void)
-{
-	struct cdx_error err = CDX_ERROR_INIT;
-
-	ck_assert_msg(cdx_extract_new(&ex, NULL, &err) == CDX_OK, "%s", err.msg);
-	ck_assert_int_eq(cdx_extract_scratch_new(&scr, ex, &err), CDX_OK);
-}
-
-static void teardown(void)
-{
-	cdx_extract_scratch_free(scr);
-	cdx_extract_free(ex);
-	scr = NULL;
-	ex = NULL;
-}
-
 /* Extract @p text into @p out (cleared first); the caller frees *doc. */
 static void run(const char *text, struct cdx_doc **doc, struct cdx_claims *out)
 {
@@ -46,7 +27,7 @@ static void run(const char *text, struct cdx_doc **doc, struct cdx_claims *out)
 	ck_assert_int_eq(cdx_doc_new(doc, "test", NULL, NULL, text,
 	                             strlen(text), &err), CDX_OK);
 	out->n = 0;
-	ck_assert_int_eq(cdx_extract_run(ex, scr, *doc, out, NULL, &err),
+	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, *doc, out, NULL, &err),
 	                 CDX_OK);
 }
 
@@ -191,11 +172,13 @@ void extract_subject_cases(Suite *s)
 {
 	TCase *tc = tcase_create("subjects follow the clause");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, subject_of_figure, 0, NROWS(subject_rows));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names taken from the text live in the pool");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, extract_fixture_setup,
+	                          extract_fixture_teardown);
 	tcase_add_test(tc, names_live_in_the_pool);
 	tcase_add_test(tc, pool_strings_are_stable);
 	suite_add_tcase(s, tc);
