@@ -4,6 +4,7 @@
  * exactly these, so they change only with that document.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,10 +55,33 @@ int json_cstr(struct cdx_buf *b, const char *s)
 	return json_str(b, s, strlen(s));
 }
 
+/* Decimal digits of an unsigned integer, without printf: claims print
+ * several integers each, and printf's format parsing was a measurable part
+ * of `extract --json`. */
+static int put_uint(struct cdx_buf *b, uint64_t u)
+{
+	char d[24];
+	size_t i = sizeof d;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return cdx_buf_add(b, d + i, sizeof d - i);
+}
+
 int json_num(struct cdx_buf *b, double v)
 {
+	int rc;
+
 	if (isnan(v) || isinf(v))
 		return cdx_buf_puts(b, "null");
+	/* Whole numbers below 1e15 print the same digits as %.15g would;
+	 * -0 and everything else go through printf. */
+	if (v == floor(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+		rc = v < 0 ? cdx_buf_putc(b, '-') : CDX_OK;
+		return rc ? rc : put_uint(b, (uint64_t)fabs(v));
+	}
 	/* %.15g keeps every digit a source prints (4.7bn → 4700000000)
 	 * without binary noise such as 4.7000000000000002. */
 	return cdx_buf_printf(b, "%.15g", v);
@@ -65,7 +89,10 @@ int json_num(struct cdx_buf *b, double v)
 
 static int field(struct cdx_buf *b, const char *name)
 {
-	return cdx_buf_printf(b, ",\"%s\":", name);
+	int rc = cdx_buf_add(b, ",\"", 2);
+
+	rc = rc ? rc : cdx_buf_puts(b, name);
+	return rc ? rc : cdx_buf_add(b, "\":", 2);
 }
 
 int json_claim(struct cdx_buf *b, const char *doc, const struct cdx_claim *cl,
@@ -77,8 +104,10 @@ int json_claim(struct cdx_buf *b, const char *doc, const struct cdx_claim *cl,
 	rc = rc ? rc : json_cstr(b, doc);
 	rc = rc ? rc : field(b, "kind");
 	rc = rc ? rc : json_cstr(b, cdx_kind_name(cl->kind));
-	rc = rc ? rc : cdx_buf_printf(b, ",\"start\":%u,\"end\":%u", cl->start,
-	                              cl->end);
+	rc = rc ? rc : field(b, "start");
+	rc = rc ? rc : put_uint(b, cl->start);
+	rc = rc ? rc : field(b, "end");
+	rc = rc ? rc : put_uint(b, cl->end);
 	rc = rc ? rc : field(b, "text");
 	rc = rc ? rc : json_str(b, text, text_len);
 	rc = rc ? rc : field(b, "value");
