@@ -237,6 +237,16 @@ int corpus_walk_html_string(struct corpus_walk *w, const char *s, size_t n);
 int corpus_node_text(const struct _xmlNode *n, struct cdx_buf *out);
 
 /*
+ * The node after @p n in document order within the subtree of @p root,
+ * or NULL when the subtree is done. With @p down 0 the children of @p n are
+ * skipped (a reader that consumed @p n whole). Iterative, so a document
+ * nested 100,000 deep costs no stack. Like strchr() it returns a mutable
+ * node of a tree it was given as const: the tree is the caller's.
+ */
+struct _xmlNode *corpus_node_next(const struct _xmlNode *root,
+                                  const struct _xmlNode *n, int down);
+
+/*
  * libxml2 2.9.14 reports some errors (a failed charset conversion, say)
  * outside any parser context, on its generic channel, which prints to
  * stderr. There is no per-context handler to catch those, so each parse

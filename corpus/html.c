@@ -220,25 +220,24 @@ int corpus_walk_tree(struct corpus_walk *w, xmlNode *root)
 	return rc;
 }
 
+xmlNode *corpus_node_next(const xmlNode *root, const xmlNode *n, int down)
+{
+	if (down && n->type == XML_ELEMENT_NODE && n->children)
+		return n->children;
+	while (n != root && n->next == NULL)
+		n = n->parent;
+	return n == root ? NULL : n->next;
+}
+
 int corpus_node_text(const xmlNode *root, struct cdx_buf *out)
 {
 	const xmlNode *n = root;
 	int rc = CDX_OK;
 
-	while (n && rc == CDX_OK) {
+	for (; n && rc == CDX_OK; n = corpus_node_next(root, n, 1))
 		if ((n->type == XML_TEXT_NODE ||
 		     n->type == XML_CDATA_SECTION_NODE) && n->content)
 			rc = cdx_buf_puts(out, (const char *)n->content);
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n != root && n->next == NULL)
-			n = n->parent;
-		if (n == root)
-			break;
-		n = n->next;
-	}
 	return rc;
 }
 
@@ -410,15 +409,7 @@ static void page_meta(xmlNode *root, struct page_meta *m)
 				snprintf(m->url, sizeof m->url, "%s",
 				         attr(n, "href"));
 		}
-		if (down && n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n != root && n->next == NULL)
-			n = n->parent;
-		if (n == root)
-			break;
-		n = n->next;
+		n = corpus_node_next(root, n, down);
 	}
 }
 

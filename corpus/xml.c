@@ -218,15 +218,10 @@ static int read_items(struct corpus_reader *r, xmlNode *root,
 		if (n->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)n->name, item_name) == 0) {
 			rc = read_item(r, n, ++*count, f);
-		} else if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
+			n = corpus_node_next(root, n, 0);
+		} else {
+			n = corpus_node_next(root, n, 1);
 		}
-		while (n != root && n->next == NULL)
-			n = n->parent;
-		if (n == root)
-			break;
-		n = n->next;
 	}
 	free(f);
 	return rc;
@@ -359,15 +354,7 @@ static xmlNode *find_first(xmlNode *root, const char *const *names,
 				if (corpus_date_norm(tmp, strlen(tmp), d))
 					return n;
 			}
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n != root && n->next == NULL)
-			n = n->parent;
-		if (n == root)
-			break;
-		n = n->next;
+		n = corpus_node_next(root, n, 1);
 	}
 	return NULL;
 }
