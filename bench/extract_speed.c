@@ -6,6 +6,8 @@
  * least two seconds of CPU time have passed, and prints the fastest pass
  * (the one least disturbed by other processes) in one line:
  *   extract: N docs, B bytes, C claims, S s/pass, R MB/s
+ * With --passes N first, runs exactly N passes instead (a profiler's
+ * instruction count, e.g. under callgrind, is then repeatable).
  * Built and run by bench/extract_speed.sh, which also times the whole
  * `claimdex extract` command and a peer on the same files; with --text
  * first, prints the documents' texts instead (bench/extract_peer.sh).
@@ -105,11 +107,16 @@ int main(int argc, char **argv)
 	struct docs d = {NULL, 0, 0};
 	size_t bytes = 0, claims = 0;
 	double t0, t1, t, best = 1e30;
-	int rc = EXIT_FAILURE;
+	int rc = EXIT_FAILURE, first = 1;
+	long passes = 0, done = 0;
 
 	if (argc > 1 && strcmp(argv[1], "--text") == 0)
 		return print_texts(argc, argv);
-	for (int i = 1; i < argc; i++)
+	if (argc > 2 && strcmp(argv[1], "--passes") == 0) {
+		passes = strtol(argv[2], NULL, 10);
+		first = 3;
+	}
+	for (int i = first; i < argc; i++)
 		if (cdx_corpus_read_file(argv[i], NULL, keep, &d, &err) ==
 		    CDX_ERR_NOMEM)
 			goto cleanup;
@@ -135,7 +142,8 @@ int main(int argc, char **argv)
 		t = now();
 		if (t - t1 < best)
 			best = t - t1;
-	} while (t - t0 < 2.0);
+		done++;
+	} while (passes > 0 ? done < passes : t - t0 < 2.0);
 	printf("extract: %zu docs, %zu bytes, %zu claims, %.4f s/pass, "
 	       "%.1f MB/s\n", d.n, bytes, claims, best,
 	       (double)bytes / best / 1e6);

@@ -24,11 +24,9 @@
  *
  * The commodity is the one named nearest the figure in its sentence, else
  * the last one named before. The metric is the cue word (metrics.tsv)
- * nearest the figure in its clause, but a share's "of" phrase ("12% of
- * world reserves") comes first, and a cue that overrides the one picked
- * (metrics.tsv's fourth column) wins over it. The time is the date right after the
- * figure ("$10 billion in 2024"), else the nearest date before it in the
- * sentence, else the nearest after.
+ * nearest the figure in its clause (metric.c). The time is the date right
+ * after the figure ("$10 billion in 2024"), else the nearest date before
+ * it in the sentence, else the nearest after.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +41,6 @@
 /* How many lower-case words may stand between a country and the name it
  * qualifies ("Australian building products group James Hardie"). */
 #define MODIFIER_WORDS 4
-/* How many words a share's "of" phrase may have before its cue ("of the
- * world's lithium reserves"); farther, a cue is the clause's, not the
- * whole's ("of the globe's rare earth elements and handles the
- * production"). */
-#define SHARE_OF_WORDS 5
 /* How many words may stand between "the" and the noun of a phrase
  * pointing back ("the fifth biggest US carrier"). */
 #define REF_WORDS 3
@@ -55,33 +48,13 @@
  * the most named country to win over it. */
 #define TOPIC_OTHER 2
 
-/* Are [a, a+n) and [b, b+n) equal but for ASCII case? The phrases are
- * short: a loop here beats a call to strncasecmp(). */
-static inline int ci_eq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
-
-/* Can phrase @p e occur at @p at, by its second byte? A test cheap enough
- * to run before phrase_at() on every entry sharing the first byte. */
-static inline int second_ok(const char *t, size_t len, size_t at,
-                            const struct lex_entry *e)
-{
-	return e->len < 2 || (at + 1 < len &&
-	                      lower((unsigned char)t[at + 1]) ==
-	                      lower((unsigned char)e->text[1]));
-}
-
 /* Does phrase @p e occur at @p at of the sentence, on word boundaries? */
 static int phrase_at(const struct sentence *s, size_t at,
                      const struct lex_entry *e)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 
-	if (at + e->len > s->len || !ci_eq(s->text + at, e->text, e->len))
+	if (at + e->len > s->len || !extract_ci_eq(s->text + at, e->text, e->len))
 		return 0;
 	if (is_alnum((unsigned char)e->text[0]) && at > 0 && is_alnum(t[at - 1]))
 		return 0;
@@ -96,40 +69,27 @@ static const struct lex_entry *grammar_at(const struct lexicon *lx,
                                           const struct sentence *s,
                                           size_t at, int cls)
 {
-	unsigned char c;
+	unsigned b;
 
 	if (at >= s->len ||
 	    !(lx->gfirst[(unsigned char)s->text[at]] & (1u << cls)))
 		return NULL;
-	c = lower((unsigned char)s->text[at]);
-	for (uint32_t k = lx->gstart[c]; k < lx->gstart[c + 1]; k++) {
+	b = (unsigned)cls << 8 | lower((unsigned char)s->text[at]);
+	for (uint32_t k = lx->gstart[b]; k < lx->gstart[b + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (e->cls == cls && second_ok(s->text, s->len, at, e) &&
+		if (extract_second_ok(s->text, s->len, at, e) &&
 		    phrase_at(s, at, e))
 			return e;
 	}
 	return NULL;
 }
 
-static int word_start(const struct sentence *s, size_t at)
-{
-	return is_alnum((unsigned char)s->text[at]) &&
-	       (at == 0 || !is_alnum((unsigned char)s->text[at - 1]));
-}
-
-static size_t skip_space(const struct sentence *s, size_t at)
-{
-	while (at < s->len && is_space((unsigned char)s->text[at]))
-		at++;
-	return at;
-}
-
 /* Does a grammar phrase of class @p cls end right before @p at? */
 static int grammar_before(const struct lexicon *lx, const struct sentence *s,
                           size_t at, int cls)
 {
-	unsigned char c;
+	unsigned b;
 
 	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 		at--;
@@ -141,12 +101,11 @@ static int grammar_before(const struct lexicon *lx, const struct sentence *s,
 	}
 	if (at == 0)
 		return 0;
-	c = lower((unsigned char)s->text[at - 1]);
-	for (uint32_t k = lx->gendstart[c]; k < lx->gendstart[c + 1]; k++) {
+	b = (unsigned)cls << 8 | lower((unsigned char)s->text[at - 1]);
+	for (uint32_t k = lx->gendstart[b]; k < lx->gendstart[b + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gend[k]];
 
-		if (e->cls == cls && e->len <= at &&
-		    phrase_at(s, at - e->len, e))
+		if (e->len <= at && phrase_at(s, at - e->len, e))
 			return 1;
 	}
 	return 0;
@@ -218,7 +177,7 @@ static int is_candidate(const struct lexicon *lx, const struct sentence *s,
 	if (after + 1 < s->len && (s->text[after] == '\'' ||
 	                           (unsigned char)s->text[after] == 0xe2))
 		return 1; /* "China's figures": a possessive, not a source */
-	after = skip_space(s, after);
+	after = extract_skip_space(s, after);
 	if (grammar_at(lx, s, after, G_SAID) ||
 	    grammar_before(lx, s, m->start, G_SOURCE))
 		return 0;
@@ -239,7 +198,7 @@ static int line_start(const struct sentence *s, size_t at)
 {
 	if (s->text[at] != '\n')
 		return 0;
-	at = skip_space(s, at);
+	at = extract_skip_space(s, at);
 	return at < s->len && s->text[at] >= 'A' && s->text[at] <= 'Z';
 }
 
@@ -290,12 +249,22 @@ static int push(void **v, size_t *cap, size_t n, size_t size)
 int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
                           struct assemble_bufs *b)
 {
-	size_t n = 0, nr = 0;
+	size_t n = 0, nr = 0, words = s->len / 2 + 1;
 
 	s->cuts = NULL;
 	s->n_cuts = 0;
 	s->refs = NULL;
 	s->n_refs = 0;
+	s->bufs = b;
+	/* a clause holds at most a word start every second byte */
+	if (b->cues.cap < words) {
+		struct cue_hit *v = realloc(b->cues.v, words * sizeof(*v));
+
+		if (v == NULL)
+			return CDX_ERR_NOMEM;
+		b->cues.v = v;
+		b->cues.cap = words;
+	}
 	for (size_t at = 0; at < s->len; at++) {
 		const struct lex_entry *e = NULL;
 		enum cdx_entity_type type;
@@ -306,7 +275,7 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
 		    is_alnum((unsigned char)s->text[at - 1]))
 			continue;
 		if ((s->text[at] == 't' || s->text[at] == 'T') &&
-		    word_start(s, at) && at + 3 < s->len &&
+		    extract_word_start(s, at) && at + 3 < s->len &&
 		    strncasecmp(s->text + at, "the", 3) == 0 &&
 		    (end = ref_at(lx, s, at, &type)) > 0) {
 			if (push((void **)&b->refs, &b->cap_refs, nr,
@@ -403,17 +372,17 @@ static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
 {
 	const struct lex_entry *best = NULL;
 
-	unsigned char c;
+	unsigned b;
 
 	while (cs < s->len && !is_alnum((unsigned char)s->text[cs]))
 		cs++;
 	/* only the phrases starting with this byte, in file order */
-	c = cs < s->len ? lower((unsigned char)s->text[cs]) : 0;
-	for (uint32_t k = cs < s->len ? lx->gstart[c] : 0;
-	     cs < s->len && k < lx->gstart[c + 1]; k++) {
+	b = G_BACK << 8 | (cs < s->len ? lower((unsigned char)s->text[cs]) : 0);
+	for (uint32_t k = cs < s->len ? lx->gstart[b] : 0;
+	     cs < s->len && k < lx->gstart[b + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (e->cls == G_BACK && second_ok(s->text, s->len, cs, e) &&
+		if (extract_second_ok(s->text, s->len, cs, e) &&
 		    phrase_at(s, cs, e) &&
 		    (best == NULL || e->len > best->len))
 			best = e;
@@ -506,7 +475,7 @@ static int64_t opening_source(const struct lexicon *lx,
 	    s->ments[0].type == CDX_ENT_COMMODITY ||
 	    (s->ments[0].from_text && s->ments[0].type == CDX_ENT_PERSON))
 		return -1;
-	return grammar_at(lx, s, skip_space(s, s->ments[0].end), G_SAID) ?
+	return grammar_at(lx, s, extract_skip_space(s, s->ments[0].end), G_SAID) ?
 	       (int64_t)s->ments[0].id : -1;
 }
 
@@ -542,14 +511,14 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 {
 	for (size_t i = 0; i < s->n_ments; i++) {
 		const struct ment *m = &s->ments[i];
-		size_t at = skip_space(s, f->end);
+		size_t at = extract_skip_space(s, f->end);
 		const struct lex_entry *e;
 
 		if (m->start < f->end || m->end > ce || !is_candidate(lx, s, i))
 			continue;
 		if ((e = grammar_at(lx, s, at, G_NEAR)) == NULL)
 			return -1;
-		at = skip_space(s, at + e->len);
+		at = extract_skip_space(s, at + e->len);
 		if (at + 4 <= m->start && strncasecmp(s->text + at, "the ", 4) == 0)
 			at += 4;
 		return at == m->start ? (int64_t)m->id : -1;
@@ -557,55 +526,19 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 	return -1;
 }
 
-/* Does a cue for @p metric occur in [cs, ce)? */
-/* The metric cue of kind @p kind at word start @p at that comes first in
- * metrics.tsv, or NULL; cues are bucketed by their first byte. */
-static const struct lex_entry *metric_at(const struct lexicon *lx,
-                                         const struct sentence *s, size_t at,
-                                         size_t ce, enum cdx_claim_kind kind)
-{
-	unsigned char c = lower((unsigned char)s->text[at]);
-
-	for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
-		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
-
-		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
-		    second_ok(s->text, ce, at, e) &&
-		    ci_eq(s->text + at, e->text, e->len))
-			return e;
-	}
-	return NULL;
-}
-
-/* Does a cue for @p metric occur in [cs, ce)? */
-static int clause_has_metric(const struct lexicon *lx,
-                             const struct sentence *s, size_t cs, size_t ce,
-                             const struct figure *f, const char *metric)
-{
-	for (size_t at = cs; at < ce; at++) {
-		const struct lex_entry *e;
-
-		if (word_start(s, at) &&
-		    (e = metric_at(lx, s, at, ce, f->kind)) != NULL &&
-		    strcmp(e->unit, metric) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int64_t pick_subject(const struct lexicon *lx,
                             const struct sentence *s, const struct figure *f,
-                            const struct carry *cr)
+                            const struct carry *cr,
+                            const struct clause_cues *cc)
 {
-	size_t cs, ce, ie, i;
+	size_t cs = cc->cs, ce = cc->ce, ie, i;
 	int64_t id;
 
 	if (f->label >= 0)
 		return f->label; /* a table row: "China\n44,000,000" */
-	clause_of(s, f->start, f->end, &cs, &ce);
 	ie = intro_end(lx, s, f->start);
 	/* A tariff takes its target, named after the rate, else before. */
-	if (clause_has_metric(lx, s, cs, ce, f, "tariff")) {
+	if (cc->tariff) {
 		for (i = 0; i < s->n_ments; i++)
 			if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
 			    is_candidate(lx, s, i))
@@ -677,102 +610,6 @@ static int64_t pick_commodity(const struct sentence *s,
 	return best >= 0 ? best : cr->commodity;
 }
 
-/* Is @p metric one of the comma-separated @p list? */
-static int in_list(const char *list, const char *metric)
-{
-	size_t n = strlen(metric);
-
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && memcmp(p, metric, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-/* The metric cue at word start @p at, or NULL; a "-" row is a word that
- * starts like a cue but names no measure ("minerals", "products"). */
-static const struct lex_entry *cue_at(const struct lexicon *lx,
-                                      const struct sentence *s, size_t at,
-                                      size_t ce, const struct figure *f)
-{
-	const struct lex_entry *e;
-
-	if (!word_start(s, at) || (at >= f->start && at < f->end))
-		return NULL;
-	e = metric_at(lx, s, at, ce, f->kind);
-	return e && strcmp(e->unit, "-") != 0 ? e : NULL;
-}
-
-/* "30% of global refining": a share names its whole in the "of" phrase
- * right after it, and that whole is what it measures, whatever cue stands
- * nearer before it. The phrase ends at a comma, another figure or after
- * SHARE_OF_WORDS words. */
-static const struct lex_entry *share_of(const struct lexicon *lx,
-                                        const struct sentence *s,
-                                        const struct figure *f, size_t ce)
-{
-	size_t at = skip_space(s, f->end), k = 0, words = 0;
-
-	if (f->kind != CDX_KIND_PERCENT || at + 3 > ce ||
-	    strncasecmp(s->text + at, "of", 2) != 0 ||
-	    !is_space((unsigned char)s->text[at + 2]))
-		return NULL;
-	while (k < s->n_figs && s->figs[k].start < at)
-		k++;
-	for (; at < ce; at++) {
-		const struct lex_entry *e;
-
-		if (s->text[at] == ',' || s->text[at] == ';' ||
-		    (k < s->n_figs && at >= s->figs[k].start))
-			return NULL;
-		if (word_start(s, at) && words++ > SHARE_OF_WORDS)
-			return NULL;
-		if ((e = cue_at(lx, s, at, ce, f)) != NULL)
-			return e;
-	}
-	return NULL;
-}
-
-static const char *pick_metric(const struct lexicon *lx,
-                               const struct sentence *s,
-                               const struct figure *f)
-{
-	const struct lex_entry *best, *e;
-	size_t best_d, cs, ce, d;
-
-	clause_of(s, f->start, f->end, &cs, &ce);
-	best = share_of(lx, s, f, ce);
-	best_d = best ? 0 : (size_t)-1; /* 0: the "of" phrase decided */
-	for (size_t at = cs; best_d && at < ce; at++) {
-		d = at < f->start ? f->start - at : at - f->end;
-		if (d < best_d && (e = cue_at(lx, s, at, ce, f)) != NULL) {
-			best = e;
-			best_d = d;
-		}
-	}
-	if (best == NULL)
-		return NULL;
-	/* A cue of its clause may override the one picked: "duties ranging
-	 * from 11.58% to 721.03% depending on the company" are tariffs, not
-	 * import reliance; "output contributes 10 per cent" of GDP is no
-	 * production share. The nearest such cue wins. */
-	best_d = (size_t)-1;
-	for (size_t at = cs; at < ce; at++) {
-		d = at < f->start ? f->start - at : at - f->end;
-		if (d < best_d && (e = cue_at(lx, s, at, ce, f)) != NULL &&
-		    e->alt_unit && in_list(e->alt_unit, best->unit)) {
-			best = e;
-			best_d = d;
-		}
-	}
-	return best->unit;
-}
-
 static void pick_time(const struct lexicon *lx, const struct sentence *s,
                       const struct figure *f, char *out, size_t cap)
 {
@@ -811,12 +648,16 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
                                const struct carry *cr, struct cdx_claim *c)
 {
 	const struct figure *f = &s->figs[fi];
+	struct clause_cues *cc = &s->bufs->cues;
+	size_t cs, ce;
 	int64_t id, subj;
 
 	if (f->kind == CDX_KIND_DATE)
 		return -1; /* a date anchors other figures; it is about nothing */
-	c->metric = pick_metric(lx, s, f);
-	subj = pick_subject(lx, s, f, cr);
+	clause_of(s, f->start, f->end, &cs, &ce);
+	extract_metric_scan(lx, s, f, cs, ce, cc);
+	c->metric = extract_metric_pick(lx, s, f, cc);
+	subj = pick_subject(lx, s, f, cr, cc);
 	if (subj >= 0)
 		subj = extract_gz_actor(gz, (uint32_t)subj);
 	c->subject = subj >= 0 ? extract_gz_name(gz, (uint32_t)subj) : NULL;

@@ -162,6 +162,7 @@ void cdx_extract_scratch_free(struct cdx_extract_scratch *s)
 	free(s->figs);
 	free(s->ab.cuts);
 	free(s->ab.refs);
+	free(s->ab.cues.v);
 	free(s->counts);
 	free(s->fix);
 	free(s);
@@ -694,6 +695,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		sen.n_ments = s->n_ments;
 		sen.figs = s->figs;
 		sen.n_figs = s->n_figs;
+		sen.bufs = &s->ab;
 		if (s->n_figs > 0 && extract_assemble_cuts(&ex->lx, &sen, &s->ab))
 			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory "
 			                     "extracting '%s'",

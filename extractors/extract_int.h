@@ -55,10 +55,30 @@ static inline int is_space(unsigned char c)
 	return (byte_class[c] & BC_SPACE) != 0;
 }
 
+/* ASCII lower case of every byte, one load: the word scanners fold
+ * every byte they hash or compare. */
+static const unsigned char lower_tab[256] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+	0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
+	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
+	0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+	0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+	0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+	0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
+	0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
+	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+};
+
 static inline unsigned char lower(unsigned char c)
 {
-	/* BC_UPPER << 3 is 32, the distance from 'A' to 'a' */
-	return (unsigned char)(c + ((byte_class[c] & BC_UPPER) << 3));
+	return lower_tab[c];
 }
 
 /* ---------------------------------------------------------- lexicon.c */
@@ -70,7 +90,7 @@ enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
 enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP };            /* agreements.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
-       G_NEAR, G_PREP, G_TARGET, G_REL };              /* grammar.tsv */
+       G_NEAR, G_PREP, G_TARGET, G_REL, G_COUNT_ };    /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
        W_NOTSHARE };                                   /* words.tsv */
@@ -112,9 +132,12 @@ struct lexicon {
 	uint32_t *morder;    /* metric cues by first byte, file order kept */
 	uint32_t mstart[257]; /* cues starting with byte c: morder[mstart[c]
 	                         .. mstart[c + 1]) */
-	uint32_t *gorder, *gend; /* grammar phrases by first and by last
-	                            byte (lower case), file order kept */
-	uint32_t gstart[257], gendstart[257];
+	uint32_t *gorder, *gend; /* grammar phrases by class, then by first
+	                            and by last byte (lower case), file
+	                            order kept: phrases of class k and byte
+	                            c are gorder[gstart[k << 8 | c] ..
+	                            gstart[(k << 8 | c) + 1]) */
+	uint32_t gstart[G_COUNT_ * 256 + 1], gendstart[G_COUNT_ * 256 + 1];
 	struct lex_list refnouns; /* NOUN of each "the NOUN" back phrase with
 	                             a type (value: the type) */
 };
@@ -248,6 +271,8 @@ void extract_pattern_release(struct pattern *p);
  * that may open a match before its trigger. */
 #define TRIG_HASH 512 /* slots: a power of two, twice the words at most */
 #define TRIG_KEYBITS 4096 /* bits of the leading-word filter, a power of 2 */
+#define PRE_HASH 1024 /* slots for the prefix words: a power of two, twice
+                         the words at most */
 struct triggers {
 	uint8_t cls[256];                /* what a byte may start */
 	uint32_t hash[TRIG_HASH];        /* 1 + first word of a group sharing
@@ -261,6 +286,8 @@ struct triggers {
 	size_t n_words, cap_words;
 	char (*pre)[PREFIX_WORD_MAX];    /* lower case, sorted */
 	size_t n_pre, cap_pre;
+	uint16_t prehash[PRE_HASH];      /* 1 + index in pre of a word, by
+	                                    hash_key(); 0 = empty */
 };
 
 /** Build the trigger table from @p lx (which must outlive it).
@@ -424,6 +451,8 @@ struct ref {
 	enum cdx_entity_type type;
 };
 
+struct assemble_bufs;
+
 /** One sentence ready for assembly. */
 struct sentence {
 	const char *text;
@@ -436,7 +465,78 @@ struct sentence {
 	size_t n_ments;
 	const struct figure *figs;
 	size_t n_figs;
+	struct assemble_bufs *bufs; /* scratch of the assembler, set by
+	                               extract_assemble_cuts() */
 };
+
+/* Helpers of assemble.c and metric.c. */
+
+/** Are [a, a+n) and [b, b+n) equal but for ASCII case? The phrases are
+ * short: a loop here beats a call to strncasecmp(). */
+static inline int extract_ci_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/** Can phrase @p e occur at @p at of [t, t+len), by its second byte? A
+ * test cheap enough to run before a full comparison on every entry
+ * sharing the first byte. */
+static inline int extract_second_ok(const char *t, size_t len, size_t at,
+                                    const struct lex_entry *e)
+{
+	return e->len < 2 || (at + 1 < len &&
+	                      lower((unsigned char)t[at + 1]) ==
+	                      lower((unsigned char)e->text[1]));
+}
+
+static inline int extract_word_start(const struct sentence *s, size_t at)
+{
+	return is_alnum((unsigned char)s->text[at]) &&
+	       (at == 0 || !is_alnum((unsigned char)s->text[at - 1]));
+}
+
+static inline size_t extract_skip_space(const struct sentence *s, size_t at)
+{
+	while (at < s->len && is_space((unsigned char)s->text[at]))
+		at++;
+	return at;
+}
+
+/* ----------------------------------------------------------- metric.c */
+
+/** A metric cue at a word start of a figure's clause. */
+struct cue_hit {
+	uint32_t at;
+	const struct lex_entry *e;
+};
+
+/** The cues of one figure's clause [cs, ce), in text order: those that
+ * name a measure and stand outside the figure. */
+struct clause_cues {
+	size_t cs, ce;
+	struct cue_hit *v; /* room for a cue at every word start */
+	size_t n, cap;
+	int tariff; /* a "tariff" cue stands anywhere in the clause */
+};
+
+/**
+ * Fill @p cc (whose v holds room for every word start of the sentence)
+ * with the cues of figure @p f's clause [cs, ce).
+ */
+void extract_metric_scan(const struct lexicon *lx, const struct sentence *s,
+                         const struct figure *f, size_t cs, size_t ce,
+                         struct clause_cues *cc);
+
+/** The metric of figure @p f, from its clause's cues @p cc, or NULL. */
+const char *extract_metric_pick(const struct lexicon *lx,
+                                const struct sentence *s,
+                                const struct figure *f,
+                                const struct clause_cues *cc);
+
+/* ------------------------------------------------ assemble.c, continued */
 
 /**
  * Fill @p c (already holding the figure's kind, span, value and unit) with
@@ -457,11 +557,13 @@ struct assemble_bufs {
 	size_t cap_cuts;
 	struct ref *refs;
 	size_t cap_refs;
+	struct clause_cues cues; /* of the figure being assembled */
 };
 
 /**
  * Find the clause separators and the phrases pointing back of @p s into
- * @p b (grown as needed) and point s->cuts and s->refs at them.
+ * @p b (grown as needed) and point s->cuts and s->refs at them; make room
+ * in b->cues for the cues of any clause of @p s and point s->bufs at @p b.
  * @return CDX_OK or CDX_ERR_NOMEM.
  */
 int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,

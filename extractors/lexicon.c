@@ -209,31 +209,38 @@ void extract_lexicon_release(struct lexicon *lx)
 	lx->morder = lx->gorder = lx->gend = NULL;
 }
 
-/* The byte entry @p e is bucketed by: its first or (@p last) its last,
- * lower case. */
-static unsigned char bucket_byte(const struct lex_entry *e, int last)
+/* The bucket entry @p e goes to: its first or (@p last) its last byte,
+ * lower case, after 256 buckets per class before its own with
+ * @p by_class. */
+static unsigned bucket_of(const struct lex_entry *e, int last, int by_class)
 {
-	return lower((unsigned char)e->text[last ? e->len - 1 : 0]);
+	return (by_class ? (unsigned)e->cls << 8 : 0) +
+	       lower((unsigned char)e->text[last ? e->len - 1 : 0]);
 }
 
-/* Bucket the entries of @p l by one byte (a counting sort, stable):
- * entries whose byte is c are order[start[c] .. start[c + 1]). */
-static int bucket(const struct lex_list *l, int last, uint32_t **order,
-                  uint32_t start[257])
+/* Bucket the entries of @p l (a counting sort, stable, so each bucket
+ * keeps file order): entries of bucket b are order[start[b] ..
+ * start[b + 1]), for b below @p n. */
+static int bucket(const struct lex_list *l, int last, int by_class,
+                  uint32_t **order, uint32_t *start, unsigned n)
 {
-	uint32_t fill[256];
+	uint32_t *fill = malloc(n * sizeof(*fill));
 
 	*order = malloc((l->n + 1) * sizeof(**order));
-	if (*order == NULL)
+	if (*order == NULL || fill == NULL) {
+		free(fill);
 		return CDX_ERR_NOMEM;
-	memset(start, 0, 257 * sizeof(*start));
+	}
+	memset(start, 0, (n + 1) * sizeof(*start));
 	for (size_t i = 0; i < l->n; i++)
-		start[bucket_byte(&l->v[i], last) + 1]++;
-	for (unsigned c = 0; c < 256; c++)
-		start[c + 1] += start[c];
-	memcpy(fill, start, sizeof(fill));
+		start[bucket_of(&l->v[i], last, by_class) + 1]++;
+	for (unsigned b = 0; b < n; b++)
+		start[b + 1] += start[b];
+	memcpy(fill, start, n * sizeof(*fill));
 	for (size_t i = 0; i < l->n; i++)
-		(*order)[fill[bucket_byte(&l->v[i], last)]++] = (uint32_t)i;
+		(*order)[fill[bucket_of(&l->v[i], last, by_class)]++] =
+		        (uint32_t)i;
+	free(fill);
 	return CDX_OK;
 }
 
@@ -492,9 +499,11 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 		extract_lexicon_release(lx);
 		return rc;
 	}
-	if (bucket(&lx->metrics, 0, &lx->morder, lx->mstart) ||
-	    bucket(&lx->grammar, 0, &lx->gorder, lx->gstart) ||
-	    bucket(&lx->grammar, 1, &lx->gend, lx->gendstart) ||
+	if (bucket(&lx->metrics, 0, 0, &lx->morder, lx->mstart, 256) ||
+	    bucket(&lx->grammar, 0, 1, &lx->gorder, lx->gstart,
+	           G_COUNT_ * 256) ||
+	    bucket(&lx->grammar, 1, 1, &lx->gend, lx->gendstart,
+	           G_COUNT_ * 256) ||
 	    ref_nouns(lx) || index_list(&lx->refnouns) ||
 	    index_list(&lx->numbers) ||
 	    index_list(&lx->units) || index_list(&lx->quals) ||

@@ -415,6 +415,29 @@ static int title_case(const char *t, size_t len)
 	return caps >= 3 && small * 4 <= caps;
 }
 
+/* The first ASCII capital at or after @p i of [t, t+len), or len. Eight
+ * bytes are tested at a time (a capital is rare in prose): a byte b of
+ * x with '@' < b < '[' sets the high bit of its byte in the mask, and
+ * a byte of 0x80 or more sets none. */
+static size_t next_capital(const char *t, size_t len, size_t i)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, low, m;
+
+		memcpy(&x, t + i, 8);
+		low = x & ones * 127;
+		m = (ones * (127 + '[') - low) & ~x & (low + ones * (127 - '@')) &
+		    high;
+		if (m)
+			break;
+	}
+	while (i < len && !upper((unsigned char)t[i]))
+		i++;
+	return i;
+}
+
 int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
                         const char *t, size_t len, uint32_t base,
                         struct ment **v, size_t *n, size_t *cap)
@@ -435,8 +458,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 		/* outside a run only a capital can start one: most bytes of
 		 * prose are skipped here without a look at anything else */
 		if (r.n == 0) {
-			while (i < len && !upper((unsigned char)t[i]))
-				i++;
+			i = next_capital(t, len, i);
 			if (i == len)
 				break;
 		}

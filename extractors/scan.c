@@ -196,6 +196,36 @@ static int index_words(struct triggers *tr)
 	return CDX_OK;
 }
 
+/* The slot of prefix word [key, key+n) (lower case) in tr->prehash: the
+ * one holding it, or the empty one ending its chain. */
+static size_t prefix_slot(const struct triggers *tr, const char *key,
+                          size_t n)
+{
+	uint32_t h;
+
+	for (h = hash_key(key, n);; h++) {
+		unsigned k = tr->prehash[h & (PRE_HASH - 1)];
+
+		if (k == 0 || (strncmp(tr->pre[k - 1], key, n) == 0 &&
+		               tr->pre[k - 1][n] == '\0'))
+			return h & (PRE_HASH - 1);
+	}
+}
+
+/* Put the prefix words into their hash table, each once. */
+static int index_prefix_words(struct triggers *tr)
+{
+	if (tr->n_pre >= PRE_HASH / 2)
+		return CDX_ERR_LIMIT; /* keep the table half empty */
+	for (size_t i = 0; i < tr->n_pre; i++) {
+		size_t slot = prefix_slot(tr, tr->pre[i], strlen(tr->pre[i]));
+
+		if (tr->prehash[slot] == 0)
+			tr->prehash[slot] = (uint16_t)(i + 1);
+	}
+	return CDX_OK;
+}
+
 int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
                            struct cdx_error *err)
 {
@@ -237,10 +267,13 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 		tr->cls['.'] |= T_DOT;
 		rc = index_words(tr);
 	}
+	if (rc == CDX_OK)
+		rc = index_prefix_words(tr);
 	if (rc) {
 		extract_triggers_release(tr);
 		return cdx_error_set(err, rc, rc == CDX_ERR_LIMIT ?
-		                     "too many number and month words" :
+		                     "too many number, month or prefix "
+		                     "words" :
 		                     "out of memory");
 	}
 	return CDX_OK;
@@ -354,9 +387,7 @@ static int prefix_word(const struct triggers *tr, const char *t, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		key[i] = (char)lower((unsigned char)t[i]);
-	key[n] = '\0';
-	return bsearch(key, tr->pre, tr->n_pre, sizeof(*tr->pre), cmp_pre) !=
-	       NULL;
+	return tr->prehash[prefix_slot(tr, key, n)] != 0;
 }
 
 size_t extract_window_start(const struct triggers *tr, const char *t,

@@ -1,0 +1,184 @@
+/*
+ * metric.c — what a figure measures: the metric cue (metrics.tsv) nearest
+ * the figure in its clause, but a share's "of" phrase first ("12% of world
+ * reserves"), and a cue of the clause that overrides the one picked
+ * (metrics.tsv's fourth column) over it. Split from assemble.c, which
+ * calls it once per figure with the figure's clause.
+ *
+ * The clause is read once per figure: extract_metric_scan() records every
+ * cue at a word start of the clause, and both the metric and the
+ * subject's tariff test (assemble.c) read that list instead of looking
+ * cues up again at every byte of the clause.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+/* How many words a share's "of" phrase may have before its cue ("of the
+ * world's lithium reserves"); farther, a cue is the clause's, not the
+ * whole's ("of the globe's rare earth elements and handles the
+ * production"). */
+#define SHARE_OF_WORDS 5
+
+/* The metric cue of kind @p kind at word start @p at that comes first in
+ * metrics.tsv, or NULL; cues are bucketed by their first byte. */
+static const struct lex_entry *metric_at(const struct lexicon *lx,
+                                         const struct sentence *s, size_t at,
+                                         size_t ce, enum cdx_claim_kind kind)
+{
+	unsigned char c = lower((unsigned char)s->text[at]);
+
+	for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
+		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
+
+		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
+		    extract_second_ok(s->text, ce, at, e) &&
+		    extract_ci_eq(s->text + at, e->text, e->len))
+			return e;
+	}
+	return NULL;
+}
+
+/* A "-" row is a word that starts like a cue but names no measure
+ * ("minerals", "products"). */
+static int no_measure(const struct lex_entry *e)
+{
+	return e->unit[0] == '-' && e->unit[1] == '\0';
+}
+
+/* The metric cue at word start @p at, or NULL. */
+static const struct lex_entry *cue_at(const struct lexicon *lx,
+                                      const struct sentence *s, size_t at,
+                                      size_t ce, const struct figure *f)
+{
+	const struct lex_entry *e;
+
+	if (!extract_word_start(s, at) || (at >= f->start && at < f->end))
+		return NULL;
+	e = metric_at(lx, s, at, ce, f->kind);
+	return e && !no_measure(e) ? e : NULL;
+}
+
+void extract_metric_scan(const struct lexicon *lx, const struct sentence *s,
+                         const struct figure *f, size_t cs, size_t ce,
+                         struct clause_cues *cc)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+
+	cc->cs = cs;
+	cc->ce = ce;
+	cc->n = 0;
+	cc->tariff = 0;
+	/* no cue starts with a byte whose bucket is empty: most bytes of a
+	 * clause are tested on that alone */
+	for (size_t at = cs; at < ce; at++) {
+		const struct lex_entry *e;
+		unsigned char c = lower(t[at]);
+
+		if (lx->mstart[c] == lx->mstart[c + 1] ||
+		    !extract_word_start(s, at) ||
+		    (e = metric_at(lx, s, at, ce, f->kind)) == NULL)
+			continue;
+		if (strcmp(e->unit, "tariff") == 0)
+			cc->tariff = 1;
+		if (no_measure(e) || (at >= f->start && at < f->end))
+			continue;
+		cc->v[cc->n].at = (uint32_t)at;
+		cc->v[cc->n].e = e;
+		cc->n++;
+	}
+}
+
+/* Is @p metric one of the comma-separated @p list? */
+static int in_list(const char *list, const char *metric)
+{
+	size_t n = strlen(metric);
+
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, ",");
+
+		if (k == n && memcmp(p, metric, n) == 0)
+			return 1;
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* "30% of global refining": a share names its whole in the "of" phrase
+ * right after it, and that whole is what it measures, whatever cue stands
+ * nearer before it. The phrase ends at a comma, another figure or after
+ * SHARE_OF_WORDS words. */
+static const struct lex_entry *share_of(const struct lexicon *lx,
+                                        const struct sentence *s,
+                                        const struct figure *f, size_t ce)
+{
+	size_t at = extract_skip_space(s, f->end), k = 0, words = 0;
+
+	if (f->kind != CDX_KIND_PERCENT || at + 3 > ce ||
+	    strncasecmp(s->text + at, "of", 2) != 0 ||
+	    !is_space((unsigned char)s->text[at + 2]))
+		return NULL;
+	while (k < s->n_figs && s->figs[k].start < at)
+		k++;
+	for (; at < ce; at++) {
+		const struct lex_entry *e;
+
+		if (s->text[at] == ',' || s->text[at] == ';' ||
+		    (k < s->n_figs && at >= s->figs[k].start))
+			return NULL;
+		if (extract_word_start(s, at) && words++ > SHARE_OF_WORDS)
+			return NULL;
+		if ((e = cue_at(lx, s, at, ce, f)) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+/* Distance of a cue at @p at from the figure; a cue inside the figure is
+ * never listed. */
+static size_t cue_dist(const struct figure *f, size_t at)
+{
+	return at < f->start ? f->start - at : at - f->end;
+}
+
+const char *extract_metric_pick(const struct lexicon *lx,
+                                const struct sentence *s,
+                                const struct figure *f,
+                                const struct clause_cues *cc)
+{
+	const struct lex_entry *best;
+	size_t best_d, d;
+
+	best = share_of(lx, s, f, cc->ce);
+	if (best == NULL) {
+		/* the nearest cue; of two as near, the first */
+		best_d = (size_t)-1;
+		for (size_t i = 0; i < cc->n; i++) {
+			d = cue_dist(f, cc->v[i].at);
+			if (d < best_d) {
+				best = cc->v[i].e;
+				best_d = d;
+			}
+		}
+	}
+	if (best == NULL)
+		return NULL;
+	/* A cue of its clause may override the one picked: "duties ranging
+	 * from 11.58% to 721.03% depending on the company" are tariffs, not
+	 * import reliance; "output contributes 10 per cent" of GDP is no
+	 * production share. The nearest such cue wins. */
+	best_d = (size_t)-1;
+	for (size_t i = 0; i < cc->n; i++) {
+		const struct lex_entry *e = cc->v[i].e;
+
+		d = cue_dist(f, cc->v[i].at);
+		if (d < best_d && e->alt_unit && in_list(e->alt_unit, best->unit)) {
+			best = e;
+			best_d = d;
+		}
+	}
+	return best->unit;
+}
