@@ -5,10 +5,11 @@
  * One record per document rather than one per claim: a claim costs about
  * 25 bytes instead of 51, of which 18 were LMDB's node header and key.
  * The strings a document's claims repeat (subject, commodity, metric,
- * unit, time, parties) are stored once per record: each string field is
- * a reference, 0 for none, k for the k-th string seen so far in the
- * record, or one past the strings seen for a new one, which follows
- * inline. So the record is read front to back; a claim's id is its
+ * unit, time, parties) are stored once per record: each string field
+ * present is a reference, k for the k-th string seen so far in the
+ * record (from 0), or the count of strings seen for a new one, which
+ * follows inline; a field byte says which fields are present, so an
+ * absent one costs a bit, not a byte (most claims have 2 of the 7). So the record is read front to back; a claim's id is its
  * document and ordinal (index_claim_id), and reading ids in ascending
  * order reads each record once (index_claim_get).
  *
@@ -16,14 +17,15 @@
  *   u8  kind (bits 0-3), qualifier (bits 4-6), parties follow (bit 7)
  *   u8  value tags (bits 0-1 value, 2-3 value_max), change (bits 4-5),
  *       same sentence as the claim before (bit 6)
- *   u8  party count, when bit 7 above is set
+ *   u8  fields present: bit i for the i-th of value_str, unit, per,
+ *       time, subject, commodity, metric (bit 7 is 0)
+ *   u8  party count, when bit 7 of the first byte is set
  *   varint start - the previous claim's start (claims are in (start,
  *       end) order), varint end - start
  *   unless the same sentence: zigzag start - sent_start, sent_end - end
  *   the values: nothing (NaN), a zigzag varint (whole numbers, the
  *       common case) or the 8 bytes of the double, as the tags say
- *   references: value_str, unit, per, time, subject, commodity, metric,
- *       then each party
+ *   references: of each field present, in that order, then each party
  * Unpacking checks every length against the value's size: a damaged
  * record is CDX_ERR_CORRUPT, never a read past the end.
  */
@@ -34,6 +36,10 @@
 #include "index_int.h"
 
 enum { A_PARTIES = 0x80, B_SAME_SENT = 0x40 };
+enum {
+	F_VALUE_STR = 1, F_UNIT = 2, F_PER = 4, F_TIME = 8, F_SUBJECT = 16,
+	F_COMMODITY = 32, F_METRIC = 64
+};
 enum { VAL_NAN = 0, VAL_INT = 1, VAL_DOUBLE = 2 };
 
 static uint64_t zigzag(int64_t v)
@@ -91,8 +97,8 @@ static int get_val(const uint8_t **p, const uint8_t *end, int tag, double *v)
 
 /* ------------------------------------------------------------ pack */
 
-/* A reference to @p s (NULL: none): its number in @p strs, or a new
- * string inline. */
+/* A reference to @p s (NULL: none, nothing written): its number in
+ * @p strs, or a new string inline. */
 static int put_ref(struct index_strmap *strs, struct cdx_buf *b,
                    const char *s, size_t n)
 {
@@ -100,13 +106,13 @@ static int put_ref(struct index_strmap *strs, struct cdx_buf *b,
 	int rc;
 
 	if (s == NULL)
-		return index_buf_varint(b, 0);
+		return CDX_OK;
 	rc = index_strmap_put(strs, s, n, seen, &at);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return index_buf_varint(b, (uint64_t)at + 1);
-	rc = index_buf_varint(b, (uint64_t)seen + 1);
+		return index_buf_varint(b, at);
+	rc = index_buf_varint(b, seen);
 	if (rc == CDX_OK)
 		rc = index_buf_varint(b, n);
 	return rc ? rc : cdx_buf_add(b, s, n);
@@ -121,10 +127,21 @@ static int put_arr(struct index_strmap *strs, struct cdx_buf *b,
 	return put_ref(strs, b, n ? s : NULL, n);
 }
 
+/* The field byte: which of the claim's seven string fields are set. */
+static uint8_t fields_of(const struct cdx_claim *c)
+{
+	return (uint8_t)((c->value_str[0] ? F_VALUE_STR : 0) |
+	                 (c->unit[0] ? F_UNIT : 0) | (c->per[0] ? F_PER : 0) |
+	                 (c->time[0] ? F_TIME : 0) |
+	                 (c->subject ? F_SUBJECT : 0) |
+	                 (c->commodity ? F_COMMODITY : 0) |
+	                 (c->metric ? F_METRIC : 0));
+}
+
 static int pack_one(const struct cdx_claim *c, const struct cdx_claim *prev,
                     struct index_strmap *strs, struct cdx_buf *b)
 {
-	uint8_t fixed[3 + 4 * 10 + 2 * 10];
+	uint8_t fixed[4 + 4 * 10 + 2 * 10];
 	unsigned np = c->n_parties < CDX_CLAIM_PARTIES_MAX ?
 	              c->n_parties : CDX_CLAIM_PARTIES_MAX;
 	int tv = val_tag(c->value), tm = val_tag(c->value_max);
@@ -140,6 +157,7 @@ static int pack_one(const struct cdx_claim *c, const struct cdx_claim *prev,
 	                       (np ? A_PARTIES : 0));
 	fixed[k++] = (uint8_t)(tv | tm << 2 | (unsigned)c->change << 4 |
 	                       (same ? B_SAME_SENT : 0));
+	fixed[k++] = fields_of(c);
 	if (np)
 		fixed[k++] = (uint8_t)np;
 	k += index_varint_put(fixed + k, (uint64_t)c->start - pstart);
@@ -230,13 +248,11 @@ static int get_ref(struct index_claims_rd *r, const char **s, size_t *n)
 	*s = NULL;
 	*n = 0;
 	if (index_varint_get(&r->p, r->end, &ref) != CDX_OK ||
-	    ref > r->n_strs + 1)
+	    ref > r->n_strs)
 		return CDX_ERR_CORRUPT;
-	if (ref == 0)
-		return CDX_OK;
-	if (ref <= r->n_strs) {
-		*s = r->strs[ref - 1].s;
-		*n = r->strs[ref - 1].n;
+	if (ref < r->n_strs) {
+		*s = r->strs[ref].s;
+		*n = r->strs[ref].n;
 		return CDX_OK;
 	}
 	if (index_varint_get(&r->p, r->end, &len) != CDX_OK ||
@@ -263,16 +279,21 @@ static int get_ref(struct index_claims_rd *r, const char **s, size_t *n)
 	return CDX_OK;
 }
 
-/* A reference into an inline array of @p cap bytes. */
-static int get_arr(struct index_claims_rd *r, char *out, size_t cap)
+/* A reference into an inline array of @p cap bytes, when @p present
+ * (else it stays ""). A present field is never empty. */
+static int get_arr(struct index_claims_rd *r, int present, char *out,
+                   size_t cap)
 {
 	const char *s;
 	size_t n;
-	int rc = get_ref(r, &s, &n);
+	int rc;
 
+	if (!present)
+		return CDX_OK;
+	rc = get_ref(r, &s, &n);
 	if (rc != CDX_OK)
 		return rc;
-	if (n >= cap)
+	if (n == 0 || n >= cap)
 		return CDX_ERR_CORRUPT;
 	if (n)
 		memcpy(out, s, n);
@@ -284,7 +305,7 @@ int index_claims_next(struct index_claims_rd *r, struct index_claimrec *out)
 {
 	struct cdx_claim *c = &out->c;
 	uint64_t d, len, back, fwd;
-	uint8_t a, b;
+	uint8_t a, b, f;
 	int rc;
 
 	if (r->i == r->n)
@@ -292,13 +313,14 @@ int index_claims_next(struct index_claims_rd *r, struct index_claimrec *out)
 	memset(out, 0, sizeof *out);
 	out->doc = r->doc;
 	out->ord = r->i;
-	if (r->end - r->p < 2)
+	if (r->end - r->p < 3)
 		return CDX_ERR_CORRUPT;
 	a = r->p[0];
 	b = r->p[1];
-	r->p += 2;
+	f = r->p[2];
+	r->p += 3;
 	if ((a & 15) >= CDX_KIND_COUNT_ || (a >> 4 & 7) > CDX_QUAL_RANGE ||
-	    (b >> 4 & 3) > CDX_CHANGE_DOWN || (b & 0x80))
+	    (b >> 4 & 3) > CDX_CHANGE_DOWN || (b & 0x80) || (f & 0x80))
 		return CDX_ERR_CORRUPT;
 	c->kind = (enum cdx_claim_kind)(a & 15);
 	c->qualifier = (enum cdx_qualifier)(a >> 4 & 7);
@@ -328,24 +350,21 @@ int index_claims_next(struct index_claims_rd *r, struct index_claimrec *out)
 	if (get_val(&r->p, r->end, b & 3, &c->value) ||
 	    get_val(&r->p, r->end, b >> 2 & 3, &c->value_max))
 		return CDX_ERR_CORRUPT;
-	rc = get_arr(r, c->value_str, sizeof c->value_str);
+	rc = get_arr(r, f & F_VALUE_STR, c->value_str, sizeof c->value_str);
 	if (rc == CDX_OK)
-		rc = get_arr(r, c->unit, sizeof c->unit);
+		rc = get_arr(r, f & F_UNIT, c->unit, sizeof c->unit);
 	if (rc == CDX_OK)
-		rc = get_arr(r, c->per, sizeof c->per);
+		rc = get_arr(r, f & F_PER, c->per, sizeof c->per);
 	if (rc == CDX_OK)
-		rc = get_arr(r, c->time, sizeof c->time);
-	if (rc == CDX_OK)
+		rc = get_arr(r, f & F_TIME, c->time, sizeof c->time);
+	if (rc == CDX_OK && (f & F_SUBJECT))
 		rc = get_ref(r, &c->subject, &out->subject_len);
-	if (rc == CDX_OK)
+	if (rc == CDX_OK && (f & F_COMMODITY))
 		rc = get_ref(r, &c->commodity, &out->commodity_len);
-	if (rc == CDX_OK)
+	if (rc == CDX_OK && (f & F_METRIC))
 		rc = get_ref(r, &c->metric, &out->metric_len);
-	for (unsigned i = 0; rc == CDX_OK && i < c->n_parties; i++) {
+	for (unsigned i = 0; rc == CDX_OK && i < c->n_parties; i++)
 		rc = get_ref(r, &c->parties[i], &out->party_len[i]);
-		if (rc == CDX_OK && c->parties[i] == NULL)
-			rc = CDX_ERR_CORRUPT;
-	}
 	if (rc != CDX_OK)
 		return rc;
 	r->start = c->start;

@@ -1,5 +1,5 @@
 /*
- * claims.c — reading claims back: by document, entity, kind or all, in
+ * claims.c — reading claims back: by document, entity or all, in
  * claim id order (which is (doc id, start) order); the entity counts; and
  * one document's record and text.
  *
@@ -293,45 +293,6 @@ static int scan_claims(struct rows_ctx *c, struct cdx_error *err)
 	return CDX_OK;
 }
 
-/* Claims listed under @p key in the DUPSORT database @p db. */
-static int scan_dups(struct rows_ctx *c, enum index_db db, const void *key,
-                     size_t n, struct cdx_error *err)
-{
-	struct index_claim_cur cc = {0};
-	MDB_cursor *cur = NULL;
-	MDB_val k = index_val(key, n), v;
-	int rc;
-
-	if (n == 0)
-		return CDX_OK; /* LMDB refuses empty keys, and none is stored */
-	cc.ix = c->ix;
-	cc.txn = c->txn;
-	rc = mdb_cursor_open(c->txn, c->ix->dbi[db], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
-	while (rc == 0 && !c->done) {
-		struct index_claimrec r;
-		/* ascending ids: each claims record is read once */
-		int arc = index_claim_get(&cc, index_val_id(&v), &r, err);
-
-		if (arc == CDX_OK)
-			arc = add_row(c, &r, err);
-		else if (arc == CDX_ERR_NOTFOUND)
-			arc = CDX_OK; /* a dangling id: check reports it */
-		if (arc != CDX_OK) {
-			mdb_cursor_close(cur);
-			index_claim_cur_release(&cc);
-			return arc;
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
-	}
-	mdb_cursor_close(cur);
-	index_claim_cur_release(&cc);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(c->ix, rc, "read", err);
-	return CDX_OK;
-}
-
 /* Claims listed under entity key @p key, chunk by chunk. */
 static int scan_entity(struct rows_ctx *c, const char *key, size_t n,
                        struct cdx_error *err)
@@ -445,11 +406,10 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 	} else if (f->commodity) {
 		rc = scan_entity(&c, c.pred.commodity, c.pred.commodity_len,
 		                 err);
-	} else if (f->kind >= 0) {
-		uint8_t kind = (uint8_t)f->kind;
-
-		rc = scan_dups(&c, DB_BY_KIND, &kind, 1, err);
 	} else {
+		/* a kind is a filter on the scan: a per-kind list of claim
+		 * ids cost more room than reading every record (~25 bytes a
+		 * claim) costs time */
 		rc = scan_claims(&c, err);
 	}
 cleanup:

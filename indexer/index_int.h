@@ -13,7 +13,8 @@
  *   text       block number u64 BE → INDEX_TEXT_BLOCK bytes of the text
  *              stream: every document's text, one after the other in id
  *              order; a doc record holds its offset and length. Fixed
- *              blocks appended in key order fill LMDB pages completely.
+ *              blocks of one overflow page each, appended in key order
+ *              (record.c)
  *   source     top byte of the 64-bit FNV-1a of the source → DUPFIXED
  *              values: its other 7 bytes + doc id (5 bytes), BE (idmap.c);
  *              the doc record holds the source itself
@@ -30,7 +31,6 @@
  *   by_entity  folded entity name + 0x00 + first doc id u64 BE → a chunk
  *              of the entity's claim ids as delta varints (entlist.c)
  *   entities   folded entity name → canonical name as first stored
- *   by_kind    kind byte → claim ids (DUPSORT, u64 BE)
  *   dlen       block number u64 BE → INDEX_TEXT_BLOCK length codes, one
  *              byte per doc id (doclen.c): BM25's document length
  *              without a doc record read; 0 marks a removed document
@@ -84,7 +84,6 @@ enum index_db {
 	DB_CLAIMS,
 	DB_BY_ENTITY,
 	DB_ENTITIES,
-	DB_BY_KIND,
 	DB_REFS,       /* reference figures (reference.c) */
 	DB_DLEN,       /* document length codes (doclen.c) */
 	DB_PREFIXES,   /* source prefixes (prefix.c) */
@@ -95,10 +94,14 @@ enum index_db {
 #define INDEX_TERM_MAX 64
 /** Longest folded entity key, in bytes. */
 #define INDEX_ENTITY_MAX 256
-/** Bytes per text block and per segment piece: with its 8-byte key a
- *  block is just under LMDB's largest in-page node (4 KB pages), so two
- *  fill a page. */
-#define INDEX_TEXT_BLOCK 2016
+/** Bytes per text block (and length-code block): exactly one LMDB
+ *  overflow page (4 KB less its 16-byte header), so the text's pages
+ *  are 99.6% text; a leaf node then holds only the key and page number.
+ *  (Two 2016-byte blocks in a leaf page were 98.4%, and the branch and
+ *  leaf pages came on top.) */
+#define INDEX_TEXT_BLOCK 4080
+/** Bytes per segment piece: with its 8-byte key a piece is just under
+ *  LMDB's largest in-page node (4 KB pages), so two fill a page. */
 #define INDEX_PIECE 2016
 /** Segments merged at once when that many of one level pile up. */
 #define INDEX_MERGE_FANIN 8
@@ -353,10 +356,13 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
  *  stored whole); below LMDB's largest key, as the prefix is a key. */
 #define INDEX_SOURCE_SPLIT_MAX 480
 
-/** A doc record; strings point into the LMDB value (valid in the txn),
- *  not NUL-terminated; title/date NULL when absent. While @c prefix is
- *  set, @c source is only the part after the prefix: index_doc_source()
- *  makes it whole (in @c source_buf: do not copy the struct then). */
+/** A doc record; strings point into the LMDB value (valid in the txn)
+ *  or into the struct (a packed date in @c date_buf; a source made whole
+ *  in @c source_buf: do not copy the struct), not NUL-terminated;
+ *  title/date NULL when absent. While @c prefix is set, @c source is
+ *  only the part after the prefix: index_doc_source() makes it whole.
+ *  @c hash is the writer's to give the hash map; it is not stored (the
+ *  text gives it again: index_doc_hash) and unpacks as 0. */
 struct index_docrec {
 	uint64_t n_tokens, text_off, text_len, hash;
 	uint32_t n_claims;
@@ -364,6 +370,7 @@ struct index_docrec {
 	uint8_t format;
 	const char *source, *title, *date;
 	size_t source_len, title_len, date_len;
+	char date_buf[16];
 	char source_buf[INDEX_SOURCE_SPLIT_MAX];
 };
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b) CDX_WUR;
@@ -413,9 +420,33 @@ int index_prefix_id(struct cdx_index *ix, MDB_txn *txn, const char *p,
  *  not in the table (with a message), or an index error. */
 int index_doc_source(struct cdx_index *ix, MDB_txn *txn,
                      struct index_docrec *r, struct cdx_error *err);
+/** The content hash of @p r's text (index_hash64 of it), read from the
+ *  text stream. @return 0, CORRUPT (the text is missing), or an index
+ *  error. */
+int index_doc_hash(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_docrec *r, uint64_t *out,
+                   struct cdx_error *err);
+/** The prefix last read by index_doc_source_cached(): the hits of one
+ *  search mostly share one, so each is read once. Zero it to start;
+ *  valid while the read transaction lives. */
+struct index_prefix_cache {
+	uint32_t id;          /* prefix id + 1 held; 0 none */
+	const char *p;        /* its bytes, in the map */
+	size_t n;
+};
+/** index_doc_source() through @p cache (NULL: none). */
+int index_doc_source_cached(struct cdx_index *ix, MDB_txn *txn,
+                            struct index_docrec *r,
+                            struct index_prefix_cache *cache,
+                            struct cdx_error *err);
 /** Read document @p id, its source whole. @return 0, NOTFOUND, CORRUPT. */
 int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_docrec *r, struct cdx_error *err);
+/** index_doc_read() with the prefix read through @p cache. */
+int index_doc_read_cached(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                          struct index_docrec *r,
+                          struct index_prefix_cache *cache,
+                          struct cdx_error *err);
 /** Resolve a source, or failing that a decimal id, to a doc id. */
 int index_doc_resolve(struct cdx_index *ix, MDB_txn *txn, const char *key,
                       uint64_t *id, struct cdx_error *err);
@@ -715,12 +746,6 @@ struct index_wctx {
 /** Remove document @p id with its postings, claims and map entries. */
 int index_remove_doc(struct index_wctx *w, uint64_t id,
                      struct cdx_error *err);
-
-/** The claim id of a by_kind value. */
-static inline uint64_t index_val_id(const MDB_val *v)
-{
-	return v->mv_size == 8 ? index_get_be64(v->mv_data) : 0;
-}
 
 /** An MDB_val over @p n bytes at @p p (LMDB never writes through it). */
 #define index_val(p, n) ((MDB_val){(size_t)(n), (void *)(p)})

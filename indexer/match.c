@@ -217,6 +217,22 @@ static int eval_prefix(struct index_match *m, const struct index_qnode *q,
 	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
 }
 
+/* @p to gets the documents and frequencies of @p from, no positions:
+ * what reading the list without them gives. */
+static int copy_docs(struct index_match *m, const struct index_plist *from,
+                     struct index_plist *to)
+{
+	if (index_array_grow((void **)&to->v, &to->cap, from->n,
+	                     sizeof *to->v))
+		return index_nomem(m->err);
+	for (size_t i = 0; i < from->n; i++) {
+		to->v[i] = from->v[i];
+		to->v[i].off = 0;
+	}
+	to->n = from->n;
+	return CDX_OK;
+}
+
 /* Is some position p of list 0's doc such that p + i is in list i? */
 static int in_a_row(struct index_plist *pl, const size_t *at, size_t k)
 {
@@ -264,12 +280,18 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 	}
 	for (w = q->kids, i = 0; w && rc == CDX_OK; w = w->next, i++) {
 		struct index_sterm *t;
+		int fresh;
 
-		rc = get_term(m, w->term, w->len, positive, &t);
+		rc = term_slot(m, w->term, w->len, positive, &t, &fresh);
 		if (rc == CDX_OK)
 			rc = index_postings_read(m->ix, m->txn, m->segs,
 			                         m->n_segs, w->term, w->len, 1,
 			                         &pl[i], m->err);
+		/* the scoring list is this one without positions: copied,
+		 * not read again (the common words of a phrase dominate
+		 * its cost) */
+		if (rc == CDX_OK && fresh)
+			rc = copy_docs(m, &pl[i], &t->l);
 	}
 	for (; rc == CDX_OK && at[0] < pl[0].n; at[0]++) {
 		uint64_t doc = pl[0].v[at[0]].doc;

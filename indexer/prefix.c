@@ -11,6 +11,8 @@
  * writer's transaction (the table's size), so an aborted batch, or the
  * replay after the map grew, allocates the same ids again.
  */
+#include <stdint.h>
+
 #include "index_int.h"
 
 /* Shortest prefix worth an id. */
@@ -67,18 +69,37 @@ int index_prefix_id(struct cdx_index *ix, MDB_txn *txn, const char *p,
 int index_doc_source(struct cdx_index *ix, MDB_txn *txn,
                      struct index_docrec *r, struct cdx_error *err)
 {
+	return index_doc_source_cached(ix, txn, r, NULL, err);
+}
+
+int index_doc_source_cached(struct cdx_index *ix, MDB_txn *txn,
+                            struct index_docrec *r,
+                            struct index_prefix_cache *cache,
+                            struct cdx_error *err)
+{
 	uint8_t rk[5];
 	MDB_val k = index_val(rk, 5), v;
 	int rc;
 
 	if (r->prefix == 0)
 		return CDX_OK;
-	rk[0] = 0;
-	index_put_be32(rk + 1, r->prefix - 1);
-	rc = mdb_get(txn, ix->dbi[DB_PREFIXES], &k, &v);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(ix, rc, "read", err);
-	if (rc == MDB_NOTFOUND ||
+	if (cache && cache->id == r->prefix) {
+		v = index_val(cache->p, cache->n);
+	} else {
+		rk[0] = 0;
+		index_put_be32(rk + 1, r->prefix - 1);
+		rc = mdb_get(txn, ix->dbi[DB_PREFIXES], &k, &v);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return index_mdb_error(ix, rc, "read", err);
+		if (rc == 0 && cache) {
+			cache->id = r->prefix;
+			cache->p = v.mv_data;
+			cache->n = v.mv_size;
+		}
+		if (rc == MDB_NOTFOUND)
+			v.mv_size = SIZE_MAX;
+	}
+	if (v.mv_size == SIZE_MAX ||
 	    v.mv_size + r->source_len > sizeof r->source_buf)
 		return cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': source "
 		                     "prefix %u is missing", ix->path,

@@ -5,6 +5,8 @@
  * Records are varints (numbers are mostly small: offsets, lengths,
  * whole-number values) followed by strings with varint lengths; ranking
  * reads document lengths from the length table (doclen.c), not here.
+ * Nothing is stored that another table gives cheaply: the content hash
+ * is the text's (index_doc_hash), read again only to remove or check.
  * Unpacking checks every length against the value's size: a damaged
  * record is CDX_ERR_CORRUPT, never a read past the end.
  *
@@ -16,14 +18,41 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
-/* Longest packed head of a doc record: 5 varints, the hash, 2 bytes. */
-#define DOCREC_MAX (5 * 10 + 8 + 2)
+/* Longest packed head of a doc record: 5 varints, 2 bytes. */
+#define DOCREC_MAX (5 * 10 + 2)
 
-enum { REC_TITLE = 1, REC_DATE = 2, REC_PREFIX = 4 };
+/* REC_DAY: the date is a day "YYYY-MM-DD", stored as the varint
+ * year << 9 | month << 5 | day (3 bytes instead of 11). */
+enum { REC_TITLE = 1, REC_DATE = 2, REC_PREFIX = 4, REC_DAY = 8 };
+
+static int digits(const char *s, size_t n, unsigned *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (unsigned)(s[i] - '0');
+	}
+	return 1;
+}
+
+/* The day code of @p s when it is exactly a "YYYY-MM-DD" that prints
+ * back the same, else 0. */
+static uint64_t day_code(const char *s, size_t n)
+{
+	unsigned y, m, d;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d) || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return 0;
+	return (uint64_t)y << 9 | m << 5 | d;
+}
 
 static int put_str(struct cdx_buf *b, const char *s, size_t n)
 {
@@ -46,12 +75,14 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
 	return CDX_OK;
 }
 
-/* Record: varints n_tokens, text offset, text length, claim count; the
- * 8-byte content hash; u8 format, u8 flags; with REC_PREFIX a varint
- * prefix id; the strings (the source without its prefix). */
+/* Record: varints n_tokens, text offset, text length, claim count; u8
+ * format, u8 flags; with REC_PREFIX a varint prefix id; the strings (the
+ * source without its prefix, the title, the date: with REC_DAY its day
+ * code instead). */
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 {
 	uint8_t fixed[DOCREC_MAX];
+	uint64_t day = r->date ? day_code(r->date, r->date_len) : 0;
 	size_t k = 0;
 	int rc;
 
@@ -59,11 +90,9 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 	k += index_varint_put(fixed + k, r->text_off);
 	k += index_varint_put(fixed + k, r->text_len);
 	k += index_varint_put(fixed + k, r->n_claims);
-	index_put_be64(fixed + k, r->hash);
-	k += 8;
 	fixed[k++] = r->format;
 	fixed[k++] = (uint8_t)((r->title ? REC_TITLE : 0) |
-	                       (r->date ? REC_DATE : 0) |
+	                       (r->date ? (day ? REC_DAY : REC_DATE) : 0) |
 	                       (r->prefix ? REC_PREFIX : 0));
 	if (r->prefix)
 		k += index_varint_put(fixed + k, r->prefix - 1);
@@ -72,7 +101,9 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 		rc = put_str(b, r->source, r->source_len);
 	if (rc == CDX_OK && r->title)
 		rc = put_str(b, r->title, r->title_len);
-	if (rc == CDX_OK && r->date)
+	if (rc == CDX_OK && day)
+		rc = index_buf_varint(b, day);
+	else if (rc == CDX_OK && r->date)
 		rc = put_str(b, r->date, r->date_len);
 	return rc;
 }
@@ -88,13 +119,15 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	    index_varint_get(&p, end, &r->text_off) ||
 	    index_varint_get(&p, end, &r->text_len) ||
 	    index_varint_get(&p, end, &n_claims) || n_claims > UINT32_MAX ||
-	    end - p < 10)
+	    end - p < 2)
 		return CDX_ERR_CORRUPT;
 	r->n_claims = (uint32_t)n_claims;
-	r->hash = index_get_be64(p);
-	r->format = p[8];
-	flags = p[9];
-	p += 10;
+	r->format = p[0];
+	flags = p[1];
+	p += 2;
+	if ((flags & ~(REC_TITLE | REC_DATE | REC_PREFIX | REC_DAY)) ||
+	    (flags & (REC_DATE | REC_DAY)) == (REC_DATE | REC_DAY))
+		return CDX_ERR_CORRUPT;
 	if (flags & REC_PREFIX) {
 		uint64_t pre;
 
@@ -108,11 +141,44 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 		return CDX_ERR_CORRUPT;
 	if ((flags & REC_DATE) && get_str(&p, end, &r->date, &r->date_len))
 		return CDX_ERR_CORRUPT;
+	if (flags & REC_DAY) {
+		uint64_t day;
+
+		if (index_varint_get(&p, end, &day) || day >= (uint64_t)1 << 23 ||
+		    (day >> 5 & 15) < 1 || (day >> 5 & 15) > 12 ||
+		    (day & 31) < 1)
+			return CDX_ERR_CORRUPT;
+		snprintf(r->date_buf, sizeof r->date_buf, "%04u-%02u-%02u",
+		         (unsigned)(day >> 9), (unsigned)(day >> 5 & 15),
+		         (unsigned)(day & 31));
+		r->date = r->date_buf;
+		r->date_len = 10;
+	}
 	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
+}
+
+int index_doc_hash(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_docrec *r, uint64_t *out,
+                   struct cdx_error *err)
+{
+	struct index_text t;
+	int rc = index_text_read(ix, txn, r->text_off, r->text_len, &t, err);
+
+	*out = rc == CDX_OK ? index_hash64(t.p, t.len) : 0;
+	index_text_release(&t);
+	return rc;
 }
 
 int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_docrec *r, struct cdx_error *err)
+{
+	return index_doc_read_cached(ix, txn, id, r, NULL, err);
+}
+
+int index_doc_read_cached(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                          struct index_docrec *r,
+                          struct index_prefix_cache *cache,
+                          struct cdx_error *err)
 {
 	uint8_t kb[8];
 	MDB_val k = index_val(kb, 8), v;
@@ -130,7 +196,7 @@ int index_doc_read(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
 		return cdx_error_set(err, CDX_ERR_CORRUPT,
 		                     "index '%s': document %llu is damaged",
 		                     ix->path, (unsigned long long)id);
-	return index_doc_source(ix, txn, r, err);
+	return index_doc_source_cached(ix, txn, r, cache, err);
 }
 
 static int parse_id(const char *s, uint64_t *id)

@@ -1,6 +1,6 @@
 /*
  * remove.c — taking a document out of the index: its postings, text,
- * claims with their by_entity/by_kind entries, its source and hash map
+ * claims with their by_entity entries, its source and hash map
  * entries and the meta counters. Used by the writer to replace a changed
  * source and by cdx_index_delete().
  *
@@ -56,24 +56,18 @@ static int remove_postings(struct index_wctx *w, uint64_t id,
 	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
 }
 
-/* Drop the by_kind and by_entity entries of claim @p r. */
+/* Drop the by_entity entries of claim @p r. */
 static int unlist_claim(struct index_wctx *w, const struct index_claimrec *r,
                         struct cdx_error *err)
 {
 	char subj[INDEX_ENTITY_MAX + 1], comm[INDEX_ENTITY_MAX + 1];
 	size_t ns = 0, nc = 0;
-	uint8_t idb[8], kind = (uint8_t)r->c.kind;
-	MDB_val kk = index_val(&kind, 1), v = index_val(idb, 8);
 	int rc;
 
-	index_put_be64(idb, index_claim_id(r->doc, r->ord));
 	if (r->c.subject)
 		ns = index_entity_key(r->c.subject, r->subject_len, subj);
 	if (r->c.commodity)
 		nc = index_entity_key(r->c.commodity, r->commodity_len, comm);
-	rc = mdb_del(w->txn, w->ix->dbi[DB_BY_KIND], &kk, &v);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(w->ix, rc, "write", err);
 	/* the document's entries go at once: a second call finds none */
 	rc = index_entlist_del(w->ix, w->txn, subj, ns, r->doc, err);
 	if (rc == CDX_OK && (nc != ns || memcmp(subj, comm, nc) != 0))
@@ -134,7 +128,10 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	if (rc != CDX_OK)
 		return rc;
 	index_put_be64(idb, id);
-	hash = r.hash;
+	/* the record does not keep it: the text gives it */
+	rc = index_doc_hash(w->ix, w->txn, &r, &hash, err);
+	if (rc != CDX_OK)
+		return rc;
 	sh = index_hash64(r.source, r.source_len);
 	n_claims = r.n_claims;
 	n_tokens = r.n_tokens;

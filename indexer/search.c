@@ -116,6 +116,7 @@ struct ranker {
 	size_t nh, cap;
 	uint64_t total;
 	int no_snippets;        /* hits without snippets (options) */
+	struct index_prefix_cache prefix; /* the hits' source prefix */
 };
 
 static double contrib(const struct ranker *r, const struct index_sterm *t,
@@ -356,7 +357,8 @@ static int make_hit(struct ranker *r, void *stemmer, const struct scored *s,
 
 	hit->doc_id = s->doc;
 	hit->score = s->score;
-	rc = index_doc_read(m->ix, m->txn, s->doc, &rec, err);
+	rc = index_doc_read_cached(m->ix, m->txn, s->doc, &rec, &r->prefix,
+	                           err);
 	if (rc != CDX_OK)
 		return rc;
 	hit->source = dup_n(rec.source, rec.source_len);

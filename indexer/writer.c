@@ -203,14 +203,6 @@ static int put_claims(struct cdx_index_writer *wr,
 		return index_nomem(err);
 	v = index_val(wr->rec.ptr, wr->rec.len);
 	rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
-	for (size_t i = 0; i < e->n_claims && rc == CDX_OK; i++) {
-		const struct cdx_claim *c = &e->claims[i];
-		uint8_t idb[8], kind = (uint8_t)c->kind;
-		MDB_val ck = index_val(idb, 8), kk = index_val(&kind, 1);
-
-		index_put_be64(idb, index_claim_id(id, (uint32_t)i));
-		rc = put(wr, DB_BY_KIND, &kk, &ck, MDB_APPENDDUP, err);
-	}
 	if (rc == CDX_OK)
 		rc = put_entities(wr, e, id, err);
 	wr->w.meta.n_claims += e->n_claims;

@@ -181,6 +181,7 @@ Suite *index_suite(void)
 	index_add_compact_cases(s);
 	index_add_prep_cases(s);
 	index_add_claimrec_cases(s);
+	index_add_records_cases(s);
 	index_add_postings_cases(s);
 	return s;
 }

@@ -110,24 +110,26 @@ START_TEST(test_open_schema_mismatch)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 	struct cdx_index *ix;
-	uint8_t seven[8];
+	uint8_t older[8];
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	MDB_val k = {6, (void *)"schema"}, v = {8, seven};
-	char want[64];
+	MDB_val k = {6, (void *)"schema"}, v = {8, older};
+	char want[64], have[64];
 	struct tmp t;
 
 	tmp_make(&t);
 	cdx_index_close(open_ix(t.path, CDX_INDEX_CREATE, 0));
 	raw_open(t.path, "meta", &env, &txn, &dbi);
-	index_put_be64(seven, 7);
+	/* an index of the schema before this one */
+	index_put_be64(older, CDX_INDEX_SCHEMA - 1);
 	ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
 	raw_close(env, txn);
 	ck_assert_int_eq(cdx_index_open(&ix, t.path, NULL, &err),
 	                 CDX_ERR_SCHEMA);
 	ck_assert_ptr_null(ix);
-	ck_assert_ptr_nonnull(strstr(err.msg, "index schema 7"));
+	snprintf(have, sizeof have, "index schema %d", CDX_INDEX_SCHEMA - 1);
+	ck_assert_ptr_nonnull(strstr(err.msg, have));
 	snprintf(want, sizeof want, "reads schema %d", CDX_INDEX_SCHEMA);
 	ck_assert_ptr_nonnull(strstr(err.msg, want));
 	tmp_remove(&t);

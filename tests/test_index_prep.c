@@ -22,7 +22,7 @@
 
 static const char *const dbs[] = {
 	"meta", "docs", "text", "source", "hash", "segs", "terms", "post",
-	"deleted", "claims", "by_entity", "entities", "by_kind", "dlen",
+	"deleted", "claims", "by_entity", "entities", "dlen",
 	"prefixes",
 };
 
