@@ -34,41 +34,49 @@
 
 enum { ABBR_NEVER = 1, ABBR_DIGIT, ABBR_LINE };
 
+/* An entry with its length, so that a lookup compares bytes only where
+ * the length and first letter agree (it runs at every likely sentence
+ * end). */
+#define A(w, k) {w, sizeof(w) - 1, k}
+
 static const struct {
 	const char *word; /* as written, without the final dot */
-	int kind;
+	unsigned char len;
+	unsigned char kind;
 } abbrevs[] = {
 	/* titles, ranks and Latin: never the end of a sentence */
-	{"Mr", ABBR_NEVER}, {"Mrs", ABBR_NEVER}, {"Ms", ABBR_NEVER},
-	{"Dr", ABBR_NEVER}, {"Prof", ABBR_NEVER}, {"St", ABBR_NEVER},
-	{"Rev", ABBR_NEVER}, {"Hon", ABBR_NEVER}, {"Gen", ABBR_NEVER},
-	{"Gov", ABBR_NEVER}, {"Sen", ABBR_NEVER}, {"Rep", ABBR_NEVER},
-	{"Col", ABBR_NEVER}, {"Lt", ABBR_NEVER}, {"Capt", ABBR_NEVER},
-	{"Sgt", ABBR_NEVER}, {"Adm", ABBR_NEVER}, {"Maj", ABBR_NEVER},
-	{"Pres", ABBR_NEVER}, {"Messrs", ABBR_NEVER}, {"Mt", ABBR_NEVER},
-	{"Ft", ABBR_NEVER}, {"Dept", ABBR_NEVER}, {"Amb", ABBR_NEVER},
-	{"vs", ABBR_NEVER}, {"v", ABBR_NEVER}, {"e.g", ABBR_NEVER},
-	{"i.e", ABBR_NEVER}, {"cf", ABBR_NEVER}, {"approx", ABBR_NEVER},
-	{"est", ABBR_NEVER}, {"ca", ABBR_NEVER}, {"viz", ABBR_NEVER},
-	{"Approx", ABBR_NEVER}, {"Est", ABBR_NEVER},
+	A("Mr", ABBR_NEVER), A("Mrs", ABBR_NEVER), A("Ms", ABBR_NEVER),
+	A("Dr", ABBR_NEVER), A("Prof", ABBR_NEVER), A("St", ABBR_NEVER),
+	A("Rev", ABBR_NEVER), A("Hon", ABBR_NEVER), A("Gen", ABBR_NEVER),
+	A("Gov", ABBR_NEVER), A("Sen", ABBR_NEVER), A("Rep", ABBR_NEVER),
+	A("Col", ABBR_NEVER), A("Lt", ABBR_NEVER), A("Capt", ABBR_NEVER),
+	A("Sgt", ABBR_NEVER), A("Adm", ABBR_NEVER), A("Maj", ABBR_NEVER),
+	A("Pres", ABBR_NEVER), A("Messrs", ABBR_NEVER), A("Mt", ABBR_NEVER),
+	A("Ft", ABBR_NEVER), A("Dept", ABBR_NEVER), A("Amb", ABBR_NEVER),
+	A("vs", ABBR_NEVER), A("v", ABBR_NEVER), A("e.g", ABBR_NEVER),
+	A("i.e", ABBR_NEVER), A("cf", ABBR_NEVER), A("approx", ABBR_NEVER),
+	A("est", ABBR_NEVER), A("ca", ABBR_NEVER), A("viz", ABBR_NEVER),
+	A("Approx", ABBR_NEVER), A("Est", ABBR_NEVER),
 	/* numbered things and months: hold before a number */
-	{"No", ABBR_DIGIT}, {"Nos", ABBR_DIGIT}, {"no", ABBR_DIGIT},
-	{"Jan", ABBR_DIGIT}, {"Feb", ABBR_DIGIT}, {"Mar", ABBR_DIGIT},
-	{"Apr", ABBR_DIGIT}, {"Jun", ABBR_DIGIT}, {"Jul", ABBR_DIGIT},
-	{"Aug", ABBR_DIGIT}, {"Sep", ABBR_DIGIT}, {"Sept", ABBR_DIGIT},
-	{"Oct", ABBR_DIGIT}, {"Nov", ABBR_DIGIT}, {"Dec", ABBR_DIGIT},
-	{"Fig", ABBR_DIGIT}, {"Figs", ABBR_DIGIT}, {"p", ABBR_DIGIT},
-	{"pp", ABBR_DIGIT}, {"Vol", ABBR_DIGIT}, {"Art", ABBR_DIGIT},
-	{"Ch", ABBR_DIGIT}, {"Sec", ABBR_DIGIT}, {"Ref", ABBR_DIGIT},
+	A("No", ABBR_DIGIT), A("Nos", ABBR_DIGIT), A("no", ABBR_DIGIT),
+	A("Jan", ABBR_DIGIT), A("Feb", ABBR_DIGIT), A("Mar", ABBR_DIGIT),
+	A("Apr", ABBR_DIGIT), A("Jun", ABBR_DIGIT), A("Jul", ABBR_DIGIT),
+	A("Aug", ABBR_DIGIT), A("Sep", ABBR_DIGIT), A("Sept", ABBR_DIGIT),
+	A("Oct", ABBR_DIGIT), A("Nov", ABBR_DIGIT), A("Dec", ABBR_DIGIT),
+	A("Fig", ABBR_DIGIT), A("Figs", ABBR_DIGIT), A("p", ABBR_DIGIT),
+	A("pp", ABBR_DIGIT), A("Vol", ABBR_DIGIT), A("Art", ABBR_DIGIT),
+	A("Ch", ABBR_DIGIT), A("Sec", ABBR_DIGIT), A("Ref", ABBR_DIGIT),
 	/* may end a sentence, but usually do not: only before a newline */
-	{"Inc", ABBR_LINE}, {"Ltd", ABBR_LINE}, {"Co", ABBR_LINE},
-	{"Corp", ABBR_LINE}, {"Cos", ABBR_LINE}, {"Bros", ABBR_LINE},
-	{"Jr", ABBR_LINE}, {"Sr", ABBR_LINE}, {"etc", ABBR_LINE},
-	{"al", ABBR_LINE}, {"Ave", ABBR_LINE}, {"Univ", ABBR_LINE},
-	{"Assn", ABBR_LINE}, {"Intl", ABBR_LINE}, {"Govt", ABBR_LINE},
-	{"U.S", ABBR_LINE}, {"U.K", ABBR_LINE}, {"U.N", ABBR_LINE},
-	{"E.U", ABBR_LINE}, {"a.m", ABBR_LINE}, {"p.m", ABBR_LINE},
+	A("Inc", ABBR_LINE), A("Ltd", ABBR_LINE), A("Co", ABBR_LINE),
+	A("Corp", ABBR_LINE), A("Cos", ABBR_LINE), A("Bros", ABBR_LINE),
+	A("Jr", ABBR_LINE), A("Sr", ABBR_LINE), A("etc", ABBR_LINE),
+	A("al", ABBR_LINE), A("Ave", ABBR_LINE), A("Univ", ABBR_LINE),
+	A("Assn", ABBR_LINE), A("Intl", ABBR_LINE), A("Govt", ABBR_LINE),
+	A("U.S", ABBR_LINE), A("U.K", ABBR_LINE), A("U.N", ABBR_LINE),
+	A("E.U", ABBR_LINE), A("a.m", ABBR_LINE), A("p.m", ABBR_LINE),
 };
+
+#undef A
 
 /* Lower-case words that cannot end a heading ("Prepared for Members and"
  * is a wrapped line, not a heading). */
@@ -76,6 +84,39 @@ static const char *const glue_words[] = {
 	"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of",
 	"on", "or", "the", "to", "with", "that", "than", "per", "its",
 };
+
+/* The bytes split_para() acts on; it skips runs of any other at once. */
+static const unsigned char para_stop[256] = {
+	['.'] = 1, ['!'] = 1, ['?'] = 1, ['\n'] = 1,
+};
+
+/* Does any byte of @p v equal the byte @p b is eight of? (Exact as a
+ * yes or no: the borrow's false hits only follow a true one.) */
+static int has_byte(uint64_t v, uint64_t b)
+{
+	uint64_t x = v ^ b;
+
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/* The first byte at or after @p i (before @p end) that split_para() acts
+ * on, else @p end: eight bytes a step, then by the table. */
+static size_t skip_plain(const char *t, size_t i, size_t end)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t v;
+
+	while (i + 8 <= end) {
+		memcpy(&v, t + i, 8);
+		if (has_byte(v, ones * '.') || has_byte(v, ones * '!') ||
+		    has_byte(v, ones * '?') || has_byte(v, ones * '\n'))
+			break;
+		i += 8;
+	}
+	while (i < end && !para_stop[(unsigned char)t[i]])
+		i++;
+	return i;
+}
 
 struct spans {
 	struct cdx_span *v;
@@ -227,7 +268,8 @@ static int abbrev_kind(const char *t, size_t start, size_t dot)
 	memcpy(word, t + w, n);
 	word[n] = '\0';
 	for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
-		if (strcmp(word, abbrevs[i].word) == 0)
+		if (abbrevs[i].len == n && abbrevs[i].word[0] == word[0] &&
+		    memcmp(word, abbrevs[i].word, n) == 0)
 			return abbrevs[i].kind;
 	/* initials: "J", "U.S.A", "J.R.R" — single letters between dots */
 	for (size_t i = 0; i < n; i++)
@@ -286,8 +328,12 @@ static int split_para(struct spans *s, const char *t, size_t ps, size_t pe)
 	int digit;
 
 	while (i < pe) {
-		unsigned char c = (unsigned char)t[i];
+		unsigned char c;
 
+		i = skip_plain(t, i, pe);
+		if (i >= pe)
+			break;
+		c = (unsigned char)t[i];
 		if (c == '.' || c == '!' || c == '?') {
 			size_t j = i + 1, k, cl, run;
 			int nl = 0, kind = 0;

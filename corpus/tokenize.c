@@ -4,10 +4,11 @@
  * The tokenizer is one pass over the text in the FTS5 manner: ASCII bytes
  * are classified by a 128-entry table, other characters by their Unicode
  * category (utf8proc), and each token is folded into a stack buffer before
- * the callback sees it, so nothing is allocated per token. Folding takes
- * an ASCII fast path; other text goes through utf8proc in short segments
- * decomposed into a fixed codepoint buffer (NFKC + case fold, optionally
- * without marks), then recomposed and encoded.
+ * the callback sees it, so nothing is allocated per token. An ASCII token
+ * is lower-cased eight bytes a step (that is its whole fold); other text
+ * goes through utf8proc in short segments decomposed into a fixed
+ * codepoint buffer (NFKC + case fold, optionally without marks), then
+ * recomposed and encoded.
  */
 #include <string.h>
 
@@ -84,6 +85,49 @@ static int char_class(const unsigned char *p, size_t n, size_t *adv)
 	}
 }
 
+/* Lower-case the eight ASCII bytes of @p v: a byte gets 0x20 where it is
+ * at least 'A' (0x41) and below '[' (0x5b); no byte carries into the
+ * next, as none is over 0x7f. */
+static uint64_t lower8(uint64_t v)
+{
+	uint64_t up = (v + 0x3f3f3f3f3f3f3f3fULL) &
+	              ~(v + 0x2525252525252525ULL) & 0x8080808080808080ULL;
+
+	return v | up >> 2;
+}
+
+/* The fold of the token [start, start + cut) into @p folded (TOKEN_MAX
+ * + 1 bytes): ASCII folds to its lower case, eight bytes a step while
+ * the text has eight (bytes past the token are folded too, unread);
+ * anything else goes through cdx_corpus_fold. @return its length. */
+static size_t fold_token(const unsigned char *t, size_t len, size_t start,
+                         size_t cut, char *folded)
+{
+	size_t n = 0;
+	uint64_t v;
+
+	while (n < cut && start + n + 8 <= len) {
+		memcpy(&v, t + start + n, 8);
+		if (v & 0x8080808080808080ULL)
+			break;
+		v = lower8(v);
+		memcpy(folded + n, &v, 8); /* n + 8 <= TOKEN_MAX */
+		n += 8;
+	}
+	if (n > cut)
+		n = cut;
+	for (; n < cut && t[start + n] < 0x80; n++) {
+		unsigned c = t[start + n];
+
+		folded[n] = (char)(c - 'A' < 26u ? c | 0x20 : c);
+	}
+	if (n < cut)
+		return cdx_corpus_fold((const char *)t + start, cut, folded,
+		                       TOKEN_MAX + 1, 0);
+	folded[n] = '\0';
+	return n;
+}
+
 int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
                         void *ctx)
 {
@@ -93,13 +137,24 @@ int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
 	int cls, rc;
 
 	while (i < len) {
-		if (char_class(t + i, len - i, &adv) != W) {
+		if (t[i] < 0x80) {
+			if (ascii_class[t[i]] != W) {
+				i++;
+				continue;
+			}
+			adv = 1;
+		} else if (char_class(t + i, len - i, &adv) != W) {
 			i += adv;
 			continue;
 		}
 		start = i;
 		i += adv;
 		while (i < len) {
+			/* most of a token is ASCII letters and digits */
+			if (t[i] < 0x80 && ascii_class[t[i]] == W) {
+				i++;
+				continue;
+			}
 			cls = char_class(t + i, len - i, &adv);
 			if (cls == W || cls == M) {
 				i += adv;
@@ -118,8 +173,7 @@ int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
 			while (cut > 0 && (t[start + cut] & 0xc0) == 0x80)
 				cut--;
 		}
-		n = cdx_corpus_fold(text + start, cut, folded, sizeof folded,
-		                    0);
+		n = fold_token(t, len, start, cut, folded);
 		rc = fn(ctx, folded, n, (uint32_t)start, (uint32_t)i);
 		if (rc)
 			return rc;

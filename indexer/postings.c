@@ -43,7 +43,13 @@ void index_plist_clear(struct index_plist *l)
 int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
                     const uint32_t *pos)
 {
-	if (index_array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != CDX_OK)
+	uint32_t *to;
+
+	/* a batch makes hundreds of thousands of these: the growth check
+	 * stays inline, and a term's few positions are copied by hand */
+	if (l->n == l->cap &&
+	    index_array_grow((void **)&l->v, &l->cap, l->n + 1,
+	                     sizeof *l->v) != CDX_OK)
 		return CDX_ERR_NOMEM;
 	l->v[l->n].doc = doc;
 	l->v[l->n].tf = tf;
@@ -51,10 +57,17 @@ int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
 	l->n++;
 	if (pos == NULL)
 		return CDX_OK;
-	if (index_array_grow((void **)&l->pos, &l->cap_pos, l->npos + tf,
-	         sizeof *l->pos) != CDX_OK)
+	if (l->cap_pos - l->npos < tf &&
+	    index_array_grow((void **)&l->pos, &l->cap_pos, l->npos + tf,
+	                     sizeof *l->pos) != CDX_OK)
 		return CDX_ERR_NOMEM;
-	memcpy(l->pos + l->npos, pos, tf * sizeof *pos);
+	to = l->pos + l->npos;
+	if (tf <= 4) {
+		for (uint32_t i = 0; i < tf; i++)
+			to[i] = pos[i];
+	} else {
+		memcpy(to, pos, tf * sizeof *pos);
+	}
 	l->npos += tf;
 	return CDX_OK;
 }
@@ -427,13 +440,34 @@ void index_acc_remove(struct index_acc *a, const char *term, size_t n,
 		l->v[lo].tf = 0;
 }
 
+/* A term to sort: its first eight bytes big-endian (zero-padded) decide
+ * most comparisons without reaching the term. Where two keys differ
+ * they order as the bytes do, a shorter term first. */
+struct sort_term {
+	uint64_t key;
+	const struct acc_term *t;
+};
+
+static uint64_t prefix_key(const char *s, size_t n)
+{
+	uint64_t k = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < n ? (unsigned char)s[i] : 0);
+	return k;
+}
+
 static int term_cmp(const void *pa, const void *pb)
 {
-	const struct acc_term *a = *(struct acc_term *const *)pa;
-	const struct acc_term *b = *(struct acc_term *const *)pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->term, b->term, n);
+	const struct sort_term *x = pa, *y = pb;
+	const struct acc_term *a = x->t, *b = y->t;
+	size_t n;
+	int c;
 
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	n = a->len < b->len ? a->len : b->len;
+	c = memcmp(a->term, b->term, n);
 	if (c)
 		return c;
 	return (a->len > b->len) - (a->len < b->len);
@@ -443,7 +477,7 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
                     struct index_meta *m, uint64_t first,
                     struct cdx_error *err)
 {
-	struct acc_term **order = NULL;
+	struct sort_term *order = NULL;
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
 	struct index_segw w;
 	int rc = CDX_OK;
@@ -454,16 +488,19 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 	if (order == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < a->n; i++)
-		order[i] = &a->terms[i];
+		order[i] = (struct sort_term){
+			prefix_key(a->terms[i].term, a->terms[i].len),
+			&a->terms[i]};
 	if (a->n > 1)
 		qsort(order, a->n, sizeof *order, term_cmp);
 	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
 	for (size_t i = 0; i < a->n && rc == CDX_OK; i++) {
 		cdx_buf_clear(&b);
-		if (index_plist_encode(&order[i]->l, first, &b) != CDX_OK)
+		if (index_plist_encode(&order[i].t->l, first, &b) != CDX_OK)
 			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 		else if (b.len > 0)
-			rc = index_segw_add(&w, order[i]->term, order[i]->len,
+			rc = index_segw_add(&w, order[i].t->term,
+			                    order[i].t->len,
 			                    (const uint8_t *)b.ptr, b.len, err);
 	}
 	if (rc == CDX_OK && w.seg.n_terms > 0) {

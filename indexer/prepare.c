@@ -9,42 +9,121 @@
  * The one idea: everything that depends only on the document is done
  * here, so that the writer, which runs on one thread, only merges terms
  * into the batch and writes LMDB. An ingest runs one preparer per worker
- * thread (each with its own stemmer and stem cache), and the writer's
- * work per document drops to hash-map merges.
+ * thread (each with its own stemmer and caches), and the writer's work
+ * per document drops to hash-map merges.
+ *
+ * Most tokens are words the thread has seen before (BBC News: 815K
+ * tokens, 25K distinct terms), so a preparer folds and stems each word
+ * once. Its dictionary holds each distinct term once (bytes, batch hash)
+ * and, in an array of its own (8 bytes a term), the document the term
+ * was last seen in and its index there: a document's term map is the
+ * dictionary plus a generation number, bumped per document, so nothing
+ * is cleared between documents. Its token cache maps a folded token of up
+ * to TOK_KEY_MAX bytes, held in its 16-byte slot as two words, to its
+ * dictionary entry: a token seen before costs its key, a multiply-hash
+ * and one probe of two-word compares. Only a token the cache does not
+ * know goes through index_term_of() (fold, stem) and a dictionary lookup,
+ * so the terms are exactly those of index_terms(). The cache is emptied
+ * when full, at any token; the dictionary only at a document's start,
+ * once over its bound, because the document's terms point into it.
+ *
+ * The lookups are cache misses more than work, so slots are kept small
+ * and tokens are resolved in chunks: the tokenizer's callback only builds
+ * keys and hashes, and while a chunk is resolved in order the slot of the
+ * token PREFETCH_AHEAD further on is already being fetched.
  *
  * Positions are gathered in two passes rather than linked per term: the
  * first pass records each token's term number, the second scatters token
  * numbers into one array where every term's positions are contiguous.
- * The per-document term map uses a generation number per slot, so a new
- * document empties it without clearing memory sized by the largest one.
  */
 #include <stdlib.h>
 
 #include "index_int.h"
 
-/* A term of the document being prepared; its bytes at strs + off. */
-struct pt {
-	uint64_t hash;
-	uint32_t off, len, tf;
+/* Token bytes a cache key holds (its length takes a byte more); longer
+ * tokens, a few in a hundred in news text, take the uncached path. */
+#define TOK_KEY_MAX 11
+/* Cache slots at most (16 bytes each): 1 MB a thread, room for 32K
+ * tokens at half load, a news vocabulary's working set. */
+#define TOK_SLOTS_MAX ((size_t)1 << 16)
+#define TOK_SLOTS_MIN ((size_t)1 << 12)
+/* The dictionary is emptied at a document's start once it holds more
+ * terms or bytes than this (a document may take it past them). */
+#define DICT_MAX ((size_t)1 << 16)
+#define DICT_POOL_MAX ((size_t)1 << 20)
+
+/* A token cache slot: k0 and k1 are the token's bytes (byte i at bits
+ * 8i of k0, then of k1), its length in k1's top byte; term is the
+ * dictionary index + 1, 0 for an empty slot.
+ * A token without a term (index_term_of gives none) maps to NO_TERM. */
+struct tslot {
+	uint64_t k0;
+	uint32_t k1;
+	uint32_t term;
 };
 
-struct pslot {
-	uint32_t gen;  /* the slot is used when gen == the preparer's gen */
-	uint32_t idx;  /* into t */
-	uint64_t hash;
+#define NO_TERM UINT32_MAX
+
+/* A dictionary term; its bytes at dict_pool + off. */
+struct dterm {
+	uint64_t hash;  /* index_mem_hash of the bytes: the batch map's key */
+	uint32_t off, len;
 };
+
+/* Where a dictionary term was last seen. */
+struct dseen {
+	uint32_t gen;   /* the document... */
+	uint32_t idx;   /* ...and its index in that document's t */
+};
+
+/* A term of the document being prepared. */
+struct pt {
+	uint32_t term; /* into the dictionary */
+	uint32_t tf;
+};
+
+/* Tokens resolved together, and how far ahead a slot is fetched. */
+#define CHUNK 512
+#define PREFETCH_AHEAD 8
+
+#if defined(__GNUC__)
+#define PREFETCH(a) __builtin_prefetch(a)
+#else
+#define PREFETCH(a) ((void)(a))
+#endif
+
+/* A token of the chunk: a short one's key and hash (key_hash cut to 32
+ * bits, more than TOK_SLOTS_MAX needs), or a long one (k1 == LONG_TOKEN,
+ * which no short key is: its top byte is at most TOK_KEY_MAX) whose h
+ * bytes are at lng + k0. */
+struct ctok {
+	uint64_t k0;
+	uint32_t k1;
+	uint32_t h;
+};
+
+#define LONG_TOKEN UINT32_MAX
 
 struct cdx_index_prep {
-	void *stemmer;        /* index_stemmer_new(), with its stem cache */
-	struct pslot *slots;  /* open addressing, cap a power of two */
-	size_t cap;
-	uint32_t gen;
-	struct pt *t;         /* this document's distinct terms */
+	void *stemmer;          /* index_stemmer_new(): for cache misses */
+	struct tslot *tok_slots; /* token cache, cap a power of two */
+	size_t tok_cap, tok_n;
+	struct dterm *dict;     /* dictionary */
+	struct dseen *seen;     /* per term, dict_cap of them */
+	size_t dict_n, dict_cap;
+	uint32_t *dict_slots;   /* index + 1, 0 empty; cap a power of two */
+	size_t dict_scap;
+	char *dict_pool;
+	size_t pool_len, pool_cap;
+	uint32_t gen;           /* the current document's generation */
+	struct pt *t;           /* this document's distinct terms */
 	size_t n, cap_t;
-	char *strs;           /* their bytes */
-	size_t strs_len, cap_strs;
-	uint32_t *tok;        /* per token: its term's index in t */
+	uint32_t *tok;          /* per token: its term's index in t */
 	size_t n_tok, cap_tok;
+	struct ctok chunk[CHUNK]; /* tokens not yet resolved */
+	size_t n_chunk;
+	char *lng;              /* their long tokens' bytes */
+	size_t lng_len, lng_cap;
 };
 
 int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
@@ -68,90 +147,284 @@ void cdx_index_prep_free(struct cdx_index_prep *p)
 	if (p == NULL)
 		return;
 	index_stemmer_free(p->stemmer);
-	free(p->slots);
+	free(p->tok_slots);
+	free(p->dict);
+	free(p->seen);
+	free(p->dict_slots);
+	free(p->dict_pool);
 	free(p->t);
-	free(p->strs);
 	free(p->tok);
+	free(p->lng);
 	free(p);
+}
+
+/* ------------------------------------------------------------ dictionary */
+
+/* Forget every term (and so every cached token, which points at them). */
+static void dict_clear(struct cdx_index_prep *p)
+{
+	p->dict_n = 0;
+	p->pool_len = 0;
+	if (p->dict_slots)
+		memset(p->dict_slots, 0, p->dict_scap * sizeof *p->dict_slots);
+	p->tok_n = 0;
+	if (p->tok_slots)
+		memset(p->tok_slots, 0, p->tok_cap * sizeof *p->tok_slots);
+}
+
+static int dict_grow_slots(struct cdx_index_prep *p)
+{
+	size_t ncap = p->dict_scap ? p->dict_scap * 2 : 4096;
+	uint32_t *ns = calloc(ncap, sizeof *ns);
+
+	if (ns == NULL)
+		return CDX_ERR_NOMEM;
+	for (size_t i = 0; i < p->dict_n; i++) {
+		size_t j;
+
+		for (j = p->dict[i].hash & (ncap - 1); ns[j];
+		     j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = (uint32_t)i + 1;
+	}
+	free(p->dict_slots);
+	p->dict_slots = ns;
+	p->dict_scap = ncap;
+	return CDX_OK;
+}
+
+/* The dictionary index of @p term (n > 0 bytes), added when new; *out.
+ * @return CDX_OK or CDX_ERR_NOMEM. */
+static int dict_term(struct cdx_index_prep *p, const char *term, size_t n,
+                     uint32_t *out)
+{
+	uint64_t h = index_mem_hash(term, n);
+	size_t mask, j;
+	struct dterm *d;
+
+	if ((p->dict_n + 1) * 2 > p->dict_scap && dict_grow_slots(p) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	mask = p->dict_scap - 1;
+	for (j = h & mask; p->dict_slots[j]; j = (j + 1) & mask) {
+		d = &p->dict[p->dict_slots[j] - 1];
+		if (d->hash == h && d->len == n &&
+		    memcmp(p->dict_pool + d->off, term, n) == 0) {
+			*out = p->dict_slots[j] - 1;
+			return CDX_OK;
+		}
+	}
+	if (p->dict_n == p->dict_cap) {
+		size_t cap = p->dict_cap;
+
+		if (index_array_grow((void **)&p->seen, &cap, p->dict_n + 1,
+		                     sizeof *p->seen) != CDX_OK ||
+		    index_array_grow((void **)&p->dict, &p->dict_cap,
+		                     p->dict_n + 1, sizeof *p->dict) != CDX_OK)
+			return CDX_ERR_NOMEM;
+	}
+	if (index_array_grow((void **)&p->dict_pool, &p->pool_cap,
+	                     p->pool_len + n, 1) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	memcpy(p->dict_pool + p->pool_len, term, n);
+	p->dict[p->dict_n] = (struct dterm){h, (uint32_t)p->pool_len,
+	                                    (uint32_t)n};
+	p->seen[p->dict_n] = (struct dseen){0, 0};
+	p->pool_len += n;
+	p->dict_slots[j] = (uint32_t)p->dict_n + 1;
+	*out = (uint32_t)p->dict_n++;
+	return CDX_OK;
+}
+
+/* ------------------------------------------------------------ token cache */
+
+static uint64_t key_hash(uint64_t k0, uint32_t k1)
+{
+	uint64_t h = k0 * 0x9e3779b97f4a7c15ULL ^ k1 * 0xc2b2ae3d27d4eb4fULL;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
+}
+
+/* Make room for one more cached token: grow the table while under
+ * TOK_SLOTS_MAX, else forget every token (the dictionary stays, so
+ * refilling costs a stem per word, not a new term). 0, or -1 when out of
+ * memory (the token is then not cached). */
+static int tok_room(struct cdx_index_prep *p)
+{
+	size_t ncap;
+	struct tslot *ns;
+
+	if ((p->tok_n + 1) * 2 <= p->tok_cap)
+		return 0;
+	if (p->tok_cap >= TOK_SLOTS_MAX) {
+		memset(p->tok_slots, 0, p->tok_cap * sizeof *p->tok_slots);
+		p->tok_n = 0;
+		return 0;
+	}
+	ncap = p->tok_cap ? p->tok_cap * 2 : TOK_SLOTS_MIN;
+	ns = calloc(ncap, sizeof *ns);
+	if (ns == NULL)
+		return -1;
+	for (size_t i = 0; i < p->tok_cap; i++) {
+		size_t j;
+
+		if (p->tok_slots[i].term == 0)
+			continue;
+		for (j = key_hash(p->tok_slots[i].k0, p->tok_slots[i].k1) &
+		         (ncap - 1);
+		     ns[j].term; j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = p->tok_slots[i];
+	}
+	free(p->tok_slots);
+	p->tok_slots = ns;
+	p->tok_cap = ncap;
+	return 0;
+}
+
+/* The dictionary index of the term of chunk token @p c, or NO_TERM when
+ * it has none, into *out: from the cache, else by index_term_of() and
+ * the dictionary, then cached. @return CDX_OK or CDX_ERR_NOMEM. */
+static int token_term(struct cdx_index_prep *p, const struct ctok *c,
+                      uint32_t *out)
+{
+	char term[INDEX_TERM_MAX + 1], w[16]; /* over TOK_KEY_MAX */
+	const char *word = w;
+	size_t tn, n, j;
+	int cache = c->k1 != LONG_TOKEN;
+
+	if (cache && p->tok_cap) {
+		size_t mask = p->tok_cap - 1;
+		const struct tslot *e;
+
+		for (j = c->h & mask; (e = &p->tok_slots[j])->term;
+		     j = (j + 1) & mask)
+			if (e->k0 == c->k0 && e->k1 == c->k1) {
+				*out = e->term == NO_TERM ? NO_TERM
+				                          : e->term - 1;
+				return CDX_OK;
+			}
+	}
+	if (cache) {
+		n = c->k1 >> 24 & 15;
+		for (size_t i = 0; i < n; i++)
+			w[i] = (char)(i < 8 ? c->k0 >> (8 * i)
+			                    : c->k1 >> (8 * (i - 8)));
+	} else {
+		word = p->lng + c->k0;
+		n = c->h;
+	}
+	tn = index_term_of(word, n, p->stemmer, term);
+	*out = NO_TERM;
+	if (tn > 0 && dict_term(p, term, tn, out) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	if (!cache || tok_room(p) != 0)
+		return CDX_OK;
+	/* the table may have grown or been emptied: probe again */
+	for (j = c->h & (p->tok_cap - 1); p->tok_slots[j].term;
+	     j = (j + 1) & (p->tok_cap - 1))
+		;
+	p->tok_slots[j] = (struct tslot){c->k0, c->k1,
+	                                 *out == NO_TERM ? NO_TERM : *out + 1};
+	p->tok_n++;
+	return CDX_OK;
 }
 
 /* ------------------------------------------------------------ terms */
 
-/* Double the slot table and re-insert this document's terms (slots of
- * older generations are simply dropped). */
-static int slots_grow(struct cdx_index_prep *p)
+/* Count one more token of dictionary term @p term in the document. */
+static int add_token(struct cdx_index_prep *p, uint32_t term)
 {
-	size_t ncap = p->cap ? p->cap * 2 : 1024;
-	struct pslot *ns = calloc(ncap, sizeof *ns);
+	struct dseen *d = &p->seen[term];
 
-	if (ns == NULL)
-		return CDX_ERR_NOMEM;
-	for (size_t i = 0; i < p->n; i++) {
-		size_t j;
-
-		for (j = p->t[i].hash & (ncap - 1); ns[j].gen == p->gen;
-		     j = (j + 1) & (ncap - 1))
-			;
-		ns[j] = (struct pslot){p->gen, (uint32_t)i, p->t[i].hash};
+	if (d->gen != p->gen) {
+		if (p->n == p->cap_t &&
+		    index_array_grow((void **)&p->t, &p->cap_t, p->n + 1,
+		                     sizeof *p->t) != CDX_OK)
+			return CDX_ERR_NOMEM;
+		d->gen = p->gen;
+		d->idx = (uint32_t)p->n;
+		p->t[p->n++] = (struct pt){term, 0};
 	}
-	free(p->slots);
-	p->slots = ns;
-	p->cap = ncap;
+	if (p->n_tok == p->cap_tok &&
+	    index_array_grow((void **)&p->tok, &p->cap_tok, p->n_tok + 1,
+	                     sizeof *p->tok) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	p->tok[p->n_tok++] = d->idx;
+	p->t[d->idx].tf++;
 	return CDX_OK;
 }
 
-/* The index in p->t of @p term, added when new; -1 when out of memory. */
-static int64_t term_index(struct cdx_index_prep *p, const char *term,
-                          size_t n)
+/* Resolve the chunk's tokens in order, asking for the cache slot of the
+ * token PREFETCH_AHEAD further on before each. */
+static int flush_chunk(struct cdx_index_prep *p)
 {
-	uint64_t h = index_mem_hash(term, n);
-	size_t mask, j;
+	for (size_t i = 0; i < p->n_chunk; i++) {
+		uint32_t term;
 
-	if ((p->n + 1) * 2 > p->cap && slots_grow(p) != CDX_OK)
-		return -1;
-	mask = p->cap - 1;
-	for (j = h & mask; p->slots[j].gen == p->gen; j = (j + 1) & mask) {
-		const struct pt *t = &p->t[p->slots[j].idx];
+		if (i + PREFETCH_AHEAD < p->n_chunk && p->tok_cap) {
+			const struct ctok *f = &p->chunk[i + PREFETCH_AHEAD];
 
-		if (p->slots[j].hash == h && t->len == n &&
-		    memcmp(p->strs + t->off, term, n) == 0)
-			return p->slots[j].idx;
+			if (f->k1 != LONG_TOKEN)
+				PREFETCH(&p->tok_slots[f->h &
+				                       (p->tok_cap - 1)]);
+		}
+		if (token_term(p, &p->chunk[i], &term) != CDX_OK ||
+		    (term != NO_TERM && add_token(p, term) != CDX_OK))
+			return CDX_ERR_NOMEM;
+		/* a token without a term has no word position either */
 	}
-	if (index_array_grow((void **)&p->t, &p->cap_t, p->n + 1, sizeof *p->t) ||
-	    index_array_grow((void **)&p->strs, &p->cap_strs, p->strs_len + n,
-	            1))
-		return -1;
-	memcpy(p->strs + p->strs_len, term, n);
-	p->t[p->n] = (struct pt){h, (uint32_t)p->strs_len, (uint32_t)n, 0};
-	p->strs_len += n;
-	p->slots[j] = (struct pslot){p->gen, (uint32_t)p->n, h};
-	return (int64_t)p->n++;
+	p->n_chunk = 0;
+	p->lng_len = 0;
+	return CDX_OK;
 }
 
-static int on_term(void *ctx, const char *term, size_t n, uint32_t start,
-                   uint32_t end)
+/* The tokenizer's callback: the token's key and hash into the chunk. */
+static int on_token(void *ctx, const char *w, size_t n, uint32_t start,
+                    uint32_t end)
 {
 	struct cdx_index_prep *p = ctx;
-	int64_t idx;
+	struct ctok *c = &p->chunk[p->n_chunk];
 
 	(void)start;
 	(void)end;
-	idx = term_index(p, term, n);
-	if (idx < 0 || index_array_grow((void **)&p->tok, &p->cap_tok, p->n_tok + 1,
-	                       sizeof *p->tok) != CDX_OK)
-		return CDX_ERR_NOMEM;
-	p->tok[p->n_tok++] = (uint32_t)idx;
-	p->t[idx].tf++;
+	if (n <= TOK_KEY_MAX) {
+		/* built in registers: a copy through memory would stall on
+		 * loading words that were stored a byte at a time */
+		c->k0 = 0;
+		c->k1 = (uint32_t)n << 24;
+		for (size_t i = 0; i < n && i < 8; i++)
+			c->k0 |= (uint64_t)(unsigned char)w[i] << (8 * i);
+		for (size_t i = 8; i < n; i++)
+			c->k1 |= (uint32_t)(unsigned char)w[i] << (8 * (i - 8));
+		c->h = (uint32_t)key_hash(c->k0, c->k1);
+	} else {
+		if (index_array_grow((void **)&p->lng, &p->lng_cap,
+		                     p->lng_len + n, 1) != CDX_OK)
+			return CDX_ERR_NOMEM;
+		memcpy(p->lng + p->lng_len, w, n);
+		c->k0 = p->lng_len;
+		c->k1 = LONG_TOKEN;
+		c->h = (uint32_t)n;
+		p->lng_len += n;
+	}
+	if (++p->n_chunk == CHUNK)
+		return flush_chunk(p);
 	return 0;
 }
 
+/* Start a document: a new generation, and an empty dictionary when it
+ * has grown past its bounds. */
 static void prep_reset(struct cdx_index_prep *p)
 {
-	p->n = p->n_tok = p->strs_len = 0;
+	p->n = p->n_tok = p->n_chunk = p->lng_len = 0;
+	if (p->dict_n > DICT_MAX || p->pool_len > DICT_POOL_MAX)
+		dict_clear(p);
 	if (++p->gen == 0) {
 		/* after 2^32 documents: the old generations must go */
-		if (p->slots)
-			memset(p->slots, 0, p->cap * sizeof *p->slots);
+		for (size_t i = 0; i < p->dict_n; i++)
+			p->seen[i].gen = 0;
 		p->gen = 1;
 	}
 }
@@ -171,29 +444,32 @@ int index_doc_terms(struct cdx_index_prep *p, struct cdx_index_doc *d)
 	struct index_pterm *terms;
 	uint32_t *pos, at = 0;
 	char *strs;
-	size_t size;
+	size_t size, bytes = 0;
 
 	index_doc_drop_terms(d);
 	prep_reset(p);
 	if (d->len > 0 &&
-	    index_terms(d->text, d->len, p->stemmer, on_term, p) != 0)
+	    (cdx_corpus_tokenize(d->text, d->len, on_token, p) != 0 ||
+	     flush_chunk(p) != CDX_OK))
 		return CDX_ERR_NOMEM;
-	size = p->n * sizeof *terms + p->n_tok * sizeof *pos + p->strs_len;
+	for (size_t i = 0; i < p->n; i++)
+		bytes += p->dict[p->t[i].term].len;
+	size = p->n * sizeof *terms + p->n_tok * sizeof *pos + bytes;
 	d->tblock = malloc(size ? size : 1);
 	if (d->tblock == NULL)
 		return CDX_ERR_NOMEM;
 	terms = d->tblock;
 	pos = (uint32_t *)(terms + p->n);
 	strs = (char *)(pos + p->n_tok);
-	if (p->strs_len)
-		memcpy(strs, p->strs, p->strs_len);
 	/* pass 1: where each term's positions start; pos is a cursor */
 	for (size_t i = 0; i < p->n; i++) {
-		const struct pt *t = &p->t[i];
+		const struct dterm *t = &p->dict[p->t[i].term];
 
-		terms[i] = (struct index_pterm){t->hash, strs + t->off, t->len,
-		                                t->tf, at};
-		at += t->tf;
+		memcpy(strs, p->dict_pool + t->off, t->len);
+		terms[i] = (struct index_pterm){t->hash, strs, t->len,
+		                                p->t[i].tf, at};
+		strs += t->len;
+		at += p->t[i].tf;
 	}
 	/* pass 2: token numbers, in order, to their term's run */
 	for (size_t i = 0; i < p->n_tok; i++)

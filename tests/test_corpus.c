@@ -1058,5 +1058,6 @@ Suite *corpus_suite(void)
 	tcase_add_test(tc, critical_minerals_truncated_xml);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, corpus_parts_tcase());
+	suite_add_tcase(s, corpus_scan_tcase());
 	return s;
 }

@@ -11,4 +11,8 @@
  * (test_corpus_parts.c). */
 TCase *corpus_parts_tcase(void);
 
+/* The word-at-a-time scans equal their byte-by-byte definitions
+ * (test_corpus_scan.c). */
+TCase *corpus_scan_tcase(void);
+
 #endif

@@ -5,7 +5,9 @@
  * preparing; prepared documents survive a map that must grow (their
  * terms are derived again for the replay); the stemmer's cache gives the
  * same stems after it has filled and been emptied many times; the
- * writer's memory figure grows with the batch.
+ * writer's memory figure grows with the batch; a preparer's token cache
+ * and dictionary give exactly the terms of index_terms(), past the
+ * cache's size and across the dictionary's emptying.
  */
 #define _XOPEN_SOURCE 700
 #include <lmdb.h>
@@ -22,7 +24,7 @@
 
 static const char *const dbs[] = {
 	"meta", "docs", "text", "source", "hash", "segs", "terms", "post",
-	"deleted", "claims", "by_entity", "entities", "dlen",
+	"deleted", "claims", "by_entity", "dlen",
 	"prefixes",
 };
 
@@ -356,6 +358,167 @@ START_TEST(test_stem_cache_overflow)
 }
 END_TEST
 
+/* The terms of a text in token order, from the one term pipeline
+ * (index_terms), to hold a prepared document's terms against. */
+struct ref_terms {
+	char (*v)[INDEX_TERM_MAX + 1];
+	size_t n, cap;
+};
+
+static int ref_add(void *ctx, const char *term, size_t n, uint32_t start,
+                   uint32_t end)
+{
+	struct ref_terms *r = ctx;
+
+	(void)start;
+	(void)end;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->v = realloc(r->v, r->cap * sizeof *r->v);
+		ck_assert_ptr_nonnull(r->v);
+	}
+	memcpy(r->v[r->n], term, n);
+	r->v[r->n][n] = '\0';
+	r->n++;
+	return 0;
+}
+
+/* @p d's terms and positions say exactly what index_terms() says of its
+ * text: each token position once, under its own term, every term once
+ * with the hash the batch map expects. */
+static void assert_terms_as_pipeline(const struct cdx_index_doc *d,
+                                     void *stemmer)
+{
+	struct ref_terms r = {NULL, 0, 0};
+	struct index_strmap seen = {NULL, 0, 0};
+	uint8_t *hit;
+	size_t total = 0;
+
+	ck_assert_int_eq(index_terms(d->text, d->len, stemmer, ref_add, &r),
+	                 0);
+	ck_assert_uint_eq(d->n_tokens, r.n);
+	hit = calloc(r.n + 1, 1);
+	ck_assert_ptr_nonnull(hit);
+	for (size_t i = 0; i < d->n_terms; i++) {
+		const struct index_pterm *t = &d->terms[i];
+		uint32_t v;
+
+		ck_assert_uint_eq(t->hash, index_mem_hash(t->s, t->len));
+		ck_assert_int_eq(index_strmap_put(&seen, t->s, t->len,
+		                                  (uint32_t)i, &v), 1);
+		for (uint32_t k = 0; k < t->tf; k++) {
+			uint32_t at = d->pos[t->pos + k];
+
+			ck_assert_uint_lt(at, r.n);
+			ck_assert_int_eq(hit[at], 0);
+			hit[at] = 1;
+			ck_assert_uint_eq(strlen(r.v[at]), t->len);
+			ck_assert_mem_eq(r.v[at], t->s, t->len);
+		}
+		total += t->tf;
+	}
+	ck_assert_uint_eq(total, r.n);
+	index_strmap_release(&seen);
+	free(hit);
+	free(r.v);
+}
+
+/* Text of document @p i: @p distinct new words (a vocabulary running on
+ * from @p first), each twice, between common words, long words (past
+ * the token cache's key), accented words and numbers. */
+static char *gen_vocab_doc(unsigned first, unsigned distinct, size_t *len)
+{
+	static const char *const common[] = {
+		"The", "markets", "rallied", "Zürich", "naïve", "3,500",
+		"internationalisation", "Counter-Revolutionaries", "it’s",
+		"e.g.", "Ōsaka", "x",
+		/* keys that differ only past their first eight bytes */
+		"abcdefgh", "abcdefghi", "abcdefghij", "abcdefghik",
+	};
+	size_t cap = (size_t)distinct * 64 + 256, n = 0;
+	char *text = malloc(cap), w[32];
+
+	ck_assert_ptr_nonnull(text);
+	for (unsigned k = 0; k < distinct; k++) {
+		gen_word(first + k, w);
+		n += (size_t)snprintf(text + n, cap - n, "%s %s %s, ", w,
+		                      common[k % 16], k % 3 ? w : "MARKET");
+	}
+	for (unsigned k = 0; k < distinct; k += 2) {
+		gen_word(first + k, w);
+		n += (size_t)snprintf(text + n, cap - n, "%s. ", w);
+	}
+	*len = n;
+	return text;
+}
+
+START_TEST(test_token_cache_same_terms)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p = NULL;
+	void *stemmer = index_stemmer_new();
+	/* one document past the token cache (32K tokens), then documents
+	 * that carry the dictionary past its bound (64K terms), so that it
+	 * is emptied at a document's start, then ones that reuse it */
+	static const unsigned first[] = {0, 100000, 120000, 140000, 160000,
+	                                 180000, 0, 100000, 7};
+	static const unsigned distinct[] = {40000, 20000, 20000, 20000,
+	                                    20000, 20000, 500, 500, 3};
+
+	ck_assert_ptr_nonnull(stemmer);
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	for (size_t i = 0; i < sizeof first / sizeof *first; i++) {
+		struct cdx_index_doc *d = NULL;
+		struct cdx_doc doc;
+		char src[32];
+		size_t len;
+		char *text = gen_vocab_doc(first[i], distinct[i], &len);
+
+		snprintf(src, sizeof src, "v%zu.txt", i);
+		doc = mkdoc(src, NULL, NULL, text);
+		ck_assert_int_eq(cdx_index_doc_prepare(p, &doc, NULL, &d, &err),
+		                 CDX_OK);
+		assert_terms_as_pipeline(d, stemmer);
+		/* again, from a warm cache: the same terms */
+		ck_assert_int_eq(index_doc_terms(p, d), CDX_OK);
+		assert_terms_as_pipeline(d, stemmer);
+		cdx_index_doc_free(d);
+		free(text);
+	}
+	cdx_index_prep_free(p);
+	index_stemmer_free(stemmer);
+}
+END_TEST
+
+START_TEST(test_token_cache_empty_and_wordless)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p = NULL;
+	void *stemmer = index_stemmer_new();
+	static const char *const texts[] = {"", "  ,;  ", "a", "Ponies",
+	                                    "ponies PONIES pony", "-- . --"};
+
+	ck_assert_ptr_nonnull(stemmer);
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		struct cdx_index_doc *d = NULL;
+		struct cdx_doc doc = mkdoc("w.txt", NULL, NULL, texts[i]);
+
+		ck_assert_int_eq(cdx_index_doc_prepare(p, &doc, NULL, &d, &err),
+		                 CDX_OK);
+		assert_terms_as_pipeline(d, stemmer);
+		if (i == 4) { /* three words, one stem */
+			ck_assert_uint_eq(d->n_terms, 1);
+			ck_assert_uint_eq(d->terms[0].tf, 3);
+			ck_assert_uint_eq(d->n_tokens, 3);
+		}
+		cdx_index_doc_free(d);
+	}
+	cdx_index_prep_free(p);
+	index_stemmer_free(stemmer);
+}
+END_TEST
+
 void index_add_prep_cases(Suite *s)
 {
 	TCase *tc = tcase_create("prepared documents");
@@ -366,5 +529,7 @@ void index_add_prep_cases(Suite *s)
 	tcase_add_test(tc, test_prepared_into_failed_batch);
 	tcase_add_test(tc, test_prepared_map_grows);
 	tcase_add_test(tc, test_stem_cache_overflow);
+	tcase_add_test(tc, test_token_cache_same_terms);
+	tcase_add_test(tc, test_token_cache_empty_and_wordless);
 	suite_add_tcase(s, tc);
 }
