@@ -58,6 +58,8 @@ struct cdx_extract_scratch {
 	size_t n_ments, cap_ments;
 	struct figure *figs;
 	size_t n_figs, cap_figs;
+	struct cands cands; /* where the current sentence's names and
+	                       triggers may be */
 	struct assemble_bufs ab; /* clauses of the current sentence */
 	uint32_t *counts; /* mentions per entity in the current document */
 	struct tnames names; /* names taken from the current document */
@@ -104,6 +106,7 @@ int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
 	    (rc = extract_pattern_build(&ex->pat, &ex->lx, err)) ||
 	    (rc = extract_triggers_build(&ex->trig, &ex->lx, err)))
 		goto cleanup;
+	extract_gz_filter(ex->gz, &ex->gzf);
 	*out = ex;
 	return CDX_OK;
 cleanup:
@@ -160,6 +163,7 @@ void cdx_extract_scratch_free(struct cdx_extract_scratch *s)
 	pcre2_jit_stack_free(s->jit);
 	free(s->ments);
 	free(s->figs);
+	extract_cands_release(&s->cands);
 	free(s->ab.cuts);
 	free(s->ab.refs);
 	free(s->ab.cues.v);
@@ -435,16 +439,28 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year,
 	                        doc_ym[0], doc_ym[1]};
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-	size_t pos = 0;
-	struct ment m;
+	size_t pos = 0, ci = 0, start, end;
+	uint32_t id;
 
 	s->n_ments = 0;
 	s->n_figs = 0;
-	while (next_mention(ex->gz, t, len, &pos, &m)) {
+	/* one pass over the words finds where names and triggers may be
+	 * (scan.c); the two scans below read only those places */
+	if (extract_cands_scan(&s->cands, &ex->gzf, &ex->trig, t, len))
+		return CDX_ERR_NOMEM;
+	while (extract_gz_next_cand(ex->gz, t, len, &s->cands, &ci, &pos,
+	                            &start, &end, &id)) {
+		struct ment *m;
+
 		if (grow((void **)&s->ments, &s->cap_ments, s->n_ments,
 		         sizeof(*s->ments)))
 			return CDX_ERR_NOMEM;
-		s->ments[s->n_ments++] = m;
+		m = &s->ments[s->n_ments++];
+		m->start = (uint32_t)start;
+		m->end = (uint32_t)end;
+		m->id = id;
+		m->type = extract_gz_type(ex->gz, id);
+		m->from_text = 0;
 	}
 	if (extract_tnames_scan(&ex->lx, &s->names, t, len,
 	                        (uint32_t)extract_gz_count(ex->gz), &s->ments,
@@ -452,9 +468,11 @@ static int scan_sentence(const struct cdx_extractor *ex,
 		return CDX_ERR_NOMEM;
 	/* Only a window ending at each trigger goes to PCRE2 (scan.c). */
 	pos = 0;
+	ci = 0;
 	while (pos < len) {
 		struct figure f[2];
-		size_t at = extract_next_trigger(&ex->trig, t, len, pos);
+		size_t at = extract_next_trigger_cand(&ex->trig, t, len,
+		                                      &s->cands, &ci, pos);
 		int rc, nf;
 
 		if (at >= len)

@@ -16,6 +16,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cdx_buf.h"
 #include "extract.h"
@@ -79,6 +80,79 @@ static const unsigned char lower_tab[256] = {
 static inline unsigned char lower(unsigned char c)
 {
 	return lower_tab[c];
+}
+
+/* Word keys: the scanners' filters (gazetteer.c's leading words, scan.c's
+ * trigger words) rule a word out by one bit chosen by a key of the word.
+ * A filter only rules words out, so any key serves; this one is the
+ * word's length and its first eight bytes in lower case, mixed, and costs
+ * one load and a multiply per word, where the end of the word comes from
+ * a mask of those same eight bytes instead of a test per byte. */
+#define WK_ONES 0x0101010101010101u
+#define WK_HIGH (WK_ONES * 0x80)
+
+/* Eight bytes of [t + i, t + len), zero past len. */
+static inline uint64_t wk_load8(const char *t, size_t len, size_t i)
+{
+	uint64_t x = 0;
+
+	if (i + 8 <= len)
+		memcpy(&x, t + i, 8);
+	else if (i < len)
+		memcpy(&x, t + i, len - i);
+	return x;
+}
+
+/* The high bit of each byte of @p x that is in [lo, hi] (both below 0x80);
+ * bytes of 0x80 or more are in no range. */
+static inline uint64_t wk_range(uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t low = x & WK_ONES * 127;
+
+	return (low + WK_ONES * (128 - lo)) & (WK_ONES * (128 + hi) - low) &
+	       ~x & WK_HIGH;
+}
+
+/* The index of the lowest byte whose high bit @p m (nonzero) has. */
+static inline size_t wk_first(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) / 8;
+}
+
+/* A mask of the first @p n bytes of eight (all for 8 or more). */
+static inline uint64_t wk_keep8(size_t n)
+{
+	return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+}
+
+/* How many of the bytes of @p x, from the first, are letters (@p digits
+ * 0) or letters and digits (@p digits 1); 8 when all are. */
+static inline size_t wk_run(uint64_t x, int digits)
+{
+	uint64_t m = wk_range(x | WK_ONES * 0x20, 'a', 'z');
+	uint64_t stop;
+
+	if (digits)
+		m |= wk_range(x, '0', '9');
+	stop = ~m & WK_HIGH;
+	return stop ? wk_first(stop) : 8;
+}
+
+/* The key of a word of @p n letters and digits whose first bytes (up to
+ * eight) are in @p x: setting 0x20 folds letters to lower case and leaves
+ * digits as they are. */
+static inline uint32_t wk_key(uint64_t x, size_t n)
+{
+	uint64_t h = (((x | WK_ONES * 0x20) & wk_keep8(n)) ^ n) *
+	             0x9e3779b97f4a7c15u;
+
+	return (uint32_t)(h >> 32);
+}
+
+/* The key of the word [s, s+n) held in memory (building a filter). */
+static inline uint32_t wk_key_of(const char *s, size_t n)
+{
+	return wk_key(wk_load8(s, n, 0), n);
 }
 
 /* ---------------------------------------------------------- lexicon.c */
@@ -194,10 +268,33 @@ enum {
 /**
  * Append to @p b a PCRE2 group `(?:a|b|...)` matching the surfaces of
  * class @p cls (all classes when cls < 0), longest first, escaped, white
- * space as \s+, exact-case rows wrapped in (?-i:...). Errors stick in b.
+ * space as \s+, exact-case rows wrapped in (?-i:...), grouped by their
+ * first two bytes (same matches, fewer tries; patterns.c). Errors stick
+ * in b.
  */
 void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
              unsigned flags);
+
+/* ------------------------------------------------------ candidates */
+
+/* Where a sentence's names and triggers may be, found by one pass over
+ * its words (extract_cands_scan(), scan.c) instead of one pass for the
+ * names and one for the triggers: gz holds the places the gazetteer's
+ * scan would walk its trie at, in order; tg the places the trigger scan
+ * would stop at, each with what must still hold there (tk). Reused from
+ * sentence to sentence. */
+enum { TC_SYM = 0, TC_NUM = 1, TC_WORD = 2 };
+struct cands {
+	uint32_t *gz;
+	size_t n_gz;
+	uint32_t *tg;
+	uint32_t *tk; /* TC_SYM: symbol_at() must hold; TC_NUM: a trigger;
+	                 TC_WORD + n: word_at() of n letters must hold */
+	size_t n_tg;
+	size_t cap;
+};
+
+void extract_cands_release(struct cands *c);
 
 /* -------------------------------------------------------- gazetteer.c */
 
@@ -223,6 +320,29 @@ int extract_gz_match(const struct gazetteer *g, const char *t, size_t len,
  */
 int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
                     size_t *pos, size_t *start, size_t *end, uint32_t *id);
+
+/* The gazetteer's leading-word filters, for extract_cands_scan(). */
+struct gz_filter {
+	const uint64_t *first, *first_low; /* by a word's key bit */
+	const uint8_t *sym;                /* by a symbol, folded */
+	uint32_t mask;                     /* of the key bits */
+};
+
+/* The bit of key @p h in the filters of @p mask + 1 bits. */
+static inline uint32_t gz_first_bit(uint32_t h, uint32_t mask)
+{
+	return (h ^ (h >> 16)) & mask;
+}
+
+void extract_gz_filter(const struct gazetteer *g, struct gz_filter *f);
+
+/** extract_gz_next() over the candidates @p c of [t, t+len)
+ * (extract_cands_scan()), *ci a cursor into them (0 to start): the same
+ * mentions. */
+int extract_gz_next_cand(const struct gazetteer *g, const char *t,
+                         size_t len, const struct cands *c, size_t *ci,
+                         size_t *pos, size_t *start, size_t *end,
+                         uint32_t *id);
 
 /** Canonical name and type of entity @p id. Ids from extract_gz_count()
  * on are names taken from the text (propernames.c): no canonical name
@@ -300,6 +420,21 @@ void extract_triggers_release(struct triggers *tr);
  * in [t, t+len), or @p len when there is none. */
 size_t extract_next_trigger(const struct triggers *tr, const char *t,
                             size_t len, size_t from);
+
+/**
+ * Find in one pass over [t, t+len) the candidates @p c of both the
+ * gazetteer's scan (filters @p gf) and the trigger scan (@p tr).
+ * @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int extract_cands_scan(struct cands *c, const struct gz_filter *gf,
+                       const struct triggers *tr, const char *t, size_t len);
+
+/** extract_next_trigger() over the candidates @p c of [t, t+len), *ci a
+ * cursor into them (0 to start; @p from may step back): the same
+ * triggers. */
+size_t extract_next_trigger_cand(const struct triggers *tr, const char *t,
+                                 size_t len, const struct cands *c,
+                                 size_t *ci, size_t from);
 
 /** Where a match holding the trigger at @p at may start, not before
  * @p from: the start of the trigger's word, or of the run of words before
@@ -581,6 +716,7 @@ struct cdx_extractor {
 	struct gazetteer *gz;
 	struct pattern pat;
 	struct triggers trig;
+	struct gz_filter gzf; /* the gazetteer's filters, for scan.c */
 };
 
 /** Lower the PCRE2 match limit of @p s (tests of the limit path). */

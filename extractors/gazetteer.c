@@ -77,8 +77,9 @@ struct gazetteer {
 	uint8_t pairs[8192];
 	uint8_t pairs_low[8192];
 	/* bit h: some name's leading word (its first run of ASCII letters
-	 * and digits, folded) hashes to h (first_hash()); first_low likewise
-	 * for the names that may match a word starting in lower case. A
+	 * and digits) has key bit h (wk_key(), first_bit()); first_low
+	 * likewise for the names that may match a word starting in lower
+	 * case (scan.c reads both through extract_gz_filter()). A
 	 * word of the text must be such a leading word for a name to start
 	 * there, so the scan tests one bit per word and walks the trie for
 	 * few of them. A name starting with any other byte sets sym. */
@@ -148,16 +149,11 @@ static enum case_rule rule_of(const char *s, enum cdx_entity_type type)
 	return type == CDX_ENT_COMMODITY ? RULE_ANY : RULE_CAPS;
 }
 
-/* FNV-1a over the lower-case bytes of a word, one step and the bit the
- * result selects in the leading-word filters. */
-static inline uint32_t first_step(uint32_t h, unsigned char c)
-{
-	return (h ^ lower(c)) * 16777619u;
-}
-
+/* The bit a word's key (wk_key(), extract_int.h) selects in the
+ * leading-word filters. */
 static inline uint32_t first_bit(uint32_t h)
 {
-	return (h ^ (h >> 16)) & (FIRST_BITS - 1);
+	return gz_first_bit(h, FIRST_BITS - 1);
 }
 
 /* Mark the leading word of alias @p text (of case rule @p rule) in the
@@ -166,15 +162,16 @@ static void mark_first(struct gazetteer *g, const char *text,
                        enum case_rule rule)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	uint32_t h = 2166136261u, bit;
+	uint32_t bit;
+	size_t n = 0;
 
 	if (!is_alnum(p[0])) {
 		g->sym[fold(p[0])] = 1;
 		return;
 	}
-	for (; is_alnum(*p); p++)
-		h = first_step(h, *p);
-	bit = first_bit(h);
+	while (is_alnum(p[n]))
+		n++;
+	bit = first_bit(wk_key_of(text, n));
 	g->first[bit >> 6] |= (uint64_t)1 << (bit & 63);
 	if (rule == RULE_ANY || !(text[0] >= 'A' && text[0] <= 'Z'))
 		g->first_low[bit >> 6] |= (uint64_t)1 << (bit & 63);
@@ -485,8 +482,9 @@ int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
 
 	while (i < len) {
 		unsigned char c = (unsigned char)t[i];
-		uint32_t h = 2166136261u, bit;
+		uint32_t bit;
 		const uint64_t *set;
+		uint64_t x;
 		size_t j;
 
 		if (is_space(c) || (i > 0 && is_alnum((unsigned char)t[i - 1]))) {
@@ -501,10 +499,14 @@ int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
 			continue;
 		}
 		/* a word: no name starts here unless its leading word is
-		 * some name's; then the trie says which, if any */
-		for (j = i; j < len && is_alnum((unsigned char)t[j]); j++)
-			h = first_step(h, (unsigned char)t[j]);
-		bit = first_bit(h);
+		 * some name's; then the trie says which, if any. Its first
+		 * eight bytes give its key and, most often, its end */
+		x = wk_load8(t, len, i);
+		j = i + wk_run(x, 1);
+		if (j == i + 8)
+			while (j < len && is_alnum((unsigned char)t[j]))
+				j++;
+		bit = first_bit(wk_key(x, j - i));
 		set = c >= 'A' && c <= 'Z' ? g->first : g->first_low;
 		if ((set[bit >> 6] >> (bit & 63) & 1) &&
 		    extract_gz_match(g, t, len, i, end, id))
@@ -517,6 +519,35 @@ found:
 	*start = i;
 	*pos = *end;
 	return 1;
+}
+
+void extract_gz_filter(const struct gazetteer *g, struct gz_filter *f)
+{
+	f->first = g->first;
+	f->first_low = g->first_low;
+	f->sym = g->sym;
+	f->mask = FIRST_BITS - 1;
+}
+
+int extract_gz_next_cand(const struct gazetteer *g, const char *t,
+                         size_t len, const struct cands *c, size_t *ci,
+                         size_t *pos, size_t *start, size_t *end,
+                         uint32_t *id)
+{
+	/* the places extract_gz_next() would try, in order */
+	for (size_t k = *ci; k < c->n_gz; k++) {
+		size_t i = c->gz[k];
+
+		if (i >= *pos && extract_gz_match(g, t, len, i, end, id)) {
+			*ci = k + 1;
+			*start = i;
+			*pos = *end;
+			return 1;
+		}
+	}
+	*ci = c->n_gz;
+	*pos = len;
+	return 0;
 }
 
 /* Ids from the entity count on are names taken from the text

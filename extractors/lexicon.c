@@ -7,9 +7,8 @@
  * blank lines and lines starting with # ignored. Each file's own header
  * comment documents its columns. A malformed row is an error naming the
  * file and the line, so a typo in the data never silently drops a word.
- * The lists also render themselves as PCRE2 alternations
- * (extract_lex_alt): that is how the figure pattern is built from data
- * rather than from code.
+ * patterns.c renders the lists as PCRE2 alternations (extract_lex_alt):
+ * that is how the figure pattern is built from data rather than from code.
  */
 #include <errno.h>
 #include <math.h>
@@ -615,100 +614,4 @@ uint32_t extract_lex_classes(const struct lex_list *l, const char *s,
 			mask |= 1u << e->cls;
 	}
 	return mask;
-}
-
-/* ------------------------------------------------------ alternations */
-
-static int by_len_desc(const void *a, const void *b)
-{
-	const struct lex_entry *x = *(const struct lex_entry *const *)a;
-	const struct lex_entry *y = *(const struct lex_entry *const *)b;
-
-	if (x->len != y->len)
-		return x->len < y->len ? 1 : -1;
-	return strcmp(x->text, y->text);
-}
-
-/* Append one surface, escaped: PCRE2 treats a backslash before any ASCII
- * non-alphanumeric as that literal character. */
-static void put_escaped(struct cdx_buf *b, const struct lex_entry *e)
-{
-	for (uint32_t i = 0; i < e->len; i++) {
-		unsigned char c = (unsigned char)e->text[i];
-
-		if (c == ' ') {
-			if (cdx_buf_puts(b, "\\s+"))
-				return;
-		} else if (is_alnum(c)) {
-			if (cdx_buf_putc(b, (char)c))
-				return;
-		} else if (c >= 0x80) {
-			if (cdx_buf_printf(b, "\\x%02x", c))
-				return;
-		} else if (cdx_buf_putc(b, '\\') || cdx_buf_putc(b, (char)c)) {
-			return;
-		}
-	}
-}
-
-void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
-             unsigned flags)
-{
-	const struct lex_entry **v;
-	size_t n = 0;
-
-	v = malloc((l->n ? l->n : 1) * sizeof(*v));
-	if (v == NULL) {
-		cdx_buf_release(b);
-		b->err = CDX_ERR_NOMEM;
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++)
-		if (cls < 0 || l->v[i].cls == cls)
-			v[n++] = &l->v[i];
-	qsort(v, n, sizeof(*v), by_len_desc);
-	/* A class of the first bytes ahead of the alternation: PCRE2 tries
-	 * alternatives one by one, so at a byte no word starts with (a digit
-	 * before a list of words, most of the time) one test replaces
-	 * hundreds. The pattern is caseless, so the class is too. */
-	if (n > 4) {
-		uint8_t seen[256] = {0};
-
-		if (cdx_buf_puts(b, "(?=["))
-			goto cleanup;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)v[i]->text[0];
-
-			if (seen[c]++)
-				continue;
-			if (c == ' ' ? cdx_buf_puts(b, "\\s") :
-			    cdx_buf_printf(b, "\\x%02x", c))
-				goto cleanup;
-		}
-		if (cdx_buf_puts(b, "])"))
-			goto cleanup;
-	}
-	if (cdx_buf_puts(b, "(?:"))
-		goto cleanup;
-	if (n == 0 && cdx_buf_puts(b, "(?!)"))
-		goto cleanup;
-	for (size_t i = 0; i < n; i++) {
-		const struct lex_entry *e = v[i];
-		int lead = (flags & ALT_LEAD_B) && is_alnum((unsigned char)e->text[0]);
-		int trail = (flags & ALT_TRAIL_B) &&
-		            is_alnum((unsigned char)e->text[e->len - 1]);
-
-		if ((i && cdx_buf_putc(b, '|')) ||
-		    (e->exact && cdx_buf_puts(b, "(?-i:")) ||
-		    (lead && cdx_buf_puts(b, "\\b")))
-			goto cleanup;
-		put_escaped(b, e);
-		if ((trail && cdx_buf_puts(b, "\\b")) ||
-		    (e->exact && cdx_buf_putc(b, ')')))
-			goto cleanup;
-	}
-	if (cdx_buf_putc(b, ')'))
-		goto cleanup;
-cleanup:
-	free(v);
 }

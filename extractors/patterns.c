@@ -6,12 +6,15 @@
  * a date, not the number 2027), then a figure branch: optional qualifier,
  * optional currency, a number with an optional scale, an optional range,
  * an optional unit and an optional "per" unit. Every word list enters as
- * an escaped alternation (extract_lex_alt), so adding a unit is a data
- * change. The whole pattern is guarded by one "not inside a word" test.
- * It runs in byte mode, not UTF mode: every word it knows is ASCII or
- * a fixed byte sequence (€, –), and byte mode cannot fail on invalid UTF-8.
+ * an escaped alternation (extract_lex_alt, below: longest first, grouped
+ * by leading bytes so PCRE2 tries only the words that can match), so
+ * adding a unit is a data change. The whole pattern is guarded by one
+ * "not inside a word" test. It runs in byte mode, not UTF mode: every
+ * word it knows is ASCII or a fixed byte sequence (€, –), and byte mode
+ * cannot fail on invalid UTF-8.
  * Named groups are resolved to numbers once, here.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract_int.h"
@@ -32,6 +35,193 @@ static void putch(struct cdx_buf *b, char c)
 	int rc = cdx_buf_putc(b, c);
 
 	(void)rc;
+}
+
+/* ------------------------------------------------------ alternations */
+
+static int by_len_desc(const void *a, const void *b)
+{
+	const struct lex_entry *x = *(const struct lex_entry *const *)a;
+	const struct lex_entry *y = *(const struct lex_entry *const *)b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+/* Append one surface, escaped: PCRE2 treats a backslash before any ASCII
+ * non-alphanumeric as that literal character. */
+static void put_escaped(struct cdx_buf *b, const struct lex_entry *e)
+{
+	for (uint32_t i = 0; i < e->len; i++) {
+		unsigned char c = (unsigned char)e->text[i];
+
+		if (c == ' ') {
+			if (cdx_buf_puts(b, "\\s+"))
+				return;
+		} else if (is_alnum(c)) {
+			if (cdx_buf_putc(b, (char)c))
+				return;
+		} else if (c >= 0x80) {
+			if (cdx_buf_printf(b, "\\x%02x", c))
+				return;
+		} else if (cdx_buf_putc(b, '\\') || cdx_buf_putc(b, (char)c)) {
+			return;
+		}
+	}
+}
+
+/* The byte of a surface at @p depth that it is grouped under there:
+ * letters folded, as the pattern is caseless; 256 past its end. */
+static unsigned group_key(const struct lex_entry *e, unsigned depth)
+{
+	return depth < e->len ? lower((unsigned char)e->text[depth]) : 256;
+}
+
+/* Append the class of byte @p c: "\\s" for a space, else the byte. */
+static int put_first(struct cdx_buf *b, unsigned char c)
+{
+	return c == ' ' ? cdx_buf_puts(b, "\\s") :
+	                  cdx_buf_printf(b, "\\x%02x", c);
+}
+
+/* Append one alternative: @p e with its word boundaries. */
+static int put_alt(struct cdx_buf *b, const struct lex_entry *e,
+                   unsigned flags)
+{
+	int lead = (flags & ALT_LEAD_B) && is_alnum((unsigned char)e->text[0]);
+	int trail = (flags & ALT_TRAIL_B) &&
+	            is_alnum((unsigned char)e->text[e->len - 1]);
+
+	if ((e->exact && cdx_buf_puts(b, "(?-i:")) ||
+	    (lead && cdx_buf_puts(b, "\\b")))
+		return CDX_ERR_NOMEM;
+	put_escaped(b, e);
+	if (b->err || (trail && cdx_buf_puts(b, "\\b")) ||
+	    (e->exact && cdx_buf_putc(b, ')')))
+		return CDX_ERR_NOMEM;
+	return CDX_OK;
+}
+
+/* Append "(?=..[k])(?:": a test that byte @p depth of the text is @p k
+ * (the bytes before it are one byte each, see put_alts()). */
+static int put_guard(struct cdx_buf *b, unsigned depth, unsigned char k)
+{
+	if (cdx_buf_puts(b, "(?="))
+		return CDX_ERR_NOMEM;
+	for (unsigned d = 0; d < depth; d++)
+		if (cdx_buf_puts(b, "[\\s\\S]"))
+			return CDX_ERR_NOMEM;
+	if (cdx_buf_putc(b, '[') || put_first(b, k) || cdx_buf_puts(b, "])(?:"))
+		return CDX_ERR_NOMEM;
+	return CDX_OK;
+}
+
+/* Group depth below which put_alts() splits a list by its bytes. */
+#define GROUP_DEPTH 2
+
+/*
+ * Append the surfaces @p v (in the order they are to be tried) as
+ * alternatives "a|b|...", one branch per byte at @p depth, each behind a
+ * test of that byte, so that only the words sharing the text's byte there
+ * are tried. Words with different bytes at one offset cannot both match
+ * at one place, so regrouping them keeps the alternation's meaning as long
+ * as the order holds within each group, and the words too short to have
+ * that byte (shorter ones come last, longest first) stay last. Below the
+ * first byte, only words whose first byte is one byte of text (not white
+ * space, which is \\s+) are split.
+ */
+static int put_alts(struct cdx_buf *b, const struct lex_entry **v, size_t n,
+                    unsigned depth, unsigned flags)
+{
+	const struct lex_entry **sub = NULL;
+	uint8_t seen[257] = {0};
+	size_t n_keys = 0, first = 1;
+	int rc = CDX_ERR_NOMEM;
+
+	for (size_t i = 0; i < n; i++)
+		if (!seen[group_key(v[i], depth)]++)
+			n_keys++;
+	if (depth >= GROUP_DEPTH || n_keys < 2) {
+		for (size_t i = 0; i < n; i++)
+			if ((i && cdx_buf_putc(b, '|')) ||
+			    put_alt(b, v[i], flags))
+				return CDX_ERR_NOMEM;
+		return CDX_OK;
+	}
+	sub = malloc(n * sizeof(*sub));
+	if (sub == NULL)
+		return CDX_ERR_NOMEM;
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = group_key(v[i], depth);
+		size_t m = 0;
+		int guard;
+
+		if (seen[k]++)
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (group_key(v[j], depth) == k)
+				sub[m++] = v[j];
+		guard = m > 1 && k < 256;
+		if ((!first && cdx_buf_putc(b, '|')) ||
+		    (guard && put_guard(b, depth, (unsigned char)k)) ||
+		    put_alts(b, sub, m, guard && k != ' ' ? depth + 1 :
+		                        GROUP_DEPTH, flags) ||
+		    (guard && cdx_buf_putc(b, ')')))
+			goto cleanup;
+		first = 0;
+	}
+	rc = CDX_OK;
+cleanup:
+	free(sub);
+	return rc;
+}
+
+void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
+             unsigned flags)
+{
+	const struct lex_entry **v;
+	size_t n = 0;
+	uint8_t seen[256] = {0};
+
+	v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	if (v == NULL) {
+		cdx_buf_release(b);
+		b->err = CDX_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (cls < 0 || l->v[i].cls == cls)
+			v[n++] = &l->v[i];
+	qsort(v, n, sizeof(*v), by_len_desc);
+	/* A class of the first bytes ahead of the alternation: PCRE2 tries
+	 * alternatives one by one, so at a byte no word starts with (a digit
+	 * before a list of words, most of the time) one test replaces
+	 * hundreds. The pattern is caseless, so the class is too. */
+	if (n > 4) {
+		if (cdx_buf_puts(b, "(?=["))
+			goto cleanup;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)v[i]->text[0];
+
+			if (seen[c]++)
+				continue;
+			if (put_first(b, c))
+				goto cleanup;
+		}
+		if (cdx_buf_puts(b, "])"))
+			goto cleanup;
+	}
+	if (cdx_buf_puts(b, "(?:") || (n == 0 && cdx_buf_puts(b, "(?!)")) ||
+	    put_alts(b, v, n, 0, flags) || cdx_buf_putc(b, ')')) {
+		if (b->err == CDX_OK) { /* put_alts() ran out of memory */
+			cdx_buf_release(b);
+			b->err = CDX_ERR_NOMEM;
+		}
+	}
+cleanup:
+	free(v);
 }
 
 #define YEAR "(?:1[89]|20)\\d\\d"

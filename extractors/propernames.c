@@ -399,8 +399,10 @@ static int title_case(const char *t, size_t len)
 		if (!letter((unsigned char)t[i]) ||
 		    (i > 0 && is_alnum((unsigned char)t[i - 1])))
 			continue;
-		while (j < len && letter((unsigned char)t[j]))
-			j++;
+		j = i + wk_run(wk_load8(t, len, i), 0);
+		if (j == i + 8)
+			while (j < len && letter((unsigned char)t[j]))
+				j++;
 		if (j - i >= 4) {
 			caps += upper((unsigned char)t[i]);
 			small += !upper((unsigned char)t[i]);

@@ -15,6 +15,13 @@
  * dates.tsv months), bucketed by their first byte; the words that may open
  * a match are the words of qualifiers.tsv, the date prepositions and the
  * currency codes. Adding a word is a data change, as for the pattern.
+ *
+ * A sentence is read once (extract_cands_scan(), at the end): word by
+ * word, eight bytes at a time, it lists the places where a trigger may be
+ * and, with the gazetteer's filters, where a name may start, so the
+ * trigger loop and the mention loop each read a short list instead of
+ * every byte. extract_next_trigger() is the byte scan the list stands
+ * for, kept for texts read once and as the tests' reference.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +184,7 @@ static int index_words(struct triggers *tr)
 			continue;
 		}
 		tr->pairs[pair_of(key[0], key[1])] = 1;
-		h = hash_key(key, n) & (TRIG_KEYBITS - 1);
+		h = wk_key_of(key, n) & (TRIG_KEYBITS - 1);
 		tr->keybits[h >> 6] |= (uint64_t)1 << (h & 63);
 		tr->cls[(unsigned char)key[0]] |= T_WORD;
 		if (key[0] >= 'a' && key[0] <= 'z')
@@ -332,6 +339,7 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 		unsigned char c = (unsigned char)t[i];
 		unsigned k = tr->cls[c];
 		uint32_t h;
+		uint64_t x;
 		size_t j;
 
 		if (k == 0 || (k & T_SYM)) {
@@ -355,24 +363,22 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 		}
 		/* a letter: look the word up when it starts here, then go on
 		 * from its first digit ("G20") or its end. Its first two
-		 * letters rule out most words before any hashing; the word's
-		 * hash, taken on the way, rules out most others at one bit */
-		j = i + 1;
+		 * letters rule out most words before anything else; the key
+		 * of its letters (wk_key()) rules out most others at one
+		 * bit. The letters' end comes from eight bytes at a time */
+		x = wk_load8(t, len, i);
+		j = i + wk_run(x, 0);
+		if (j == i + 8)
+			while (j < len && letter((unsigned char)t[j]))
+				j++;
 		if ((i == 0 || !is_alnum((unsigned char)t[i - 1])) &&
-		    tr->pairs[pair_of((char)lower(c), j < len &&
-		                      letter((unsigned char)t[j]) ?
-		                      (char)lower((unsigned char)t[j]) : 0)]) {
-			h = (2166136261u ^ lower(c)) * 16777619u;
-			for (; j < len && letter((unsigned char)t[j]); j++)
-				h = (h ^ lower((unsigned char)t[j])) *
-				    16777619u;
-			h &= TRIG_KEYBITS - 1;
+		    tr->pairs[pair_of((char)lower(c), j > i + 1 ?
+		                      (char)lower((unsigned char)t[i + 1]) : 0)]) {
+			h = wk_key(x, j - i) & (TRIG_KEYBITS - 1);
 			if ((tr->keybits[h >> 6] >> (h & 63) & 1) &&
 			    word_at(tr, t, len, i, j - i))
 				return i;
 		}
-		while (j < len && letter((unsigned char)t[j]))
-			j++;
 		i = j;
 	}
 	return len;
@@ -421,4 +427,183 @@ size_t extract_window_start(const struct triggers *tr, const char *t,
 		s = w;
 	}
 	return s;
+}
+
+/* ------------------------------------------------------ candidates */
+
+void extract_cands_release(struct cands *c)
+{
+	if (c == NULL)
+		return;
+	free(c->gz);
+	free(c->tg);
+	free(c->tk);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Room for a candidate at every byte of a text of @p len bytes. */
+static int cands_reserve(struct cands *c, size_t len)
+{
+	uint32_t *gz, *tg, *tk;
+
+	if (len <= c->cap)
+		return CDX_OK;
+	gz = realloc(c->gz, len * sizeof(*gz));
+	if (gz == NULL)
+		return CDX_ERR_NOMEM;
+	c->gz = gz;
+	tg = realloc(c->tg, len * sizeof(*tg));
+	if (tg == NULL)
+		return CDX_ERR_NOMEM;
+	c->tg = tg;
+	tk = realloc(c->tk, len * sizeof(*tk));
+	if (tk == NULL)
+		return CDX_ERR_NOMEM;
+	c->tk = tk;
+	c->cap = len;
+	return CDX_OK;
+}
+
+static inline int digit(unsigned char c)
+{
+	return (byte_class[c] & BC_DIGIT) != 0;
+}
+
+/*
+ * The candidates of the word [i, j) of [t, t+len), whose first bytes are
+ * @p x, with @p lm and @p dm the high bits of its letters and digits among
+ * them: a name may start there when its key passes the gazetteer's filter
+ * (as in extract_gz_next()); a trigger is there when it starts with a
+ * digit, may be there when it starts with a trigger word's first letters
+ * (as in extract_next_trigger()), and is at each digit run inside it
+ * ("G20").
+ */
+static void word_cands(struct cands *c, const struct gz_filter *gf,
+                       const struct triggers *tr, const char *t, size_t len,
+                       size_t i, size_t j, uint64_t x, uint64_t lm,
+                       uint64_t dm)
+{
+	unsigned char ch = (unsigned char)t[i];
+	uint32_t key = wk_key(x, j - i), bit = gz_first_bit(key, gf->mask);
+	const uint64_t *set = (byte_class[ch] & BC_UPPER) ? gf->first :
+	                                                    gf->first_low;
+
+	if (set[bit >> 6] >> (bit & 63) & 1)
+		c->gz[c->n_gz++] = (uint32_t)i;
+	if (dm & 0x80) {
+		c->tg[c->n_tg] = (uint32_t)i;
+		c->tk[c->n_tg++] = TC_NUM;
+	} else if (tr->cls[ch]) {
+		uint64_t stop = ~lm & WK_HIGH;
+		size_t l = stop ? wk_first(stop) : 8;
+		uint32_t h;
+		char second;
+
+		if (l == 8)
+			while (i + l < len && letter((unsigned char)t[i + l]))
+				l++;
+		second = l > 1 ? (char)lower((unsigned char)t[i + 1]) : 0;
+		if (tr->pairs[pair_of((char)lower(ch), second)]) {
+			h = l == j - i ? key : wk_key(x, l);
+			h &= TRIG_KEYBITS - 1;
+			if (tr->keybits[h >> 6] >> (h & 63) & 1) {
+				c->tg[c->n_tg] = (uint32_t)i;
+				c->tk[c->n_tg++] = TC_WORD + (uint32_t)l;
+			}
+		}
+	}
+	/* digit runs after the first byte: in the first eight bytes from
+	 * the mask, past them byte by byte */
+	for (dm &= ~(dm << 8) & ~(uint64_t)0xff; dm; dm &= dm - 1) {
+		c->tg[c->n_tg] = (uint32_t)(i + wk_first(dm));
+		c->tk[c->n_tg++] = TC_NUM;
+	}
+	if (j - i <= 8)
+		return;
+	for (size_t k = i + 8; k < j; k++)
+		if (digit((unsigned char)t[k]) &&
+		    !digit((unsigned char)t[k - 1])) {
+			c->tg[c->n_tg] = (uint32_t)k;
+			c->tk[c->n_tg++] = TC_NUM;
+		}
+}
+
+int extract_cands_scan(struct cands *c, const struct gz_filter *gf,
+                       const struct triggers *tr, const char *t, size_t len)
+{
+	size_t i = 0;
+
+	c->n_gz = c->n_tg = 0;
+	if (len > UINT32_MAX - TC_WORD || cands_reserve(c, len))
+		return CDX_ERR_NOMEM;
+	while (i < len) {
+		unsigned char ch = (unsigned char)t[i];
+		unsigned k;
+		uint64_t x;
+		size_t j;
+
+		if (is_alnum(ch)) {
+			/* a word (a byte before it, if any, is none): its
+			 * letters and digits among its first eight bytes */
+			uint64_t lm, dm, stop;
+
+			x = wk_load8(t, len, i);
+			lm = wk_range(x | WK_ONES * 0x20, 'a', 'z');
+			dm = wk_range(x, '0', '9');
+			stop = ~(lm | dm) & WK_HIGH;
+			j = i + (stop ? wk_first(stop) : 8);
+			if (stop) {
+				lm &= (stop & -stop) - 1;
+				dm &= (stop & -stop) - 1;
+			} else {
+				while (j < len && is_alnum((unsigned char)t[j]))
+					j++;
+			}
+			word_cands(c, gf, tr, t, len, i, j, x, lm, dm);
+			i = j;
+			continue;
+		}
+		/* a byte between words: a symbol may start a name ("$") or
+		 * be a trigger ("½"), a point before a digit is one */
+		if (!is_space(ch) && gf->sym[lower(ch)] &&
+		    (i == 0 || !is_alnum((unsigned char)t[i - 1])))
+			c->gz[c->n_gz++] = (uint32_t)i;
+		k = tr->cls[ch];
+		if (k & T_SYM) {
+			c->tg[c->n_tg] = (uint32_t)i;
+			c->tk[c->n_tg++] = TC_SYM;
+		} else if ((k & T_DOT) && i + 1 < len &&
+		           digit((unsigned char)t[i + 1])) {
+			c->tg[c->n_tg] = (uint32_t)i;
+			c->tk[c->n_tg++] = TC_NUM;
+		}
+		i++;
+	}
+	return CDX_OK;
+}
+
+size_t extract_next_trigger_cand(const struct triggers *tr, const char *t,
+                                 size_t len, const struct cands *c,
+                                 size_t *ci, size_t from)
+{
+	size_t k = *ci < c->n_tg ? *ci : c->n_tg;
+
+	while (k > 0 && c->tg[k - 1] >= from)
+		k--;
+	for (; k < c->n_tg; k++) {
+		size_t i = c->tg[k];
+		uint32_t kind = c->tk[k];
+
+		if (i < from)
+			continue;
+		if (kind == TC_NUM ||
+		    (kind == TC_SYM && symbol_at(tr, t, len, i)) ||
+		    (kind >= TC_WORD &&
+		     word_at(tr, t, len, i, kind - TC_WORD))) {
+			*ci = k;
+			return i;
+		}
+	}
+	*ci = c->n_tg;
+	return len;
 }

@@ -880,5 +880,6 @@ Suite *extract_suite(void)
 	extract_date_cases(s);
 	extract_agree_cases(s);
 	extract_metric_cases(s);
+	extract_scan_cases(s);
 	return s;
 }

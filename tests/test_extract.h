@@ -37,4 +37,8 @@ void extract_agree_cases(Suite *s);
  * only look like cues, cues that override (test_extract_metric.c). */
 void extract_metric_cases(Suite *s);
 
+/** The scanners' word keys on exact-size texts, and alternations grouped
+ * by their leading bytes (test_extract_scan.c). */
+void extract_scan_cases(Suite *s);
+
 #endif
