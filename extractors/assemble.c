@@ -65,9 +65,9 @@ static int phrase_at(const struct sentence *s, size_t at,
 }
 
 /* The grammar entry of class @p cls at @p at, or NULL. */
-static const struct lex_entry *grammar_at(const struct lexicon *lx,
-                                          const struct sentence *s,
-                                          size_t at, int cls)
+const struct lex_entry *extract_grammar_at(const struct lexicon *lx,
+                                           const struct sentence *s,
+                                           size_t at, int cls)
 {
 	unsigned b;
 
@@ -86,8 +86,8 @@ static const struct lex_entry *grammar_at(const struct lexicon *lx,
 }
 
 /* Does a grammar phrase of class @p cls end right before @p at? */
-static int grammar_before(const struct lexicon *lx, const struct sentence *s,
-                          size_t at, int cls)
+int extract_grammar_before(const struct lexicon *lx,
+                           const struct sentence *s, size_t at, int cls)
 {
 	unsigned b;
 
@@ -162,8 +162,8 @@ static int inside(const struct sentence *s, const struct ment *m)
 	return 0;
 }
 
-static int is_candidate(const struct lexicon *lx, const struct sentence *s,
-                        size_t i)
+int extract_is_candidate(const struct lexicon *lx, const struct sentence *s,
+                         size_t i)
 {
 	const struct ment *m = &s->ments[i];
 	size_t after;
@@ -178,8 +178,8 @@ static int is_candidate(const struct lexicon *lx, const struct sentence *s,
 	                           (unsigned char)s->text[after] == 0xe2))
 		return 1; /* "China's figures": a possessive, not a source */
 	after = extract_skip_space(s, after);
-	if (grammar_at(lx, s, after, G_SAID) ||
-	    grammar_before(lx, s, m->start, G_SOURCE))
+	if (extract_grammar_at(lx, s, after, G_SAID) ||
+	    extract_grammar_before(lx, s, m->start, G_SOURCE))
 		return 0;
 	return 1;
 }
@@ -287,7 +287,7 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
 			nr++;
 		}
 		if (!glued_stop(s, at) && !line_start(s, at)) {
-			e = grammar_at(lx, s, at, G_CLAUSE);
+			e = extract_grammar_at(lx, s, at, G_CLAUSE);
 			if (e == NULL)
 				continue;
 			len = e->len;
@@ -330,7 +330,7 @@ static size_t intro_end(const struct lexicon *lx, const struct sentence *s,
 
 	while (at < s->len && !is_alnum((unsigned char)s->text[at]))
 		at++;
-	if (!grammar_at(lx, s, at, G_INTRO))
+	if (!extract_grammar_at(lx, s, at, G_INTRO))
 		return 0;
 	for (; at < fs; at++)
 		if (s->text[at] == ',')
@@ -351,9 +351,9 @@ static int64_t rel_ref(const struct lexicon *lx, const struct sentence *s,
 	w = at;
 	while (w > 0 && is_alnum((unsigned char)s->text[w - 1]))
 		w--;
-	if (w < at && grammar_at(lx, s, w, G_REL))
+	if (w < at && extract_grammar_at(lx, s, w, G_REL))
 		at = w;
-	else if (grammar_at(lx, s, cs, G_REL))
+	else if (extract_grammar_at(lx, s, cs, G_REL))
 		at = cs;
 	else
 		return -1;
@@ -361,7 +361,7 @@ static int64_t rel_ref(const struct lexicon *lx, const struct sentence *s,
 	                  s->text[at - 1] == ','))
 		at--;
 	for (size_t i = 0; i < s->n_ments; i++)
-		if (s->ments[i].end == at && is_candidate(lx, s, i))
+		if (s->ments[i].end == at && extract_is_candidate(lx, s, i))
 			return s->ments[i].id;
 	return -1;
 }
@@ -414,7 +414,7 @@ static int64_t ref_entity(const struct sentence *s, const struct ref *r,
 static int prep_object(const struct lexicon *lx, const struct sentence *s,
                        size_t i)
 {
-	return grammar_before(lx, s, s->ments[i].start, G_PREP);
+	return extract_grammar_before(lx, s, s->ments[i].start, G_PREP);
 }
 
 /* The subject of the clause part [from, to): the first name that is no
@@ -429,7 +429,7 @@ static int64_t first_subject(const struct lexicon *lx,
 	for (size_t i = 0; i < s->n_ments; i++) {
 		const struct ment *m = &s->ments[i];
 
-		if (m->start < from || m->end > to || !is_candidate(lx, s, i) ||
+		if (m->start < from || m->end > to || !extract_is_candidate(lx, s, i) ||
 		    (!weak && prep_object(lx, s, i)))
 			continue;
 		/* a phrase pointing back that comes first */
@@ -454,8 +454,8 @@ static int64_t target_before(const struct lexicon *lx,
 	int64_t id = -1;
 
 	for (size_t i = 0; i < s->n_ments && s->ments[i].end <= to; i++)
-		if (is_candidate(lx, s, i) &&
-		    grammar_before(lx, s, s->ments[i].start, G_TARGET))
+		if (extract_is_candidate(lx, s, i) &&
+		    extract_grammar_before(lx, s, s->ments[i].start, G_TARGET))
 			id = s->ments[i].id;
 	return id;
 }
@@ -475,7 +475,7 @@ static int64_t opening_source(const struct lexicon *lx,
 	    s->ments[0].type == CDX_ENT_COMMODITY ||
 	    (s->ments[0].from_text && s->ments[0].type == CDX_ENT_PERSON))
 		return -1;
-	return grammar_at(lx, s, extract_skip_space(s, s->ments[0].end), G_SAID) ?
+	return extract_grammar_at(lx, s, extract_skip_space(s, s->ments[0].end), G_SAID) ?
 	       (int64_t)s->ments[0].id : -1;
 }
 
@@ -500,7 +500,7 @@ static int64_t bracketed(const struct lexicon *lx, const struct sentence *s,
 	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 		at--;
 	for (size_t i = 0; i < s->n_ments; i++)
-		if (s->ments[i].end == at && is_candidate(lx, s, i))
+		if (s->ments[i].end == at && extract_is_candidate(lx, s, i))
 			return s->ments[i].id;
 	return -1;
 }
@@ -514,9 +514,9 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 		size_t at = extract_skip_space(s, f->end);
 		const struct lex_entry *e;
 
-		if (m->start < f->end || m->end > ce || !is_candidate(lx, s, i))
+		if (m->start < f->end || m->end > ce || !extract_is_candidate(lx, s, i))
 			continue;
-		if ((e = grammar_at(lx, s, at, G_NEAR)) == NULL)
+		if ((e = extract_grammar_at(lx, s, at, G_NEAR)) == NULL)
 			return -1;
 		at = extract_skip_space(s, at + e->len);
 		if (at + 4 <= m->start && strncasecmp(s->text + at, "the ", 4) == 0)
@@ -541,13 +541,17 @@ static int64_t pick_subject(const struct lexicon *lx,
 	if (cc->tariff) {
 		for (i = 0; i < s->n_ments; i++)
 			if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
-			    is_candidate(lx, s, i))
+			    extract_is_candidate(lx, s, i))
 				return s->ments[i].id;
 		if ((id = target_before(lx, s, f->start)) >= 0)
 			return id;
 	}
 	if ((id = bracketed(lx, s, f)) >= 0)
 		return id;
+	/* a world total ("global production was 197,000 tons") is about no
+	 * entity, unless one is named right after ("by 24% in China") */
+	if (extract_world_owned(lx, s, cs, f))
+		return near_after(lx, s, f, ce);
 	if ((id = first_subject(lx, s, cs > ie ? cs : ie, f->start, cr, 0)) >= 0)
 		return id;
 	if ((id = near_after(lx, s, f, ce)) >= 0)
@@ -559,15 +563,15 @@ static int64_t pick_subject(const struct lexicon *lx,
 	/* "In the US, automakers represent 3 per cent": the introduction
 	 * names the subject of the clause it opens. */
 	for (i = 0; cs <= ie && i < s->n_ments && s->ments[i].end <= ie; i++)
-		if (is_candidate(lx, s, i))
+		if (extract_is_candidate(lx, s, i))
 			return s->ments[i].id;
 	for (i = 0; i < s->n_ments; i++)
 		if (s->ments[i].start >= f->end && s->ments[i].end <= ce &&
 		    !has_comma(s, f->end, s->ments[i].start) &&
-		    is_candidate(lx, s, i))
+		    extract_is_candidate(lx, s, i))
 			return s->ments[i].id;
 	for (i = 0; i < s->n_ments && s->ments[i].end <= f->start; i++)
-		if (is_candidate(lx, s, i))
+		if (extract_is_candidate(lx, s, i))
 			return s->ments[i].id;
 	if ((id = back_ref(lx, s, ie, cr)) >= 0)
 		return id;
@@ -715,7 +719,7 @@ void extract_assemble_carry(const struct lexicon *lx,
 			cr->commodity = m->id;
 			continue;
 		}
-		if (!is_candidate(lx, s, i))
+		if (!extract_is_candidate(lx, s, i))
 			continue;
 		if (subj < 0 && m->start >= ie)
 			subj = m->id;

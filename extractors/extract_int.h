@@ -164,7 +164,7 @@ enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
 enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP };            /* agreements.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
-       G_NEAR, G_PREP, G_TARGET, G_REL, G_COUNT_ };    /* grammar.tsv */
+       G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
        W_NOTSHARE };                                   /* words.tsv */
@@ -639,6 +639,39 @@ static inline size_t extract_skip_space(const struct sentence *s, size_t at)
 		at++;
 	return at;
 }
+
+/* --------------------------------------------------------- assemble.c */
+
+/** The grammar phrase of class @p cls (G_*) at @p at of @p s, or NULL. */
+const struct lex_entry *extract_grammar_at(const struct lexicon *lx,
+                                           const struct sentence *s,
+                                           size_t at, int cls);
+
+/** Does a grammar phrase of class @p cls end right before @p at (past
+ * spaces and a "the")? */
+int extract_grammar_before(const struct lexicon *lx,
+                           const struct sentence *s, size_t at, int cls);
+
+/** May mention @p i of @p s be a figure's subject (no commodity, no
+ * modifier, no source, not inside a figure or a phrase pointing back)? */
+int extract_is_candidate(const struct lexicon *lx, const struct sentence *s,
+                         size_t i);
+
+/* ------------------------------------------------------------ world.c */
+
+/**
+ * Does the clause part [@p from, @p f) name the world as the owner of
+ * figure @p f, after any name ("the world's mined cobalt, now estimated at
+ * 280,000 tons", "total worldwide reserves amount to 130 million tons")?
+ * Not when the world word follows "of" before a percent (a share's
+ * whole), another preposition ("at the global box office"), or precedes a
+ * ranking word ("the world's largest producer"); not when a name, or a
+ * phrase pointing back, stands between it and the figure, or a name
+ * before it without a break ("Glencore saw worldwide sales rise 8%").
+ * @return 1 or 0.
+ */
+int extract_world_owned(const struct lexicon *lx, const struct sentence *s,
+                        size_t from, const struct figure *f);
 
 /* ----------------------------------------------------------- metric.c */
 

@@ -425,7 +425,8 @@ static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
 {
 	static const char *const cls[] = {"clause", "back", "change", "said",
 	                                  "source", "intro", "near", "prep",
-	                                  "target", "rel", NULL};
+	                                  "target", "rel", "whole", "rank",
+	                                  NULL};
 	int c = name_index(f[0], cls), type = -1;
 
 	if (c < 0)

@@ -96,6 +96,41 @@ static const struct subject_row {
 	/* a list item: a name, then a dash */
 	{"Deposits:\nTollvik \xe2\x80\x93 located in Greenland, it holds about "
 	 "200,000 tons of ore.", "about 200,000 tons", "Tollvik"},
+	/* a world total is about no entity, not the last country named */
+	{"Chile mined 9 million tons. World output reached 22 million tons "
+	 "in 2023.", "22 million tons", NULL},
+	{"Peru expanded its mines. Global reserves of copper total about "
+	 "1 billion tons.", "about 1 billion tons", NULL},
+	/* ... also in apposition after the share it is the whole of */
+	{"With Zambia contributing over 70% of the world's mined copper, now "
+	 "estimated at 22 million tons, prices rose.",
+	 "estimated at 22 million tons", NULL},
+	{"Norway holds 4 million tons out of a world total of 12 million "
+	 "tons.", "12 million tons", NULL},
+	/* but a share of the world's output is its holder's */
+	{"Zambia's share of global output rose to 12 percent.", "12 percent",
+	 "Zambia"},
+	{"Norway holds 4 million tons out of a world total of 12 million "
+	 "tons, or 33 percent.", "33 percent", "Norway"},
+	/* the world's largest producer is a name's description */
+	{"Chile, the world's second largest producer, mined 5 million tons.",
+	 "5 million tons", "Chile"},
+	{"Chile became the world's leading producer with 5 million tons.",
+	 "5 million tons", "Chile"},
+	/* a name owning the worldwide figure, before or after */
+	{"Glencore saw worldwide sales rise 8% in 2024.", "8%", "Glencore"},
+	{"Steel prices rose 8% globally and 24% in Chile.", "24%", "Chile"},
+	/* "its" after the world word points back */
+	{"Glencore cut 900 jobs worldwide as part of its plan to save "
+	 "$5bn.", "$5bn", "Glencore"},
+	/* a place phrase ("at the global ...") owns nothing */
+	{"Chile sold copper at the global benchmark of $9,000 a ton.",
+	 "$9,000 a ton", "Chile"},
+	/* a break after the world phrase starts a new owner */
+	{"Chile mined 5 million tons, about 20 percent of the world total, "
+	 "up from 4.5 million tons.", "4.5 million tons", "Chile"},
+	/* a name with "World" in it is a name */
+	{"World Bank lending rose 5%.", "5%", "World Bank"},
 };
 
 START_TEST(subject_of_figure)

@@ -1,0 +1,144 @@
+/*
+ * world.c — figures that belong to the whole world ("world output reached
+ * 22 million tons", "the world's mined cobalt, now estimated at 280,000
+ * tons"). claims.md gives such a figure no subject; without this test the
+ * assembler would hand it to the nearest or the previous country, and the
+ * audit would then compare a world total with that country's figures.
+ *
+ * The words that name the world ("world", "global", ...) and those that
+ * rank a name ("leading", words in -est) are the classes "whole" and
+ * "rank" of grammar.tsv. assemble.c asks once per figure, before it looks
+ * for a clause subject.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+/* Start of the word before @p at, past spaces and articles ("the",
+ * "a", "an"); @p at itself when there is none. */
+static size_t word_before(const struct sentence *s, size_t at)
+{
+	for (;;) {
+		size_t e, w;
+
+		while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+			at--;
+		e = at;
+		while (at > 0 && is_alnum((unsigned char)s->text[at - 1]))
+			at--;
+		w = e - at;
+		if (!((w == 3 && strncasecmp(s->text + at, "the", 3) == 0) ||
+		      (w == 2 && strncasecmp(s->text + at, "an", 2) == 0) ||
+		      (w == 1 && lower((unsigned char)s->text[at]) == 'a')))
+			return w ? at : e;
+	}
+}
+
+/* Does the word at @p at, or the one after it, rank something
+ * ("largest", "fifth biggest", "leading")? Then "the world's" before it
+ * describes a name. */
+static int ranks(const struct lexicon *lx, const struct sentence *s,
+                 size_t at)
+{
+	for (int k = 0; k < 2 && at < s->len; k++) {
+		size_t e = at;
+
+		while (e < s->len && (is_alnum((unsigned char)s->text[e]) ||
+		                      s->text[e] == '-'))
+			e++;
+		if ((e - at >= 5 && strncasecmp(s->text + e - 3, "est", 3) == 0) ||
+		    extract_grammar_at(lx, s, at, G_RANK))
+			return 1;
+		at = extract_skip_space(s, e);
+	}
+	return 0;
+}
+
+/* Is there a comma, dash or semicolon in [from, to)? */
+static int has_break(const struct sentence *s, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (s->text[i] == ',' || s->text[i] == ';' ||
+		    (s->text[i] == '-' && i > 0 && s->text[i - 1] == ' ') ||
+		    ((unsigned char)s->text[i] == 0xe2 && i + 2 < s->len &&
+		     (unsigned char)s->text[i + 1] == 0x80 &&
+		     ((unsigned char)s->text[i + 2] == 0x93 ||
+		      (unsigned char)s->text[i + 2] == 0x94))) /* en, em dash */
+			return 1;
+	return 0;
+}
+
+/* Is figure @p f, if a comma or dash parts it from @p w, in apposition to
+ * what stands before the break ("the world's mined cobalt, now estimated
+ * at 280,000 tons")? At most one word between the break and a figure
+ * that opens with its hedge; "..., up from 45,500 tons" is no apposition. */
+static int apposed(const struct sentence *s, size_t w, const struct figure *f)
+{
+	size_t words = 0, at = f->start;
+
+	if (!has_break(s, w, f->start))
+		return 1;
+	while (at > w && s->text[at - 1] != ',' && s->text[at - 1] != ';' &&
+	       s->text[at - 1] != '-' && (unsigned char)s->text[at - 1] != 0x94 &&
+	       (unsigned char)s->text[at - 1] != 0x93) {
+		at--;
+		if (extract_word_start(s, at))
+			words++;
+	}
+	return words <= 1 && !(s->text[f->start] >= '0' && s->text[f->start] <= '9') &&
+	       is_alnum((unsigned char)s->text[f->start]);
+}
+
+/* Does the clause part [from, f) name the world as the owner of the
+ * figure after any name ("the world's mined cobalt, now estimated at
+ * 280,000 tons", "total worldwide reserves amount to 130 million tons")?
+ * See the class "whole" in grammar.tsv. */
+int extract_world_owned(const struct lexicon *lx, const struct sentence *s,
+                        size_t from, const struct figure *f)
+{
+	size_t w = (size_t)-1, at, pw;
+
+	for (at = from; at < f->start; at++)
+		if (extract_word_start(s, at) && extract_grammar_at(lx, s, at, G_WHOLE))
+			w = at;
+	if (w == (size_t)-1)
+		return 0;
+	at = w;
+	while (at < f->start && !is_space((unsigned char)s->text[at]))
+		at++;
+	if (ranks(lx, s, extract_skip_space(s, at)))
+		return 0; /* "the world's largest producer" describes a name */
+	for (size_t i = 0; i < s->n_refs; i++)
+		if (s->refs[i].end > w && s->refs[i].end <= f->start)
+			return 0; /* "the global sports giant" */
+	for (at = w + 1; at < f->start; at++)
+		if (extract_word_start(s, at) && extract_grammar_at(lx, s, at, G_BACK))
+			return 0; /* "as part of its aim to slash $5bn" */
+	for (size_t i = 0; i < s->n_ments; i++) {
+		const struct ment *m = &s->ments[i];
+
+		if (m->start <= w && w < m->end)
+			return 0; /* a name: "World Bank" */
+		if (m->start > w && m->end <= f->start &&
+		    extract_is_candidate(lx, s, i))
+			return 0; /* a name between: it is the owner */
+	}
+	pw = word_before(s, w);
+	if (pw < w && extract_grammar_at(lx, s, pw, G_PREP)) {
+		/* "out of a world total of 110 million tons", but "70% of
+		 * global output" is a share of it, and "at the global box
+		 * office" only places the figure. */
+		return (s->text[pw] == 'o' || s->text[pw] == 'O') &&
+		       pw + 2 <= w && lower((unsigned char)s->text[pw + 1]) == 'f' &&
+		       !is_alnum((unsigned char)s->text[pw + 2]) &&
+		       f->kind != CDX_KIND_PERCENT && apposed(s, w, f);
+	}
+	if (has_break(s, w, f->start))
+		return 0; /* a new phrase: "..., the same 270,000 tons" */
+	for (size_t i = 0; i < s->n_ments && s->ments[i].end <= w; i++)
+		if (s->ments[i].start >= from && extract_is_candidate(lx, s, i) &&
+		    !has_break(s, s->ments[i].end, w))
+			return 0; /* "DaimlerChrysler saw worldwide sales" */
+	return 1;
+}
