@@ -645,8 +645,9 @@ static const char extract_help[] =
 	"parties\n"
 	"where they apply). Offsets are bytes into the document's extracted "
 	"text\n"
-	"(for a plain text file, its bytes). --threads N as for ingest; the\n"
-	"output is in input order whatever N.\n"
+	"(for a plain text file, and for XML that is not a feed, whose markup\n"
+	"is blanked in place, the file's bytes). --threads N as for ingest;\n"
+	"the output is in input order whatever N.\n"
 	"\n"
 	"Exit status: 0 all files read, 1 some were rejected, 2 usage error.\n";
 

@@ -237,6 +237,16 @@ int corpus_walk_html_string(struct corpus_walk *w, const char *s, size_t n);
 int corpus_node_text(const struct _xmlNode *n, struct cdx_buf *out);
 
 /*
+ * The text of the UTF-8 XML file @p data[0, @p len) at the file's own
+ * byte offsets, into @p out (cleared first): markup blanked with spaces, a
+ * tag's first byte a newline, CDATA content kept, predefined and numeric
+ * character references decoded in place and padded (xmltext.c).
+ * @return CDX_OK, or CDX_ERR_NOMEM (also when @p out's cap is below
+ * @p len).
+ */
+int corpus_xml_blank(const char *data, size_t len, struct cdx_buf *out);
+
+/*
  * The node after @p n in document order within the subtree of @p root,
  * or NULL when the subtree is done. With @p down 0 the children of @p n are
  * skipped (a reader that consumed @p n whole). Iterative, so a document

@@ -359,8 +359,12 @@ static xmlNode *find_first(xmlNode *root, const char *const *names,
 	return NULL;
 }
 
-/* Any other XML: one document with all of its text. */
-static int read_generic(struct corpus_reader *r, xmlNode *root)
+/* Any other XML: one document with all of its text. When @p raw is the
+ * file's own UTF-8 (not transcoded, not repaired), the text is the file
+ * with its markup blanked (xmltext.c), so that offsets are the file's;
+ * else, or when that would pass the text cap, the joined text nodes. */
+static int read_generic(struct corpus_reader *r, xmlNode *root,
+                        const char *raw, size_t len)
 {
 	static const char *const title_names[] = {"title", "headline"};
 	static const char *const date_names[] = {
@@ -381,7 +385,10 @@ static int read_generic(struct corpus_reader *r, xmlNode *root)
 		content(n, tmp, sizeof tmp);
 		corpus_date_norm(tmp, strlen(tmp), date);
 	}
-	rc = corpus_walk_tree(&w, root);
+	if (raw && len <= r->text_max)
+		rc = corpus_xml_blank(raw, len, &text);
+	else
+		rc = corpus_walk_tree(&w, root);
 	if (rc == CDX_ERR_NOMEM) {
 		rc = cdx_error_set(r->err, rc, "'%s': out of memory",
 		                   r->source);
@@ -485,7 +492,14 @@ int corpus_read_xml(struct corpus_reader *r, const char *data, size_t len)
 	if (item && rc == CDX_OK && count == 0)
 		rc = read_items(r, root, item, &count);
 	if (rc == CDX_OK && count == 0)
-		rc = read_generic(r, root);
+		rc = read_generic(r, root,
+		                  copy == NULL && !r->utf8_override &&
+		                          (doc->encoding == NULL ||
+		                           strcasecmp((const char *)doc->encoding,
+		                                      "UTF-8") == 0)
+		                      ? data
+		                      : NULL,
+		                  len);
 cleanup:
 	xmlFreeDoc(doc);
 	if (ctxt)

@@ -474,10 +474,14 @@ START_TEST(truncated_xml_recovers)
 	ck_assert_uint_eq(g.n, 1);
 	ck_assert_str_eq(g.docs[0]->title, "Gallium supply review");
 	ck_assert_str_eq(g.docs[0]->date, "2024-09-15");
+	/* the file's text at the file's offsets (xmltext.c), each element's
+	 * text a sentence of its own */
 	ck_assert_ptr_nonnull(strstr(g.docs[0]->text,
 	                             "Output of gallium reached 600 tonnes in "
-	                             "2023.\n\nMost of it came from one "
-	                             "country.\n\nRecycling added"));
+	                             "2023.\n"));
+	ck_assert_ptr_nonnull(strstr(g.docs[0]->text,
+	                             "Most of it came from one country.\n"));
+	ck_assert_ptr_nonnull(strstr(g.docs[0]->text, "Recycling added"));
 	ck_assert_uint_eq(g.n_warns, 1);
 	ck_assert_ptr_nonnull(strstr(g.warns[0], "malformed XML"));
 	got_free(&g);
@@ -499,7 +503,7 @@ START_TEST(xml_entities_are_not_expanded)
 	ck_assert_uint_eq(g.n, 1);
 	ck_assert_ptr_null(strstr(g.docs[0]->text, "boom"));
 	ck_assert_ptr_null(strstr(g.docs[0]->text, "root:"));
-	ck_assert_ptr_nonnull(strstr(g.docs[0]->text, "safe & sound"));
+	ck_assert_ptr_nonnull(strstr(g.docs[0]->text, "safe &     sound"));
 	got_free(&g);
 }
 END_TEST
@@ -1059,5 +1063,6 @@ Suite *corpus_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, corpus_parts_tcase());
 	suite_add_tcase(s, corpus_scan_tcase());
+	suite_add_tcase(s, corpus_xml_tcase());
 	return s;
 }

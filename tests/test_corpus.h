@@ -15,4 +15,8 @@ TCase *corpus_parts_tcase(void);
  * (test_corpus_scan.c). */
 TCase *corpus_scan_tcase(void);
 
+/* The text of generic XML at the file's byte offsets
+ * (test_corpus_xml.c). */
+TCase *corpus_xml_tcase(void);
+
 #endif
