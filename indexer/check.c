@@ -76,13 +76,32 @@ static int count_kinds(struct cdx_index *ix, MDB_txn *txn,
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* Entities: the by_entity chunks that hold a name (each entity's
+ * first). */
+static int count_entities(struct cdx_index *ix, MDB_txn *txn, uint64_t *out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, ix->dbi[DB_BY_ENTITY], &cur);
+
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct index_entchunk ch;
+
+		if (index_entchunk_open(&ch, &k, &v) == CDX_OK && ch.has_name)
+			(*out)++;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
                     struct cdx_error *err)
 {
 	struct index_meta m;
 	MDB_envinfo info;
 	MDB_txn *txn = NULL;
-	MDB_stat st;
 	struct stat fst;
 	char *data;
 	int rc;
@@ -102,9 +121,7 @@ int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
 	rc = count_terms(ix, txn, &out->n_terms, err);
 	if (rc != CDX_OK)
 		goto cleanup;
-	rc = mdb_stat(txn, ix->dbi[DB_ENTITIES], &st);
-	if (rc == 0)
-		out->n_entities = st.ms_entries;
+	rc = count_entities(ix, txn, &out->n_entities);
 	if (rc == 0)
 		rc = count_kinds(ix, txn, out);
 	if (rc != 0) {
@@ -142,6 +159,9 @@ struct checker {
 	struct index_dlen_reader dlen;
 	uint64_t n_claims;       /* held by the claims records */
 	struct index_claim_cur claims;
+	char ent[INDEX_ENTITY_MAX + 1]; /* key of the chunk before */
+	size_t ent_len;
+	int have_ent;
 };
 
 static void problem(struct checker *c, const char *fmt, ...)
@@ -199,6 +219,35 @@ static void each(struct checker *c, enum index_db db, entry_fn fn)
 		c->rc = rc;
 }
 
+static void check_doc(struct checker *c, uint64_t id, const MDB_val *v);
+
+/* Every doc record, through the blocks that hold them. */
+static void each_doc(struct checker *c)
+{
+	struct index_docs_it it;
+	uint64_t id;
+	MDB_val v;
+	int rc;
+
+	if (c->rc != 0)
+		return;
+	rc = index_docs_open(&it, c->ix, c->txn, 0);
+	while (rc == 0 && c->rc == 0) {
+		rc = index_docs_next(&it, &id, &v);
+		if (rc == CDX_OK) {
+			check_doc(c, id, &v);
+		} else if (rc == CDX_ERR_CORRUPT) {
+			problem(c, "the records of documents %" PRIu64 ".. "
+			        "cannot be decoded",
+			        it.block << INDEX_DOC_SHIFT);
+			rc = 0;
+		}
+	}
+	index_docs_close(&it);
+	if (rc != 0 && rc != CDX_ERR_ITEROVER && c->rc == 0)
+		c->rc = rc;
+}
+
 static uint64_t key_id(const MDB_val *k)
 {
 	return k->mv_size >= 8 ? index_get_be64(k->mv_data) : 0;
@@ -215,9 +264,21 @@ static int get(struct checker *c, enum index_db db, const void *key,
 	return rc;
 }
 
-static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
+/* Document @p id's record into @p v: 0, or non-zero when it is missing
+ * or its block is damaged (the walk reports that). */
+static int get_doc(struct checker *c, uint64_t id, MDB_val *v)
 {
-	uint64_t id = key_id(k);
+	struct cdx_error e2 = CDX_ERROR_INIT;
+	int rc = index_doc_get(c->ix, c->txn, id, v, &e2);
+
+	if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND &&
+	    rc != CDX_ERR_CORRUPT && c->rc == 0)
+		c->rc = EIO;
+	return rc;
+}
+
+static void check_doc(struct checker *c, uint64_t id, const MDB_val *v)
+{
 	struct index_docrec r;
 	struct index_text text;
 	uint64_t mapped = 0;
@@ -246,7 +307,8 @@ static void check_doc(struct checker *c, const MDB_val *k, const MDB_val *v)
 		        "does not exist", id, r.prefix - 1);
 		return;
 	}
-	if (index_text_read(c->ix, c->txn, r.text_off, r.text_len, &text,
+	/* the span: the title stored apart, then the text */
+	if (index_text_read(c->ix, c->txn, r.span_off, r.span_len, &text,
 	                    &e2) != CDX_OK)
 		problem(c, "document %" PRIu64 " has no text", id);
 	index_text_release(&text);
@@ -285,7 +347,7 @@ static void check_idmap(struct checker *c, const MDB_val *k,
 		return;
 	}
 	index_put_be64(db, id);
-	if (!doc_exists(c, id) || get(c, DB_DOCS, db, 8, &d) != 0) {
+	if (!doc_exists(c, id) || get_doc(c, id, &d) != 0) {
 		problem(c, "%s %016" PRIx64 " maps to document %" PRIu64
 		        ", which does not exist", what, h, id);
 		return;
@@ -443,7 +505,7 @@ static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
 		return;
 	}
 	index_put_be64(db, doc);
-	if (!doc_exists(c, doc) || get(c, DB_DOCS, db, 8, &dv) != 0)
+	if (!doc_exists(c, doc) || get_doc(c, doc, &dv) != 0)
 		problem(c, "claims are stored for document %" PRIu64 ", which "
 		        "does not exist", doc);
 	else if (index_docrec_unpack(dv.mv_data, dv.mv_size, &d) == CDX_OK &&
@@ -499,8 +561,8 @@ static void check_entity(struct checker *c, const MDB_val *k,
 	char what[INDEX_ENTITY_MAX + 16];
 	uint64_t doc, pdoc = 0;
 	uint32_t ord, pord = 0;
-	MDB_val ek, d;
-	int rc;
+	MDB_val ek;
+	int rc, first;
 
 	if (index_entchunk_open(&ch, k, v) != CDX_OK) {
 		problem(c, "the entity list has a key that cannot be decoded");
@@ -525,8 +587,16 @@ static void check_entity(struct checker *c, const MDB_val *k,
 	}
 	if (rc == CDX_ERR_CORRUPT || (rc == CDX_ERR_ITEROVER && ch.n == 0))
 		problem(c, "the claim list of %s cannot be decoded", what);
-	if (get(c, DB_ENTITIES, ch.key, ch.key_len, &d) != 0)
+	/* the name is in the entity's first chunk, and only there */
+	first = !c->have_ent || c->ent_len != ch.key_len ||
+	        memcmp(c->ent, ch.key, ch.key_len) != 0;
+	if (first && !ch.has_name)
 		problem(c, "%s has no name", what);
+	else if (!first && ch.has_name)
+		problem(c, "%s has a second name", what);
+	memcpy(c->ent, ch.key, ch.key_len);
+	c->ent_len = ch.key_len;
+	c->have_ent = 1;
 }
 
 static void check_block(struct checker *c, const MDB_val *k,
@@ -574,10 +644,10 @@ static void check_meta(struct checker *c, const struct index_meta *m)
 		MDB_val d;
 
 		index_put_be64(db, c->docs[i]);
-		if (get(c, DB_DOCS, db, 8, &d) == 0 &&
+		if (get_doc(c, c->docs[i], &d) == 0 &&
 		    index_docrec_unpack(d.mv_data, d.mv_size, &r) == CDX_OK) {
 			tokens += r.n_tokens;
-			bytes += r.text_len;
+			bytes += r.span_len;
 		}
 	}
 	if (m->n_tokens != tokens)
@@ -611,7 +681,7 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		goto cleanup;
 	c.dlen.ix = ix;
 	c.dlen.txn = c.txn;
-	each(&c, DB_DOCS, check_doc);
+	each_doc(&c);
 	if (c.rc == 0)
 		check_meta(&c, &m);
 	each(&c, DB_SOURCE, check_source);

@@ -298,16 +298,17 @@ static int scan_entity(struct rows_ctx *c, const char *key, size_t n,
                        struct cdx_error *err)
 {
 	struct index_claim_cur cc = {0};
-	uint8_t probe[INDEX_ENTITY_MAX + 9];
+	uint8_t probe[INDEX_ENTITY_MAX + 1];
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	int rc, arc = CDX_OK;
 
-	if (n == 0)
+	if (n == 0 || n > INDEX_ENTITY_MAX)
 		return CDX_OK;
+	/* the key and its NUL: below every chunk key of the entity */
 	memcpy(probe, key, n);
-	memset(probe + n, 0, 9);
-	k = index_val(probe, n + 9);
+	probe[n] = 0;
+	k = index_val(probe, n + 1);
 	cc.ix = c->ix;
 	cc.txn = c->txn;
 	rc = mdb_cursor_open(c->txn, c->ix->dbi[DB_BY_ENTITY], &cur);
@@ -460,7 +461,7 @@ int cdx_index_entities(struct cdx_index *ix, cdx_entity_count_fn fn,
 	 * an entity's chunks are adjacent */
 	while (rc == 0) {
 		struct index_entchunk ch;
-		MDB_val nk, name;
+		MDB_val name;
 		uint64_t doc;
 		uint32_t ord;
 
@@ -482,9 +483,10 @@ int cdx_index_entities(struct cdx_index *ix, cdx_entity_count_fn fn,
 				v = nv;
 				cap = ncap;
 			}
-			nk = index_val(ch.key, ch.key_len);
-			if (mdb_get(txn, ix->dbi[DB_ENTITIES], &nk, &name) != 0)
-				name = nk;
+			/* an entity's first chunk holds its name (check
+			 * reports one without) */
+			name = ch.has_name ? index_val(ch.name, ch.name_len)
+			                   : index_val(ch.key, ch.key_len);
 			v[n].n = 0;
 			v[n].key = index_arena_strndup(&arena, ch.key,
 			                               ch.key_len);
@@ -531,7 +533,7 @@ int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
                       struct cdx_doc_info *out, struct cdx_error *err)
 {
 	struct index_docrec r;
-	struct index_text t = {0};
+	struct index_text t = {0}, title = {0};
 	MDB_txn *txn = NULL;
 	uint64_t id;
 	int rc;
@@ -543,8 +545,10 @@ int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
 	rc = index_doc_resolve(ix, txn, key, &id, err);
 	if (rc == CDX_OK)
 		rc = index_doc_read(ix, txn, id, &r, err);
+	if (rc == CDX_OK)
+		rc = index_doc_title(ix, txn, &r, &title, err);
 	if (rc == CDX_OK && with_text)
-		rc = index_text_get(ix, txn, id, &t, err);
+		rc = index_text_read(ix, txn, r.text_off, r.text_len, &t, err);
 	if (rc != CDX_OK)
 		goto cleanup;
 	out->id = id;
@@ -552,16 +556,18 @@ int cdx_index_doc_get(struct cdx_index *ix, const char *key, int with_text,
 	out->n_claims = r.n_claims;
 	out->text_len = r.text_len;
 	out->source = dup_n(r.source, r.source_len);
-	out->title = r.title ? dup_n(r.title, r.title_len) : NULL;
+	out->title = r.has_title ? dup_n(title.p, title.len) : NULL;
 	out->date = r.date ? dup_n(r.date, r.date_len) : NULL;
 	out->format = strdup(cdx_format_name((enum cdx_format)r.format));
 	out->text = with_text ? dup_n(t.p, t.len) : NULL;
 	if (out->source == NULL || out->format == NULL ||
-	    (r.title && out->title == NULL) || (r.date && out->date == NULL) ||
+	    (r.has_title && out->title == NULL) ||
+	    (r.date && out->date == NULL) ||
 	    (with_text && out->text == NULL))
 		rc = index_nomem(err);
 cleanup:
 	index_text_release(&t);
+	index_text_release(&title);
 	index_read_end(ix, txn);
 	if (rc != CDX_OK)
 		cdx_doc_info_release(out);

@@ -33,7 +33,6 @@ static const struct {
 	[DB_DELETED] = {"deleted", 0},
 	[DB_CLAIMS] = {"claims", 0},
 	[DB_BY_ENTITY] = {"by_entity", 0},
-	[DB_ENTITIES] = {"entities", 0},
 	[DB_REFS] = {"refs", 0},
 	[DB_DLEN] = {"dlen", 0},
 	[DB_PREFIXES] = {"prefixes", 0},

@@ -6,15 +6,16 @@
  * pointer) of its own, about as much again as the entry, and random keys
  * leave pages a third empty. So the top byte of the hash is the key (256
  * buckets) and each entry is a fixed-size duplicate value: the other 7
- * bytes of the hash and the doc id in 5 bytes, both big-endian, so a
- * bucket's values sort by hash. DUPFIXED stores them packed, 12 bytes
- * each, in pages of their own once a bucket outgrows its inline page.
+ * bytes of the hash and the doc id in 4 bytes (ids stop at 2^32 - 1),
+ * both big-endian, so a bucket's values sort by hash. DUPFIXED stores
+ * them packed, 11 bytes each, in pages of their own once a bucket
+ * outgrows its inline page.
  * A hash maps to one document at most; putting a hash replaces its entry.
  */
 #include "index_int.h"
 
-#define VAL_LEN 12
-#define ID_MAX (((uint64_t)1 << 40) - 1)
+#define VAL_LEN 11
+#define ID_MAX (((uint64_t)1 << 32) - 1)
 
 static void pack(uint64_t h, uint64_t id, uint8_t *key, uint8_t *val)
 {
@@ -23,7 +24,7 @@ static void pack(uint64_t h, uint64_t id, uint8_t *key, uint8_t *val)
 	index_put_be64(hb, h);
 	key[0] = hb[0];
 	memcpy(val, hb + 1, 7);
-	for (int i = 4; i >= 0; i--, id >>= 8)
+	for (int i = 3; i >= 0; i--, id >>= 8)
 		val[7 + i] = (uint8_t)id;
 }
 
@@ -39,7 +40,7 @@ int index_idmap_entry(const MDB_val *k, const MDB_val *v, uint64_t *h,
 	memcpy(hb + 1, p, 7);
 	*h = index_get_be64(hb);
 	*id = 0;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 4; i++)
 		*id = *id << 8 | p[7 + i];
 	return CDX_OK;
 }

@@ -29,7 +29,7 @@
 #include "extract.h"
 
 /** On-disk schema version; an index with another version is refused. */
-#define CDX_INDEX_SCHEMA 7
+#define CDX_INDEX_SCHEMA 8
 
 struct cdx_index;
 
@@ -326,7 +326,8 @@ struct cdx_index_stats {
 	uint64_t n_claims_by_kind[CDX_KIND_COUNT_];
 	uint64_t n_terms;    /**< distinct terms */
 	uint64_t n_tokens;   /**< tokens in all documents */
-	uint64_t text_bytes; /**< bytes of stored text */
+	uint64_t text_bytes; /**< bytes of stored text: the texts, and the
+	                          titles a text does not open with */
 	uint64_t n_entities; /**< distinct entities named by claims */
 	uint64_t file_bytes; /**< size of the data file */
 	uint64_t map_bytes;  /**< current map size */

@@ -9,14 +9,17 @@
  *   meta       ASCII name → u64 BE: "schema", "n_docs", "n_tokens",
  *              "next_doc", "n_claims", "text_bytes",
  *              "text_end", "next_seg"
- *   docs       doc id → packed doc record (record.c)
+ *   docs       doc id >> 4 → the packed records (record.c) of up to 16
+ *              documents: slot byte, varint length, record (docblock.c)
  *   text       block number u64 BE → INDEX_TEXT_BLOCK bytes of the text
  *              stream: every document's text, one after the other in id
- *              order; a doc record holds its offset and length. Fixed
+ *              order (with the title before it when the text does not
+ *              open with it); a doc record holds the offset and
+ *              lengths. Fixed
  *              blocks of one overflow page each, appended in key order
  *              (record.c)
  *   source     top byte of the 64-bit FNV-1a of the source → DUPFIXED
- *              values: its other 7 bytes + doc id (5 bytes), BE (idmap.c);
+ *              values: its other 7 bytes + doc id (4 bytes), BE (idmap.c);
  *              the doc record holds the source itself
  *   hash       the same for the 64-bit FNV-1a of the text
  *   segs       segment id u32 BE → segment record (segment.c)
@@ -28,9 +31,11 @@
  *   deleted    doc id → nothing: documents removed since their segment
  *              was written; their postings go when the segment is merged
  *   claims     doc id → the document's claims, one record (record.c)
- *   by_entity  folded entity name + 0x00 + first doc id u64 BE → a chunk
- *              of the entity's claim ids as delta varints (entlist.c)
- *   entities   folded entity name → canonical name as first stored
+ *   by_entity  folded entity name + 0x00 + first doc id (a byte count
+ *              1..8, then the id's bytes BE) → a chunk
+ *              of the entity's claim ids as delta varints, after a name
+ *              header: the entity's first chunk holds its canonical
+ *              name as first stored (entlist.c)
  *   dlen       block number u64 BE → INDEX_TEXT_BLOCK length codes, one
  *              byte per doc id (doclen.c): BM25's document length
  *              without a doc record read; 0 marks a removed document
@@ -83,7 +88,6 @@ enum index_db {
 	DB_DELETED,
 	DB_CLAIMS,
 	DB_BY_ENTITY,
-	DB_ENTITIES,
 	DB_REFS,       /* reference figures (reference.c) */
 	DB_DLEN,       /* document length codes (doclen.c) */
 	DB_PREFIXES,   /* source prefixes (prefix.c) */
@@ -94,12 +98,13 @@ enum index_db {
 #define INDEX_TERM_MAX 64
 /** Longest folded entity key, in bytes. */
 #define INDEX_ENTITY_MAX 256
-/** Bytes per text block (and length-code block): exactly one LMDB
- *  overflow page (4 KB less its 16-byte header), so the text's pages
- *  are 99.6% text; a leaf node then holds only the key and page number.
- *  (Two 2016-byte blocks in a leaf page were 98.4%, and the branch and
- *  leaf pages came on top.) */
-#define INDEX_TEXT_BLOCK 4080
+/** Bytes per text block (and length-code block): exactly two LMDB
+ *  overflow pages (8 KB less the 16-byte header), so the text's pages
+ *  are 99.8% text; a leaf node then holds only the key and page number,
+ *  one per 8 KB. (One page, 4080 bytes, was 99.6% and twice the leaf
+ *  nodes: 0.08 MB more on Reuters; two 2016-byte blocks in a leaf page
+ *  were 98.4%.) */
+#define INDEX_TEXT_BLOCK 8176
 /** Bytes per segment piece: with its 8-byte key a piece is just under
  *  LMDB's largest in-page node (4 KB pages), so two fill a page. */
 #define INDEX_PIECE 2016
@@ -357,25 +362,95 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
 #define INDEX_SOURCE_SPLIT_MAX 480
 
 /** A doc record; strings point into the LMDB value (valid in the txn)
- *  or into the struct (a packed date in @c date_buf; a source made whole
- *  in @c source_buf: do not copy the struct), not NUL-terminated;
+ *  or into the struct (a packed date in @c date_buf; a numeric source in
+ *  @c num_buf; a source made whole in @c source_buf: do not copy the
+ *  struct), not NUL-terminated;
  *  title/date NULL when absent. While @c prefix is set, @c source is
  *  only the part after the prefix: index_doc_source() makes it whole.
  *  @c hash is the writer's to give the hash map; it is not stored (the
- *  text gives it again: index_doc_hash) and unpacks as 0. */
+ *  text gives it again: index_doc_hash) and unpacks as 0.
+ *
+ *  The title is part of the stored text: either the text's first
+ *  title_len bytes (@c title_lead: most plain-text articles open with
+ *  their title), or stored just before the text in the stream. The
+ *  stream span [span_off, span_off + span_len) holds both. Unpacked,
+ *  @c title is NULL and @c has_title says whether there is one: read it
+ *  with index_doc_title(). Packed, @c title is the writer's string. */
 struct index_docrec {
 	uint64_t n_tokens, text_off, text_len, hash;
+	uint64_t span_off, span_len, title_off;
+	int has_title, title_lead;
 	uint32_t n_claims;
 	uint32_t prefix;   /* the source's prefix id + 1; 0 none */
 	uint8_t format;
 	const char *source, *title, *date;
 	size_t source_len, title_len, date_len;
 	char date_buf[16];
+	char num_buf[24];  /* a numeric source (after its prefix) */
 	char source_buf[INDEX_SOURCE_SPLIT_MAX];
 };
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b) CDX_WUR;
 /** Unpack a doc record; its source may still lack its prefix. */
 int index_docrec_unpack(const void *p, size_t n, struct index_docrec *r);
+struct index_text;
+/** Append a new document's title (@p title, NULL: none) and text to
+ *  the text stream at m->text_end: the title only when the text does
+ *  not open with it. Sets @p r's text, title and span fields and adds
+ *  the bytes stored to m->text_bytes. */
+int index_doc_text_put(struct cdx_index *ix, MDB_txn *txn,
+                       struct index_meta *m, struct index_docrec *r,
+                       const char *title, const char *text, size_t len,
+                       struct cdx_error *err);
+/** The title of unpacked record @p r into @p t (t->p NULL when it has
+ *  none). @return 0, CORRUPT (the text is missing) or an index error. */
+int index_doc_title(struct cdx_index *ix, MDB_txn *txn,
+                    const struct index_docrec *r, struct index_text *t,
+                    struct cdx_error *err);
+
+/* ------------------------------------------------------------ docblock.c */
+
+/** Doc records per docs value (a power of two): key id >> INDEX_DOC_SHIFT. */
+#define INDEX_DOC_SHIFT 4
+#define INDEX_DOC_BLOCK (1u << INDEX_DOC_SHIFT)
+
+/** The record of @p slot in a docs block value. @return 0, NOTFOUND,
+ *  CORRUPT. */
+int index_docblock_find(const void *v, size_t n, unsigned slot,
+                        MDB_val *rec);
+/** Document @p id's packed record (in the map). @return 0, NOTFOUND (no
+ *  message), CORRUPT (its block is damaged; no message) or an index
+ *  error. */
+int index_doc_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                  MDB_val *rec, struct cdx_error *err);
+/** Store the record of a new document @p id, above every id stored. */
+int index_doc_put(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                  const void *rec, size_t n, struct cdx_error *err);
+/** Remove document @p id's record. @return 0, NOTFOUND, CORRUPT. */
+int index_doc_del(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                  struct cdx_error *err);
+/** The live document below @p id with the highest id and its record.
+ *  @return 0, NOTFOUND, or an LMDB code. */
+int index_doc_before(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                     uint64_t *before, MDB_val *rec);
+/** Walks the doc records in id order. */
+struct index_docs_it {
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint8_t kb[8];
+	const uint8_t *p, *end;
+	int prev;            /* slot read last in this block, -1 none */
+	int state;           /* 0, or the cursor's last LMDB code */
+	int bad;
+	uint64_t from;
+	uint64_t block;      /* after CORRUPT: the damaged block's key */
+};
+/** Start at the first document >= @p from. @return 0 or an LMDB code. */
+int index_docs_open(struct index_docs_it *it, struct cdx_index *ix,
+                    MDB_txn *txn, uint64_t from);
+/** The next document: 0, ITEROVER, CORRUPT (block it->block is damaged;
+ *  the walk goes on after it) or an LMDB code. */
+int index_docs_next(struct index_docs_it *it, uint64_t *id, MDB_val *rec);
+void index_docs_close(struct index_docs_it *it);
 
 /* ------------------------------------------------------------ entlist.c */
 
@@ -387,10 +462,15 @@ int index_docrec_unpack(const void *p, size_t n, struct index_docrec *r);
 struct index_entchunk {
 	const char *key;      /* the entity key, in the LMDB key */
 	size_t key_len;
+	int has_name;         /* the entity's first chunk: holds its name */
+	const char *name;     /* its canonical name (in the value or in
+	                         name_buf), not NUL-terminated */
+	size_t name_len;
 	uint64_t first;       /* the document in the key */
 	uint64_t doc;         /* of the last entry read */
 	size_t n;             /* entries read */
 	const uint8_t *p, *end;
+	char name_buf[INDEX_ENTITY_MAX + 1];
 };
 /** @return 0, or CORRUPT when @p k is not a chunk key. */
 int index_entchunk_open(struct index_entchunk *c, const MDB_val *k,
@@ -399,12 +479,17 @@ int index_entchunk_open(struct index_entchunk *c, const MDB_val *k,
 int index_entchunk_next(struct index_entchunk *c, uint64_t *doc,
                         uint32_t *ord);
 /** List document @p doc's claims @p ords (ascending) under entity key
- *  @p key; doc must be above every document listed there. */
+ *  @p key; doc must be above every document listed there. A new
+ *  entity's first chunk keeps @p name (its canonical name as first
+ *  stored). Do not copy a struct index_entchunk: name may point into
+ *  it. */
 int index_entlist_add(struct cdx_index *ix, MDB_txn *txn, const char *key,
-                      size_t n, uint64_t doc, const uint32_t *ords,
-                      size_t n_ords, struct cdx_error *err);
-/** Unlist document @p doc's claims from entity key @p key (and drop the
- *  entity's name when none remain). */
+                      size_t n, const char *name, size_t name_len,
+                      uint64_t doc, const uint32_t *ords, size_t n_ords,
+                      struct cdx_error *err);
+/** Unlist document @p doc's claims from entity key @p key (the name
+ *  moves to the next chunk when its chunk goes, and goes with the
+ *  last). */
 int index_entlist_del(struct cdx_index *ix, MDB_txn *txn, const char *key,
                       size_t n, uint64_t doc, struct cdx_error *err);
 
@@ -496,6 +581,7 @@ struct index_claims_rd {
 	uint64_t doc;
 	uint32_t n, i;          /* claims in the record, ordinal of the next */
 	uint32_t start, sent_start, sent_end; /* of the claim before */
+	uint8_t prev_a, prev_f;  /* its kind and field bytes */
 	struct index_rstr *strs; /* strings seen so far */
 	size_t n_strs, cap_strs;
 	struct index_rstr inl[32];

@@ -377,19 +377,29 @@ static int on_title(void *ctx, const char *t, size_t n, uint32_t a, uint32_t z)
 
 /* Do the title's terms include every term of the filter's value? */
 static int title_has(struct index_match *m, const struct index_qnode *f,
-                     const struct index_docrec *r)
+                     const struct index_docrec *r, int *ok)
 {
 	char want[64][INDEX_TERM_MAX + 1];
 	size_t want_len[64];
 	struct title_ctx c = {f, want, want_len, 0, 0};
+	struct index_text t;
+	int rc;
 
+	*ok = 1;
 	index_terms(f->str, f->str_len, m->stemmer, on_want, &c);
 	if (c.n_want == 0)
-		return 1;
-	if (r->title == NULL)
-		return 0;
-	index_terms(r->title, r->title_len, m->stemmer, on_title, &c);
-	return c.seen == (c.n_want == 64 ? ~0ull : (1ull << c.n_want) - 1);
+		return CDX_OK;
+	*ok = 0;
+	if (!r->has_title)
+		return CDX_OK;
+	/* the title is in the text stream */
+	rc = index_doc_title(m->ix, m->txn, r, &t, m->err);
+	if (rc != CDX_OK)
+		return rc;
+	index_terms(t.p, t.len, m->stemmer, on_title, &c);
+	index_text_release(&t);
+	*ok = c.seen == (c.n_want == 64 ? ~0ull : (1ull << c.n_want) - 1);
+	return CDX_OK;
 }
 
 struct and_filters {
@@ -458,10 +468,14 @@ static int apply_filters(struct index_match *m, const struct and_filters *af,
 		for (size_t j = 0; j < af->n_doc && ok; j++) {
 			const struct index_qnode *f = af->doc[j];
 
-			ok = f->field == QF_SOURCE
-			             ? ci_contains(r.source, r.source_len, f->str,
-			                           f->str_len)
-			             : title_has(m, f, &r);
+			if (f->field == QF_SOURCE) {
+				ok = ci_contains(r.source, r.source_len, f->str,
+				                 f->str_len);
+				continue;
+			}
+			rc = title_has(m, f, &r, &ok);
+			if (rc != CDX_OK)
+				return rc;
 		}
 		if (ok && af->has_pred) {
 			rc = index_doc_has_claim(m->ix, m->txn, &af->pred,

@@ -23,12 +23,18 @@
 
 #include "index_int.h"
 
-/* Longest packed head of a doc record: 5 varints, 2 bytes. */
-#define DOCREC_MAX (5 * 10 + 2)
+/* Longest packed head of a doc record: 4 varints, 2 bytes. */
+#define DOCREC_MAX (4 * 10 + 2)
 
 /* REC_DAY: the date is a day "YYYY-MM-DD", stored as the varint
- * year << 9 | month << 5 | day (3 bytes instead of 11). */
-enum { REC_TITLE = 1, REC_DATE = 2, REC_PREFIX = 4, REC_DAY = 8 };
+ * year << 9 | month << 5 | day (3 bytes instead of 11). REC_TITLE_LEAD:
+ * the text opens with the title (with REC_TITLE only). REC_SRC_NUM: the
+ * source (after its prefix) is a decimal number, stored as a varint (a
+ * collection's "file#123": 2 bytes where the string took 4 or 5). */
+enum {
+	REC_TITLE = 1, REC_DATE = 2, REC_PREFIX = 4, REC_DAY = 8,
+	REC_TITLE_LEAD = 16, REC_SRC_NUM = 32
+};
 
 static int digits(const char *s, size_t n, unsigned *v)
 {
@@ -54,6 +60,22 @@ static uint64_t day_code(const char *s, size_t n)
 	return (uint64_t)y << 9 | m << 5 | d;
 }
 
+/* The value of @p s when it is a decimal number that prints back the
+ * same (no leading zero, at most 18 digits), else -1. */
+static int64_t source_num(const char *s, size_t n)
+{
+	int64_t v = 0;
+
+	if (n == 0 || n > 18 || (s[0] == '0' && n > 1))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 static int put_str(struct cdx_buf *b, const char *s, size_t n)
 {
 	int rc = index_buf_varint(b, n);
@@ -75,32 +97,40 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
 	return CDX_OK;
 }
 
-/* Record: varints n_tokens, text offset, text length, claim count; u8
- * format, u8 flags; with REC_PREFIX a varint prefix id; the strings (the
- * source without its prefix, the title, the date: with REC_DAY its day
- * code instead). */
+/* Record: varints n_tokens, span offset, text length, claim count; u8
+ * format, u8 flags; with REC_PREFIX a varint prefix id; the source
+ * without its prefix; with REC_TITLE the title's length (the title is
+ * in the text stream: REC_TITLE_LEAD, the text's first bytes, else just
+ * before the text); the date (with REC_DAY its day code). */
 int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b)
 {
 	uint8_t fixed[DOCREC_MAX];
 	uint64_t day = r->date ? day_code(r->date, r->date_len) : 0;
+	int64_t num = source_num(r->source, r->source_len);
 	size_t k = 0;
 	int rc;
 
-	k += index_varint_put(fixed + k, r->n_tokens);
-	k += index_varint_put(fixed + k, r->text_off);
+	k += index_varint_put(fixed + k, r->span_off);
 	k += index_varint_put(fixed + k, r->text_len);
 	k += index_varint_put(fixed + k, r->n_claims);
 	fixed[k++] = r->format;
-	fixed[k++] = (uint8_t)((r->title ? REC_TITLE : 0) |
+	fixed[k++] = (uint8_t)((r->has_title ? REC_TITLE : 0) |
+	                       (r->has_title && r->title_lead ? REC_TITLE_LEAD
+	                                                      : 0) |
 	                       (r->date ? (day ? REC_DAY : REC_DATE) : 0) |
-	                       (r->prefix ? REC_PREFIX : 0));
+	                       (r->prefix ? REC_PREFIX : 0) |
+	                       (num >= 0 ? REC_SRC_NUM : 0));
 	if (r->prefix)
 		k += index_varint_put(fixed + k, r->prefix - 1);
 	rc = cdx_buf_add(b, fixed, k);
 	if (rc == CDX_OK)
+		rc = index_buf_varint(b, r->n_tokens);
+	if (rc == CDX_OK && num >= 0)
+		rc = index_buf_varint(b, (uint64_t)num);
+	else if (rc == CDX_OK)
 		rc = put_str(b, r->source, r->source_len);
-	if (rc == CDX_OK && r->title)
-		rc = put_str(b, r->title, r->title_len);
+	if (rc == CDX_OK && r->has_title)
+		rc = index_buf_varint(b, r->title_len);
 	if (rc == CDX_OK && day)
 		rc = index_buf_varint(b, day);
 	else if (rc == CDX_OK && r->date)
@@ -115,8 +145,7 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	uint8_t flags;
 
 	memset(r, 0, offsetof(struct index_docrec, source_buf));
-	if (index_varint_get(&p, end, &r->n_tokens) ||
-	    index_varint_get(&p, end, &r->text_off) ||
+	if (index_varint_get(&p, end, &r->span_off) ||
 	    index_varint_get(&p, end, &r->text_len) ||
 	    index_varint_get(&p, end, &n_claims) || n_claims > UINT32_MAX ||
 	    end - p < 2)
@@ -125,8 +154,10 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 	r->format = p[0];
 	flags = p[1];
 	p += 2;
-	if ((flags & ~(REC_TITLE | REC_DATE | REC_PREFIX | REC_DAY)) ||
-	    (flags & (REC_DATE | REC_DAY)) == (REC_DATE | REC_DAY))
+	if ((flags & ~(REC_TITLE | REC_DATE | REC_PREFIX | REC_DAY |
+	               REC_TITLE_LEAD | REC_SRC_NUM)) ||
+	    (flags & (REC_DATE | REC_DAY)) == (REC_DATE | REC_DAY) ||
+	    (flags & (REC_TITLE | REC_TITLE_LEAD)) == REC_TITLE_LEAD)
 		return CDX_ERR_CORRUPT;
 	if (flags & REC_PREFIX) {
 		uint64_t pre;
@@ -135,9 +166,39 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 			return CDX_ERR_CORRUPT;
 		r->prefix = (uint32_t)pre + 1;
 	}
-	if (get_str(&p, end, &r->source, &r->source_len))
+	if (index_varint_get(&p, end, &r->n_tokens))
 		return CDX_ERR_CORRUPT;
-	if ((flags & REC_TITLE) && get_str(&p, end, &r->title, &r->title_len))
+	if (flags & REC_SRC_NUM) {
+		uint64_t num;
+		int len;
+
+		if (index_varint_get(&p, end, &num) || num > INT64_MAX)
+			return CDX_ERR_CORRUPT;
+		len = snprintf(r->num_buf, sizeof r->num_buf, "%llu",
+		               (unsigned long long)num);
+		r->source = r->num_buf;
+		r->source_len = (size_t)len;
+	} else if (get_str(&p, end, &r->source, &r->source_len)) {
+		return CDX_ERR_CORRUPT;
+	}
+	r->text_off = r->span_off;
+	r->span_len = r->text_len;
+	if (flags & REC_TITLE) {
+		uint64_t tl;
+
+		if (index_varint_get(&p, end, &tl) || tl > (uint64_t)1 << 40 ||
+		    ((flags & REC_TITLE_LEAD) && tl > r->text_len))
+			return CDX_ERR_CORRUPT;
+		r->has_title = 1;
+		r->title_lead = (flags & REC_TITLE_LEAD) != 0;
+		r->title_len = (size_t)tl;
+		r->title_off = r->span_off;
+		if (!r->title_lead) {
+			r->text_off += tl;
+			r->span_len += tl;
+		}
+	}
+	if (r->span_off + r->span_len < r->span_off)
 		return CDX_ERR_CORRUPT;
 	if ((flags & REC_DATE) && get_str(&p, end, &r->date, &r->date_len))
 		return CDX_ERR_CORRUPT;
@@ -155,6 +216,47 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 		r->date_len = 10;
 	}
 	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
+}
+
+int index_doc_text_put(struct cdx_index *ix, MDB_txn *txn,
+                       struct index_meta *m, struct index_docrec *r,
+                       const char *title, const char *text, size_t len,
+                       struct cdx_error *err)
+{
+	size_t tl = title ? strlen(title) : 0;
+	uint64_t off;
+	int rc;
+
+	r->has_title = title != NULL;
+	r->title = title;
+	r->title_len = tl;
+	/* a text that opens with its title keeps it once */
+	r->title_lead = title && tl <= len && memcmp(text, title, tl) == 0;
+	r->span_off = m->text_end;
+	if (title && !r->title_lead) {
+		rc = index_text_append(ix, txn, m, title, tl, &off, err);
+		if (rc != CDX_OK)
+			return rc;
+	}
+	r->title_off = r->span_off;
+	rc = index_text_append(ix, txn, m, text, len, &r->text_off, err);
+	if (rc != CDX_OK)
+		return rc;
+	r->text_len = len;
+	r->span_len = r->text_off + len - r->span_off;
+	m->text_bytes += r->span_len;
+	return CDX_OK;
+}
+
+int index_doc_title(struct cdx_index *ix, MDB_txn *txn,
+                    const struct index_docrec *r, struct index_text *t,
+                    struct cdx_error *err)
+{
+	if (!r->has_title) {
+		memset(t, 0, sizeof *t);
+		return CDX_OK;
+	}
+	return index_text_read(ix, txn, r->title_off, r->title_len, t, err);
 }
 
 int index_doc_hash(struct cdx_index *ix, MDB_txn *txn,
@@ -180,19 +282,17 @@ int index_doc_read_cached(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                           struct index_prefix_cache *cache,
                           struct cdx_error *err)
 {
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
-	int rc;
+	MDB_val v;
+	int rc = index_doc_get(ix, txn, id, &v, err);
 
-	index_put_be64(kb, id);
-	rc = mdb_get(txn, ix->dbi[DB_DOCS], &k, &v);
-	if (rc == MDB_NOTFOUND)
+	if (rc == CDX_ERR_NOTFOUND)
 		return cdx_error_set(err, CDX_ERR_NOTFOUND,
 		                     "no document %llu in index '%s'",
 		                     (unsigned long long)id, ix->path);
-	if (rc != 0)
-		return index_mdb_error(ix, rc, "read", err);
-	if (index_docrec_unpack(v.mv_data, v.mv_size, r) != CDX_OK)
+	if (rc != CDX_OK && rc != CDX_ERR_CORRUPT)
+		return rc;
+	if (rc == CDX_ERR_CORRUPT ||
+	    index_docrec_unpack(v.mv_data, v.mv_size, r) != CDX_OK)
 		return cdx_error_set(err, CDX_ERR_CORRUPT,
 		                     "index '%s': document %llu is damaged",
 		                     ix->path, (unsigned long long)id);
@@ -289,6 +389,20 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 		t->len = (size_t)len;
 		return CDX_OK;
 	}
+	{
+		/* the last block first: a damaged length past the stream is
+		 * found before it is allocated */
+		MDB_val v;
+		int rc = get_block(ix, txn, (end - 1) / TB, &v, err);
+
+		if (rc == CDX_ERR_NOTFOUND ||
+		    (rc == CDX_OK && v.mv_size < (end - 1) % TB + 1))
+			return text_damaged(ix, end - 1, err);
+		if (rc != CDX_OK)
+			return rc;
+	}
+	if (len > SIZE_MAX)
+		return text_damaged(ix, off, err);
 	buf = malloc((size_t)len);
 	if (buf == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
@@ -378,43 +492,44 @@ int index_text_append(struct cdx_index *ix, MDB_txn *txn,
 	return CDX_OK;
 }
 
-/* The text end of the live document before @p id and the text start of
+/* The span end of the live document before @p id and the span start of
  * the one after it (0 and @p stream_end when there is none). */
 static int neighbours(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                       uint64_t stream_end, uint64_t *lo, uint64_t *hi,
                       int *last, struct cdx_error *err)
 {
 	struct index_docrec r;
-	MDB_cursor *cur = NULL;
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
+	struct index_docs_it it;
+	MDB_val v;
+	uint64_t other;
 	int rc;
 
 	*lo = 0;
 	*hi = stream_end;
 	*last = 1;
-	index_put_be64(kb, id);
-	rc = mdb_cursor_open(txn, ix->dbi[DB_DOCS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	rc = index_docs_open(&it, ix, txn, id + 1);
 	if (rc == 0) {
-		if (index_docrec_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
-			*hi = r.text_off;
-		*last = 0;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-		if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
-			rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-	} else if (rc == MDB_NOTFOUND) {
-		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-		if (rc == 0 && k.mv_size == 8 && index_get_be64(k.mv_data) == id)
-			rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+		rc = index_docs_next(&it, &other, &v);
+		if (rc == CDX_OK) {
+			if (index_docrec_unpack(v.mv_data, v.mv_size, &r) ==
+			    CDX_OK)
+				*hi = r.span_off;
+			*last = 0;
+		} else if (rc == CDX_ERR_CORRUPT) {
+			*last = 0; /* keep blocks a damaged record may use */
+		}
+		rc = rc == CDX_OK || rc == CDX_ERR_ITEROVER ||
+		     rc == CDX_ERR_CORRUPT ? 0 : rc;
 	}
-	if (rc == 0 && index_docrec_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
-		*lo = r.text_off + r.text_len;
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	index_docs_close(&it);
+	if (rc == 0) {
+		rc = index_doc_before(ix, txn, id, &other, &v);
+		if (rc == CDX_OK &&
+		    index_docrec_unpack(v.mv_data, v.mv_size, &r) == CDX_OK)
+			*lo = r.span_off + r.span_len;
+		rc = rc == CDX_OK || rc == CDX_ERR_NOTFOUND ? 0 : rc;
+	}
+	if (rc != 0)
 		return index_mdb_error(ix, rc, "read", err);
 	return CDX_OK;
 }

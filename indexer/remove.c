@@ -118,8 +118,6 @@ static int remove_claims(struct index_wctx *w, uint64_t id,
 int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 {
 	struct index_docrec r;
-	uint8_t idb[8];
-	MDB_val k = index_val(idb, 8);
 	uint64_t n_tokens, text_off, text_len, sh, hash;
 	uint32_t n_claims;
 	int rc;
@@ -127,7 +125,6 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	rc = index_doc_read(w->ix, w->txn, id, &r, err);
 	if (rc != CDX_OK)
 		return rc;
-	index_put_be64(idb, id);
 	/* the record does not keep it: the text gives it */
 	rc = index_doc_hash(w->ix, w->txn, &r, &hash, err);
 	if (rc != CDX_OK)
@@ -135,8 +132,8 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	sh = index_hash64(r.source, r.source_len);
 	n_claims = r.n_claims;
 	n_tokens = r.n_tokens;
-	text_off = r.text_off;
-	text_len = r.text_len;
+	text_off = r.span_off; /* the title too, when stored apart */
+	text_len = r.span_len;
 	rc = remove_postings(w, id, err);
 	if (rc == CDX_OK)
 		rc = remove_claims(w, id, err);
@@ -146,9 +143,11 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 		rc = index_idmap_del(w->ix, w->txn, DB_HASH, hash, id, err);
 	if (rc != CDX_OK)
 		return rc;
-	rc = mdb_del(w->txn, w->ix->dbi[DB_DOCS], &k, NULL);
-	if (rc != 0)
-		return index_mdb_error(w->ix, rc, "write", err);
+	rc = index_doc_del(w->ix, w->txn, id, err);
+	if (rc != CDX_OK)
+		return rc == CDX_ERR_NOTFOUND
+		       ? index_mdb_error(w->ix, MDB_NOTFOUND, "write", err)
+		       : rc;
 	rc = index_dlen_set(w->ix, w->txn, id, 0, err);
 	if (rc != CDX_OK)
 		return rc;

@@ -362,20 +362,35 @@ static int make_hit(struct ranker *r, void *stemmer, const struct scored *s,
 	if (rc != CDX_OK)
 		return rc;
 	hit->source = dup_n(rec.source, rec.source_len);
-	hit->title = rec.title ? dup_n(rec.title, rec.title_len) : NULL;
-	if (hit->source == NULL || (rec.title && hit->title == NULL))
+	if (hit->source == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
+	/* the title is in the text stream: read with the text in one go
+	 * when the snippet needs the text */
 	if (r->no_snippets)
-		return CDX_OK;
-	rc = index_text_get(m->ix, m->txn, s->doc, &t, err);
+		rc = index_doc_title(m->ix, m->txn, &rec, &t, err);
+	else
+		rc = index_text_read(m->ix, m->txn, rec.span_off, rec.span_len,
+		                     &t, err);
 	if (rc != CDX_OK)
 		return rc;
-	/* the words with the largest bounds: the rarest */
-	for (size_t i = r->n; i-- > 0 && n < SNIPPET_TERMS; n++) {
-		terms[n] = r->t[i]->term;
-		lens[n] = r->t[i]->len;
+	if (rec.has_title) {
+		uint64_t at = r->no_snippets ? 0 : rec.title_off - rec.span_off;
+
+		hit->title = dup_n(t.p + at, rec.title_len);
+		if (hit->title == NULL)
+			rc = CDX_ERR_NOMEM;
 	}
-	rc = index_snippet(t.p, t.len, stemmer, terms, lens, n, &hit->snippet);
+	if (rc == CDX_OK && !r->no_snippets) {
+		uint64_t at = rec.text_off - rec.span_off;
+
+		/* the words with the largest bounds: the rarest */
+		for (size_t i = r->n; i-- > 0 && n < SNIPPET_TERMS; n++) {
+			terms[n] = r->t[i]->term;
+			lens[n] = r->t[i]->len;
+		}
+		rc = index_snippet(t.p + at, (size_t)rec.text_len, stemmer,
+		                   terms, lens, n, &hit->snippet);
+	}
 	index_text_release(&t);
 	if (rc != CDX_OK)
 		return cdx_error_set(err, rc, "out of memory");

@@ -159,8 +159,6 @@ static int put_entities(struct cdx_index_writer *wr,
 		qsort(wr->refs, wr->n_refs, sizeof *wr->refs, cmp_ref);
 	for (size_t i = 0, j; i < wr->n_refs && rc == CDX_OK; i = j) {
 		const struct ent_ref *r = &wr->refs[i];
-		MDB_val k = index_val(r->key, r->len);
-		MDB_val nv = index_val(r->name, strlen(r->name));
 		size_t n = 0;
 
 		for (j = i; j < wr->n_refs && wr->refs[j].len == r->len &&
@@ -173,10 +171,9 @@ static int put_entities(struct cdx_index_writer *wr,
 				return index_nomem(err);
 			wr->ords[n++] = wr->refs[j].ord;
 		}
-		rc = index_entlist_add(wr->w.ix, wr->w.txn, r->key, r->len, id,
-		                       wr->ords, n, err);
-		if (rc == CDX_OK)
-			rc = put(wr, DB_ENTITIES, &k, &nv, MDB_NOOVERWRITE, err);
+		rc = index_entlist_add(wr->w.ix, wr->w.txn, r->key, r->len,
+		                       r->name, strlen(r->name), id, wr->ords, n,
+		                       err);
 	}
 	return rc;
 }
@@ -216,25 +213,21 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 {
 	struct cdx_index *ix = wr->w.ix;
 	struct index_docrec r;
-	uint8_t idb[8];
-	MDB_val k = index_val(idb, 8), v;
 	uint64_t sh;
 	size_t split;
 	int rc;
 
 	memset(&r, 0, offsetof(struct index_docrec, source_buf));
 
-	index_put_be64(idb, id);
 	/* a replay: the terms were dropped once merged */
 	if (!e->has_terms && (writer_prep(wr, err) != CDX_OK ||
 	                      index_doc_terms(wr->prep, e) != CDX_OK))
 		return index_nomem(err);
-	rc = index_text_append(ix, wr->w.txn, &wr->w.meta, e->text, e->len,
-	                       &r.text_off, err);
+	rc = index_doc_text_put(ix, wr->w.txn, &wr->w.meta, &r, e->title,
+	                        e->text, e->len, err);
 	if (rc != CDX_OK)
 		return rc;
 	r.n_tokens = e->n_tokens;
-	r.text_len = e->len;
 	r.hash = e->hash;
 	r.n_claims = (uint32_t)e->n_claims;
 	r.format = e->format;
@@ -252,8 +245,6 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 		r.source += split;
 		r.source_len -= split;
 	}
-	r.title = e->title;
-	r.title_len = e->title ? strlen(e->title) : 0;
 	r.date = e->date;
 	r.date_len = e->date ? strlen(e->date) : 0;
 	rc = put_claims(wr, e, id, err);
@@ -262,8 +253,7 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	cdx_buf_clear(&wr->rec);
 	if (index_docrec_pack(&r, &wr->rec) != CDX_OK)
 		return index_nomem(err);
-	v = index_val(wr->rec.ptr, wr->rec.len);
-	rc = put(wr, DB_DOCS, &k, &v, MDB_APPEND, err);
+	rc = index_doc_put(ix, wr->w.txn, id, wr->rec.ptr, wr->rec.len, err);
 	if (rc == CDX_OK)
 		rc = index_idmap_put(ix, wr->w.txn, DB_SOURCE, sh, id, err);
 	if (rc == CDX_OK && own_hash)
@@ -279,7 +269,6 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	index_doc_drop_terms(e);
 	wr->w.meta.n_docs++;
 	wr->w.meta.n_tokens += e->n_tokens;
-	wr->w.meta.text_bytes += e->len;
 	return rc;
 }
 

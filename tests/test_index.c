@@ -182,6 +182,8 @@ Suite *index_suite(void)
 	index_add_prep_cases(s);
 	index_add_claimrec_cases(s);
 	index_add_records_cases(s);
+	index_add_entnames_cases(s);
+	index_add_docblock_cases(s);
 	index_add_postings_cases(s);
 	return s;
 }

@@ -64,6 +64,8 @@ void index_add_compact_cases(Suite *s);
 void index_add_prep_cases(Suite *s);
 void index_add_claimrec_cases(Suite *s);
 void index_add_records_cases(Suite *s);
+void index_add_entnames_cases(Suite *s);
+void index_add_docblock_cases(Suite *s);
 void index_add_postings_cases(Suite *s);
 
 #endif

@@ -615,7 +615,7 @@ START_TEST(test_entity_chunk_damage)
 	struct all_problems p = {""};
 	struct cdx_index *ix;
 	uint8_t key[16] = "chile";
-	MDB_val k = {14, key}, d = {3, (void *)"\x01\xff\xff"};
+	MDB_val k = {8, key}, d = {3, (void *)"\x01\xff\xff"};
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
@@ -626,7 +626,9 @@ START_TEST(test_entity_chunk_damage)
 	ix = index_three(&t, &id);
 	cdx_index_close(ix);
 	raw_open(t.path, "by_entity", &env, &txn, &dbi);
-	index_put_be64(key + 6, id); /* "chile" 0x00 doc */
+	ck_assert_uint_lt(id, 256);
+	key[6] = 1; /* "chile" 0x00, then the doc in one byte */
+	key[7] = (uint8_t)id;
 	ck_assert_int_eq(mdb_get(txn, dbi, &k, &(MDB_val){0, NULL}), 0);
 	ck_assert_int_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
 	raw_close(env, txn);

@@ -81,34 +81,63 @@ START_TEST(test_pack_width)
 }
 END_TEST
 
+/* Exceptions are packed: 7 bits of index and hb bits of rest each. */
+START_TEST(test_pack_exceptions)
+{
+	/* b 1, values 1 and 0; one exception: index 1, rest 3 (hb 2):
+	 * 0 | 3 << 1 */
+	static const uint8_t one[] = {0x41, 0x01, 1, 2, 0x81, 0x01};
+	uint32_t v[INDEX_PACK_BLOCK];
+	const uint8_t *p = one;
+
+	ck_assert_int_eq(index_pack_get(&p, one + sizeof one, v, 2), CDX_OK);
+	ck_assert_ptr_eq(p, one + sizeof one);
+	ck_assert(v[0] == 1 && v[1] == 6);
+	/* 118 numbers of 2 bits and 10 of 5: 2 bits each, then 10
+	 * exceptions of 7 + 3 bits (an index byte and a varint each took
+	 * 20 bytes) */
+	for (size_t i = 0; i < INDEX_PACK_BLOCK; i++)
+		v[i] = i % 13 == 0 ? 16 + (uint32_t)i % 16 : (uint32_t)i % 4;
+	ck_assert_uint_eq(index_pack_size(v, INDEX_PACK_BLOCK),
+	                  1 + 32 + 2 + 13);
+	pack_round_trip(v, INDEX_PACK_BLOCK);
+}
+END_TEST
+
 START_TEST(test_pack_bad_header)
 {
 	static const uint8_t wide[] = {33, 0, 0, 0, 0, 0};
 	static const uint8_t high[] = {0x81, 0};
-	static const uint8_t exc_index[] = {0x41, 0, 1, 9, 1};
-	static const uint8_t exc_zero[] = {0x41, 0, 0};
-	static const uint8_t exc_big[] = {0x5f, 0, 0, 0, 0, 1, 0, 0x7f};
+	/* exception index 9 in a block of 2 */
+	static const uint8_t exc_index[] = {0x41, 0, 1, 1, 0x89};
+	static const uint8_t exc_zero[] = {0x41, 0, 0};     /* flagged, none */
+	static const uint8_t exc_nobits[] = {0x41, 0, 1, 0, 0}; /* hb 0 */
+	static const uint8_t exc_norest[] = {0x41, 0, 1, 1, 0x00};
+	static const uint8_t exc_twice[] = {0x41, 0, 2, 1, 0x80, 0x80};
+	static const uint8_t exc_short[] = {0x41, 0, 2, 4, 0x80};
+	/* 31 bits + an exception of 2 more: past 32 */
+	static const uint8_t exc_big[] = {0x5f, 0, 0, 0, 0, 1, 2, 0x80};
+	static const struct {
+		const uint8_t *p;
+		size_t n, k;
+	} bad[] = {
+		{wide, sizeof wide, 1},         {high, sizeof high, 1},
+		{exc_index, sizeof exc_index, 2}, {exc_zero, sizeof exc_zero, 2},
+		{exc_nobits, sizeof exc_nobits, 2},
+		{exc_norest, sizeof exc_norest, 2},
+		{exc_twice, sizeof exc_twice, 2},
+		{exc_short, sizeof exc_short, 2}, {exc_big, sizeof exc_big, 1},
+		{high, sizeof high, 0},
+	};
 	uint32_t v[INDEX_PACK_BLOCK];
-	const uint8_t *p;
 
-	p = wide;
-	ck_assert_int_eq(index_pack_get(&p, wide + sizeof wide, v, 1),
-	                 CDX_ERR_CORRUPT);
-	p = high;
-	ck_assert_int_eq(index_pack_get(&p, high + sizeof high, v, 1),
-	                 CDX_ERR_CORRUPT);
-	p = exc_index; /* exception index 9 in a block of 2 */
-	ck_assert_int_eq(index_pack_get(&p, exc_index + sizeof exc_index, v, 2),
-	                 CDX_ERR_CORRUPT);
-	p = exc_zero; /* flagged, but no exception */
-	ck_assert_int_eq(index_pack_get(&p, exc_zero + sizeof exc_zero, v, 2),
-	                 CDX_ERR_CORRUPT);
-	p = exc_big; /* 31 bits + an exception that overflows 32 */
-	ck_assert_int_eq(index_pack_get(&p, exc_big + sizeof exc_big, v, 1),
-	                 CDX_ERR_CORRUPT);
-	p = high;
-	ck_assert_int_eq(index_pack_get(&p, high + sizeof high, v, 0),
-	                 CDX_ERR_CORRUPT);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const uint8_t *p = bad[i].p;
+
+		ck_assert_msg(index_pack_get(&p, bad[i].p + bad[i].n, v,
+		                             bad[i].k) == CDX_ERR_CORRUPT,
+		              "case %zu", i);
+	}
 }
 END_TEST
 
@@ -308,6 +337,7 @@ void index_add_postings_cases(Suite *s)
 
 	tcase_add_test(tc, test_pack_blocks);
 	tcase_add_test(tc, test_pack_width);
+	tcase_add_test(tc, test_pack_exceptions);
 	tcase_add_test(tc, test_pack_bad_header);
 	suite_add_tcase(s, tc);
 
