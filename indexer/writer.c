@@ -290,6 +290,36 @@ static int same_text(struct cdx_index_writer *wr, uint64_t id,
 	return CDX_OK;
 }
 
+/* Are the claims stored for @p id the ones @p e brings? An unchanged text
+ * re-ingested after the extractor or its data changed brings others; the
+ * document is then replaced, so that stored claims are never stale. */
+static int same_claims(struct cdx_index_writer *wr, uint64_t id,
+                       const struct cdx_index_doc *e, int *same,
+                       struct cdx_error *err)
+{
+	uint8_t idb[8];
+	MDB_val k = index_val(idb, 8), v;
+	int rc;
+
+	*same = 0;
+	index_put_be64(idb, id);
+	rc = mdb_get(wr->w.txn, wr->w.ix->dbi[DB_CLAIMS], &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		*same = e->n_claims == 0;
+		return CDX_OK;
+	}
+	if (rc != 0)
+		return index_mdb_error(wr->w.ix, rc, "read", err);
+	if (e->n_claims == 0 || e->n_claims > INDEX_CLAIMS_MAX)
+		return CDX_OK;
+	cdx_buf_clear(&wr->rec);
+	if (index_claims_pack(e->claims, e->n_claims, &wr->strs,
+	                      &wr->rec) != CDX_OK)
+		return index_nomem(err);
+	*same = v.mv_size == wr->rec.len &&
+	        memcmp(v.mv_data, wr->rec.ptr, v.mv_size) == 0;
+	return CDX_OK;
+}
 
 static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
                  enum cdx_add_outcome *outcome, uint64_t *doc_id,
@@ -303,6 +333,8 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	if (rc == CDX_OK) {
 		have_old = 1;
 		rc = same_text(wr, old, e, &same, err);
+		if (rc == CDX_OK && same)
+			rc = same_claims(wr, old, e, &same, err);
 		if (rc != CDX_OK)
 			return rc;
 		if (same) {

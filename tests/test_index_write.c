@@ -1,6 +1,7 @@
 /*
  * test_index_write.c — writing: re-ingest outcomes (new, replaced,
- * unchanged, duplicate), aborted batches, claims outside the text, large
+ * unchanged, duplicate; replaced when only the claims differ), aborted
+ * batches, claims outside the text, large
  * texts and long sources, map growth from a tiny map, and a reader
  * searching while a writer commits.
  */
@@ -66,6 +67,67 @@ START_TEST(test_reingest_outcomes)
 	ck_assert_int_eq(cdx_index_stats(ix, &st, &err), CDX_OK);
 	ck_assert_uint_eq(st.n_docs, 3);
 	ck_assert_uint_eq(st.n_tokens, 3 + 3 + 3);
+	assert_sound(ix);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* The number of claims stored about @p entity. */
+static size_t claims_about(struct cdx_index *ix, const char *entity)
+{
+	struct cdx_claim_filter f = CDX_CLAIM_FILTER_INIT;
+	struct cdx_claim_rows rows = {NULL, 0, NULL};
+	struct cdx_error err = CDX_ERROR_INIT;
+	size_t n;
+
+	f.entity = entity;
+	ck_assert_int_eq(cdx_index_claims(ix, &f, &rows, &err), CDX_OK);
+	n = rows.n;
+	cdx_claim_rows_release(&rows);
+	return n;
+}
+
+/* An unchanged text whose claims come out otherwise (a newer extractor,
+ * other data files) replaces the stored document, so that its claims are
+ * never stale; the same claims again leave it unchanged. */
+START_TEST(test_reingest_refreshes_claims)
+{
+	static const char text[] = "Chile mined 5 tons of lithium in 2024.";
+	const char *s1 = text;
+	struct cdx_doc d = mkdoc("a.txt", NULL, NULL, text);
+	struct cdx_claim v[2];
+	struct cdx_claims one = {v, 1, 2, NULL, NULL};
+	struct cdx_claims two = {v, 2, 2, NULL, NULL};
+	struct cdx_claims none = {v, 0, 2, NULL, NULL};
+	uint64_t id1 = 0, id;
+	struct cdx_index *ix;
+	struct tmp t;
+
+	v[0] = mkclaim(text, s1, "5 tons", CDX_KIND_MASS, 5, "t", "Chile",
+	               "lithium");
+	v[1] = mkclaim(text, s1, "2024", CDX_KIND_DATE, NAN, NULL, NULL,
+	               NULL);
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	ck_assert_int_eq(add1(ix, &d, &one, &id1), CDX_ADD_NEW);
+	ck_assert_int_eq(add1(ix, &d, &one, &id), CDX_ADD_UNCHANGED);
+	ck_assert_uint_eq(id, id1);
+	/* one more claim: replaced */
+	ck_assert_int_eq(add1(ix, &d, &two, &id), CDX_ADD_REPLACED);
+	ck_assert_uint_ne(id, id1);
+	ck_assert_int_eq(add1(ix, &d, &two, NULL), CDX_ADD_UNCHANGED);
+	/* the same count, another subject: replaced */
+	v[0].subject = "Peru";
+	ck_assert_int_eq(add1(ix, &d, &two, NULL), CDX_ADD_REPLACED);
+	ck_assert_uint_eq(claims_about(ix, "Chile"), 0);
+	ck_assert_uint_eq(claims_about(ix, "Peru"), 1);
+	/* no claims any more: replaced, then unchanged */
+	ck_assert_int_eq(add1(ix, &d, &none, NULL), CDX_ADD_REPLACED);
+	ck_assert_uint_eq(claims_about(ix, "Peru"), 0);
+	ck_assert_int_eq(add1(ix, &d, &none, NULL), CDX_ADD_UNCHANGED);
+	ck_assert_int_eq(add1(ix, &d, NULL, NULL), CDX_ADD_UNCHANGED);
+	ck_assert_uint_eq(hits_for(ix, "lithium"), 1);
 	assert_sound(ix);
 	cdx_index_close(ix);
 	tmp_remove(&t);
@@ -362,6 +424,7 @@ void index_add_write_cases(Suite *s)
 	TCase *tc = tcase_create("re-ingest, abort and delete");
 
 	tcase_add_test(tc, test_reingest_outcomes);
+	tcase_add_test(tc, test_reingest_refreshes_claims);
 	tcase_add_test(tc, test_abort_writes_nothing);
 	tcase_add_test(tc, test_claim_outside_text);
 	tcase_add_test(tc, test_large_text_and_long_source);
