@@ -205,4 +205,39 @@ void progress_add(struct progress *p, unsigned long docs, uint64_t bytes);
 /** Erase the line if one is drawn (before printing anything else). */
 void progress_clear(struct progress *p);
 
+/* ---- stale.c: parts a re-ingested file no longer has ---------------- */
+
+/** What one ingested file gave: one document (0) or parts 1..n_parts. */
+struct stale_file {
+	char *path;
+	unsigned n_parts;
+};
+
+/** The files of one ingest, noted while reading. */
+struct stale {
+	struct stale_file *v;
+	size_t n, cap;
+	int failed; /**< out of memory while noting: prune nothing */
+};
+
+void stale_init(struct stale *s);
+/** Free the notes. NULL ok. */
+void stale_release(struct stale *s);
+/**
+ * Is @p source a document of file @p path: 0 the file itself, 1 one of its
+ * parts ("PATH#partN"), -1 neither (an item of a collection).
+ */
+int stale_doc_kind(const char *path, const char *source);
+/** Note that @p path (copied) gave @p n_parts parts, or one document (0). */
+void stale_note(struct stale *s, const char *path, unsigned n_parts);
+/**
+ * After every batch is committed: delete, for each noted file, the
+ * documents of its earlier versions that it no longer has (its single
+ * document when it is now in parts; parts past its new last one), each
+ * with cdx_index_delete(). The count goes to @p pruned.
+ * @return CDX_OK, or CDX_ERR_FAIL with @p err set by the index.
+ */
+int stale_prune(struct stale *s, struct cdx_index *ix, unsigned long *pruned,
+                struct cdx_error *err);
+
 #endif

@@ -43,6 +43,7 @@ struct run {
 	struct pipeline *pipe;
 	unsigned threads;                /* --threads: working threads in all */
 	size_t max_bytes;                /* --max-size: largest input file */
+	size_t part_max;                 /* --part-size, or 0: the default */
 	int json;                        /* extract --json */
 	/* reader side: the calling thread */
 	unsigned long files;
@@ -57,6 +58,12 @@ struct run {
 	int failed;                      /* an index error stopped the run */
 	unsigned long rejected, docs, claims_n, bytes;
 	unsigned long n_new, n_replaced, n_unchanged, n_dup, limit_hits;
+	/* ingest: what each file gave, for removing stale parts (stale.c) */
+	const char *cur_path;
+	unsigned cur_parts;
+	int cur_single, cur_other;
+	struct stale stale;
+	unsigned long pruned;
 };
 
 /* ------------------------------------------------------ consumer side */
@@ -292,6 +299,13 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 	uint64_t credit = doc->len < left ? doc->len : left;
 
 	r->file_credit += credit;
+	if (r->ix && r->cur_path) {
+		int k = stale_doc_kind(r->cur_path, doc->source);
+
+		r->cur_single |= k == 0;
+		r->cur_parts += k == 1;
+		r->cur_other |= k < 0;
+	}
 	return pipeline_submit(r->pipe, doc, credit);
 }
 
@@ -305,12 +319,20 @@ static void read_one(struct run *r, const char *path, uint64_t size)
 	o.warn_ctx = r;
 	if (r->max_bytes)
 		o.max_bytes = r->max_bytes;
+	o.part_max = r->part_max;
 	r->files++;
 	r->file_size = size;
 	r->file_credit = 0;
+	r->cur_path = strcmp(path, "-") ? path : NULL;
+	r->cur_parts = 0;
+	r->cur_single = r->cur_other = 0;
 	rc = cdx_corpus_read_file(path, &o, on_doc, r, &err);
 	if (pipeline_stopped(r->pipe))
 		return;
+	if (rc == CDX_OK && r->ix && r->cur_path && !r->cur_other &&
+	    r->cur_single != (r->cur_parts > 0))
+		stale_note(&r->stale, path, r->cur_parts);
+	r->cur_path = NULL;
 	pipeline_submit_msg(r->pipe,
 	                    rc != CDX_OK ? PIPELINE_MSG_REJECT : PIPELINE_MSG_NONE,
 	                    rc != CDX_OK ? (err.msg[0] ? err.msg : cdx_strerror(rc))
@@ -488,6 +510,7 @@ static void run_release(struct run *r)
 	cdx_index_close(r->ix);
 	cdx_extract_free(r->ex);
 	cdx_buf_release(&r->out);
+	stale_release(&r->stale);
 }
 
 /* --threads N: 1..PIPELINE_THREADS_MAX, else -1 */
@@ -529,7 +552,8 @@ static size_t parse_size(const char *s)
 
 static const char ingest_help[] =
 	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] "
-	"[--max-size SIZE] PATH...\n"
+	"[--max-size SIZE]\n"
+	"                                  [--part-size SIZE] PATH...\n"
 	"\n"
 	"Read each PATH (a file, a folder searched recursively, or - for "
 	"standard\n"
@@ -552,6 +576,10 @@ static const char ingest_help[] =
 	"               whatever N\n"
 	"  --max-size SIZE  reject input files larger than SIZE bytes (suffix\n"
 	"               K, M or G; default 64M); such a file gets one error line\n"
+	"  --part-size SIZE  store a text longer than SIZE (1K to 4M, the\n"
+	"               default) as parts F#part1, F#part2, ... cut at paragraph\n"
+	"               breaks; parts an earlier version of F had beyond its\n"
+	"               new last one are removed\n"
 	"  -q, --quiet  no warnings, progress bar or summary\n"
 	"\n"
 	"When standard error is a terminal, a progress line shows documents, "
@@ -569,11 +597,12 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"threads", required_argument, NULL, 't'},
 		{"max-size", required_argument, NULL, 'm'},
+		{"part-size", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
 	long threads = -1;
-	size_t max_bytes = 0;
+	size_t max_bytes = 0, part_max = 0;
 	double t0;
 	int ch, rc;
 
@@ -595,6 +624,14 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'p':
+			part_max = parse_size(optarg);
+			if (part_max < 1024 || part_max > CDX_DOC_PART_MAX) {
+				cli_errorf("--part-size takes a size from 1K to 4M, "
+				           "not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		default: fputs(ingest_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -607,6 +644,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	if (threads >= 0)
 		r.threads = (unsigned)threads;
 	r.max_bytes = max_bytes;
+	r.part_max = part_max;
 	if (rc == EXIT_OK)
 		rc = cli_open_index(c, 1, &r.ix);
 	t0 = progress_now();
@@ -617,6 +655,15 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		run_release(&r);
 		return rc;
 	}
+	if (!r.failed) {
+		struct cdx_error err = CDX_ERROR_INIT;
+
+		if (stale_prune(&r.stale, r.ix, &r.pruned, &err) != CDX_OK) {
+			cli_errorf("cannot remove old parts from '%s': %s", c->db,
+			           err.msg);
+			r.failed = 1;
+		}
+	}
 	if (!c->quiet && !r.failed) {
 		double dt = progress_now() - t0;
 		printf("ingested %lu documents from %lu files in %.2f s "
@@ -625,6 +672,8 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		       r.docs, r.files - r.rejected, dt,
 		       dt > 0 ? (double)r.bytes / 1e6 / dt : 0.0, r.n_new,
 		       r.n_replaced, r.n_unchanged, r.n_dup, r.claims_n);
+		if (r.pruned)
+			printf("; %lu old parts removed", r.pruned);
 		if (r.rejected)
 			printf("; %lu inputs rejected", r.rejected);
 		putchar('\n');

@@ -280,6 +280,86 @@ START_TEST(extract_output_is_the_same_whatever_threads)
 }
 END_TEST
 
+/* A text file of @p paras paragraphs, each about 100 bytes with one
+ * figure. */
+static void paragraphs_file(const char *path, unsigned paras)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	for (unsigned i = 1; i <= paras; i++)
+		fprintf(f, "Copper output rose %u percent in the year to March, "
+		           "the ministry said on Friday.\n\n", i);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static unsigned long stat_docs(const char *db)
+{
+	struct cdx_run o = run("--db", db, "stats", NULL);
+	const char *at = strstr(o.out, "documents:");
+	unsigned long n;
+
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(at);
+	n = strtoul(at + strlen("documents:"), NULL, 10);
+	cdx_run_free(&o);
+	return n;
+}
+
+/* A file re-ingested with fewer parts, or as one document again, or in
+ * parts again, leaves none of its earlier version's documents behind. */
+START_TEST(reingest_removes_parts_a_file_no_longer_has)
+{
+	char file[400], db[400];
+	struct cdx_run o;
+
+	in_tmp(file, sizeof file, "long.txt");
+	in_tmp(db, sizeof db, "db");
+	paragraphs_file(file, 72); /* 72 of 82 bytes: 6 parts of 1K */
+	o = run("--db", db, "ingest", "--part-size", "1K", file, NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "6 new"));
+	cdx_run_free(&o);
+	ck_assert_uint_eq(stat_docs(db), 6);
+	/* shorter: parts 1-2 stay, 3 changes, 4-6 go */
+	paragraphs_file(file, 25);
+	o = run("--db", db, "ingest", "--part-size", "1K", file, NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "3 old parts removed"));
+	cdx_run_free(&o);
+	ck_assert_uint_eq(stat_docs(db), 3);
+	/* one document again: every part goes */
+	o = run("--db", db, "ingest", file, NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "1 new"));
+	ck_assert_ptr_nonnull(strstr(o.out, "3 old parts removed"));
+	cdx_run_free(&o);
+	ck_assert_uint_eq(stat_docs(db), 1);
+	/* in parts again: the single document goes */
+	o = run("--db", db, "ingest", "--part-size", "1K", file, NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.out, "1 old parts removed"));
+	cdx_run_free(&o);
+	ck_assert_uint_eq(stat_docs(db), 3);
+	/* unchanged: nothing to remove */
+	o = run("--db", db, "ingest", "--part-size", "1K", file, NULL);
+	ck_assert_ptr_nonnull(strstr(o.out, "0 new, 0 replaced, 3 unchanged"));
+	ck_assert_ptr_null(strstr(o.out, "removed"));
+	cdx_run_free(&o);
+	o = run("--db", db, "check", NULL);
+	ck_assert_int_eq(o.status, 0);
+	cdx_run_free(&o);
+	/* bad sizes are usage errors */
+	o = run("--db", db, "ingest", "--part-size", "100", file, NULL);
+	ck_assert_int_eq(o.status, 2);
+	ck_assert_ptr_nonnull(strstr(o.err, "--part-size"));
+	cdx_run_free(&o);
+	o = run("--db", db, "ingest", "--part-size", "5M", file, NULL);
+	ck_assert_int_eq(o.status, 2);
+	cdx_run_free(&o);
+}
+END_TEST
+
 START_TEST(bad_thread_counts_are_usage_errors)
 {
 	static const char *const bad[] = {"0", "65", "x", "-2", ""};
@@ -476,6 +556,7 @@ Suite *cli_ingest_suite(void)
 	tcase_add_test(tc, reingest_with_threads_changes_nothing);
 	tcase_add_test(tc, extract_output_is_the_same_whatever_threads);
 	tcase_add_test(tc, bad_thread_counts_are_usage_errors);
+	tcase_add_test(tc, reingest_removes_parts_a_file_no_longer_has);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readers never fail during an ingest");
