@@ -131,6 +131,9 @@ static const struct subject_row {
 	 "up from 4.5 million tons.", "4.5 million tons", "Chile"},
 	/* a name with "World" in it is a name */
 	{"World Bank lending rose 5%.", "5%", "World Bank"},
+	/* "Government" capitalised in an agency's style names no one */
+	{"Data sheets describe Government programs for over 90 individual "
+	 "minerals.", "over 90 individual minerals", NULL},
 };
 
 START_TEST(subject_of_figure)
