@@ -6,6 +6,12 @@
 #define CDX_TEST_CORPUS_H
 
 #include <check.h>
+#include <stddef.h>
+
+struct cdx_doc;
+
+/* The text of sentence @p i of @p d, in a static buffer (test_corpus.c). */
+const char *corpus_test_sent(const struct cdx_doc *d, size_t i);
 
 /* Long texts as part-documents, and inputs read piece by piece
  * (test_corpus_parts.c). */
@@ -14,6 +20,10 @@ TCase *corpus_parts_tcase(void);
 /* The word-at-a-time scans equal their byte-by-byte definitions
  * (test_corpus_scan.c). */
 TCase *corpus_scan_tcase(void);
+
+/* Sentence splitting; tokens and folding (test_corpus_text.c). */
+TCase *corpus_sentences_tcase(void);
+TCase *corpus_tokens_tcase(void);
 
 /* The text of generic XML at the file's byte offsets
  * (test_corpus_xml.c). */

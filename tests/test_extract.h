@@ -41,4 +41,8 @@ void extract_metric_cases(Suite *s);
  * by their leading bytes (test_extract_scan.c). */
 void extract_scan_cases(Suite *s);
 
+/** Gazetteer mentions and case rules, lookup by alias, word classes
+ * (test_extract_entities.c). */
+void extract_entity_cases(Suite *s);
+
 #endif
