@@ -18,6 +18,16 @@
  * handle, in this process or another, and it does not happen. The lock is
  * on the folder, not on lock.mdb, because closing any descriptor of
  * lock.mdb would drop LMDB's own fcntl locks on it.
+ *
+ * Before that, the segments a handle's batches wrote are merged into one
+ * (index_merge_close): a term then has one entry, its text and header
+ * once, its short lists no longer split four ways. The merge is an
+ * ordinary write transaction, so readers keep their snapshot and other
+ * writers wait for it; the pages it frees are what compaction gives back.
+ * The same transaction rewrites the databases filled in random key order
+ * in key order (repack), so their pages are full as appended ones are.
+ * Both cost in proportion to the index, so they run only when the handle
+ * wrote at least a quarter of its documents (MERGE_ALL_SHARE).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -182,5 +192,124 @@ int index_compact_close(struct cdx_index *ix, int *compacted,
 cleanup:
 	free(data);
 	free(tmp);
+	return rc;
+}
+
+/* Rewrite database @p db in key order with MDB_APPEND: random inserts
+ * leave its pages about 60 % full (by_entity: an entity's chunk grows
+ * where its name sorts), appended ones are full. Entries are copied out
+ * as (varint key length, key, varint value length, value), the
+ * database emptied, then filled again. */
+static int repack(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                  struct cdx_error *err)
+{
+	struct cdx_buf all = CDX_BUF_INIT(SIZE_MAX / 2);
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, prev = {0, NULL};
+	const uint8_t *p, *end;
+	int rc = CDX_OK, mrc;
+
+	mrc = mdb_cursor_open(txn, ix->dbi[db], &cur);
+	while (mrc == 0 &&
+	       (mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		uint8_t *o;
+
+		if (cdx_buf_grow(&all, 20 + k.mv_size + v.mv_size) != CDX_OK) {
+			rc = index_nomem(err);
+			goto cleanup;
+		}
+		o = (uint8_t *)all.ptr + all.len;
+		o += index_varint_put(o, k.mv_size);
+		memcpy(o, k.mv_data, k.mv_size);
+		o += k.mv_size;
+		o += index_varint_put(o, v.mv_size);
+		memcpy(o, v.mv_data, v.mv_size);
+		o += v.mv_size;
+		all.len = (size_t)(o - (uint8_t *)all.ptr);
+	}
+	if (mrc != MDB_NOTFOUND)
+		goto cleanup;
+	/* a cursor does not survive the drop: a fresh one after it */
+	mdb_cursor_close(cur);
+	cur = NULL;
+	mrc = mdb_drop(txn, ix->dbi[db], 0);
+	if (mrc == 0)
+		mrc = mdb_cursor_open(txn, ix->dbi[db], &cur);
+	p = (const uint8_t *)all.ptr;
+	end = p + all.len;
+	while (mrc == 0 && p < end) {
+		uint64_t n;
+
+		/* written just above: well formed */
+		(void)index_varint_get(&p, end, &n);
+		k = index_val(p, n);
+		p += n;
+		(void)index_varint_get(&p, end, &n);
+		v = index_val(p, n);
+		p += n;
+		mrc = mdb_cursor_put(cur, &k, &v,
+		                     prev.mv_size == k.mv_size &&
+		                     memcmp(prev.mv_data, k.mv_data,
+		                            k.mv_size) == 0 ?
+		                     MDB_APPENDDUP : MDB_APPEND);
+		prev = k;
+	}
+cleanup:
+	if (rc == CDX_OK && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = index_mdb_error(ix, mrc, "write", err);
+	if (cur)
+		mdb_cursor_close(cur);
+	cdx_buf_release(&all);
+	return rc;
+}
+
+/* The share of the index (1 / this) a handle must have written for its
+ * close to merge every segment and repack. */
+#define MERGE_ALL_SHARE 4
+
+/* Databases written in random key order, repacked at close. */
+static const enum index_db repacked[] = {DB_BY_ENTITY, DB_SOURCE, DB_DOCS};
+
+int index_merge_close(struct cdx_index *ix, struct cdx_error *err)
+{
+	struct index_meta m;
+	MDB_txn *txn = NULL;
+	int rc = CDX_OK;
+
+	if (ix->flags & CDX_INDEX_READONLY)
+		return CDX_OK;
+	/* the merged segment is written before the old ones go: a map
+	 * too small for both grows and the merge starts over */
+	for (int tries = 0; tries < 4; tries++) {
+		rc = tries ? index_grow(ix, err) : index_grow_if_needed(ix, err);
+		if (rc == CDX_OK)
+			rc = index_write_begin(ix, &txn, err);
+		if (rc != CDX_OK)
+			return rc;
+		rc = index_meta_load(ix, txn, &m, err);
+		/* Rewriting every segment and three tables costs in proportion
+		 * to the index, so it is worth it only when this handle wrote a
+		 * good part of it (a first ingest, a large one): a handle that
+		 * added a few documents to a big index, or deleted one, leaves
+		 * the tiered merges of its batches as they are. So each byte is
+		 * rewritten here a bounded number of times. */
+		if (rc == CDX_OK && ix->docs_written * MERGE_ALL_SHARE < m.n_docs) {
+			index_write_abort(ix, txn);
+			return CDX_OK;
+		}
+		if (rc == CDX_OK)
+			rc = index_segs_merge_all(ix, txn, &m, err);
+		for (size_t i = 0; i < sizeof repacked / sizeof repacked[0] &&
+		                   rc == CDX_OK; i++)
+			rc = repack(ix, txn, repacked[i], err);
+		if (rc == CDX_OK)
+			rc = index_meta_store(ix, txn, &m, err);
+		if (rc == CDX_OK)
+			rc = index_write_commit(ix, txn, err);
+		else
+			index_write_abort(ix, txn);
+		if (rc != CDX_ERR_MAPFULL)
+			break;
+	}
 	return rc;
 }

@@ -505,9 +505,12 @@ void cdx_index_close(struct cdx_index *ix)
 
 	if (ix == NULL)
 		return;
-	/* a failed compaction leaves the index as it was: nothing to report */
-	if (ix->env && ix->wrote)
+	/* a failed merge or compaction leaves the index as it was: nothing
+	 * to report */
+	if (ix->env && ix->wrote) {
+		(void)index_merge_close(ix, &err);
 		(void)index_compact_close(ix, &compacted, &err);
+	}
 	if (ix->env)
 		mdb_env_close(ix->env);
 	if (ix->dir_fd >= 0)

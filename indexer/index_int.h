@@ -123,6 +123,7 @@ struct cdx_index {
 	pthread_rwlock_t map_lock; /* shared by txns, exclusive to grow */
 	int dir_fd;               /* the folder, flock()ed shared; -1 none */
 	int wrote;                /* a write transaction committed */
+	uint64_t docs_written;    /* documents this handle's batches wrote */
 };
 
 /* ------------------------------------------------------------ util.c */
@@ -345,6 +346,11 @@ int index_free_pages(struct cdx_index *ix, uint64_t *free_pages,
  *  transaction may be live. On failure the index is left as it was. */
 int index_compact_close(struct cdx_index *ix, int *compacted,
                         struct cdx_error *err);
+/** Merge the segments into one and rewrite by_entity, source and docs
+ *  in key order, in a write transaction of its own (a handle that
+ *  wrote, at close). On failure the index is left as it was. No
+ *  transaction of this handle may be live. */
+int index_merge_close(struct cdx_index *ix, struct cdx_error *err);
 
 struct index_meta {
 	uint64_t schema, n_docs, n_tokens, next_doc, n_claims,
@@ -651,6 +657,10 @@ size_t index_pack_put(uint8_t *o, const uint32_t *v, size_t k);
  *  advancing *p. @return 0 or CORRUPT. */
 int index_pack_get(const uint8_t **p, const uint8_t *end, uint32_t *v,
                    size_t k);
+/** Step *p past a block of @p k values without decoding them (the
+ *  header byte and the exception count give its length).
+ *  @return 0 or CORRUPT. */
+int index_pack_skip(const uint8_t **p, const uint8_t *end, size_t k);
 
 /* ------------------------------------------------------------ postings.c */
 
@@ -686,6 +696,18 @@ int index_plist_encode(const struct index_plist *l, uint64_t base,
  *  (with positions when @p with_pos). @return 0, CORRUPT or NOMEM. */
 int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
                        int with_pos, struct index_plist *out);
+/** Like index_plist_decode() with positions, but appends only the
+ *  documents of the entry that are in @p want (sorted doc ids), and
+ *  decodes only their positions: packed blocks holding none of them are
+ *  stepped over unread. For a phrase, whose common words' positions
+ *  are most of what it would read. @p known, when not NULL, is the
+ *  term's whole list without positions (as ranking read it): the doc
+ *  part is then stepped over, not decoded again. @return 0, CORRUPT or
+ *  NOMEM. */
+int index_plist_decode_sel(const uint8_t *p, size_t n, uint64_t base,
+                           const uint64_t *want, size_t n_want,
+                           const struct index_plist *known,
+                           struct index_plist *out);
 /** The number of documents of an entry, or 0 when damaged. */
 uint64_t index_entry_df(const uint8_t *p, size_t n);
 
@@ -788,6 +810,10 @@ int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
  *  merged segment leaves out deleted documents and their marks. */
 int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
                         struct index_meta *m, struct cdx_error *err);
+/** Merge every segment into one (nothing when there is one or none):
+ *  each term then has a single entry. */
+int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
+                         struct index_meta *m, struct cdx_error *err);
 
 /** The whole posting list of @p term over every segment, in doc order
  *  (appended to @p out), with positions when @p with_pos. */
@@ -795,6 +821,15 @@ int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
                         const struct index_seg *segs, size_t n_segs,
                         const char *term, size_t n, int with_pos,
                         struct index_plist *out, struct cdx_error *err);
+/** The postings of @p term with positions, only for the documents in
+ *  @p want (sorted), @p known its list without positions or NULL
+ *  (index_plist_decode_sel()). */
+int index_postings_read_sel(struct cdx_index *ix, MDB_txn *txn,
+                            const struct index_seg *segs, size_t n_segs,
+                            const char *term, size_t n,
+                            const uint64_t *want, size_t n_want,
+                            const struct index_plist *known,
+                            struct index_plist *out, struct cdx_error *err);
 
 /** The distinct terms of several segments in order, from a given term on:
  *  after each _next, @c term is the term and has[i] says whether

@@ -3,8 +3,9 @@
  * tree (query.c) becomes a sorted array of doc ids.
  *
  * Words read their posting list once per query (without positions) and
- * keep it as a scoring term for ranking (search.c); phrases read their
- * words' positions and keep documents where they stand in a row; a
+ * keep it as a scoring term for ranking (search.c); phrases intersect
+ * their words' lists, then read positions for the documents left only
+ * (eval_phrase) and keep those where the words stand in a row; a
  * prefix walks the terms that start with it (termit.c). AND intersects
  * its positive parts, then applies its filters to each candidate (doc
  * record; claim filters of one AND hold on one and the same claim, so
@@ -217,101 +218,147 @@ static int eval_prefix(struct index_match *m, const struct index_qnode *q,
 	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
 }
 
-/* @p to gets the documents and frequencies of @p from, no positions:
- * what reading the list without them gives. */
-static int copy_docs(struct index_match *m, const struct index_plist *from,
-                     struct index_plist *to)
+/* Keep in @p st (per doc: the positions where the phrase could start)
+ * only the starts that word @p i of the phrase, with positions @p l
+ * (the same docs or more), confirms; docs left without one go. */
+static void keep_starts(struct index_plist *st, const struct index_plist *l,
+                        uint32_t i)
 {
-	if (index_array_grow((void **)&to->v, &to->cap, from->n,
-	                     sizeof *to->v))
-		return index_nomem(m->err);
-	for (size_t i = 0; i < from->n; i++) {
-		to->v[i] = from->v[i];
-		to->v[i].off = 0;
-	}
-	to->n = from->n;
-	return CDX_OK;
-}
+	size_t j = 0, k = 0, npos = 0;
 
-/* Is some position p of list 0's doc such that p + i is in list i? */
-static int in_a_row(struct index_plist *pl, const size_t *at, size_t k)
-{
-	const struct index_posting *p0 = &pl[0].v[at[0]];
+	for (size_t d = 0; d < st->n; d++) {
+		struct index_posting e = st->v[d];
+		const uint32_t *s = st->pos + e.off, *p;
+		size_t a = 0, b = 0, n = 0;
 
-	for (uint32_t a = 0; a < p0->tf; a++) {
-		uint32_t start = pl[0].pos[p0->off + a];
-		size_t i;
+		while (j < l->n && l->v[j].doc < e.doc)
+			j++;
+		if (j == l->n || l->v[j].doc != e.doc)
+			continue;
+		p = l->pos + l->v[j].off;
+		/* both ascending: a merge, without branches to mispredict
+		 * (the slot written is never past the start being read, so
+		 * writing it when the start does not stay loses nothing) */
+		while (a < e.tf && b < l->v[j].tf) {
+			uint64_t want = (uint64_t)s[a] + i, at = p[b];
+			uint32_t x = s[a];
 
-		for (i = 1; i < k; i++) {
-			const struct index_posting *pi = &pl[i].v[at[i]];
-			const uint32_t *pos = pl[i].pos + pi->off;
-			size_t lo = 0, hi = pi->tf;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (pos[mid] < start + i)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo == pi->tf || pos[lo] != start + i)
-				break;
+			st->pos[npos + n] = x;
+			n += at == want;
+			a += at >= want;
+			b += at <= want;
 		}
-		if (i == k)
-			return 1;
+		if (n == 0)
+			continue;
+		e.off = (uint32_t)npos;
+		e.tf = (uint32_t)n;
+		st->v[k++] = e;
+		npos += n;
 	}
-	return 0;
+	st->n = k;
+	st->npos = npos;
 }
 
+/* A phrase: its words' document lists (the scoring lists, read anyway
+ * and without positions) are intersected first; then, rarest word
+ * first, positions are read only for the documents still in the
+ * running, which drop out as soon as a word fails them. A stopword's
+ * positions are most of a common phrase's bytes, and most of its
+ * documents never get that far. */
 static int eval_phrase(struct index_match *m, const struct index_qnode *q,
                        int positive, struct index_dset *out)
 {
-	struct index_plist *pl;
-	size_t *at, k = q->n_kids, i;
+	struct index_sterm *one_t, **t;
+	struct index_plist st = {0}, l = {0};
+	struct index_dset cand = {NULL, 0, 0}, one = {NULL, 0, 0};
+	size_t *order, k = q->n_kids, i;
 	const struct index_qnode *w;
 	int rc = CDX_OK;
 
-	pl = calloc(k, sizeof *pl);
-	at = calloc(k, sizeof *at);
-	if (pl == NULL || at == NULL) {
+	t = calloc(k, sizeof *t);
+	order = calloc(k, sizeof *order);
+	if (t == NULL || order == NULL) {
 		rc = index_nomem(m->err);
 		goto cleanup;
 	}
+	/* slots first, pointers after: reading a term may move them */
 	for (w = q->kids, i = 0; w && rc == CDX_OK; w = w->next, i++) {
-		struct index_sterm *t;
-		int fresh;
-
-		rc = term_slot(m, w->term, w->len, positive, &t, &fresh);
-		if (rc == CDX_OK)
-			rc = index_postings_read(m->ix, m->txn, m->segs,
-			                         m->n_segs, w->term, w->len, 1,
-			                         &pl[i], m->err);
-		/* the scoring list is this one without positions: copied,
-		 * not read again (the common words of a phrase dominate
-		 * its cost) */
-		if (rc == CDX_OK && fresh)
-			rc = copy_docs(m, &pl[i], &t->l);
+		rc = get_term(m, w->term, w->len, positive, &one_t);
+		order[i] = (size_t)(one_t - m->terms);
 	}
-	for (; rc == CDX_OK && at[0] < pl[0].n; at[0]++) {
-		uint64_t doc = pl[0].v[at[0]].doc;
+	if (rc != CDX_OK)
+		goto cleanup;
+	for (i = 0; i < k; i++)
+		t[i] = &m->terms[order[i]];
+	/* rarest first (insertion sort: a phrase has a few words) */
+	for (i = 0; i < k; i++) {
+		size_t j = i;
 
-		for (i = 1; i < k; i++) {
-			while (at[i] < pl[i].n && pl[i].v[at[i]].doc < doc)
-				at[i]++;
-			if (at[i] == pl[i].n || pl[i].v[at[i]].doc != doc)
-				break;
+		while (j > 0 && t[order[j - 1]]->l.n > t[i]->l.n) {
+			order[j] = order[j - 1];
+			j--;
 		}
-		if (i == k && in_a_row(pl, at, k) &&
-		    (out->n == 0 || out->v[out->n - 1] != doc) &&
-		    dset_add(out, doc))
-			rc = index_nomem(m->err);
+		order[j] = i;
 	}
+	for (i = 0; i < k && rc == CDX_OK; i++) {
+		if (dset_of_plist(i ? &one : &cand, &t[order[i]]->l)) {
+			rc = index_nomem(m->err);
+			break;
+		}
+		if (i > 0)
+			dset_and(&cand, &one);
+	}
+	for (i = 0; i < k && rc == CDX_OK && cand.n > 0; i++) {
+		size_t wi = order[i];
+		struct index_plist *into = i ? &l : &st;
+
+		index_plist_clear(into);
+		rc = index_postings_read_sel(m->ix, m->txn, m->segs, m->n_segs,
+		                             t[wi]->term, t[wi]->len, cand.v, cand.n,
+		                             &t[wi]->l, into, m->err);
+		if (rc != CDX_OK)
+			break;
+		if (i == 0) {
+			/* starts: the rarest word's positions less its place,
+			 * those too early to be one dropped */
+			size_t kk = 0, npos = 0;
+
+			for (size_t d = 0; d < st.n; d++) {
+				struct index_posting e = st.v[d];
+				size_t n = 0;
+
+				for (uint32_t a = 0; a < e.tf; a++)
+					if (st.pos[e.off + a] >= wi)
+						st.pos[npos + n++] =
+						    st.pos[e.off + a] -
+						    (uint32_t)wi;
+				if (n == 0)
+					continue;
+				e.off = (uint32_t)npos;
+				e.tf = (uint32_t)n;
+				st.v[kk++] = e;
+				npos += n;
+			}
+			st.n = kk;
+			st.npos = npos;
+		} else {
+			keep_starts(&st, &l, (uint32_t)wi);
+		}
+		/* the next word reads only the docs still in the running */
+		cand.n = 0;
+		for (size_t d = 0; d < st.n; d++)
+			cand.v[cand.n++] = st.v[d].doc;
+	}
+	for (i = 0; rc == CDX_OK && cand.n > 0 && i < st.n; i++)
+		if (dset_add(out, st.v[i].doc))
+			rc = index_nomem(m->err);
 cleanup:
-	for (i = 0; pl && i < k; i++)
-		index_plist_release(&pl[i]);
-	free(pl);
-	free(at);
+	index_plist_release(&st);
+	index_plist_release(&l);
+	index_dset_release(&cand);
+	index_dset_release(&one);
+	free(t);
+	free(order);
 	return rc;
 }
 

@@ -74,6 +74,16 @@ size_t index_pack_size(const uint32_t *v, size_t k)
 	return bytes;
 }
 
+/* @p w as read from little-endian bytes. */
+static uint64_t le64(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(w);
+#else
+	return w;
+#endif
+}
+
 /* Appends bits little-endian. */
 struct bitw {
 	uint8_t *o;
@@ -157,8 +167,23 @@ int index_pack_get(const uint8_t **pp, const uint8_t *end, uint32_t *v,
 		memset(v, 0, k * sizeof *v);
 	} else {
 		const uint8_t *q = p + 1;
+		size_t avail = (size_t)(end - q), i = 0;
 
-		for (size_t i = 0; i < k; i++) {
+		/* a value at bit offset o is in the 8 bytes from o / 8 (b is
+		 * at most 32, plus 7 bits of offset): one unaligned load
+		 * each while 8 bytes are there to read */
+		for (size_t o = 0; i < k && o / 8 + 8 <= avail; i++, o += b) {
+			uint64_t w;
+
+			memcpy(&w, q + o / 8, 8);
+			v[i] = (uint32_t)(le64(w) >> (o % 8) & mask);
+		}
+		q += i * b / 8;
+		if (i * b % 8) {
+			acc = *q++ >> (i * b % 8);
+			have = 8 - (unsigned)(i * b % 8);
+		}
+		for (; i < k; i++) {
 			while (have < b) {
 				acc |= (uint64_t)*q++ << have;
 				have += 8;
@@ -207,5 +232,35 @@ int index_pack_get(const uint8_t **pp, const uint8_t *end, uint32_t *v,
 		return CDX_OK;
 	}
 	*pp = p + 1 + need;
+	return CDX_OK;
+}
+
+int index_pack_skip(const uint8_t **pp, const uint8_t *end, size_t k)
+{
+	const uint8_t *p = *pp, *q;
+	size_t need, nex, rest;
+	unsigned b, hb;
+
+	if (p >= end || k == 0 || k > INDEX_PACK_BLOCK)
+		return CDX_ERR_CORRUPT;
+	b = *p & 0x3f;
+	if ((*p & 0x80) || b > 32)
+		return CDX_ERR_CORRUPT;
+	need = (k * b + 7) / 8;
+	if ((size_t)(end - p - 1) < need)
+		return CDX_ERR_CORRUPT;
+	q = p + 1 + need;
+	if (*p & 0x40) {
+		/* the exceptions' count and width say how long they are */
+		if (end - q < 2 || (nex = q[0]) == 0 || nex > k ||
+		    (hb = q[1]) == 0 || b + hb > 32)
+			return CDX_ERR_CORRUPT;
+		q += 2;
+		rest = (nex * (7 + hb) + 7) / 8;
+		if ((size_t)(end - q) < rest)
+			return CDX_ERR_CORRUPT;
+		q += rest;
+	}
+	*pp = q;
 	return CDX_OK;
 }

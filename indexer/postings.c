@@ -9,7 +9,9 @@
  * says "tf is 1" unless the header says every tf is); a longer one is
  * cut into blocks of 128 numbers bit-packed at one width (pack.c), which
  * is where common words, whose gaps are 0 to 3 bits, stop paying a byte
- * a document.
+ * a document. A phrase decodes positions for chosen documents only
+ * (index_plist_decode_sel): a position block none of them reaches is
+ * stepped over by its header (index_pack_skip), unread.
  *
  * The accumulator gathers a write transaction's postings in memory, one
  * list per term, and writes them at commit as one new segment, terms in
@@ -361,12 +363,13 @@ static int get_positions(const uint8_t *p, const uint8_t *end,
 	return p == end ? CDX_OK : CDX_ERR_CORRUPT;
 }
 
-int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
-                       int with_pos, struct index_plist *out)
+/* The entry's header and doc part at *p, its docs appended to @p out;
+ * *p is left at the positions. */
+static int decode_docs(const uint8_t **pp, const uint8_t *end, uint64_t base,
+                       struct index_plist *out)
 {
-	const uint8_t *end = p + n;
+	const uint8_t *p = *pp;
 	uint64_t h, df;
-	size_t first = out->n;
 	int packed, all_tf1, rc;
 
 	if (index_varint_get(&p, end, &h))
@@ -383,9 +386,228 @@ int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
 		return CDX_ERR_NOMEM;
 	rc = packed ? get_docs_packed(&p, end, df, base, all_tf1, out) :
 	              get_docs_varint(&p, end, df, base, all_tf1, out);
+	*pp = p;
+	return rc;
+}
+
+int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
+                       int with_pos, struct index_plist *out)
+{
+	const uint8_t *end = p + n;
+	size_t first = out->n;
+	int rc = decode_docs(&p, end, base, out);
+
 	if (rc != CDX_OK || !with_pos)
 		return rc;
 	return get_positions(p, end, first, out);
+}
+
+/* Reads positions by their number in the entry's stream, decoding only
+ * the packed blocks asked for and stepping over the others. */
+struct pos_cursor {
+	const uint8_t *p, *end; /* the next block not read */
+	uint64_t npos;          /* positions in the stream */
+	uint64_t next;          /* number of the first position at p */
+	uint64_t have;          /* number of blk[0], UINT64_MAX: none */
+	int packed;
+	uint32_t blk[INDEX_PACK_BLOCK];
+};
+
+/* Positions number @p q to q + n (never below one asked for before),
+ * as stored, into @p v. */
+static int pos_run(struct pos_cursor *c, uint64_t q, uint32_t n, uint32_t *v)
+{
+	while (n > 0) {
+		uint64_t m;
+
+		if (!c->packed) {
+			/* a few varints: read through */
+			uint64_t d;
+
+			if (index_varint_get(&c->p, c->end, &d) ||
+			    d > UINT32_MAX)
+				return CDX_ERR_CORRUPT;
+			if (c->next++ == q) {
+				*v++ = (uint32_t)d;
+				q++;
+				n--;
+			}
+			continue;
+		}
+		if (c->have == UINT64_MAX || q >= c->have + INDEX_PACK_BLOCK) {
+			uint64_t b = q / INDEX_PACK_BLOCK * INDEX_PACK_BLOCK;
+
+			for (;;) {
+				size_t k = c->npos - c->next < INDEX_PACK_BLOCK ?
+				           (size_t)(c->npos - c->next) :
+				           INDEX_PACK_BLOCK;
+
+				if (c->next == b) {
+					if (index_pack_get(&c->p, c->end,
+					                   c->blk, k))
+						return CDX_ERR_CORRUPT;
+					c->have = b;
+					c->next += k;
+					break;
+				}
+				if (index_pack_skip(&c->p, c->end, k))
+					return CDX_ERR_CORRUPT;
+				c->next += k;
+			}
+		}
+		/* what of the run this block holds */
+		m = c->have + INDEX_PACK_BLOCK - q;
+		if (m > n)
+			m = n;
+		memcpy(v, c->blk + (q - c->have), (size_t)m * sizeof *v);
+		v += m;
+		q += m;
+		n -= (uint32_t)m;
+	}
+	return CDX_OK;
+}
+
+/* Step *p over the doc part of an entry whose header says @p df,
+ * @p packed and @p all_tf1, without decoding it; *first gets its first
+ * doc id less the base. */
+static int skip_docs(const uint8_t **pp, const uint8_t *end, uint64_t df,
+                     int packed, int all_tf1, uint64_t *first)
+{
+	const uint8_t *p = *pp;
+
+	if (packed) {
+		if (index_varint_get(&p, end, first))
+			return CDX_ERR_CORRUPT;
+		for (uint64_t i = 0; i < df; i += INDEX_PACK_BLOCK) {
+			size_t k = df - i < INDEX_PACK_BLOCK ? (size_t)(df - i) :
+			                                       INDEX_PACK_BLOCK;
+
+			if (index_pack_skip(&p, end, k) ||
+			    (!all_tf1 && index_pack_skip(&p, end, k)))
+				return CDX_ERR_CORRUPT;
+		}
+	} else {
+		for (uint64_t i = 0; i < df; i++) {
+			uint64_t d, tf;
+
+			if (index_varint_get(&p, end, &d))
+				return CDX_ERR_CORRUPT;
+			if (!all_tf1) {
+				if (!(d & 1) && index_varint_get(&p, end, &tf))
+					return CDX_ERR_CORRUPT;
+				d >>= 1;
+			}
+			if (i == 0)
+				*first = d;
+		}
+	}
+	*pp = p;
+	return CDX_OK;
+}
+
+/* The entry's documents as @p known (the term's list over every
+ * segment, read for ranking) holds them: the df docs from the first at
+ * or after @p base, which must be the entry's first. */
+static int known_docs(const uint8_t **pp, const uint8_t *end, uint64_t base,
+                      const struct index_plist *known,
+                      const struct index_posting **docs, size_t *n)
+{
+	const uint8_t *p = *pp;
+	uint64_t h, df, first = 0;
+	size_t lo = 0, hi = known->n;
+
+	if (index_varint_get(&p, end, &h) || (df = h >> 2) == 0 ||
+	    skip_docs(&p, end, df, (int)(h >> 1 & 1), (int)(h & 1),
+	              &first) != CDX_OK)
+		return CDX_ERR_CORRUPT;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (known->v[mid].doc < base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (df > known->n - lo || first > UINT64_MAX - base ||
+	    known->v[lo].doc != base + first)
+		return CDX_ERR_CORRUPT;
+	*docs = known->v + lo;
+	*n = (size_t)df;
+	*pp = p;
+	return CDX_OK;
+}
+
+int index_plist_decode_sel(const uint8_t *p, size_t n, uint64_t base,
+                           const uint64_t *want, size_t n_want,
+                           const struct index_plist *known,
+                           struct index_plist *out)
+{
+	const uint8_t *end = p + n;
+	const struct index_posting *docs;
+	struct pos_cursor c;
+	uint64_t at = 0, keep = 0;
+	size_t first = out->n, k = first, w = 0, n_docs;
+	int rc;
+
+	if (known != NULL) {
+		rc = known_docs(&p, end, base, known, &docs, &n_docs);
+		if (rc == CDX_OK &&
+		    index_array_grow((void **)&out->v, &out->cap,
+		                     out->n + n_docs, sizeof *out->v))
+			rc = CDX_ERR_NOMEM;
+	} else {
+		rc = decode_docs(&p, end, base, out);
+		docs = out->v + first; /* compacted in place below */
+		n_docs = out->n - first;
+	}
+	if (rc != CDX_OK)
+		return rc;
+	/* keep the wanted docs, each with the number of its first
+	 * position in .off for now */
+	for (size_t i = 0; i < n_docs; i++) {
+		struct index_posting e = docs[i];
+
+		while (w < n_want && want[w] < e.doc)
+			w++;
+		if (w < n_want && want[w] == e.doc) {
+			e.off = (uint32_t)at;
+			out->v[k++] = e;
+			keep += e.tf;
+		}
+		at += e.tf;
+		if (at > UINT32_MAX)
+			return CDX_ERR_CORRUPT;
+	}
+	out->n = k;
+	c.packed = at >= PACK_MIN_POS;
+	if (at > (uint64_t)(end - p) * (c.packed ? INDEX_PACK_BLOCK : 1))
+		return CDX_ERR_CORRUPT;
+	if (index_array_grow((void **)&out->pos, &out->cap_pos,
+	         out->npos + (size_t)keep, sizeof *out->pos))
+		return CDX_ERR_NOMEM;
+	c.p = p;
+	c.end = end;
+	c.npos = at;
+	c.next = 0;
+	c.have = UINT64_MAX;
+	for (size_t i = first; i < out->n; i++) {
+		struct index_posting *e = &out->v[i];
+		uint64_t q = e->off, pos = 0;
+
+		uint32_t *to = out->pos + out->npos;
+
+		e->off = (uint32_t)out->npos;
+		if (pos_run(&c, q, e->tf, to))
+			return CDX_ERR_CORRUPT;
+		for (uint32_t j = 0; j < e->tf; j++) {
+			pos = j ? pos + to[j] + 1 : to[j];
+			if (pos > UINT32_MAX)
+				return CDX_ERR_CORRUPT;
+			to[j] = (uint32_t)pos;
+		}
+		out->npos += e->tf;
+	}
+	return CDX_OK;
 }
 
 /* ------------------------------------------------------------ acc */

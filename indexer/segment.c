@@ -438,19 +438,30 @@ int index_segr_find(struct index_segr *r, const char *term, size_t n,
 	return rc == CDX_ERR_ITEROVER ? CDX_ERR_NOTFOUND : rc;
 }
 
-int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
-                        const struct index_seg *segs, size_t n_segs,
-                        const char *term, size_t n, int with_pos,
-                        struct index_plist *out, struct cdx_error *err)
+/* with_pos 2: only the documents in want, with positions */
+static int read_postings(struct cdx_index *ix, MDB_txn *txn,
+                         const struct index_seg *segs, size_t n_segs,
+                         const char *term, size_t n, int with_pos,
+                         const uint64_t *want, size_t n_want,
+                         const struct index_plist *known,
+                         struct index_plist *out, struct cdx_error *err)
 {
 	struct index_segr r;
 	int rc = CDX_OK;
 
 	for (size_t i = 0; i < n_segs && rc == CDX_OK; i++) {
+		if (with_pos == 2 &&
+		    (n_want == 0 || segs[i].last < want[0] ||
+		     segs[i].first > want[n_want - 1]))
+			continue; /* no document asked for is in it */
 		index_segr_init(&r, ix, txn, &segs[i]);
 		rc = index_segr_find(&r, term, n, err);
 		if (rc == CDX_OK) {
-			rc = index_plist_decode(r.entry, r.entry_len,
+			rc = with_pos == 2 ?
+			     index_plist_decode_sel(r.entry, r.entry_len,
+			                            segs[i].first, want, n_want,
+			                            known, out) :
+			     index_plist_decode(r.entry, r.entry_len,
 			                        segs[i].first, with_pos, out);
 			if (rc == CDX_ERR_NOMEM)
 				rc = index_nomem(err);
@@ -462,6 +473,26 @@ int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
 		index_segr_release(&r);
 	}
 	return rc;
+}
+
+int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_seg *segs, size_t n_segs,
+                        const char *term, size_t n, int with_pos,
+                        struct index_plist *out, struct cdx_error *err)
+{
+	return read_postings(ix, txn, segs, n_segs, term, n, with_pos != 0,
+	                     NULL, 0, NULL, out, err);
+}
+
+int index_postings_read_sel(struct cdx_index *ix, MDB_txn *txn,
+                            const struct index_seg *segs, size_t n_segs,
+                            const char *term, size_t n,
+                            const uint64_t *want, size_t n_want,
+                            const struct index_plist *known,
+                            struct index_plist *out, struct cdx_error *err)
+{
+	return read_postings(ix, txn, segs, n_segs, term, n, 2, want, n_want,
+	                     known, out, err);
 }
 
 int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc)
@@ -729,6 +760,19 @@ int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
 		if (rc != CDX_OK)
 			break;
 	}
+	free(segs);
+	return rc;
+}
+
+int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
+                         struct index_meta *m, struct cdx_error *err)
+{
+	struct index_seg *segs = NULL;
+	size_t n = 0;
+	int rc = index_segs_load(ix, txn, &segs, &n, err);
+
+	if (rc == CDX_OK && n > 1)
+		rc = merge(ix, txn, m, segs, n, err);
 	free(segs);
 	return rc;
 }

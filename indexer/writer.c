@@ -546,6 +546,10 @@ int cdx_index_writer_commit(struct cdx_index_writer *w, struct cdx_error *err)
 		if (rc != CDX_OK)
 			break;
 	}
+	/* the journal holds the documents the batch wrote (new or
+	 * replacing): what index_merge_close weighs against the index */
+	if (rc == CDX_OK)
+		w->w.ix->docs_written += w->n_journal;
 	cdx_index_writer_abort(w);
 	return rc;
 }

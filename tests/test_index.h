@@ -67,5 +67,6 @@ void index_add_records_cases(Suite *s);
 void index_add_entnames_cases(Suite *s);
 void index_add_docblock_cases(Suite *s);
 void index_add_postings_cases(Suite *s);
+void index_add_phrase_cases(Suite *s);
 
 #endif

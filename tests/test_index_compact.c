@@ -3,7 +3,8 @@
  * pages back (indexer/compact.c): the file shrinks, the index stays whole,
  * and nothing is replaced while another handle holds the folder (here the
  * test itself holds the shared flock every handle takes, as another
- * process would) or when the handle only read.
+ * process would) or when the handle only read. Before that, the
+ * segments are merged into one, leaving out replaced documents.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -151,11 +152,193 @@ START_TEST(test_no_compaction_beside_another_handle)
 }
 END_TEST
 
+/* Entries of the named database. */
+static size_t raw_entries(const char *path, const char *db)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_stat st;
+
+	raw_open(path, db, &env, &txn, &dbi);
+	ck_assert_int_eq(mdb_stat(txn, dbi, &st), 0);
+	raw_close(env, txn);
+	return st.ms_entries;
+}
+
+/* Batch @p b of 20 documents; in batch 2 the first five of batch 0 come
+ * again with new words (replaced: marked deleted, postings still in
+ * their segment). */
+static void add_batch(struct cdx_index *ix, int b)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_writer *w;
+
+	ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+	for (int i = b * 20; i < b * 20 + 20; i++) {
+		int src = b == 2 && i < 45 ? i - 40 : i;
+		struct cdx_doc d;
+		enum cdx_add_outcome o;
+
+		snprintf(sources[i], sizeof sources[i], "doc%03d.txt", src);
+		snprintf(texts[i], sizeof texts[i],
+		         "Batch%d note %d: the the mine site%d of cobalt%s.", b,
+		         i, src, src != i ? " renewed" : "");
+		d = mkdoc(sources[i], NULL, NULL, texts[i]);
+		ck_assert_int_eq(cdx_index_writer_add(w, &d, NULL, &o, NULL,
+		                                      &err), CDX_OK);
+		ck_assert_int_eq(o, src != i ? CDX_ADD_REPLACED : CDX_ADD_NEW);
+	}
+	ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+}
+
+START_TEST(test_close_merges_segments)
+{
+	struct cdx_index *ix;
+	struct tmp t;
+
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	for (int b = 0; b < 4; b++)
+		add_batch(ix, b);
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 4);
+	ck_assert_uint_eq(raw_entries(t.path, "deleted"), 5);
+	ck_assert_uint_eq(hits_for(ix, "renewed"), 5);
+	cdx_index_close(ix);
+	/* one segment, the replaced documents' postings and marks gone */
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 1);
+	ck_assert_uint_eq(raw_entries(t.path, "deleted"), 0);
+	ix = open_ix(t.path, 0, 0);
+	assert_sound(ix);
+	ck_assert_uint_eq(hits_for(ix, "cobalt"), 75);
+	ck_assert_uint_eq(hits_for(ix, "batch0"), 15);
+	ck_assert_uint_eq(hits_for(ix, "site3"), 1);
+	ck_assert_uint_eq(hits_for(ix, "\"the the mine\""), 75);
+	ck_assert_uint_eq(hits_for(ix, "\"batch2 note 40\""), 1);
+	/* a reader does not merge; neither does a writer that added less
+	 * than a quarter of the index (20 of 95): rewriting it all for a
+	 * few documents would make small ingests cost the whole index */
+	cdx_index_close(ix);
+	ix = open_ix(t.path, 0, 0);
+	add_batch(ix, 4);
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 2);
+	cdx_index_close(ix);
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 2);
+	/* one that wrote more (40 of 135) merges everything again */
+	ix = open_ix(t.path, 0, 0);
+	add_batch(ix, 5);
+	add_batch(ix, 6);
+	cdx_index_close(ix);
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 1);
+	ix = open_ix(t.path, CDX_INDEX_READONLY, 0);
+	assert_sound(ix);
+	ck_assert_uint_eq(hits_for(ix, "cobalt"), 135);
+	ck_assert_uint_eq(hits_for(ix, "\"the mine site81\""), 1);
+	ck_assert_uint_eq(hits_for(ix, "\"the mine site121\""), 1);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+struct ent_list {
+	char buf[1 << 17];
+	size_t len;
+};
+
+static int on_entity(void *ctx, const char *name, uint64_t n)
+{
+	struct ent_list *e = ctx;
+
+	e->len += (size_t)snprintf(e->buf + e->len, sizeof e->buf - e->len,
+	                           "%s=%llu;", name, (unsigned long long)n);
+	ck_assert_uint_lt(e->len, sizeof e->buf);
+	return 0;
+}
+
+static size_t leaf_pages(const char *path, const char *db)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_stat st;
+
+	raw_open(path, db, &env, &txn, &dbi);
+	ck_assert_int_eq(mdb_stat(txn, dbi, &st), 0);
+	raw_close(env, txn);
+	return st.ms_leaf_pages;
+}
+
+/* Claims about 900 entities whose names come in random order, in
+ * batches: at close by_entity is rewritten in key order, its pages
+ * fuller, its claims and names the same. */
+START_TEST(test_close_repacks_entities)
+{
+	static struct ent_list before, after;
+	static char text[2700][96], name[2700][64];
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_claim_filter f = CDX_CLAIM_FILTER_INIT;
+	struct cdx_claim_rows r;
+	struct cdx_index *ix;
+	size_t pages;
+	uint64_t s = 99;
+	struct tmp t;
+
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	for (int b = 0; b < 2700; b += 300) {
+		struct cdx_index_writer *w;
+
+		ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+		for (int i = b; i < b + 300; i++) {
+			struct cdx_claim c;
+			struct cdx_claims cl = {&c, 1, 1, NULL, NULL};
+			struct cdx_doc d;
+			char src[32];
+
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			snprintf(name[i], sizeof name[i],
+			         "Entity %03u Mining and Trading Company",
+			         (unsigned)(s >> 33) % 900);
+			snprintf(text[i], sizeof text[i],
+			         "%s output rose 5 percent.", name[i]);
+			snprintf(src, sizeof src, "e%04d.txt", i);
+			d = mkdoc(src, NULL, NULL, text[i]);
+			c = mkclaim(text[i], text[i], "5 percent",
+			            CDX_KIND_PERCENT, 5, "%", name[i], NULL);
+			ck_assert_int_eq(cdx_index_writer_add(w, &d, &cl, NULL,
+			                                      NULL, &err),
+			                 CDX_OK);
+		}
+		ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+	}
+	ck_assert_int_eq(cdx_index_entities(ix, on_entity, &before, &err),
+	                 CDX_OK);
+	pages = leaf_pages(t.path, "by_entity");
+	cdx_index_close(ix);
+	ck_assert_uint_lt(leaf_pages(t.path, "by_entity"), pages);
+	ix = open_ix(t.path, 0, 0);
+	assert_sound(ix);
+	ck_assert_int_eq(cdx_index_entities(ix, on_entity, &after, &err),
+	                 CDX_OK);
+	ck_assert_str_eq(after.buf, before.buf);
+	f.entity = name[1234];
+	ck_assert_int_eq(cdx_index_claims(ix, &f, &r, &err), CDX_OK);
+	ck_assert_uint_ge(r.n, 1);
+	for (size_t i = 0; i < r.n; i++)
+		ck_assert_str_eq(r.v[i].claim.subject, name[1234]);
+	cdx_claim_rows_release(&r);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
 void index_add_compact_cases(Suite *s)
 {
 	TCase *tc = tcase_create("compaction at close");
 
 	tcase_add_test(tc, test_close_compacts);
 	tcase_add_test(tc, test_no_compaction_beside_another_handle);
+	tcase_add_test(tc, test_close_merges_segments);
+	tcase_add_test(tc, test_close_repacks_entities);
 	suite_add_tcase(s, tc);
 }
