@@ -146,6 +146,25 @@ size_t index_pack_put(uint8_t *o, const uint32_t *v, size_t k)
 	return (size_t)(w.o - o);
 }
 
+
+/* The header byte of a block of @p k values at @p p: its bit width into
+ * @p b and the bytes of packed values after it into @p need.
+ * @return CDX_OK, or CDX_ERR_CORRUPT when the byte or the length is
+ * wrong. */
+static int block_head(const uint8_t *p, const uint8_t *end, size_t k,
+                      unsigned *b, size_t *need)
+{
+	if (p >= end || k == 0 || k > INDEX_PACK_BLOCK)
+		return CDX_ERR_CORRUPT;
+	*b = *p & 0x3f;
+	if ((*p & 0x80) || *b > 32)
+		return CDX_ERR_CORRUPT;
+	*need = (k * *b + 7) / 8;
+	if ((size_t)(end - p - 1) < *need)
+		return CDX_ERR_CORRUPT;
+	return CDX_OK;
+}
+
 int index_pack_get(const uint8_t **pp, const uint8_t *end, uint32_t *v,
                    size_t k)
 {
@@ -154,13 +173,7 @@ int index_pack_get(const uint8_t **pp, const uint8_t *end, uint32_t *v,
 	uint64_t acc = 0, mask;
 	size_t need;
 
-	if (p >= end || k == 0 || k > INDEX_PACK_BLOCK)
-		return CDX_ERR_CORRUPT;
-	b = *p & 0x3f;
-	if ((*p & 0x80) || b > 32)
-		return CDX_ERR_CORRUPT;
-	need = (k * b + 7) / 8;
-	if ((size_t)(end - p - 1) < need)
+	if (block_head(p, end, k, &b, &need) != CDX_OK)
 		return CDX_ERR_CORRUPT;
 	mask = ((uint64_t)1 << b) - 1;
 	if (b == 0) {
@@ -241,13 +254,7 @@ int index_pack_skip(const uint8_t **pp, const uint8_t *end, size_t k)
 	size_t need, nex, rest;
 	unsigned b, hb;
 
-	if (p >= end || k == 0 || k > INDEX_PACK_BLOCK)
-		return CDX_ERR_CORRUPT;
-	b = *p & 0x3f;
-	if ((*p & 0x80) || b > 32)
-		return CDX_ERR_CORRUPT;
-	need = (k * b + 7) / 8;
-	if ((size_t)(end - p - 1) < need)
+	if (block_head(p, end, k, &b, &need) != CDX_OK)
 		return CDX_ERR_CORRUPT;
 	q = p + 1 + need;
 	if (*p & 0x40) {
