@@ -1,0 +1,223 @@
+/*
+ * index_post.h — postings in indexer/: packed blocks (pack.c), posting lists and
+ * their entries (postings.c), segments (segment.c).
+ * Part of index_int.h, which includes it where it stands among the other
+ * files' declarations (it uses the types declared before it there):
+ * include index_int.h, not this file.
+ */
+#ifndef CDX_INDEX_POST_H
+#define CDX_INDEX_POST_H
+
+#ifndef CDX_INDEX_INT_H
+#error "include index_int.h, which includes index_post.h"
+#endif
+
+/* ------------------------------------------------------------ pack.c */
+
+/** Most values in one packed block. */
+#define INDEX_PACK_BLOCK 128
+/** Bytes index_pack_put() writes for @p k (1..INDEX_PACK_BLOCK) values:
+ *  never more than 1 + 4 * k. */
+size_t index_pack_size(const uint32_t *v, size_t k);
+/** Write @p v[0..k) as one block at @p o; returns the bytes written. */
+size_t index_pack_put(uint8_t *o, const uint32_t *v, size_t k);
+/** Read a block of @p k values at *p (not past @p end) into @p v,
+ *  advancing *p. @return 0 or CORRUPT. */
+int index_pack_get(const uint8_t **p, const uint8_t *end, uint32_t *v,
+                   size_t k);
+/** Step *p past a block of @p k values without decoding them (the
+ *  header byte and the exception count give its length).
+ *  @return 0 or CORRUPT. */
+int index_pack_skip(const uint8_t **p, const uint8_t *end, size_t k);
+
+/* ------------------------------------------------------------ postings.c */
+
+/** One document of a posting list; its positions are pos[off, off+tf)
+ *  of the enclosing list when the list has positions. */
+struct index_posting {
+	uint64_t doc;
+	uint32_t tf;  /* 0 marks a posting removed within the batch */
+	uint32_t off; /* first position in the list's pos array */
+};
+
+/** A term's posting list in doc order, with positions or without. */
+struct index_plist {
+	struct index_posting *v;
+	size_t n, cap;
+	uint32_t *pos;
+	size_t npos, cap_pos;
+};
+void index_plist_release(struct index_plist *l);
+/** Forget the entries, keep the allocations. */
+void index_plist_clear(struct index_plist *l);
+/** Append @p doc with @p tf positions @p pos (NULL: none kept). */
+int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
+                    const uint32_t *pos) CDX_WUR;
+/** Encode the live entries (tf > 0) of @p l, whose docs are @p base
+ *  (the segment's first doc) or later, as a term entry: varint
+ *  (n << 2 | packed << 1 | every tf is 1), then the doc part, then the
+ *  positions (postings.c has the layouts: varints for a few, else
+ *  blocks of 128 bit-packed numbers, pack.c). Writes nothing when none. */
+int index_plist_encode(const struct index_plist *l, uint64_t base,
+                       struct cdx_buf *b) CDX_WUR;
+/** Append the documents of an entry encoded against @p base to @p out
+ *  (with positions when @p with_pos). @return 0, CORRUPT or NOMEM. */
+int index_plist_decode(const uint8_t *p, size_t n, uint64_t base,
+                       int with_pos, struct index_plist *out);
+/** Like index_plist_decode() with positions, but appends only the
+ *  documents of the entry that are in @p want (sorted doc ids), and
+ *  decodes only their positions: packed blocks holding none of them are
+ *  stepped over unread. For a phrase, whose common words' positions
+ *  are most of what it would read. @p known, when not NULL, is the
+ *  term's whole list without positions (as ranking read it): the doc
+ *  part is then stepped over, not decoded again. @return 0, CORRUPT or
+ *  NOMEM. */
+int index_plist_decode_sel(const uint8_t *p, size_t n, uint64_t base,
+                           const uint64_t *want, size_t n_want,
+                           const struct index_plist *known,
+                           struct index_plist *out);
+/** The number of documents of an entry, or 0 when damaged. */
+uint64_t index_entry_df(const uint8_t *p, size_t n);
+
+/** Postings of a batch, written as one segment at commit. */
+struct index_acc {
+	struct index_strmap map; /* term → index in terms */
+	struct acc_term *terms;
+	size_t n, cap;
+	struct index_arena strs;
+	size_t bytes;            /* memory the postings take, roughly */
+};
+/** Append @p doc's posting of @p term (whose index_mem_hash is @p hash). */
+int index_acc_add(struct index_acc *a, const char *term, size_t n,
+                  uint64_t hash, uint64_t doc, uint32_t tf,
+                  const uint32_t *pos);
+/** Mark @p doc's posting of @p term removed (a doc of this batch). */
+void index_acc_remove(struct index_acc *a, const char *term, size_t n,
+                      uint64_t doc);
+/** Write the batch's postings as segment m->next_seg (taken) covering
+ *  documents [first, m->next_doc). */
+int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t first,
+                    struct cdx_error *err);
+void index_acc_release(struct index_acc *a);
+
+/* ------------------------------------------------------------ segment.c */
+
+struct index_seg {
+	uint32_t id;
+	uint8_t level;        /* 0 for a batch, +1 per merge */
+	uint64_t first, last; /* document id range it covers */
+	uint64_t bytes;       /* length of its term stream */
+	uint64_t n_terms;
+};
+int index_seg_pack(const struct index_seg *s, uint8_t out[34]);
+int index_seg_unpack(const void *p, size_t n, struct index_seg *s);
+
+/** Every segment, in document order. Caller frees *out. */
+int index_segs_load(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_seg **out, size_t *n,
+                    struct cdx_error *err);
+
+/** Writes one segment's term stream; terms must come in order. */
+struct index_segw {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_seg seg;
+	struct cdx_buf piece;   /* the piece being filled */
+	uint32_t piece_no;
+	int64_t indexed_piece; /* last piece with an index point */
+	char prev[INDEX_TERM_MAX];
+	size_t prev_len;
+	struct cdx_buf hdr;
+};
+void index_segw_init(struct index_segw *w, struct cdx_index *ix,
+                     MDB_txn *txn, uint32_t id);
+int index_segw_add(struct index_segw *w, const char *term, size_t n,
+                   const uint8_t *entry, size_t len, struct cdx_error *err);
+/** Flush the last piece and store the segment record (with @p first,
+ *  @p last, @p level). Writes nothing for a segment without terms. */
+int index_segw_finish(struct index_segw *w, uint64_t first, uint64_t last,
+                      uint8_t level, struct cdx_error *err);
+void index_segw_release(struct index_segw *w);
+
+/** Reads one segment's term stream in term order. */
+struct index_segr {
+	struct cdx_index *ix;
+	MDB_txn *txn;
+	struct index_seg seg;
+	uint64_t at;              /* stream offset of the next entry */
+	uint32_t piece_no;        /* piece held in p */
+	const uint8_t *p;         /* that piece (in the map), or NULL */
+	size_t plen;
+	char term[INDEX_TERM_MAX + 1];
+	size_t term_len;
+	const uint8_t *entry;     /* the current entry, in p or scratch */
+	size_t entry_len;
+	struct cdx_buf scratch;
+};
+void index_segr_init(struct index_segr *r, struct cdx_index *ix,
+                     MDB_txn *txn, const struct index_seg *s);
+/** Go to the index point at or before @p term (the start when none). */
+int index_segr_seek(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err);
+/** The next entry into r->term / r->entry; CDX_ERR_ITEROVER at the end. */
+int index_segr_next(struct index_segr *r, struct cdx_error *err);
+/** Find @p term: CDX_OK with r->entry, or CDX_ERR_NOTFOUND. */
+int index_segr_find(struct index_segr *r, const char *term, size_t n,
+                    struct cdx_error *err);
+void index_segr_release(struct index_segr *r);
+
+/** Remove segment @p s: its record, index points and pieces. */
+int index_seg_drop(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_seg *s, struct cdx_error *err);
+/** Rewrite the segment holding @p doc without its deleted documents. */
+int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t doc,
+                    struct cdx_error *err);
+/** Merge segments while INDEX_MERGE_FANIN of one level pile up; the
+ *  merged segment leaves out deleted documents and their marks. */
+int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, struct cdx_error *err);
+/** Merge every segment into one (nothing when there is one or none):
+ *  each term then has a single entry. */
+int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
+                         struct index_meta *m, struct cdx_error *err);
+
+/** The whole posting list of @p term over every segment, in doc order
+ *  (appended to @p out), with positions when @p with_pos. */
+int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_seg *segs, size_t n_segs,
+                        const char *term, size_t n, int with_pos,
+                        struct index_plist *out, struct cdx_error *err);
+/** The postings of @p term with positions, only for the documents in
+ *  @p want (sorted), @p known its list without positions or NULL
+ *  (index_plist_decode_sel()). */
+int index_postings_read_sel(struct cdx_index *ix, MDB_txn *txn,
+                            const struct index_seg *segs, size_t n_segs,
+                            const char *term, size_t n,
+                            const uint64_t *want, size_t n_want,
+                            const struct index_plist *known,
+                            struct index_plist *out, struct cdx_error *err);
+
+/** The distinct terms of several segments in order, from a given term on:
+ *  after each _next, @c term is the term and has[i] says whether
+ *  in[i].entry holds its entry in segment i. */
+struct index_termit {
+	struct index_segr *in;
+	int *live, *has;
+	size_t n;
+	char term[INDEX_TERM_MAX + 1];
+	size_t term_len;
+};
+int index_termit_open(struct index_termit *it, struct cdx_index *ix,
+                      MDB_txn *txn, const struct index_seg *segs, size_t n,
+                      const char *from, size_t from_len,
+                      struct cdx_error *err);
+/** @return CDX_OK, CDX_ERR_ITEROVER at the end, or an error. */
+int index_termit_next(struct index_termit *it, struct cdx_error *err);
+void index_termit_release(struct index_termit *it);
+
+/** Is @p doc marked deleted? */
+int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc);
+
+#endif
