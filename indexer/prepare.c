@@ -128,7 +128,7 @@ struct cdx_index_prep {
 
 int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 {
-	struct cdx_index_prep *p = calloc(1, sizeof *p);
+	struct cdx_index_prep *p = index_zalloc(1, sizeof *p);
 
 	*out = NULL;
 	if (p == NULL)
@@ -175,7 +175,7 @@ static void dict_clear(struct cdx_index_prep *p)
 static int dict_grow_slots(struct cdx_index_prep *p)
 {
 	size_t ncap = p->dict_scap ? p->dict_scap * 2 : 4096;
-	uint32_t *ns = calloc(ncap, sizeof *ns);
+	uint32_t *ns = index_zalloc(ncap, sizeof *ns);
 
 	if (ns == NULL)
 		return CDX_ERR_NOMEM;
@@ -263,7 +263,7 @@ static int tok_room(struct cdx_index_prep *p)
 		return 0;
 	}
 	ncap = p->tok_cap ? p->tok_cap * 2 : TOK_SLOTS_MIN;
-	ns = calloc(ncap, sizeof *ns);
+	ns = index_zalloc(ncap, sizeof *ns);
 	if (ns == NULL)
 		return -1;
 	for (size_t i = 0; i < p->tok_cap; i++) {

@@ -156,7 +156,7 @@ static int cache_room(struct index_stemmer *st, size_t bytes)
 			memset(st->slots, 0, st->cap * sizeof *st->slots);
 			return 0;
 		}
-		ns = calloc(ncap, sizeof *ns);
+		ns = index_zalloc(ncap, sizeof *ns);
 		if (ns == NULL)
 			return -1;
 		for (size_t i = 0; i < st->cap; i++) {

@@ -3,7 +3,9 @@
  * cutting, the keys of the source and by_entity databases, a bump arena
  * (for strings whose pointers must stay put) and a string hash map.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "index_int.h"
 
@@ -198,10 +200,22 @@ struct strmap_slot {
 	uint32_t val;
 };
 
+void *index_zalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = malloc(n * size > 0 ? n * size : 1);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
 static int strmap_grow(struct index_strmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 256;
-	struct strmap_slot *ns = calloc(ncap, sizeof *ns);
+	struct strmap_slot *ns = index_zalloc(ncap, sizeof *ns);
 
 	if (ns == NULL)
 		return CDX_ERR_NOMEM;
