@@ -437,7 +437,7 @@ static int scan_sentence(const struct cdx_extractor *ex,
                          size_t len, int *last_year, const int doc_ym[2])
 {
 	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year,
-	                        doc_ym[0], doc_ym[1]};
+	                        doc_ym[0], doc_ym[1], ""};
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	size_t pos = 0, ci = 0, start, end;
 	uint32_t id;
@@ -506,6 +506,9 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			s->figs[s->n_figs++] = f[i];
 			if (f[i].kind == CDX_KIND_DATE && f[i].year)
 				fc.last_year = f[i].year;
+			if (f[i].kind == CDX_KIND_COUNT)
+				memcpy(fc.prev_count, f[i].unit,
+				       sizeof fc.prev_count);
 		}
 		pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 	}

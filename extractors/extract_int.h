@@ -167,7 +167,7 @@ enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
-       W_NOTSHARE };                                   /* words.tsv */
+       W_NOTSHARE, W_PARTOF };                         /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -453,6 +453,15 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
                        size_t start, size_t end, double value,
                        size_t *noun_end, char *unit, size_t cap);
 
+/**
+ * Does "of" and a partof word of words.tsv follow the number ending at
+ * @p end ("17 of which", "12 of them")? Then, when the sentence counted
+ * something before, the number counts the same. @return 1 or 0 (also for
+ * a number that names something: "Section 17 of which").
+ */
+int extract_count_partof(const struct lexicon *lx, const char *t, size_t len,
+                         size_t start, size_t end);
+
 /** Does an up or down word right before or after the figure at [start,
  * end) make it a change? */
 enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
@@ -543,6 +552,8 @@ struct figure_ctx {
 	size_t len;
 	int last_year;    /* most recent year stated before, or 0 */
 	int doc_year, doc_month; /* the document's own date, or 0 */
+	char prev_count[CDX_CLAIM_UNIT_MAX]; /* the unit of the sentence's
+	                                        last count so far, or "" */
 };
 
 /**

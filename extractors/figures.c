@@ -357,8 +357,15 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 			return 0;
 		figure_init(f, CDX_KIND_COUNT);
 		if (!extract_count_noun(lx, fc->sent, fc->len, n.so, ov[1], cv,
-		                        &noun_end, f->unit, sizeof(f->unit)))
-			return 0;
+		                        &noun_end, f->unit, sizeof(f->unit))) {
+			/* "26 mines (17 of which ...)": the same noun */
+			if (!fc->prev_count[0] ||
+			    !extract_count_partof(lx, fc->sent, fc->len, n.so,
+			                          ov[1]))
+				return 0;
+			snprintf(f->unit, sizeof(f->unit), "%s", fc->prev_count);
+			noun_end = ov[1];
+		}
 		count_end = noun_end;
 	} else if (ce) {
 		figure_init(f, CDX_KIND_MONEY);

@@ -167,6 +167,26 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 	return 0;
 }
 
+int extract_count_partof(const struct lexicon *lx, const char *t, size_t len,
+                         size_t start, size_t end)
+{
+	size_t i = end, j;
+
+	if (labelled(lx, t, start))
+		return 0;
+	while (i < len && t[i] == ' ')
+		i++;
+	j = word_end(t, len, i);
+	if (!(j - i == 2 && lower((unsigned char)t[i]) == 'o' &&
+	      lower((unsigned char)t[i + 1]) == 'f'))
+		return 0;
+	i = j;
+	while (i < len && t[i] == ' ')
+		i++;
+	j = word_end(t, len, i);
+	return j > i && word_is(lx, W_PARTOF, t + i, j - i);
+}
+
 enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
                                   size_t len, size_t start, size_t end)
 {

@@ -94,6 +94,11 @@ static const struct count_row {
 	 CDX_QUAL_EXACT},
 	{"It hired as many as 3,000 firms.", "as many as 3,000 firms", 3000,
 	 "firm", CDX_QUAL_MAX},
+	/* "N of which / of them" counts what the sentence counted before */
+	{"It ran 26 mines (17 of which were open pits).", "17", 17, "mine",
+	 CDX_QUAL_EXACT},
+	{"The group owns 40 firms, 12 of them in Chile.", "12", 12, "firm",
+	 CDX_QUAL_EXACT},
 };
 
 START_TEST(count_values)
@@ -121,6 +126,9 @@ END_TEST
  * thing: each must give no claim of any kind. */
 static const char *const none_rows[] = {
 	"Copper faces Section 232 tariffs",
+	/* "of them" with no count before it in the sentence points nowhere */
+	"About 12 of them left early",
+	"Only 3 of which were new",
 	"The G20 met in Rome",
 	"The Group of 7 nations met",
 	"Group of 20 leaders met",
