@@ -25,12 +25,12 @@ void stale_init(struct stale *s)
 
 void stale_release(struct stale *s)
 {
-	for (size_t i = 0; s && i < s->n; i++)
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].path);
-	if (s)
-		free(s->v);
-	if (s)
-		memset(s, 0, sizeof *s);
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }
 
 int stale_doc_kind(const char *path, const char *source)
@@ -74,7 +74,9 @@ void stale_note(struct stale *s, const char *path, unsigned n_parts)
 }
 
 /* Delete @p source when the index holds it: 1 deleted, 0 not there, -1
- * an index error (in @p err). */
+ * an index error (in @p err). Almost every file has nothing to prune, so
+ * a read looks first: cdx_index_delete() alone would open a write
+ * transaction (and sync) for every file ingested. */
 static int drop(struct cdx_index *ix, const char *source,
                 struct cdx_error *err)
 {

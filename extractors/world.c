@@ -55,18 +55,30 @@ static int ranks(const struct lexicon *lx, const struct sentence *s,
 	return 0;
 }
 
-/* Is there a comma, dash or semicolon in [from, to)? */
+/* Does a comma, semicolon or dash (a hyphen after a space, an en or em
+ * dash) stand at @p i? */
+static int is_break(const struct sentence *s, size_t i)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+
+	return t[i] == ',' || t[i] == ';' ||
+	       (t[i] == '-' && i > 0 && t[i - 1] == ' ') ||
+	       (t[i] == 0xe2 && i + 2 < s->len && t[i + 1] == 0x80 &&
+	        (t[i + 2] == 0x93 || t[i + 2] == 0x94));
+}
+
+/* The last break in [from, to), or (size_t)-1. */
+static size_t last_break(const struct sentence *s, size_t from, size_t to)
+{
+	while (to > from)
+		if (is_break(s, --to))
+			return to;
+	return (size_t)-1;
+}
+
 static int has_break(const struct sentence *s, size_t from, size_t to)
 {
-	for (size_t i = from; i < to; i++)
-		if (s->text[i] == ',' || s->text[i] == ';' ||
-		    (s->text[i] == '-' && i > 0 && s->text[i - 1] == ' ') ||
-		    ((unsigned char)s->text[i] == 0xe2 && i + 2 < s->len &&
-		     (unsigned char)s->text[i + 1] == 0x80 &&
-		     ((unsigned char)s->text[i + 2] == 0x93 ||
-		      (unsigned char)s->text[i + 2] == 0x94))) /* en, em dash */
-			return 1;
-	return 0;
+	return last_break(s, from, to) != (size_t)-1;
 }
 
 /* Is figure @p f, if a comma or dash parts it from @p w, in apposition to
@@ -75,19 +87,14 @@ static int has_break(const struct sentence *s, size_t from, size_t to)
  * that opens with its hedge; "..., up from 45,500 tons" is no apposition. */
 static int apposed(const struct sentence *s, size_t w, const struct figure *f)
 {
-	size_t words = 0, at = f->start;
+	size_t words = 0, at = last_break(s, w, f->start);
+	unsigned char first = (unsigned char)s->text[f->start];
 
-	if (!has_break(s, w, f->start))
+	if (at == (size_t)-1)
 		return 1;
-	while (at > w && s->text[at - 1] != ',' && s->text[at - 1] != ';' &&
-	       s->text[at - 1] != '-' && (unsigned char)s->text[at - 1] != 0x94 &&
-	       (unsigned char)s->text[at - 1] != 0x93) {
-		at--;
-		if (extract_word_start(s, at))
-			words++;
-	}
-	return words <= 1 && !(s->text[f->start] >= '0' && s->text[f->start] <= '9') &&
-	       is_alnum((unsigned char)s->text[f->start]);
+	for (at++; at < f->start; at++)
+		words += extract_word_start(s, at);
+	return words <= 1 && !(first >= '0' && first <= '9') && is_alnum(first);
 }
 
 /* Does the clause part [from, f) name the world as the owner of the

@@ -183,17 +183,9 @@ static void problem(struct checker *c, const char *fmt, ...)
 
 static int doc_exists(const struct checker *c, uint64_t id)
 {
-	size_t lo = 0, hi = c->n_docs;
+	size_t i = index_u64_lower(c->docs, c->n_docs, id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->docs[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->n_docs && c->docs[lo] == id;
+	return i < c->n_docs && c->docs[i] == id;
 }
 
 /* Iterate every (key, value) of @p db, duplicates included. */

@@ -138,6 +138,10 @@ struct cdx_index {
  */
 void *index_zalloc(size_t n, size_t size);
 
+/** The first index of the ascending @p v[0, n) whose value is not below
+ * @p x (n when none): a binary search. */
+size_t index_u64_lower(const uint64_t *v, size_t n, uint64_t x);
+
 /** Set @p err to "out of memory"; returns CDX_ERR_NOMEM. */
 int index_nomem(struct cdx_error *err);
 

@@ -50,6 +50,11 @@ struct index_plist {
 void index_plist_release(struct index_plist *l);
 /** Forget the entries, keep the allocations. */
 void index_plist_clear(struct index_plist *l);
+
+/** The first index in [@p lo, @p hi) of @p l (documents ascending) whose
+ * document is not below @p doc, else @p hi: a binary search. */
+size_t index_plist_lower(const struct index_plist *l, size_t lo, size_t hi,
+                         uint64_t doc);
 /** Append @p doc with @p tf positions @p pos (NULL: none kept). */
 int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
                     const uint32_t *pos) CDX_WUR;

@@ -42,6 +42,20 @@ void index_plist_clear(struct index_plist *l)
 	l->n = l->npos = 0;
 }
 
+size_t index_plist_lower(const struct index_plist *l, size_t lo, size_t hi,
+                         uint64_t doc)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid].doc < doc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
                     const uint32_t *pos)
 {
@@ -514,20 +528,13 @@ static int known_docs(const uint8_t **pp, const uint8_t *end, uint64_t base,
 {
 	const uint8_t *p = *pp;
 	uint64_t h, df, first = 0;
-	size_t lo = 0, hi = known->n;
+	size_t lo;
 
 	if (index_varint_get(&p, end, &h) || (df = h >> 2) == 0 ||
 	    skip_docs(&p, end, df, (int)(h >> 1 & 1), (int)(h & 1),
 	              &first) != CDX_OK)
 		return CDX_ERR_CORRUPT;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (known->v[mid].doc < base)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = index_plist_lower(known, 0, known->n, base);
 	if (df > known->n - lo || first > UINT64_MAX - base ||
 	    known->v[lo].doc != base + first)
 		return CDX_ERR_CORRUPT;
@@ -643,21 +650,13 @@ void index_acc_remove(struct index_acc *a, const char *term, size_t n,
                       uint64_t doc)
 {
 	struct index_plist *l;
-	size_t lo = 0, hi;
+	size_t lo;
 	uint32_t idx;
 
 	if (index_strmap_get(&a->map, term, n, &idx) != CDX_OK)
 		return;
 	l = &a->terms[idx].l;
-	hi = l->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (l->v[mid].doc < doc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = index_plist_lower(l, 0, l->n, doc);
 	if (lo < l->n && l->v[lo].doc == doc)
 		l->v[lo].tf = 0;
 }

@@ -89,20 +89,11 @@ static int best_first(const void *pa, const void *pb)
 /* First index >= @p i in @p p whose doc is >= @p doc (galloping). */
 static size_t seek(const struct index_plist *p, size_t i, uint64_t doc)
 {
-	size_t step = 1, lo = i, hi;
+	size_t step = 1;
 
 	while (i + step < p->n && p->v[i + step].doc < doc)
 		step *= 2;
-	hi = i + step < p->n ? i + step : p->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->v[mid].doc < doc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return index_plist_lower(p, i, i + step < p->n ? i + step : p->n, doc);
 }
 
 /* What a search needs across its phases. */

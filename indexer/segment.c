@@ -593,17 +593,9 @@ static int load_dead(struct merge *g, uint64_t first, uint64_t last,
 
 static int is_dead(const struct merge *g, uint64_t id)
 {
-	size_t lo = 0, hi = g->n_dead;
+	size_t i = index_u64_lower(g->dead, g->n_dead, id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (g->dead[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < g->n_dead && g->dead[lo] == id;
+	return i < g->n_dead && g->dead[i] == id;
 }
 
 static int advance(struct merge *g, size_t i, struct cdx_error *err)

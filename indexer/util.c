@@ -212,6 +212,21 @@ void *index_zalloc(size_t n, size_t size)
 	return p;
 }
 
+size_t index_u64_lower(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int strmap_grow(struct index_strmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 256;
