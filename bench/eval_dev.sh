@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared
 gold=$shared/eval/dev/gold.jsonl
-bin=$PWD/build/claimdex
+bin=${BIN:-$PWD/build/claimdex}
 [ -f "$gold" ] || { echo "skipped: $gold not found" >&2; exit 0; }
 [ -x "$bin" ] || { echo "build first: ./claimdex.sh build" >&2; exit 2; }
 pred=$(mktemp)

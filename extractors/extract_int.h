@@ -162,7 +162,7 @@ enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION, LEX_APPROX }; /* numbers.tsv */
 enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
        U_QUANTITY };                                   /* units.tsv */
 enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP };            /* agreements.tsv */
-enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT }; /* dates.tsv */
+enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT, D_WEEKDAY }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,

@@ -210,6 +210,17 @@ static int date_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		struct cap m = cap_of(fc, ov, g->dmon2);
 
 		set_date(f, int_of(&c), month_of(fc, &m), int_of(&d));
+	} else if ((c = cap_of(fc, ov, g->dday2)).set) {
+		struct cap m = cap_of(fc, ov, g->dmon2);
+
+		/* "said 9 April": the day before the month makes it a date
+		 * without a preposition. Its year is the document's own; the
+		 * year last stated is often a story's past ("until 21 March"
+		 * after "in 1953"), so without a document date there is no
+		 * value and the text is kept (unless its sentence states a year:
+		 * month_years). */
+		set_date(f, fc->doc_year, month_of(fc, &m), int_of(&c));
+		f->year = 0;
 	} else if ((c = cap_of(fc, ov, g->diso)).set) {
 		struct cap m = {c.p + 5, 2, 0, 0, 1};
 		struct cap d = {c.p + 8, 2, 0, 0, 1};

@@ -371,7 +371,7 @@ static int row_dates(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
 	static const char *const cls[] = {"month", "prep", "clock", "rel",
-	                                  "relunit", NULL};
+	                                  "relunit", "weekday", NULL};
 	int c = name_index(f[0], cls);
 	double v;
 
@@ -381,8 +381,10 @@ static int row_dates(void *ctx, char **f, unsigned nf, unsigned line,
 		return bad(why, cap, "empty word", NULL);
 	if (!parse_number(f[2], &v) || (c == D_MONTH && (v < 1 || v > 12)))
 		return bad(why, cap, "bad number", f[2]);
-	/* Month names keep their capital: "May" the month, not "may". */
-	return lex_add(ctx, f[1], c == D_MONTH, c, v, NULL, NULL, NULL);
+	/* Month and day names keep their capital: "May" the month, not
+	 * "may". */
+	return lex_add(ctx, f[1], c == D_MONTH || c == D_WEEKDAY, c, v, NULL,
+	               NULL, NULL);
 }
 
 static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,

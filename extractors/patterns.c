@@ -259,13 +259,17 @@ static void put_date(struct cdx_buf *b, const struct lexicon *lx)
 {
 	put(b, "(?:(?:(?<dprep>");
 	extract_lex_alt(b, &lx->dates, D_PREP, ALT_LEAD_B | ALT_TRAIL_B);
-	put(b, ")\\s+)?(?:(?<dmon>");
+	/* "on Saturday, October 11": the day's name belongs to the date */
+	put(b, ")\\s+)?(?:");
+	extract_lex_alt(b, &lx->dates, D_WEEKDAY, ALT_LEAD_B | ALT_TRAIL_B);
+	put(b, ",?\\s+)?(?:(?<dmon>");
 	extract_lex_alt(b, &lx->dates, D_MONTH, ALT_LEAD_B | ALT_TRAIL_B);
 	put(b, ")\\s+(?:(?<dday>\\d{1,2})" ORD ",?\\s+)?"
 	                      "(?:of\\s+)?(?<dyear>" YEAR ")(?![\\d%])"
 	                      "|(?<![\\w.,])(?<dday2>\\d{1,2})" ORD "\\s+(?<dmon2>");
 	extract_lex_alt(b, &lx->dates, D_MONTH, ALT_TRAIL_B);
-	put(b, "),?\\s+(?<dyear2>" YEAR ")(?![\\d%])"
+	/* "12 April 2021", and "said 9 April" with the year left out */
+	put(b, ")(?:,?\\s+(?<dyear2>" YEAR ")(?![\\d%])|\\b(?!\\s*\\d))"
 	                      "|(?<![\\w.,$\\-/])(?<diso>" YEAR
 	                      "-[01]\\d(?:-[0-3]\\d)?)(?![\\w%]|[.,]\\d)"
 	                      "|(?<![\\w.,$\\-/])(?<dyear3>" YEAR ")"
@@ -309,7 +313,9 @@ static void put_figure(struct cdx_buf *b, const struct lexicon *lx)
 	 * number: no "G20", "COVID-19", "3.5" read from its ".5". */
 	put(b, ")\\s?)?(?(<cur>)|(?<![\\w.,\\-]))(?<n>");
 	put_number(b, lx);
-	put(b, ")(?:\\s?(?<sc>");
+	/* "$500-million", "a 6,500-ton quota": a figure used as an
+	 * adjective joins its scale or unit with a hyphen */
+	put(b, ")(?:(?:\\s?|-)(?<sc>");
 	extract_lex_alt(b, &lx->numbers, LEX_SCALE, ALT_TRAIL_B);
 	put(b, "))?(?:(?<sep>\\s*(?:-|\\xe2\\x80\\x93|"
 	                      "\\xe2\\x80\\x94)\\s*|\\s+to\\s+|"
@@ -319,7 +325,7 @@ static void put_figure(struct cdx_buf *b, const struct lexicon *lx)
 	put_number(b, lx);
 	put(b, ")(?:\\s?(?<sc2>");
 	extract_lex_alt(b, &lx->numbers, LEX_SCALE, ALT_TRAIL_B);
-	put(b, "))?)?(?:\\s*(?<u>");
+	put(b, "))?)?(?:(?:\\s*|-)(?<u>");
 	put_units(b, lx);
 	put(b, "))?(?:\\s+(?:per|an?)\\s+(?<per>");
 	extract_lex_alt(b, &lx->units, U_PER, ALT_TRAIL_B);

@@ -255,7 +255,7 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 			 * before it open the match */
 			if (rc == CDX_OK && l == 1 &&
 			    (e->cls == D_PREP || e->cls == D_REL ||
-			     e->cls == D_MONTH))
+			     e->cls == D_MONTH || e->cls == D_WEEKDAY))
 				rc = add_prefix_words(tr, e->text);
 		}
 	}
@@ -415,7 +415,10 @@ size_t extract_window_start(const struct triggers *tr, const char *t,
 			w--;
 		if (at - w >= WINDOW_BYTES || w == e)
 			break;
-		if (!prefix_word(tr, t + w, e - w)) {
+		/* "on Saturday, October 11": a comma may end a prefix word */
+		if (!prefix_word(tr, t + w, e - w) &&
+		    !(e - w > 1 && t[e - 1] == ',' &&
+		      prefix_word(tr, t + w, e - 1 - w))) {
 			/* "(about": an opening bracket or quote ends the run */
 			while (w < e && !is_alnum((unsigned char)t[w]) &&
 			       !prefix_word(tr, t + w, e - w))

@@ -194,6 +194,14 @@ static const struct figure_row {
 	 "$10.0 billion", 10e9, N, "USD", "", CDX_QUAL_EXACT},
 	{"They spent the $443 million in cash.", CDX_KIND_MONEY,
 	 "$443 million", 443e6, N, "USD", "", CDX_QUAL_EXACT},
+	/* a figure used as an adjective joins its scale or unit with a
+	 * hyphen */
+	{"They signed a $500-million deal.", CDX_KIND_MONEY, "$500-million",
+	 500e6, N, "USD", "", CDX_QUAL_EXACT},
+	{"CMOC got a 6,500-ton export quota.", CDX_KIND_MASS, "6,500-ton",
+	 6500, N, "t", "", CDX_QUAL_EXACT},
+	{"It holds a vast 4.7 billion-tonne ore body.", CDX_KIND_MASS,
+	 "4.7 billion-tonne", 4.7e9, N, "t", "", CDX_QUAL_EXACT},
 	/* mass, in metric tonnes */
 	{"Chile mined more than 38 million tons of copper.", CDX_KIND_MASS,
 	 "more than 38 million tons", 38e6, N, "t", "", CDX_QUAL_MIN},

@@ -46,6 +46,30 @@ static const struct date_row {
 	 NULL, NULL, NAN},
 	{"It is on the U.S. Final 2025 List of Critical Minerals.", NULL,
 	 NULL, NULL, NAN},
+	/* the day before the month: a date with or without its year, no
+	 * preposition needed; without a year it takes the document's */
+	{"The firm said 9 April it would reopen.", "2021-04-12", "9 April",
+	 "2021-04-09", NAN},
+	{"The firm said 9 April it would reopen.", NULL, "9 April", "", NAN},
+	{"Quotas start as of 16 October.", "2025-09-22", "as of 16 October",
+	 "2025-10-16", NAN},
+	{"On 14 March 2007 the deal closed.", NULL, "On 14 March 2007",
+	 "2007-03-14", NAN},
+	{"Until 21 March, as in 1953, sales stop.", NULL, "Until 21 March",
+	 "1953-03-21", NAN}, /* the year its sentence states */
+	/* datelines abbreviate months without a dot */
+	{"Posted 22 Sep 2025 by staff.", NULL, "22 Sep 2025", "2025-09-22",
+	 NAN},
+	{"Apr 02, 2025: the deal was signed.", NULL, "Apr 02, 2025",
+	 "2025-04-02", NAN},
+	/* a day's name belongs to the date after it */
+	{"They met on Saturday, October 11, in Kinshasa.", "2025-10-13",
+	 "on Saturday, October 11", "2025-10-11", NAN},
+	{"Friday, July 4, 2025 was hot.", NULL, "Friday, July 4, 2025",
+	 "2025-07-04", NAN},
+	/* not dates: a day's name alone, a count before a month-like word */
+	{"Markets fell on Monday.", NULL, NULL, NULL, NAN},
+	{"We may see 12 more.", NULL, NULL, NULL, NAN},
 };
 
 START_TEST(dates_resolved)
