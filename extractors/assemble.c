@@ -202,14 +202,15 @@ static int line_start(const struct sentence *s, size_t at)
 	return at < s->len && s->text[at] >= 'A' && s->text[at] <= 'Z';
 }
 
-/* The phrase pointing back that starts with the "the" at @p at ("the
- * fifth biggest US carrier"): its end, or 0. Words between the article
- * and the noun are letters or digits only, at most REF_WORDS of them. */
+/* The phrase pointing back that starts with the @p n-byte determiner at
+ * @p at ("the fifth biggest US carrier", "this central African nation"):
+ * its end, or 0. Words between the determiner and the noun are letters
+ * or digits only, at most REF_WORDS of them. */
 static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
-                     size_t at, enum cdx_entity_type *type)
+                     size_t at, size_t n, enum cdx_entity_type *type)
 {
 	const struct lex_entry *e;
-	size_t i = at + 3;
+	size_t i = at + n;
 
 	for (unsigned w = 0; w <= REF_WORDS; w++) {
 		size_t ws, we;
@@ -223,12 +224,27 @@ static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
 		if (we == ws)
 			return 0;
 		if ((e = extract_lex_find(&lx->refnouns, -1, s->text + ws,
-		                          we - ws)) != NULL) {
+		                          we - ws)) != NULL &&
+		    (e->cls == 0 || n == 4)) {
 			*type = (enum cdx_entity_type)e->value;
 			return we;
 		}
 	}
 	return 0;
+}
+
+/* A phrase pointing back at @p at: "the NOUN", or "this NOUN" where it
+ * is no preposition's object ("This central African nation holds", not
+ * "since I came to this country", which is the speaker's). Its end, or 0. */
+static size_t ref_at_this(const struct lexicon *lx, const struct sentence *s,
+                          size_t at, enum cdx_entity_type *type)
+{
+	if (strncasecmp(s->text + at, "the", 3) == 0)
+		return ref_at(lx, s, at, 3, type);
+	if (strncasecmp(s->text + at, "this", 4) != 0 ||
+	    extract_grammar_before(lx, s, at, G_PREP))
+		return 0;
+	return ref_at(lx, s, at, 4, type);
 }
 
 /* Make room in the array @p *v of @p size-byte items for item @p n. */
@@ -275,9 +291,8 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
 		    is_alnum((unsigned char)s->text[at - 1]))
 			continue;
 		if ((s->text[at] == 't' || s->text[at] == 'T') &&
-		    extract_word_start(s, at) && at + 3 < s->len &&
-		    strncasecmp(s->text + at, "the", 3) == 0 &&
-		    (end = ref_at(lx, s, at, &type)) > 0) {
+		    extract_word_start(s, at) && at + 4 < s->len &&
+		    (end = ref_at_this(lx, s, at, &type)) > 0) {
 			if (push((void **)&b->refs, &b->cap_refs, nr,
 			         sizeof(*b->refs)))
 				return CDX_ERR_NOMEM;

@@ -243,19 +243,24 @@ static int bucket(const struct lex_list *l, int last, int by_class,
 	return CDX_OK;
 }
 
-/* The nouns of the typed "the NOUN" phrases of grammar.tsv's back class,
- * for phrases with words between ("the fifth biggest US carrier"). */
+/* The nouns of the typed "the NOUN" and "this NOUN" phrases of
+ * grammar.tsv's back class, for phrases with words between ("the fifth
+ * biggest US carrier", "this central African nation"). A noun from a
+ * "the" row (class 0) follows either word, one from a "this" row (class
+ * 1) only "this". */
 static int ref_nouns(struct lexicon *lx)
 {
 	for (size_t i = 0; i < lx->grammar.n; i++) {
 		const struct lex_entry *e = &lx->grammar.v[i];
-		int rc;
+		int rc, this = e->len > 5 && strncmp(e->text, "this ", 5) == 0;
+		size_t skip = this ? 5 : 4;
 
-		if (e->cls != G_BACK || e->value < 0 || e->len <= 4 ||
-		    strncmp(e->text, "the ", 4) != 0 || strchr(e->text + 4, ' '))
+		if (e->cls != G_BACK || e->value < 0 || e->len <= skip ||
+		    (!this && strncmp(e->text, "the ", 4) != 0) ||
+		    strchr(e->text + skip, ' '))
 			continue;
-		rc = lex_add(&lx->refnouns, e->text + 4, 0, 0, e->value, NULL,
-		             NULL, NULL);
+		rc = lex_add(&lx->refnouns, e->text + skip, 0, this, e->value,
+		             NULL, NULL, NULL);
 		if (rc)
 			return rc;
 	}

@@ -62,6 +62,10 @@ static const struct subject_row {
 	/* a phrase pointing back, with words between article and noun */
 	{"Shares in Skylark Airlines fell. Shares in the third largest US "
 	 "carrier had fallen 3.5% by noon.", "3.5%", "Skylark Airlines"},
+	/* "this", with words between, points back too */
+	{"Zambia leads copper output in the region with 40% of the total. "
+	 "This southern African nation also holds 20% of reserves.", "20%",
+	 "Zambia"},
 	/* a preposition's object gives way to the clause's subject */
 	{"Skylark Airlines expects losses. In a filing to US regulators the "
 	 "airline said costs rose by $50m.", "$50m", "Skylark Airlines"},
