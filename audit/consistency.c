@@ -5,7 +5,10 @@
  *                       possible values already add up to more than 100 %
  *   part-exceeds-whole  "X of Y" in one sentence with X larger than Y
  *   restated            the same measure (and the same year, or both
- *                       undated) given twice with values that cannot agree
+ *                       undated) given twice with values that cannot
+ *                       agree, in two sentences: one sentence giving
+ *                       several is a breakdown ("51% ... in superalloys;
+ *                       25% in chemicals")
  *
  * Claims arrive in (document, start) order, so one document's items are a
  * contiguous run and each check looks only inside it.
@@ -182,6 +185,7 @@ static int restated(struct cdx_audit *a, size_t d0, size_t d1)
 
 			if (ix->measure != iy->measure || ix->year != iy->year ||
 			    cl(a, x)->subject == NULL ||
+			    cl(a, x)->sent_start == cl(a, y)->sent_start ||
 			    cdx_audit_range_meet(&ix->range, &iy->range))
 				continue;
 			if (add_issue(ix, CDX_CHECK_RESTATED, iy->row, 0) !=

@@ -671,6 +671,8 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 	int alt_known = -1;
 	const char *alt_name = NULL;
 	int64_t n_gz = (int64_t)extract_gz_count(ex->gz);
+	const char *prev_metric; /* of the sentence's last figure with one */
+	enum cdx_claim_kind prev_kind = CDX_KIND_PERCENT;
 
 	cr.subject = cr.commodity = cr.topic = cr.label = -1;
 	for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
@@ -727,6 +729,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 			sen.refs = NULL;
 			sen.n_refs = 0;
 		}
+		prev_metric = NULL;
 		for (size_t fi = 0; fi < s->n_figs; fi++) {
 			const struct figure *f = &s->figs[fi];
 			struct cdx_claim c;
@@ -762,6 +765,17 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 			                              &cr, &c);
 			if (f->kind == CDX_KIND_AGREEMENT)
 				c.metric = NULL;
+			/* "51% of output, ahead of Chile with 26%": a figure
+			 * whose clause names no measure shares the one the
+			 * sentence's last figure of its kind had ("profits of
+			 * £546m ($1.04bn), ahead of forecasts of £532m") */
+			else if (c.metric == NULL && prev_metric &&
+			         prev_kind == c.kind)
+				c.metric = prev_metric;
+			if (c.metric) {
+				prev_metric = c.metric;
+				prev_kind = c.kind;
+			}
 			if (push_claim(out, &c) ||
 			    (f->kind == CDX_KIND_AGREEMENT &&
 			     agreement_parties(ex, s, f, out, &subj)) ||

@@ -549,12 +549,44 @@ START_TEST(restated_differently)
 		          "China", "rare earths", "reserves", NULL,
 		          "44 million tons"),
 	};
-	struct cdx_audit *a = audit(rows, 3, NULL, 0);
+	struct cdx_audit *a;
 
+	/* three sentences */
+	for (unsigned i = 0; i < 3; i++) {
+		rows[i].claim.sent_start = 100 * i;
+		rows[i].claim.sent_end = 100 * i + 90;
+	}
+	a = audit(rows, 3, NULL, 0);
 	ck_assert(has_issue(audit_item(a, 0), CDX_CHECK_RESTATED));
 	ck_assert(has_issue(audit_item(a, 1), CDX_CHECK_RESTATED));
 	ck_assert_uint_eq(audit_item(a, 2)->n_issues, 1); /* with 130 Mt */
 	ck_assert_uint_eq(audit_item(a, 2)->issues[0].other, 1);
+	cdx_audit_free(a);
+}
+END_TEST
+
+/* One sentence giving the same measure several times is a breakdown
+ * ("51% in superalloys; 25% in chemicals"), not a restatement. */
+START_TEST(breakdown_not_restated)
+{
+	struct cdx_claim_row rows[2] = {
+		audit_row(1, NULL, CDX_KIND_PERCENT, 51, CDX_QUAL_APPROX,
+		          "United States", "cobalt", "end-use share", NULL,
+		          "An estimated 51%"),
+		audit_row(1, NULL, CDX_KIND_PERCENT, 25, CDX_QUAL_EXACT,
+		          "United States", "cobalt", "end-use share", NULL,
+		          "25%"),
+	};
+	struct cdx_audit *a;
+
+	for (unsigned i = 0; i < 2; i++) {
+		rows[i].claim.sent_start = 10;
+		rows[i].claim.sent_end = 200;
+	}
+	rows[1].claim.start = 80;
+	a = audit(rows, 2, NULL, 0);
+	ck_assert_uint_eq(audit_item(a, 0)->n_issues, 0);
+	ck_assert_uint_eq(audit_item(a, 1)->n_issues, 0);
 	cdx_audit_free(a);
 }
 END_TEST
@@ -602,6 +634,7 @@ Suite *audit_suite(void)
 	tcase_add_test(t, shares_over_100);
 	tcase_add_test(t, part_exceeds_whole);
 	tcase_add_test(t, restated_differently);
+	tcase_add_test(t, breakdown_not_restated);
 	suite_add_tcase(s, t);
 
 	audit_store_cases(s);

@@ -21,6 +21,12 @@
 static const struct metric_row {
 	const char *text, *span, *metric; /* metric NULL: none */
 } metric_rows[] = {
+	/* a clause naming no measure shares the sentence's last one of
+	 * the figure's kind; "followed by" opens a clause of its own */
+	{"Chile holds 34% of lithium reserves, followed by Peru with 22%.",
+	 "22%", "reserves share"},
+	{"Chile holds 34% of lithium reserves, followed by Peru with 22%.",
+	 "34%", "reserves share"},
 	/* the nearest cue of the clause */
 	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
 	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
@@ -40,8 +46,10 @@ static const struct metric_row {
 	 "up to 4,000 tonnes", "exports"},
 	{"Norland said 10% of future volumes will be reserved for local "
 	 "smelters.", "10%", NULL},
+	/* "electrical" is no cue; the clause takes the sentence's */
 	{"Zinc alloy products were used in building, 40%; electrical "
-	 "products, 21%.", "21%", NULL},
+	 "products, 21%.", "21%", "end-use share"},
+	{"Electrical products took 21%.", "21%", NULL},
 	{"Norland keeps 5,000 tons for national strategic reserves.",
 	 "5,000 tons", "stockpile"},
 	/* a cue of the clause that overrides the nearest one */

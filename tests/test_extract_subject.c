@@ -66,6 +66,9 @@ static const struct subject_row {
 	{"Zambia leads copper output in the region with 40% of the total. "
 	 "This southern African nation also holds 20% of reserves.", "20%",
 	 "Zambia"},
+	/* the name after "followed by" holds the figure after it */
+	{"Chile holds 34% of lithium reserves, followed by Peru with 22%.",
+	 "22%", "Peru"},
 	/* a preposition's object gives way to the clause's subject */
 	{"Skylark Airlines expects losses. In a filing to US regulators the "
 	 "airline said costs rose by $50m.", "$50m", "Skylark Airlines"},
