@@ -27,6 +27,12 @@ static const struct metric_row {
 	 "22%", "reserves share"},
 	{"Chile holds 34% of lithium reserves, followed by Peru with 22%.",
 	 "34%", "reserves share"},
+	/* "billion" is no "bill"; imports valued at a sum are no deal */
+	{"It released $435 million of a $2.23-billion loan.", "$435 million",
+	 "loan"},
+	{"The order affects imports valued at $347.1 million.",
+	 "$347.1 million", "import value"},
+	{"Norland signed a $40bn deal to import gas.", "$40bn", "deal value"},
 	/* the nearest cue of the clause */
 	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
 	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
