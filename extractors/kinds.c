@@ -112,6 +112,33 @@ static int labelled(const struct lexicon *lx, const char *t, size_t at)
 	return 0;
 }
 
+/* Is the number at @p at a cell of a flattened table row ("371 356 268
+ * 330 Rare-earth metals", "5,900 \xe2\x80\x94 \xe2\x80\x94 15,000
+ * Imports") or a footnote mark ("Imports:2 Compounds")? The word after
+ * it is then the next row's label, not a counted noun. */
+static int table_cell(const char *t, size_t at)
+{
+	size_t e = at;
+
+	if (at > 0 && t[at - 1] == ':')
+		return 1;
+	/* a number word ("February 2026 Five companies") is prose */
+	if (!(t[at] >= '0' && t[at] <= '9'))
+		return 0;
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	if (e == at || e == 0)
+		return 0;
+	if (t[e - 1] >= '0' && t[e - 1] <= '9')
+		return 1;
+	/* an em or en dash standing for a missing value */
+	return e >= 3 && (unsigned char)t[e - 3] == 0xe2 &&
+	       (unsigned char)t[e - 2] == 0x80 &&
+	       ((unsigned char)t[e - 1] == 0x94 ||
+	        (unsigned char)t[e - 1] == 0x93) &&
+	       (e == 3 || t[e - 4] == ' ');
+}
+
 int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
                        size_t start, size_t end, double value, size_t *noun_end,
                        char *unit, size_t cap)
@@ -121,7 +148,7 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 	/* glued to the number: "5-year", "10:30", "3rd", "555-1234" */
 	if (i >= len || !is_space((unsigned char)t[i]))
 		return 0;
-	if (labelled(lx, t, start))
+	if (labelled(lx, t, start) || table_cell(t, start))
 		return 0;
 	for (unsigned k = 0; k < COUNT_WORDS; k++) {
 		size_t j;
