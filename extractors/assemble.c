@@ -336,6 +336,28 @@ static void clause_of(const struct sentence *s, size_t fs, size_t fe,
 	}
 }
 
+/* The clause [*ps, *pe) before the colon that ends right before clause
+ * start @p cs: "resources are distributed as follows: Argentina, 28
+ * million tons" lists what the words before the colon name. Returns 0
+ * when no colon opens the clause. */
+static int before_colon(const struct sentence *s, size_t cs, size_t *ps,
+                        size_t *pe)
+{
+	for (size_t i = 0; i < s->n_cuts; i++) {
+		const struct cut *c = &s->cuts[i];
+
+		if (c->end != cs || s->text[c->start] != ':')
+			continue;
+		*pe = c->start;
+		*ps = 0;
+		for (size_t k = 0; k < s->n_cuts; k++)
+			if (s->cuts[k].end <= c->start && s->cuts[k].end > *ps)
+				*ps = s->cuts[k].end;
+		return 1;
+	}
+	return 0;
+}
+
 /* End of the sentence's introductory phrase ("In North America,"), or 0.
  * An introduction that would hold the figure is no introduction. */
 static size_t intro_end(const struct lexicon *lx, const struct sentence *s,
@@ -668,7 +690,7 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 {
 	const struct figure *f = &s->figs[fi];
 	struct clause_cues *cc = &s->bufs->cues;
-	size_t cs, ce;
+	size_t cs, ce, ps, pe;
 	int64_t id, subj;
 
 	if (f->kind == CDX_KIND_DATE)
@@ -676,6 +698,12 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 	clause_of(s, f->start, f->end, &cs, &ce);
 	extract_metric_scan(lx, s, f, cs, ce, cc);
 	c->metric = extract_metric_pick(lx, s, f, cc);
+	if (c->metric == NULL && before_colon(s, cs, &ps, &pe)) {
+		extract_metric_scan(lx, s, f, ps, pe, cc);
+		c->metric = extract_metric_pick(lx, s, f, cc);
+		/* the subject is the figure's own clause's */
+		extract_metric_scan(lx, s, f, cs, ce, cc);
+	}
 	subj = pick_subject(lx, s, f, cr, cc);
 	if (subj >= 0)
 		subj = extract_gz_actor(gz, (uint32_t)subj);

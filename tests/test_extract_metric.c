@@ -33,6 +33,13 @@ static const struct metric_row {
 	{"The order affects imports valued at $347.1 million.",
 	 "$347.1 million", "import value"},
 	{"Norland signed a $40bn deal to import gas.", "$40bn", "deal value"},
+	/* a list after a colon measures what the words before it name */
+	{"Resources are distributed as follows: Peru, 28 million tons; "
+	 "Chile, 13 million tons.", "28 million tons", "resources"},
+	{"Resources are distributed as follows: Peru, 28 million tons; "
+	 "Chile, 13 million tons.", "13 million tons", "resources"},
+	{"End uses were as follows: batteries, 88%; glass, 4%.", "4%",
+	 "end-use share"},
 	/* the nearest cue of the clause */
 	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
 	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
