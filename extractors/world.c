@@ -56,12 +56,15 @@ static int ranks(const struct lexicon *lx, const struct sentence *s,
 }
 
 /* Does a comma, semicolon or dash (a hyphen after a space, an en or em
- * dash) stand at @p i? */
+ * dash) stand at @p i? The comma inside a number ("290,000") is none. */
 static int is_break(const struct sentence *s, size_t i)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 
-	return t[i] == ',' || t[i] == ';' ||
+	return (t[i] == ',' &&
+	        !(i > 0 && i + 1 < s->len && t[i - 1] >= '0' &&
+	          t[i - 1] <= '9' && t[i + 1] >= '0' && t[i + 1] <= '9')) ||
+	       t[i] == ';' ||
 	       (t[i] == '-' && i > 0 && t[i - 1] == ' ') ||
 	       (t[i] == 0xe2 && i + 2 < s->len && t[i + 1] == 0x80 &&
 	        (t[i + 2] == 0x93 || t[i + 2] == 0x94));
@@ -74,6 +77,19 @@ static size_t last_break(const struct sentence *s, size_t from, size_t to)
 		if (is_break(s, --to))
 			return to;
 	return (size_t)-1;
+}
+
+/* Does a figure end right before the break at @p at? What follows the
+ * break then describes that figure ("was 263,000 tons, a 20% increase
+ * from 220,000 tons"), and belongs to its owner. */
+static int ends_figure(const struct sentence *s, size_t at)
+{
+	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
+		at--;
+	for (size_t k = 0; k < s->n_figs; k++)
+		if (s->figs[k].end == at && s->figs[k].kind != CDX_KIND_DATE)
+			return 1;
+	return 0;
 }
 
 static int has_break(const struct sentence *s, size_t from, size_t to)
@@ -141,7 +157,8 @@ int extract_world_owned(const struct lexicon *lx, const struct sentence *s,
 		       !is_alnum((unsigned char)s->text[pw + 2]) &&
 		       f->kind != CDX_KIND_PERCENT && apposed(s, w, f);
 	}
-	if (has_break(s, w, f->start))
+	at = last_break(s, w, f->start);
+	if (at != (size_t)-1 && !ends_figure(s, at))
 		return 0; /* a new phrase: "..., the same 270,000 tons" */
 	for (size_t i = 0; i < s->n_ments && s->ments[i].end <= w; i++)
 		if (s->ments[i].start >= from && extract_is_candidate(lx, s, i) &&

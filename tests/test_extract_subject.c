@@ -114,6 +114,12 @@ static const struct subject_row {
 	 "estimated at 22 million tons", NULL},
 	{"Norway holds 4 million tons out of a world total of 12 million "
 	 "tons.", "12 million tons", NULL},
+	/* ... with every figure of its phrase: a number's own comma is no
+	 * break, and what follows a figure after a comma describes it */
+	{"Peru mines tin. Global tin output rose to 290,000 tons from "
+	 "222,000 tons.", "222,000 tons", NULL},
+	{"Peru mines tin. Global tin use was 263,000 tons, a 20% increase "
+	 "from 220,000 tons.", "20%", NULL},
 	/* but a share of the world's output is its holder's */
 	{"Zambia's share of global output rose to 12 percent.", "12 percent",
 	 "Zambia"},
