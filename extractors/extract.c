@@ -402,6 +402,34 @@ static int scan_table_lines(const struct cdx_extractor *ex,
 
 /* ---------------------------------------------------------- sentences */
 
+/* Words a comparison's base may put between its "from" and its year
+ * ("from that in 2024", "from 222,000 tons in 2024"). */
+#define BASE_WORDS 4
+
+/* Is the date at @p at a comparison's base: a words.tsv "base" word at
+ * most BASE_WORDS words before it, with no clause break between? */
+static int comparison_base(const struct lexicon *lx, const char *t,
+                           size_t at)
+{
+	for (unsigned k = 0; k <= BASE_WORDS && at > 0; k++) {
+		size_t e = at, w;
+
+		while (e > 0 && t[e - 1] == ' ')
+			e--;
+		w = e;
+		while (w > 0 && t[w - 1] != ' ' && t[w - 1] != ';' &&
+		       !(t[w - 1] == ',' && !(w > 1 && t[w - 2] >= '0' &&
+		                              t[w - 2] <= '9')))
+			w--;
+		if (w == e)
+			return 0; /* a break, or the sentence's start */
+		if (extract_lex_find(&lx->words, W_BASE, t + w, e - w))
+			return 1;
+		at = w;
+	}
+	return 0;
+}
+
 /* A month stated without its year ("As of September, production started
  * in 2025") takes the year stated nearest in its sentence, when there is
  * one, rather than the last year stated before. */
@@ -504,7 +532,8 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			         sizeof(*s->figs)))
 				return CDX_ERR_NOMEM;
 			s->figs[s->n_figs++] = f[i];
-			if (f[i].kind == CDX_KIND_DATE && f[i].year)
+			if (f[i].kind == CDX_KIND_DATE && f[i].year &&
+			    !comparison_base(&ex->lx, t, f[i].start))
 				fc.last_year = f[i].year;
 			if (f[i].kind == CDX_KIND_COUNT)
 				memcpy(fc.prev_count, f[i].unit,

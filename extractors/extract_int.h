@@ -167,7 +167,7 @@ enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
-       W_NOTSHARE, W_PARTOF };                         /* words.tsv */
+       W_NOTSHARE, W_PARTOF, W_BASE };                 /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */

@@ -456,7 +456,7 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"stop", "uncounted", "label", "up",
 	                                  "down", "notname", "title", "given",
 	                                  "firm", "doc", "notshare", "partof",
-	                                  NULL};
+	                                  "base", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)

@@ -67,6 +67,11 @@ static const struct date_row {
 	 "on Saturday, October 11", "2025-10-11", NAN},
 	{"Friday, July 4, 2025 was hot.", NULL, "Friday, July 4, 2025",
 	 "2025-07-04", NAN},
+	/* a comparison's base year is not the one a later month takes */
+	{"Prices fell in 2025, 31% down from that in 2024. In January they "
+	 "rose.", NULL, "In January", "2025-01", NAN},
+	{"Output rose to 9 tons in 2025 from 7 tons in 2024. In May it "
+	 "fell.", NULL, "In May", "2025-05", NAN},
 	/* not dates: a day's name alone, a count before a month-like word */
 	{"Markets fell on Monday.", NULL, NULL, NULL, NAN},
 	{"We may see 12 more.", NULL, NULL, NULL, NAN},
@@ -83,9 +88,14 @@ START_TEST(dates_resolved)
 	ck_assert_int_eq(cdx_doc_new(&d, "test", NULL, r->doc_date, r->text,
 	                             strlen(r->text), &err), CDX_OK);
 	ck_assert_int_eq(cdx_extract_run(xt_ex, xt_scr, d, &c, NULL, &err), CDX_OK);
+	/* the date whose text is the row's span, else the first one */
 	for (size_t i = 0; i < c.n; i++)
-		if (c.v[i].kind == CDX_KIND_DATE && k == NULL)
-			k = &c.v[i]; /* the first date of the text */
+		if (c.v[i].kind == CDX_KIND_DATE &&
+		    (k == NULL ||
+		     (r->span && c.v[i].end - c.v[i].start == strlen(r->span) &&
+		      memcmp(d->text + c.v[i].start, r->span,
+		             strlen(r->span)) == 0)))
+			k = &c.v[i];
 	if (r->span == NULL) {
 		ck_assert_msg(k == NULL, "a date in '%s'", r->text);
 	} else {
