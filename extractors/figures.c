@@ -357,6 +357,8 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 
 	if (u.set)
 		ue = extract_lex_find(&lx->units, -1, u.p, u.n);
+	if (ue && ue->scaled && !sc.set)
+		return 0; /* "3 won three awards" */
 	if (cur.set)
 		ce = extract_lex_find(&lx->units, U_CURRENCY, cur.p, cur.n);
 	if (ce == NULL && (ue == NULL || ue->cls == U_PER)) {

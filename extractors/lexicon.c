@@ -332,7 +332,7 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"percent", "mass", "money",
 	                                  "currency", "per", "quantity",
 	                                  NULL};
-	int c = name_index(f[0], cls), exact;
+	int c = name_index(f[0], cls), exact, scaled, rc;
 	char alt[64];
 	char *eq = NULL;
 	double v;
@@ -345,8 +345,12 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 		return bad(why, cap, "unit too long", f[2]);
 	if (!parse_number(f[3], &v) || v <= 0)
 		return bad(why, cap, "bad factor", f[3]);
-	if (!parse_case(f[4], &exact))
-		return bad(why, cap, "bad case (want i or s)", f[4]);
+	/* "x": any case, and only after a scale word */
+	scaled = strcmp(f[4], "x") == 0;
+	if (!scaled && !parse_case(f[4], &exact))
+		return bad(why, cap, "bad case (want i, s or x)", f[4]);
+	if (scaled)
+		exact = 0;
 	if (nf == 6) {
 		if (snprintf(alt, sizeof(alt), "%s", f[5]) >= (int)sizeof(alt) ||
 		    (eq = strchr(alt, '=')) == NULL || eq == alt ||
@@ -355,7 +359,13 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 			           f[5]);
 		*eq++ = '\0';
 	}
-	return lex_add(ctx, f[1], exact, c, v, f[2], eq ? alt : NULL, eq);
+	rc = lex_add(ctx, f[1], exact, c, v, f[2], eq ? alt : NULL, eq);
+	if (rc == 0 && scaled) {
+		struct lex_list *l = ctx;
+
+		l->v[l->n - 1].scaled = 1;
+	}
+	return rc;
 }
 
 static int row_quals(void *ctx, char **f, unsigned nf, unsigned line,

@@ -192,7 +192,8 @@ void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
 		return;
 	}
 	for (size_t i = 0; i < l->n; i++)
-		if (cls < 0 || l->v[i].cls == cls)
+		if ((cls < 0 || l->v[i].cls == cls) &&
+		    !((flags & ALT_NO_SCALED) && l->v[i].scaled))
 			v[n++] = &l->v[i];
 	qsort(v, n, sizeof(*v), by_len_desc);
 	/* A class of the first bytes ahead of the alternation: PCRE2 tries
@@ -241,17 +242,19 @@ static void put_number(struct cdx_buf *b, const struct lexicon *lx)
 }
 
 /* Units that may follow a number, for the "a year is not a figure" test
- * and for the unit group itself. */
-static void put_units(struct cdx_buf *b, const struct lexicon *lx)
+ * (@p flags ALT_NO_SCALED: "2004 won" is a year) and for the unit group
+ * itself. */
+static void put_units(struct cdx_buf *b, const struct lexicon *lx,
+                      unsigned flags)
 {
 	put(b, "(?:");
-	extract_lex_alt(b, &lx->units, U_PERCENT, ALT_TRAIL_B);
+	extract_lex_alt(b, &lx->units, U_PERCENT, ALT_TRAIL_B | flags);
 	putch(b, '|');
-	extract_lex_alt(b, &lx->units, U_MASS, ALT_TRAIL_B);
+	extract_lex_alt(b, &lx->units, U_MASS, ALT_TRAIL_B | flags);
 	putch(b, '|');
-	extract_lex_alt(b, &lx->units, U_MONEY, ALT_TRAIL_B);
+	extract_lex_alt(b, &lx->units, U_MONEY, ALT_TRAIL_B | flags);
 	putch(b, '|');
-	extract_lex_alt(b, &lx->units, U_QUANTITY, ALT_TRAIL_B);
+	extract_lex_alt(b, &lx->units, U_QUANTITY, ALT_TRAIL_B | flags);
 	putch(b, ')');
 }
 
@@ -282,7 +285,7 @@ static void put_date(struct cdx_buf *b, const struct lexicon *lx)
 	                      "(?!\\s*(?:");
 	extract_lex_alt(b, &lx->dates, D_CLOCK, ALT_TRAIL_B);
 	putch(b, '|');
-	put_units(b, lx);
+	put_units(b, lx, ALT_NO_SCALED);
 	put(b, ")|\\s?");
 	extract_lex_alt(b, &lx->numbers, LEX_SCALE, ALT_TRAIL_B);
 	/* "last year", "in May this year", "earlier this month" */
@@ -326,7 +329,7 @@ static void put_figure(struct cdx_buf *b, const struct lexicon *lx)
 	put(b, ")(?:\\s?(?<sc2>");
 	extract_lex_alt(b, &lx->numbers, LEX_SCALE, ALT_TRAIL_B);
 	put(b, "))?)?(?:(?:\\s*|-)(?<u>");
-	put_units(b, lx);
+	put_units(b, lx, 0);
 	put(b, "))?(?:\\s+(?:per|an?)\\s+(?<per>");
 	extract_lex_alt(b, &lx->units, U_PER, ALT_TRAIL_B);
 	put(b, ")|\\s*/\\s*(?<per2>");

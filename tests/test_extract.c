@@ -194,6 +194,12 @@ static const struct figure_row {
 	 "$10.0 billion", 10e9, N, "USD", "", CDX_QUAL_EXACT},
 	{"They spent the $443 million in cash.", CDX_KIND_MONEY,
 	 "$443 million", 443e6, N, "USD", "", CDX_QUAL_EXACT},
+	/* currencies beyond the list take their ISO code; "won" only
+	 * after a scale word */
+	{"It will pump 154m naira into farms.", CDX_KIND_MONEY, "154m naira",
+	 154e6, N, "NGN", "", CDX_QUAL_EXACT},
+	{"Banks lent 12 trillion won last year.", CDX_KIND_MONEY,
+	 "12 trillion won", 12e12, N, "KRW", "", CDX_QUAL_EXACT},
 	/* a figure used as an adjective joins its scale or unit with a
 	 * hyphen */
 	{"They signed a $500-million deal.", CDX_KIND_MONEY, "$500-million",

@@ -149,6 +149,7 @@ static const char *const none_rows[] = {
 	"About two thirds agreed",
 	"Production 4,200,000\nUnited States",
 	"Table 4 lists producers",
+	"The band of 3 won prizes",
 	/* a flattened table: cells and footnote marks before row labels */
 	"Ferrocerium, alloys 371 356 268 Rare-earth metals",
 	"Production 5,400 5,900 \xe2\x80\x94 15,000 Imports",
