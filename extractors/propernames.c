@@ -300,6 +300,22 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 		titled |= (first >> W_TITLE) & 1;
 		a++;
 	}
+	/* "Agriculture Minister Adamu Bello", "Bank of England Governor
+	 * Mervyn King": a title inside the run ends a role; the name after
+	 * it is a person's */
+	for (unsigned j = a + 1; j + 1 < b; j++) {
+		if (!(word_cls(lx, t, &r->w[j]) & (1u << W_TITLE)))
+			continue;
+		while (j + 1 < b &&
+		       (word_cls(lx, t, &r->w[j + 1]) & (1u << W_TITLE)))
+			j++;
+		if (j + 1 < b) {
+			a = j + 1;
+			titled = 1;
+			first = word_cls(lx, t, &r->w[a]);
+		}
+		break;
+	}
 	for (unsigned i = a; i < b; i++)
 		mixed += r->w[i].mixed && r->w[i].ment == SIZE_MAX;
 	if (a == b || mixed == 0 || number_follows(t, len, r->after))

@@ -69,6 +69,11 @@ static const struct subject_row {
 	/* the name after "followed by" holds the figure after it */
 	{"Chile holds 34% of lithium reserves, followed by Peru with 22%.",
 	 "22%", "Peru"},
+	/* a title inside a run of capitals ends a role: the name after it
+	 * is a person's, who speaks for the country */
+	{"The government of Ghana plans new mines. Mines Minister Kofi "
+	 "Asante said the plan aimed to lift output to 600,000 tonnes.",
+	 "600,000 tonnes", "Ghana"},
 	/* a preposition's object gives way to the clause's subject */
 	{"Skylark Airlines expects losses. In a filing to US regulators the "
 	 "airline said costs rose by $50m.", "$50m", "Skylark Airlines"},
