@@ -34,10 +34,16 @@ struct audit_map {
 int audit_map_load(struct audit_map *m, const char *dir,
                    struct cdx_error *err);
 void audit_map_release(struct audit_map *m);
-/** The entry for (@p kind, @p metric), or NULL. */
+/** The entry for (@p kind, @p metric), or NULL. A world total's metric
+ * ("world production") maps as the metric after "world " does. */
 const struct audit_map_entry *audit_map_find(const struct audit_map *m,
                                              enum cdx_claim_kind kind,
                                              const char *metric);
+/** Whose figure claim @p c states: its subject, or "World" for a world
+ * total (no subject, a metric starting "world ": the extractor's "global
+ * production was 197,000 tons"), which the reference's World rows
+ * state; NULL when nobody's. */
+const char *audit_subject(const struct cdx_claim *c);
 
 /* ------------------------------------------------------------ range.c */
 

@@ -129,8 +129,18 @@ const struct audit_map_entry *audit_map_find(const struct audit_map *m,
 {
 	if (metric == NULL)
 		return NULL;
+	if (strncmp(metric, "world ", 6) == 0)
+		metric += 6;
 	for (size_t i = 0; i < m->n; i++)
 		if (m->v[i].kind == kind && audit_same(m->v[i].metric, metric))
 			return &m->v[i];
 	return NULL;
+}
+
+const char *audit_subject(const struct cdx_claim *c)
+{
+	if (c->subject)
+		return c->subject;
+	return c->metric && strncmp(c->metric, "world ", 6) == 0 ? "World" :
+	                                                         NULL;
 }

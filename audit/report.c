@@ -106,7 +106,7 @@ static int ref_of_measure(const struct cdx_audit *a,
 	const struct cdx_claim *c = &a->rows[ri->row].claim;
 
 	return audit_same(r->commodity, c->commodity) &&
-	       audit_same(r->country, c->subject) &&
+	       audit_same(r->country, audit_subject(c)) &&
 	       audit_same(r->metric, ri->ref_metric) &&
 	       audit_same(r->unit ? r->unit : "", c->unit);
 }
@@ -340,7 +340,7 @@ static void measure_title(struct cdx_buf *b, const struct cdx_audit *a,
 {
 	const struct cdx_claim *c = &a->rows[it->row].claim;
 
-	esc(b, c->subject ? c->subject : "?");
+	esc(b, audit_subject(c) ? audit_subject(c) : "?");
 	put(b, " — ");
 	esc(b, c->commodity ? c->commodity : "");
 	put(b, " ");

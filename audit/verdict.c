@@ -94,7 +94,7 @@ static int make_key(struct run *r, size_t i, char **out)
 	struct cdx_buf b = CDX_BUF_INIT(1024);
 
 	*out = NULL;
-	if (c->subject == NULL)
+	if (audit_subject(c) == NULL)
 		return CDX_OK;
 	if (c->metric == NULL && !bare_comparable(c->kind))
 		return CDX_OK;
@@ -102,7 +102,7 @@ static int make_key(struct run *r, size_t i, char **out)
 	sticky_add(&b, '\x1f');
 	lower_into(&b, c->unit);
 	sticky_add(&b, '\x1f');
-	lower_into(&b, c->subject);
+	lower_into(&b, audit_subject(c));
 	sticky_add(&b, '\x1f');
 	lower_into(&b, c->commodity ? c->commodity : "-");
 	sticky_add(&b, '\x1f');
@@ -286,11 +286,11 @@ static int audit_against_refs(struct run *r, size_t i)
 	const struct audit_map_entry *m = r->map_of[i];
 	int rc = CDX_OK;
 
-	if (m == NULL || c->subject == NULL || c->commodity == NULL)
+	if (m == NULL || audit_subject(c) == NULL || c->commodity == NULL)
 		return CDX_OK;
 	for (unsigned k = 0; k < m->n_refs; k++) {
 		size_t first, n = ref_find(r, c->commodity, m->refs[k],
-		                           c->subject, &first);
+		                           audit_subject(c), &first);
 
 		if (n == 0)
 			continue;

@@ -566,7 +566,7 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 static int64_t pick_subject(const struct lexicon *lx,
                             const struct sentence *s, const struct figure *f,
                             const struct carry *cr,
-                            const struct clause_cues *cc)
+                            const struct clause_cues *cc, int *world)
 {
 	size_t cs = cc->cs, ce = cc->ce, ie, i;
 	int64_t id;
@@ -587,8 +587,10 @@ static int64_t pick_subject(const struct lexicon *lx,
 		return id;
 	/* a world total ("global production was 197,000 tons") is about no
 	 * entity, unless one is named right after ("by 24% in China") */
-	if (extract_world_owned(lx, s, cs, f))
+	if (extract_world_owned(lx, s, cs, f)) {
+		*world = 1;
 		return near_after(lx, s, f, ce);
+	}
 	if ((id = first_subject(lx, s, cs > ie ? cs : ie, f->start, cr, 0)) >= 0)
 		return id;
 	if ((id = near_after(lx, s, f, ce)) >= 0)
@@ -692,6 +694,7 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 	struct clause_cues *cc = &s->bufs->cues;
 	size_t cs, ce, ps, pe;
 	int64_t id, subj;
+	int world = 0;
 
 	if (f->kind == CDX_KIND_DATE)
 		return -1; /* a date anchors other figures; it is about nothing */
@@ -704,7 +707,11 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 		/* the subject is the figure's own clause's */
 		extract_metric_scan(lx, s, f, cs, ce, cc);
 	}
-	subj = pick_subject(lx, s, f, cr, cc);
+	subj = pick_subject(lx, s, f, cr, cc, &world);
+	/* "global production was 197,000 tons": no subject, and the metric
+	 * says whose it is */
+	if (world && subj < 0 && c->metric)
+		c->metric = extract_metric_world(lx, c->metric);
 	if (subj >= 0)
 		subj = extract_gz_actor(gz, (uint32_t)subj);
 	c->subject = subj >= 0 ? extract_gz_name(gz, (uint32_t)subj) : NULL;

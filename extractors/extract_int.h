@@ -185,6 +185,8 @@ struct lex_entry {
 	                     clause ("tariff" over "import reliance"), joined
 	                     by commas, or NULL */
 	char *alt_entity; /* canonical entity name, or NULL */
+	char *world;      /* for a metric cue, its phrase for a world total
+	                     ("world production"), or NULL */
 };
 
 struct lex_list {
@@ -717,6 +719,12 @@ const char *extract_metric_pick(const struct lexicon *lx,
                                 const struct sentence *s,
                                 const struct figure *f,
                                 const struct clause_cues *cc);
+
+/** The phrase of @p metric (a metric extract_metric_pick() gave) for a
+ * figure of the whole world ("world production"), or @p metric itself
+ * when it has none. */
+const char *extract_metric_world(const struct lexicon *lx,
+                                 const char *metric);
 
 /* ------------------------------------------------ assemble.c, continued */
 

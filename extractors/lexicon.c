@@ -137,6 +137,7 @@ static void lex_list_release(struct lex_list *l)
 		free(l->v[i].unit);
 		free(l->v[i].alt_unit);
 		free(l->v[i].alt_entity);
+		free(l->v[i].world);
 	}
 	free(l->v);
 	free(l->slot);
@@ -240,6 +241,26 @@ static int bucket(const struct lex_list *l, int last, int by_class,
 		(*order)[fill[bucket_of(&l->v[i], last, by_class)]++] =
 		        (uint32_t)i;
 	free(fill);
+	return CDX_OK;
+}
+
+/* Each metric's phrase for a figure that belongs to the whole world:
+ * "world production" for "global production was 197,000 tons", whose
+ * subject is null, so that the audit can compare it with the reference's
+ * World rows. A "-" row and a metric already about the world get none. */
+static int world_metrics(struct lexicon *lx)
+{
+	for (size_t i = 0; i < lx->metrics.n; i++) {
+		struct lex_entry *e = &lx->metrics.v[i];
+		size_t n = strlen(e->unit) + 7;
+
+		if (strcmp(e->unit, "-") == 0 ||
+		    strncmp(e->unit, "world ", 6) == 0)
+			continue;
+		if ((e->world = malloc(n)) == NULL)
+			return CDX_ERR_NOMEM;
+		snprintf(e->world, n, "world %s", e->unit);
+	}
 	return CDX_OK;
 }
 
@@ -522,7 +543,7 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	           G_COUNT_ * 256) ||
 	    bucket(&lx->grammar, 1, 1, &lx->gend, lx->gendstart,
 	           G_COUNT_ * 256) ||
-	    ref_nouns(lx) || index_list(&lx->refnouns) ||
+	    ref_nouns(lx) || index_list(&lx->refnouns) || world_metrics(lx) ||
 	    index_list(&lx->numbers) ||
 	    index_list(&lx->units) || index_list(&lx->quals) ||
 	    index_list(&lx->dates) || index_list(&lx->metrics) ||

@@ -182,3 +182,13 @@ const char *extract_metric_pick(const struct lexicon *lx,
 	}
 	return best->unit;
 }
+
+const char *extract_metric_world(const struct lexicon *lx, const char *metric)
+{
+	/* metrics are the cue rows' own strings: find the row by address */
+	for (size_t i = 0; i < lx->metrics.n; i++)
+		if (lx->metrics.v[i].unit == metric)
+			return lx->metrics.v[i].world ? lx->metrics.v[i].world :
+			                                metric;
+	return metric;
+}

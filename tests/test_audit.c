@@ -258,6 +258,32 @@ START_TEST(verdict_supported_by_latest)
 }
 END_TEST
 
+/* A world total ("total worldwide reserves amount to 130 million tons":
+ * no subject, metric "world reserves") is checked against the World
+ * rows; the same figure with no subject and a plain metric is nobody's. */
+START_TEST(world_total_against_world_rows)
+{
+	struct cdx_ref refs[2] = {
+		audit_ref("China", "reserves", 2022, 2023, 44e6, "t", 0),
+		audit_ref("World", "reserves", 2022, 2023, 130e6, "t", 0),
+	};
+	struct cdx_claim_row rows[2] = {
+		audit_row(1, NULL, CDX_KIND_MASS, 130e6, CDX_QUAL_APPROX, NULL,
+		          "rare earths", "world reserves", NULL,
+		          "approximately 130 million metric tons"),
+		audit_row(2, NULL, CDX_KIND_MASS, 130e6, CDX_QUAL_APPROX, NULL,
+		          "rare earths", "reserves", NULL,
+		          "approximately 130 million metric tons"),
+	};
+	struct cdx_audit *a = audit(rows, 2, refs, 2);
+
+	ck_assert_int_eq(audit_item(a, 0)->verdict, CDX_VERDICT_SUPPORTED);
+	ck_assert_str_eq(audit_item(a, 0)->ref_metric, "reserves");
+	ck_assert_int_eq(audit_item(a, 1)->verdict, CDX_VERDICT_UNVERIFIED);
+	cdx_audit_free(a);
+}
+END_TEST
+
 START_TEST(verdict_outdated_shows_both)
 {
 	struct cdx_ref refs[3];
@@ -635,6 +661,7 @@ Suite *audit_suite(void)
 	tcase_add_test(t, part_exceeds_whole);
 	tcase_add_test(t, restated_differently);
 	tcase_add_test(t, breakdown_not_restated);
+	tcase_add_test(t, world_total_against_world_rows);
 	suite_add_tcase(s, t);
 
 	audit_store_cases(s);

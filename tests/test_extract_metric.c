@@ -40,6 +40,11 @@ static const struct metric_row {
 	 "Chile, 13 million tons.", "13 million tons", "resources"},
 	{"End uses were as follows: batteries, 88%; glass, 4%.", "4%",
 	 "end-use share"},
+	/* a world total has no subject: its metric says whose it is */
+	{"Total worldwide reserves of tin amount to 130 million tons.",
+	 "130 million tons", "world reserves"},
+	{"Peru holds 2 million tons of tin reserves.", "2 million tons",
+	 "reserves"},
 	/* the nearest cue of the clause */
 	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
 	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
