@@ -45,6 +45,9 @@ static const struct metric_row {
 	 "130 million tons", "world reserves"},
 	{"Peru holds 2 million tons of tin reserves.", "2 million tons",
 	 "reserves"},
+	/* USGS names import shares by their sources */
+	{"The leading sources in 2025 were Peru (55%) and Chile (31%).",
+	 "31%", "import share"},
 	/* the nearest cue of the clause */
 	{"Norland holds 37% of global reserves.", "37%", "reserves share"},
 	{"Norland mined 12,000 tons of zinc.", "12,000 tons",
