@@ -70,6 +70,12 @@ static const struct count_row {
 	 "mineral", CDX_QUAL_EXACT},
 	{"Six Chinese companies signed.", "Six Chinese companies", 6,
 	 "company", CDX_QUAL_EXACT},
+	/* a capitalised number before a capitalised noun counts when it
+	 * opens the sentence or the noun is an acronym */
+	{"Ten Britons were hurt.", "Ten Britons", 10, "briton",
+	 CDX_QUAL_EXACT},
+	{"Since May, Ninety MPs signed.", "Ninety MPs", 90, "mp",
+	 CDX_QUAL_EXACT},
 	{"The US has 2 primary smelters left.", "2 primary smelters", 2,
 	 "smelter", CDX_QUAL_EXACT},
 	{"There are 14 electrowon refineries.", "14 electrowon refineries", 14,
@@ -150,6 +156,9 @@ static const char *const none_rows[] = {
 	"Production 4,200,000\nUnited States",
 	"Table 4 lists producers",
 	"The band of 3 won prizes",
+	/* a capitalised number word before a capitalised noun: a name */
+	"England lost in the Six Nations opener",
+	"The Three Gorges Dam opened",
 	/* a flattened table: cells and footnote marks before row labels */
 	"Ferrocerium, alloys 371 356 268 Rare-earth metals",
 	"Production 5,400 5,900 \xe2\x80\x94 15,000 Imports",
