@@ -7,6 +7,9 @@
  * the extractor is loaded only when a query uses one of them.
  */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -257,6 +260,14 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	o.resolve = resolve;
 	o.resolve_ctx = &r;
 	if (file) {
+#ifdef __GLIBC__
+		/* query after query frees and takes again the same large
+		 * lists: keep freed memory in the process, which glibc would
+		 * hand back and then fault in again (a few hundred page
+		 * faults for a phrase of common words) */
+		mallopt(M_TRIM_THRESHOLD, 256 << 20);
+		mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
 		rc = run_file(ix, file, &o, json);
 		goto cleanup;
 	}

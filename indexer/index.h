@@ -255,7 +255,7 @@ struct cdx_search_options {
  * "phrases", OR, NOT and -word, prefix*, parentheses, and the filters
  * entity: commodity: kind: value: year: source: title:. The claim filters
  * of one AND group hold on one and the same claim. Ranked by BM25 over
- * the words outside NOT, with MaxScore pruning; never fails on user
+ * the words outside NOT, with top-k pruning; never fails on user
  * text. out->total counts every matching document.
  * @return as cdx_index_search().
  */

@@ -494,7 +494,23 @@ struct index_dset {
 	uint64_t *v;
 	size_t n, cap;
 };
+
+/* ------------------------------------------------------------ dset.c */
+
 void index_dset_release(struct index_dset *s);
+/** Append @p doc (above every doc of @p s). @return 0 or NOMEM. */
+int index_dset_add(struct index_dset *s, uint64_t doc);
+/** a := a ∩ b */
+void index_dset_and(struct index_dset *a, const struct index_dset *b);
+/** a := a − b */
+void index_dset_minus(struct index_dset *a, const struct index_dset *b);
+/** a := a ∪ b. @return 0 or NOMEM. */
+int index_dset_or(struct index_dset *a, const struct index_dset *b);
+/** s := the documents of @p l (once each). @return 0 or NOMEM. */
+int index_dset_of_plist(struct index_dset *s, const struct index_plist *l);
+/** a := a ∩ the documents of @p l, in place; a is meant to be the
+ *  shorter (galloping in l unless l is hardly longer). */
+void index_dset_and_plist(struct index_dset *a, const struct index_plist *l);
 
 /** A term of the query with its postings (no positions), for ranking. */
 struct index_sterm {
@@ -504,6 +520,11 @@ struct index_sterm {
 	struct index_plist l;
 	double idf, ub;     /* search.c: weight and score upper bound */
 	size_t cur;         /* search.c: cursor into l */
+	/* a phrase's word: the readers its entries were decoded from,
+	 * held (with their bytes) so that its positions need no second
+	 * lookup */
+	struct index_segr *kept;
+	size_t n_kept, cap_kept;
 };
 
 /** Evaluating one query in one read transaction. */

@@ -21,97 +21,19 @@
  *  anything and the rest are dropped. */
 #define PREFIX_TERMS_MAX 2048
 
-void index_dset_release(struct index_dset *s)
-{
-	if (s == NULL)
-		return;
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
-static int dset_add(struct index_dset *s, uint64_t doc)
-{
-	if (index_array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
-		return CDX_ERR_NOMEM;
-	s->v[s->n++] = doc;
-	return CDX_OK;
-}
-
-/* a := a ∩ b (b sorted) */
-static void dset_and(struct index_dset *a, const struct index_dset *b)
-{
-	size_t i = 0, j = 0, k = 0;
-
-	while (i < a->n && j < b->n) {
-		if (a->v[i] < b->v[j])
-			i++;
-		else if (a->v[i] > b->v[j])
-			j++;
-		else
-			a->v[k++] = a->v[i++], j++;
-	}
-	a->n = k;
-}
-
-/* a := a − b */
-static void dset_minus(struct index_dset *a, const struct index_dset *b)
-{
-	size_t i = 0, j = 0, k = 0;
-
-	while (i < a->n) {
-		while (j < b->n && b->v[j] < a->v[i])
-			j++;
-		if (j < b->n && b->v[j] == a->v[i])
-			i++;
-		else
-			a->v[k++] = a->v[i++];
-	}
-	a->n = k;
-}
-
-/* a := a ∪ b */
-static int dset_or(struct index_dset *a, const struct index_dset *b)
-{
-	struct index_dset r = {NULL, 0, 0};
-	size_t i = 0, j = 0;
-
-	if (index_array_grow((void **)&r.v, &r.cap, a->n + b->n + 1, sizeof *r.v))
-		return CDX_ERR_NOMEM;
-	while (i < a->n || j < b->n) {
-		if (j == b->n || (i < a->n && a->v[i] < b->v[j]))
-			r.v[r.n++] = a->v[i++];
-		else if (i == a->n || b->v[j] < a->v[i])
-			r.v[r.n++] = b->v[j++];
-		else
-			r.v[r.n++] = a->v[i++], j++;
-	}
-	index_dset_release(a);
-	*a = r;
-	return CDX_OK;
-}
-
-static int dset_of_plist(struct index_dset *s, const struct index_plist *l)
-{
-	if (index_array_grow((void **)&s->v, &s->cap, l->n + 1, sizeof *s->v))
-		return CDX_ERR_NOMEM;
-	s->n = 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (s->n == 0 || s->v[s->n - 1] != l->v[i].doc)
-			s->v[s->n++] = l->v[i].doc;
-	return CDX_OK;
-}
-
 /* ------------------------------------------------------------ terms */
 
 /* The scoring term @p term into *out; *fresh says it is new, its list
- * still to be read. */
+ * still to be read. Only the first @p upto terms can be it (a prefix's
+ * words are new to each other). */
 static int term_slot(struct index_match *m, const char *term, size_t n,
-                     int positive, struct index_sterm **out, int *fresh)
+                     int positive, size_t upto, struct index_sterm **out,
+                     int *fresh)
 {
 	struct index_sterm *t;
 
 	*fresh = 0;
-	for (size_t i = 0; i < m->n_terms; i++) {
+	for (size_t i = 0; i < upto && i < m->n_terms; i++) {
 		t = &m->terms[i];
 		if (t->len == n && memcmp(t->term, term, n) == 0) {
 			t->scoring |= positive;
@@ -132,15 +54,86 @@ static int term_slot(struct index_match *m, const char *term, size_t n,
 	return CDX_OK;
 }
 
-/* The scoring term @p term, its list read when first asked for. */
-static int get_term(struct index_match *m, const char *term, size_t n,
-                    int positive, struct index_sterm **out)
+static int damaged(struct index_match *m, int rc, uint32_t seg)
 {
-	int fresh, rc = term_slot(m, term, n, positive, out, &fresh);
+	if (rc == CDX_ERR_NOMEM)
+		return index_nomem(m->err);
+	return cdx_error_set(m->err, CDX_ERR_CORRUPT, "index '%s': postings "
+	                     "segment %u is damaged", m->ix->path, seg);
+}
 
-	if (rc == CDX_OK && fresh)
+/* t's list read segment by segment (as index_postings_read() does),
+ * each reader that found an entry kept, with the entry it holds, for
+ * the positions a phrase reads next. */
+static int read_kept(struct index_match *m, struct index_sterm *t)
+{
+	int rc = CDX_OK;
+
+	for (size_t i = 0; i < m->n_segs && rc == CDX_OK; i++) {
+		struct index_segr r;
+
+		index_segr_init(&r, m->ix, m->txn, &m->segs[i]);
+		rc = index_segr_find(&r, t->term, t->len, m->err);
+		if (rc == CDX_OK) {
+			rc = index_plist_decode(r.entry, r.entry_len,
+			                        m->segs[i].first, 0, &t->l);
+			if (rc == CDX_OK &&
+			    index_array_grow((void **)&t->kept, &t->cap_kept,
+			                     t->n_kept + 1, sizeof *t->kept))
+				rc = CDX_ERR_NOMEM;
+			if (rc == CDX_OK) {
+				t->kept[t->n_kept++] = r; /* owns it now */
+				continue;
+			}
+			rc = damaged(m, rc, m->segs[i].id);
+		} else if (rc == CDX_ERR_NOTFOUND) {
+			rc = CDX_OK;
+		}
+		index_segr_release(&r);
+	}
+	return rc;
+}
+
+/* The scoring term @p term, its list read when first asked for (with
+ * its entries kept when @p keep). */
+static int get_term(struct index_match *m, const char *term, size_t n,
+                    int positive, int keep, struct index_sterm **out)
+{
+	int fresh, rc = term_slot(m, term, n, positive, SIZE_MAX, out, &fresh);
+
+	if (rc == CDX_OK && fresh && keep)
+		rc = read_kept(m, *out);
+	else if (rc == CDX_OK && fresh)
 		rc = index_postings_read(m->ix, m->txn, m->segs, m->n_segs,
 		                         term, n, 0, &(*out)->l, m->err);
+	return rc;
+}
+
+/* The postings of @p t with positions for the docs @p want (sorted)
+ * into @p out: from its kept entries when it has them. */
+static int read_positions(struct index_match *m, struct index_sterm *t,
+                          const uint64_t *want, size_t n_want,
+                          struct index_plist *out)
+{
+	int rc = CDX_OK;
+
+	if (t->n_kept == 0)
+		return index_postings_read_sel(m->ix, m->txn, m->segs,
+		                               m->n_segs, t->term, t->len,
+		                               want, n_want, &t->l, out,
+		                               m->err);
+	for (size_t i = 0; i < t->n_kept && rc == CDX_OK; i++) {
+		const struct index_segr *r = &t->kept[i];
+
+		if (n_want == 0 || r->seg.last < want[0] ||
+		    r->seg.first > want[n_want - 1])
+			continue; /* no document asked for is in it */
+		rc = index_plist_decode_sel(r->entry, r->entry_len,
+		                            r->seg.first, want, n_want, &t->l,
+		                            out);
+		if (rc != CDX_OK)
+			rc = damaged(m, rc, r->seg.id);
+	}
 	return rc;
 }
 
@@ -148,10 +141,10 @@ static int get_term(struct index_match *m, const char *term, size_t n,
  * the walk holds, not looked up again in every segment. */
 static int get_walked_term(struct index_match *m,
                            const struct index_termit *it, int positive,
-                           struct index_sterm **out)
+                           size_t upto, struct index_sterm **out)
 {
-	int fresh, rc = term_slot(m, it->term, it->term_len, positive, out,
-	                          &fresh);
+	int fresh, rc = term_slot(m, it->term, it->term_len, positive, upto,
+	                          out, &fresh);
 
 	/* the walk's readers are in segment order, which is doc order */
 	for (size_t i = 0; fresh && rc == CDX_OK && i < it->n; i++) {
@@ -161,12 +154,8 @@ static int get_walked_term(struct index_match *m,
 			continue;
 		rc = index_plist_decode(r->entry, r->entry_len, r->seg.first, 0,
 		                        &(*out)->l);
-		if (rc == CDX_ERR_NOMEM)
-			rc = index_nomem(m->err);
-		else if (rc != CDX_OK)
-			rc = cdx_error_set(m->err, CDX_ERR_CORRUPT, "index '%s': "
-			                   "postings segment %u is damaged",
-			                   m->ix->path, r->seg.id);
+		if (rc != CDX_OK)
+			rc = damaged(m, rc, r->seg.id);
 	}
 	return rc;
 }
@@ -175,9 +164,9 @@ static int eval_term(struct index_match *m, const struct index_qnode *q,
                      int positive, struct index_dset *out)
 {
 	struct index_sterm *t;
-	int rc = get_term(m, q->term, q->len, positive, &t);
+	int rc = get_term(m, q->term, q->len, positive, 0, &t);
 
-	if (rc == CDX_OK && dset_of_plist(out, &t->l))
+	if (rc == CDX_OK && index_dset_of_plist(out, &t->l))
 		rc = index_nomem(m->err);
 	return rc;
 }
@@ -187,35 +176,94 @@ static int starts_with(const char *s, size_t n, const char *p, size_t pn)
 	return n >= pn && memcmp(s, p, pn) == 0;
 }
 
+/* out := the union of the lists of terms [from, m->n_terms): a bitmap
+ * over their doc range, not one merge per word (a prefix of a few
+ * hundred words made that quadratic). */
+static int union_of(struct index_match *m, size_t from,
+                    struct index_dset *out)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, *bits;
+	size_t words, n = 0;
+
+	for (size_t i = from; i < m->n_terms; i++) {
+		const struct index_plist *l = &m->terms[i].l;
+
+		if (l->n == 0)
+			continue;
+		lo = l->v[0].doc < lo ? l->v[0].doc : lo;
+		hi = l->v[l->n - 1].doc > hi ? l->v[l->n - 1].doc : hi;
+		n += l->n;
+	}
+	out->n = 0;
+	if (n == 0)
+		return CDX_OK;
+	words = (size_t)((hi - lo) / 64 + 1);
+	bits = calloc(words, sizeof *bits);
+	if (bits == NULL || index_array_grow((void **)&out->v, &out->cap,
+	                                     n < (hi - lo + 1) ? n :
+	                                     (size_t)(hi - lo + 1),
+	                                     sizeof *out->v)) {
+		free(bits);
+		return index_nomem(m->err);
+	}
+	for (size_t i = from; i < m->n_terms; i++) {
+		const struct index_plist *l = &m->terms[i].l;
+
+		for (size_t j = 0; j < l->n; j++) {
+			uint64_t d = l->v[j].doc - lo;
+
+			bits[d / 64] |= 1ull << (d % 64);
+		}
+	}
+	for (size_t w = 0; w < words; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			out->v[out->n++] = lo + w * 64 +
+			                   (uint64_t)__builtin_ctzll(b);
+	free(bits);
+	return CDX_OK;
+}
+
 static int eval_prefix(struct index_match *m, const struct index_qnode *q,
                        int positive, struct index_dset *out)
 {
 	struct index_termit it;
-	size_t n_exp = 0;
+	size_t n_exp = 0, before = m->n_terms;
+	struct index_dset seen = {NULL, 0, 0}; /* a term met before */
 	int rc;
 
 	rc = index_termit_open(&it, m->ix, m->txn, m->segs, m->n_segs,
 	                       q->term, q->len, m->err);
 	while (rc == CDX_OK && n_exp < PREFIX_TERMS_MAX) {
-		struct index_sterm *t;
-		struct index_dset one = {NULL, 0, 0};
+		struct index_sterm *t = NULL;
 
 		rc = index_termit_next(&it, m->err);
 		if (rc != CDX_OK || !starts_with(it.term, it.term_len, q->term,
 		                                 q->len))
 			break;
 		n_exp++;
-		rc = get_walked_term(m, &it, positive, &t);
-		if (out == NULL)
-			continue; /* only the terms wanted */
-		if (rc == CDX_OK && dset_of_plist(&one, &t->l))
+		rc = get_walked_term(m, &it, positive, before, &t);
+		/* a word of the query before the prefix keeps its slot: its
+		 * list joins the union separately */
+		if (rc == CDX_OK && out != NULL && t != NULL &&
+		    (size_t)(t - m->terms) < before &&
+		    index_dset_add(&seen, (uint64_t)(t - m->terms)))
 			rc = index_nomem(m->err);
-		if (rc == CDX_OK && dset_or(out, &one))
+	}
+	index_termit_release(&it);
+	if (rc == CDX_ERR_ITEROVER)
+		rc = CDX_OK;
+	if (rc == CDX_OK && out != NULL)
+		rc = union_of(m, before, out);
+	for (size_t i = 0; rc == CDX_OK && i < seen.n; i++) {
+		struct index_dset one = {NULL, 0, 0};
+
+		if (index_dset_of_plist(&one, &m->terms[seen.v[i]].l) ||
+		    index_dset_or(out, &one))
 			rc = index_nomem(m->err);
 		index_dset_release(&one);
 	}
-	index_termit_release(&it);
-	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
+	index_dset_release(&seen);
+	return rc;
 }
 
 /* Keep in @p st (per doc: the positions where the phrase could start)
@@ -229,21 +277,26 @@ static void keep_starts(struct index_plist *st, const struct index_plist *l,
 	for (size_t d = 0; d < st->n; d++) {
 		struct index_posting e = st->v[d];
 		const uint32_t *s = st->pos + e.off, *p;
-		size_t a = 0, b = 0, n = 0;
+		uint32_t *to;
+		size_t a = 0, b = 0, n = 0, na, nb;
 
 		while (j < l->n && l->v[j].doc < e.doc)
 			j++;
 		if (j == l->n || l->v[j].doc != e.doc)
 			continue;
 		p = l->pos + l->v[j].off;
+		na = e.tf;
+		nb = l->v[j].tf;
+		to = st->pos + npos;
 		/* both ascending: a merge, without branches to mispredict
 		 * (the slot written is never past the start being read, so
-		 * writing it when the start does not stay loses nothing) */
-		while (a < e.tf && b < l->v[j].tf) {
+		 * writing it when the start does not stay loses nothing);
+		 * the bounds in locals, which the stores cannot change */
+		while (a < na && b < nb) {
 			uint64_t want = (uint64_t)s[a] + i, at = p[b];
 			uint32_t x = s[a];
 
-			st->pos[npos + n] = x;
+			to[n] = x;
 			n += at == want;
 			a += at >= want;
 			b += at <= want;
@@ -270,7 +323,7 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 {
 	struct index_sterm *one_t, **t;
 	struct index_plist st = {0}, l = {0};
-	struct index_dset cand = {NULL, 0, 0}, one = {NULL, 0, 0};
+	struct index_dset cand = {NULL, 0, 0};
 	size_t *order, k = q->n_kids, i;
 	const struct index_qnode *w;
 	int rc = CDX_OK;
@@ -283,7 +336,7 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 	}
 	/* slots first, pointers after: reading a term may move them */
 	for (w = q->kids, i = 0; w && rc == CDX_OK; w = w->next, i++) {
-		rc = get_term(m, w->term, w->len, positive, &one_t);
+		rc = get_term(m, w->term, w->len, positive, 1, &one_t);
 		order[i] = (size_t)(one_t - m->terms);
 	}
 	if (rc != CDX_OK)
@@ -300,22 +353,16 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 		}
 		order[j] = i;
 	}
-	for (i = 0; i < k && rc == CDX_OK; i++) {
-		if (dset_of_plist(i ? &one : &cand, &t[order[i]]->l)) {
-			rc = index_nomem(m->err);
-			break;
-		}
-		if (i > 0)
-			dset_and(&cand, &one);
-	}
+	if (index_dset_of_plist(&cand, &t[order[0]]->l))
+		rc = index_nomem(m->err);
+	for (i = 1; i < k && rc == CDX_OK; i++)
+		index_dset_and_plist(&cand, &t[order[i]]->l);
 	for (i = 0; i < k && rc == CDX_OK && cand.n > 0; i++) {
 		size_t wi = order[i];
 		struct index_plist *into = i ? &l : &st;
 
 		index_plist_clear(into);
-		rc = index_postings_read_sel(m->ix, m->txn, m->segs, m->n_segs,
-		                             t[wi]->term, t[wi]->len, cand.v, cand.n,
-		                             &t[wi]->l, into, m->err);
+		rc = read_positions(m, t[wi], cand.v, cand.n, into);
 		if (rc != CDX_OK)
 			break;
 		if (i == 0) {
@@ -350,13 +397,12 @@ static int eval_phrase(struct index_match *m, const struct index_qnode *q,
 			cand.v[cand.n++] = st.v[d].doc;
 	}
 	for (i = 0; rc == CDX_OK && cand.n > 0 && i < st.n; i++)
-		if (dset_add(out, st.v[i].doc))
+		if (index_dset_add(out, st.v[i].doc))
 			rc = index_nomem(m->err);
 cleanup:
 	index_plist_release(&st);
 	index_plist_release(&l);
 	index_dset_release(&cand);
-	index_dset_release(&one);
 	free(t);
 	free(order);
 	return rc;
@@ -370,7 +416,7 @@ int index_match_all(struct index_match *m, struct index_dset *out)
 
 	out->n = 0;
 	for (uint64_t d = 1; d < m->meta.next_doc; d++)
-		if (index_dlen_get(&r, d) != 0 && dset_add(out, d))
+		if (index_dlen_get(&r, d) != 0 && index_dset_add(out, d))
 			return index_nomem(m->err);
 	return CDX_OK;
 }
@@ -539,15 +585,44 @@ static int apply_filters(struct index_match *m, const struct and_filters *af,
 
 /* ------------------------------------------------------------ tree */
 
+/* out := out ∩ the docs of the words @p ix (indices into m->terms),
+ * the shortest list first (*have: out holds a set already). */
+static int and_words(struct index_match *m, const size_t *ix, size_t n,
+                     int *have, struct index_dset *out)
+{
+	size_t best = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (m->terms[ix[i]].l.n < m->terms[ix[best]].l.n)
+			best = i;
+	if (n == 0)
+		return CDX_OK;
+	if (!*have && index_dset_of_plist(out, &m->terms[ix[best]].l))
+		return index_nomem(m->err);
+	if (*have)
+		index_dset_and_plist(out, &m->terms[ix[best]].l);
+	*have = 1;
+	for (size_t i = 0; i < n && out->n > 0; i++)
+		if (i != best)
+			index_dset_and_plist(out, &m->terms[ix[i]].l);
+	return CDX_OK;
+}
+
 static int eval_and(struct index_match *m, const struct index_qnode *q,
                     int positive, struct index_dset *out)
 {
 	struct and_filters af;
 	const struct index_qnode *k;
+	size_t *words = NULL, n_words = 0;
 	int have = 0, rc = CDX_OK;
 
 	memset(&af, 0, sizeof af);
 	index_claim_pred_init(&af.pred);
+	/* the words' lists are intersected where they are, rarest first
+	 * (and_words), not each copied into a set and merged */
+	words = malloc((q->n_kids ? q->n_kids : 1) * sizeof *words);
+	if (words == NULL)
+		return index_nomem(m->err);
 	for (k = q->kids; k && rc == CDX_OK; k = k->next) {
 		struct index_dset one = {NULL, 0, 0};
 
@@ -557,16 +632,27 @@ static int eval_and(struct index_match *m, const struct index_qnode *q,
 		}
 		if (k->type == Q_NOT)
 			continue;
+		if (k->type == Q_TERM && n_words < q->n_kids) {
+			struct index_sterm *t;
+
+			rc = get_term(m, k->term, k->len, positive, 0, &t);
+			if (rc == CDX_OK)
+				words[n_words++] = (size_t)(t - m->terms);
+			continue;
+		}
 		rc = index_match_eval(m, k, positive, &one);
 		if (rc == CDX_OK && !have) {
 			*out = one;
 			one.v = NULL;
 			have = 1;
 		} else if (rc == CDX_OK) {
-			dset_and(out, &one);
+			index_dset_and(out, &one);
 		}
 		index_dset_release(&one);
 	}
+	if (rc == CDX_OK)
+		rc = and_words(m, words, n_words, &have, out);
+	free(words);
 	if (rc == CDX_OK && !have)
 		rc = index_match_all(m, out);
 	if (rc == CDX_OK && (af.n_doc || af.has_pred))
@@ -578,7 +664,7 @@ static int eval_and(struct index_match *m, const struct index_qnode *q,
 			continue;
 		rc = index_match_eval(m, k->kids, !positive, &one);
 		if (rc == CDX_OK)
-			dset_minus(out, &one);
+			index_dset_minus(out, &one);
 		index_dset_release(&one);
 	}
 	return rc;
@@ -622,7 +708,7 @@ int index_match_eval(struct index_match *m, const struct index_qnode *q,
 			struct index_dset one = {NULL, 0, 0};
 
 			rc = index_match_eval(m, k, positive, &one);
-			if (rc == CDX_OK && dset_or(out, &one))
+			if (rc == CDX_OK && index_dset_or(out, &one))
 				rc = index_nomem(m->err);
 			index_dset_release(&one);
 		}
@@ -638,7 +724,7 @@ int index_match_terms(struct index_match *m, const struct index_qnode *q)
 	if (q->type == Q_PREFIX)
 		return eval_prefix(m, q, 1, NULL);
 	if (q->type == Q_TERM)
-		return get_term(m, q->term, q->len, 1, &t);
+		return get_term(m, q->term, q->len, 1, 0, &t);
 	return CDX_OK;
 }
 
@@ -646,8 +732,12 @@ void index_match_release(struct index_match *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->n_terms; i++)
+	for (size_t i = 0; i < m->n_terms; i++) {
 		index_plist_release(&m->terms[i].l);
+		for (size_t j = 0; j < m->terms[i].n_kept; j++)
+			index_segr_release(&m->terms[i].kept[j]);
+		free(m->terms[i].kept);
+	}
 	free(m->terms);
 	free(m->segs);
 	m->terms = NULL;

@@ -4,17 +4,21 @@
  * NOT and the best kept in a bounded heap, then a snippet cut from each
  * hit's stored text around the densest run of matched words.
  *
- * Top-k pruning, MaxScore (Turtle and Flood): each word has an upper
- * bound on what it can add to a score (its idf at its largest term
- * frequency in the shortest document). Once the heap is full, a document
- * can only enter by beating its worst score, so for an OR of words (and
- * a prefix, which is one) the words whose bounds together cannot reach
- * it no longer propose candidates; they are only looked up in documents
- * the others propose, and a document stops being scored as soon as the
- * bounds still to come cannot lift it over. Other queries score their
- * matching documents the same way, words with the largest bound first.
+ * An OR of words (and a prefix, which is one) is ranked term at a time
+ * (rank_or): its total counts the union of the lists, so every posting
+ * is read anyway, and each adds its word's share to its document's
+ * score in an array over a window of documents, which then go to the
+ * heap in doc order. (MaxScore, which it replaces, pushed every posting
+ * through a heap of list cursors, ten times the cost for a prefix of a
+ * few hundred words, and scored a document in two halves, offered
+ * twice, when a word that had left the essential set still stood at it
+ * in the cursor heap.) Other queries score their matching documents
+ * words with the largest bound first (each word's bound: its idf at its
+ * largest term frequency in the shortest document), and a document
+ * stops being scored as soon as the bounds still to come cannot lift it
+ * over the heap's worst.
  * A document's length comes from the length table (doclen.c), one byte
- * per document, not from its record.
+ * per document, its blocks read once per search.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -86,15 +90,27 @@ static int best_first(const void *pa, const void *pb)
 	return worse(a, b) - worse(b, a);
 }
 
-/* First index >= @p i in @p p whose doc is >= @p doc (galloping). */
+/* First index >= @p i in @p p whose doc is >= @p doc (galloping; the
+ * next doc or the one after, the common steps of a dense list, first). */
 static size_t seek(const struct index_plist *p, size_t i, uint64_t doc)
 {
 	size_t step = 1;
 
+	if (i >= p->n || p->v[i].doc >= doc)
+		return i;
+	if (i + 1 == p->n || p->v[i + 1].doc >= doc)
+		return i + 1;
 	while (i + step < p->n && p->v[i + step].doc < doc)
 		step *= 2;
 	return index_plist_lower(p, i, i + step < p->n ? i + step : p->n, doc);
 }
+
+/* One block of the length table: the codes of documents
+ * [b * INDEX_TEXT_BLOCK, ...), n of them (past n: gone). */
+struct lens {
+	const uint8_t *p;
+	size_t n;
+};
 
 /* What a search needs across its phases. */
 struct ranker {
@@ -102,7 +118,12 @@ struct ranker {
 	struct index_sterm **t; /* scoring terms with postings */
 	size_t n;
 	double norm[256];       /* BM25 length factor by length code */
+	uint64_t norm_set[4];   /* bit c: norm[c] is computed */
+	double avgdl;
 	struct index_dlen_reader dl;
+	struct lens *lb;        /* length blocks read, by block number */
+	uint64_t n_lb;          /* lb's size: blocks up to the last doc */
+	uint8_t *lb_read;       /* lb[b] is read */
 	struct scored *h;
 	size_t nh, cap;
 	uint64_t total;
@@ -110,10 +131,48 @@ struct ranker {
 	struct index_prefix_cache prefix; /* the hits' source prefix */
 };
 
-static double contrib(const struct ranker *r, const struct index_sterm *t,
+/* Length block @p b into *out, read from the table once per search
+ * (the map's bytes stay valid while the read transaction lasts). */
+static int len_block(struct ranker *r, uint64_t b, struct lens *out,
+                     struct cdx_error *err)
+{
+	if (b >= r->n_lb) {
+		/* past the last document of every list: none to score */
+		*out = (struct lens){NULL, 0};
+		return CDX_OK;
+	}
+	if (r->lb == NULL) {
+		r->lb = calloc((size_t)r->n_lb, sizeof *r->lb);
+		r->lb_read = calloc((size_t)r->n_lb, 1);
+		if (r->lb == NULL || r->lb_read == NULL)
+			return cdx_error_set(err, CDX_ERR_NOMEM,
+			                     "out of memory");
+	}
+	if (!r->lb_read[b]) {
+		(void)index_dlen_get(&r->dl, b * INDEX_TEXT_BLOCK);
+		r->lb[b] = (struct lens){r->dl.p, r->dl.n};
+		r->lb_read[b] = 1;
+	}
+	*out = r->lb[b];
+	return CDX_OK;
+}
+
+/* The BM25 length factor of code @p code, computed when first needed
+ * (a pow() each: a few dozen codes of 256 for most queries). */
+static double norm(struct ranker *r, uint8_t code)
+{
+	if (!(r->norm_set[code / 64] >> (code % 64) & 1)) {
+		r->norm[code] = BM25_K1 * (1 - BM25_B + BM25_B *
+		                           index_dlen_value(code) / r->avgdl);
+		r->norm_set[code / 64] |= 1ull << (code % 64);
+	}
+	return r->norm[code];
+}
+
+static double contrib(struct ranker *r, const struct index_sterm *t,
                       uint32_t tf, uint8_t code)
 {
-	return t->idf * tf * (BM25_K1 + 1) / (tf + r->norm[code]);
+	return t->idf * tf * (BM25_K1 + 1) / (tf + norm(r, code));
 }
 
 static double threshold(const struct ranker *r)
@@ -135,24 +194,24 @@ static int prepare(struct ranker *r, struct cdx_error *err)
 	const struct index_match *m = r->m;
 	double n_docs = (double)m->meta.n_docs;
 	double avgdl = m->meta.n_docs ? (double)m->meta.n_tokens / n_docs : 1;
+	uint64_t last = m->meta.next_doc; /* the last doc to score, or more */
 
 	if (avgdl <= 0)
 		avgdl = 1;
-	for (int c = 0; c < 256; c++)
-		r->norm[c] = BM25_K1 * (1 - BM25_B + BM25_B *
-		                        index_dlen_value((uint8_t)c) / avgdl);
+	r->avgdl = avgdl;
 	r->t = malloc((m->n_terms ? m->n_terms : 1) * sizeof *r->t);
 	if (r->t == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < m->n_terms; i++) {
 		struct index_sterm *t = &m->terms[i];
-		double df = (double)t->l.n, mtf = 1;
+		double df = (double)t->l.n, mtf;
+		uint32_t most = 1; /* in integers: a branchless loop */
 
 		if (!t->scoring || t->l.n == 0)
 			continue;
 		for (size_t j = 0; j < t->l.n; j++)
-			if (t->l.v[j].tf > mtf)
-				mtf = t->l.v[j].tf;
+			most = t->l.v[j].tf > most ? t->l.v[j].tf : most;
+		mtf = most;
 		if (df > n_docs)
 			df = n_docs; /* replaced documents not yet merged */
 		t->idf = log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
@@ -160,7 +219,10 @@ static int prepare(struct ranker *r, struct cdx_error *err)
 		        (mtf + BM25_K1 * (1 - BM25_B));
 		t->cur = 0;
 		r->t[r->n++] = t;
+		if (t->l.v[t->l.n - 1].doc > last)
+			last = t->l.v[t->l.n - 1].doc;
 	}
+	r->n_lb = last / INDEX_TEXT_BLOCK + 1;
 	if (r->n > 1)
 		qsort(r->t, r->n, sizeof *r->t, by_ub_asc);
 	return CDX_OK;
@@ -168,8 +230,11 @@ static int prepare(struct ranker *r, struct cdx_error *err)
 
 /* Score each candidate, words with the largest bound first, stopping
  * when the rest cannot lift it into the heap. */
-static void rank_candidates(struct ranker *r, const struct index_dset *c)
+static int rank_candidates(struct ranker *r, const struct index_dset *c,
+                           struct cdx_error *err)
 {
+	struct lens lb = {NULL, 0};
+	uint64_t b = UINT64_MAX; /* the length block lb holds */
 	double rem[SNIPPET_TERMS * 64];
 	size_t n = r->n < sizeof rem / sizeof rem[0] ? r->n
 	                                            : sizeof rem / sizeof rem[0];
@@ -177,18 +242,29 @@ static void rank_candidates(struct ranker *r, const struct index_dset *c)
 	/* rem[i]: the bounds of terms i..n-1 in descending order */
 	for (size_t i = n; i-- > 0;)
 		rem[i] = r->t[r->n - 1 - i]->ub + (i + 1 < n ? rem[i + 1] : 0);
-	for (size_t k = 0; k < c->n; k++) {
-		uint64_t doc = c->v[k];
-		uint8_t code = index_dlen_get(&r->dl, doc);
+	for (size_t d = 0; d < c->n; d++) {
+		uint64_t doc = c->v[d];
+		double bar; /* the heap's worst: what the doc must beat */
+		uint8_t code;
 		struct scored s = {0, doc};
 
+		if (doc / INDEX_TEXT_BLOCK != b) {
+			int rc = len_block(r, doc / INDEX_TEXT_BLOCK, &lb, err);
+
+			if (rc != CDX_OK)
+				return rc;
+			b = doc / INDEX_TEXT_BLOCK;
+		}
+		code = doc % INDEX_TEXT_BLOCK < lb.n ?
+		       lb.p[doc % INDEX_TEXT_BLOCK] : 0;
 		if (code == 0)
 			continue; /* replaced, not yet merged away */
 		r->total++;
+		bar = threshold(r);
 		for (size_t i = 0; i < n; i++) {
 			struct index_sterm *t = r->t[r->n - 1 - i];
 
-			if (s.score + rem[i] <= threshold(r))
+			if (s.score + rem[i] <= bar)
 				break;
 			t->cur = seek(&t->l, t->cur, doc);
 			if (t->cur < t->l.n && t->l.v[t->cur].doc == doc)
@@ -196,123 +272,107 @@ static void rank_candidates(struct ranker *r, const struct index_dset *c)
 		}
 		heap_offer(r->h, &r->nh, r->cap, s);
 	}
-}
-
-/* ---- MaxScore over an OR of words: essential terms in a min-heap by
- * their current document */
-
-static uint64_t cur_doc(const struct ranker *r, size_t i)
-{
-	return r->t[i]->l.v[r->t[i]->cur].doc;
-}
-
-static void eh_down(const struct ranker *r, size_t *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i, tmp;
-
-		if (l < n && cur_doc(r, h[l]) < cur_doc(r, h[m]))
-			m = l;
-		if (l + 1 < n && cur_doc(r, h[l + 1]) < cur_doc(r, h[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		tmp = h[i];
-		h[i] = h[m];
-		h[m] = tmp;
-		i = m;
-	}
-}
-
-/* Count the distinct live documents of all lists (the total). */
-static int count_union(struct ranker *r, struct cdx_error *err)
-{
-	uint64_t n = r->m->meta.next_doc + 1;
-	uint64_t *bits = calloc((size_t)(n / 64 + 1), sizeof *bits);
-
-	if (bits == NULL)
-		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->t[i]->l.n; j++) {
-			uint64_t d = r->t[i]->l.v[j].doc;
-
-			if (d < n)
-				bits[d / 64] |= 1ull << (d % 64);
-		}
-	for (uint64_t w = 0; w <= n / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			if (index_dlen_get(&r->dl, w * 64 +
-			                   (uint64_t)__builtin_ctzll(b)))
-				r->total++;
-	free(bits);
 	return CDX_OK;
 }
 
-static int rank_maxscore(struct ranker *r, struct cdx_error *err)
+/* ---- an OR of words (a prefix is one), term at a time: the matching
+ * documents are the union of the lists, all of which is read anyway to
+ * count them, so each posting adds its word's share to its document's
+ * score in an array over one length-table block of documents; the
+ * block's documents then go to the heap in doc order, as a document
+ * at a time walk would offer them. A walk that merges the lists through
+ * a heap of cursors pays a sift per posting: ten times as much for a
+ * prefix of a few hundred words. */
+
+static int rank_or(struct ranker *r, struct cdx_error *err)
 {
-	size_t *h, nh = 0, ess = 0;
-	double *cum;
+	uint64_t first = UINT64_MAX, last = 0, span;
+	size_t words;
+	double *acc = NULL;
+	uint64_t *touched = NULL;
 	int rc = CDX_OK;
 
-	h = malloc((r->n + 1) * sizeof *h);
-	cum = malloc((r->n + 1) * sizeof *cum);
-	if (h == NULL || cum == NULL) {
+	/* a window of a block at most, less when the lists span less (a
+	 * query of rare words spans few docs) */
+	for (size_t i = 0; i < r->n; i++) {
+		const struct index_plist *l = &r->t[i]->l;
+
+		first = l->v[0].doc < first ? l->v[0].doc : first;
+		last = l->v[l->n - 1].doc > last ? l->v[l->n - 1].doc : last;
+	}
+	if (r->n == 0)
+		return CDX_OK;
+	span = last - first < INDEX_TEXT_BLOCK ? last - first + 1 :
+	                                         INDEX_TEXT_BLOCK;
+	words = (size_t)(span + 63) / 64;
+	acc = malloc((size_t)span * sizeof *acc);
+	touched = calloc(words, sizeof *touched);
+	if (acc == NULL || touched == NULL) {
 		rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	/* cum[i]: the bounds of terms 0..i (ascending bounds) */
-	for (size_t i = 0; i < r->n; i++) {
-		cum[i] = r->t[i]->ub + (i ? cum[i - 1] : 0);
-		h[nh++] = i;
+	for (;;) {
+		uint64_t lo = UINT64_MAX, top;
+		size_t off; /* lo's place in its length block */
+		struct lens k;
+
+		for (size_t i = 0; i < r->n; i++) {
+			const struct index_sterm *t = r->t[i];
+
+			if (t->cur < t->l.n && t->l.v[t->cur].doc < lo)
+				lo = t->l.v[t->cur].doc;
+		}
+		if (lo == UINT64_MAX)
+			break;
+		/* [lo, top): within lo's length block and the window */
+		top = lo - lo % INDEX_TEXT_BLOCK + INDEX_TEXT_BLOCK;
+		if (top - lo > span)
+			top = lo + span;
+		off = (size_t)(lo % INDEX_TEXT_BLOCK);
+		rc = len_block(r, lo / INDEX_TEXT_BLOCK, &k, err);
+		if (rc != CDX_OK)
+			goto cleanup;
+		/* words with the largest bound first, as rank_candidates()
+		 * adds them */
+		for (size_t i = r->n; i-- > 0;) {
+			struct index_sterm *t = r->t[i];
+			const struct index_posting *v = t->l.v;
+			size_t j;
+
+			for (j = t->cur; j < t->l.n && v[j].doc < top; j++) {
+				size_t at = (size_t)(v[j].doc - lo);
+				uint8_t code = at + off < k.n ? k.p[at + off] : 0;
+				uint64_t bit = 1ull << (at % 64);
+				double c;
+
+				if (code == 0)
+					continue; /* replaced, not yet merged */
+				c = contrib(r, t, v[j].tf, code);
+				/* the first share is stored (0 + c is c): the
+				 * array needs no zeroing */
+				acc[at] = touched[at / 64] & bit ? acc[at] + c : c;
+				touched[at / 64] |= bit;
+			}
+			t->cur = j;
+		}
+		for (size_t w = 0; w < words; w++) {
+			for (uint64_t bits = touched[w]; bits; bits &= bits - 1) {
+				size_t at = w * 64 + (size_t)__builtin_ctzll(bits);
+				struct scored sc = {acc[at], lo + at};
+
+				r->total++;
+				heap_offer(r->h, &r->nh, r->cap, sc);
+			}
+			touched[w] = 0;
+		}
 	}
-	for (size_t i = nh / 2; i-- > 0;)
-		eh_down(r, h, nh, i);
-	while (nh > 0) {
-		uint64_t doc;
-		uint8_t code;
-		struct scored s = {0, 0};
-
-		/* terms that became non-essential leave the heap */
-		if (h[0] < ess) {
-			h[0] = h[--nh];
-			eh_down(r, h, nh, 0);
-			continue;
-		}
-		doc = cur_doc(r, h[0]);
-		code = index_dlen_get(&r->dl, doc);
-		s.doc = doc;
-		while (nh > 0 && h[0] >= ess && cur_doc(r, h[0]) == doc) {
-			struct index_sterm *t = r->t[h[0]];
-
-			if (code)
-				s.score += contrib(r, t, t->l.v[t->cur].tf, code);
-			if (++t->cur == t->l.n)
-				h[0] = h[--nh];
-			eh_down(r, h, nh, 0);
-		}
-		if (code == 0)
-			continue;
-		for (size_t j = ess; j-- > 0;) {
-			struct index_sterm *t = r->t[j];
-
-			if (s.score + cum[j] <= threshold(r))
-				break;
-			t->cur = seek(&t->l, t->cur, doc);
-			if (t->cur < t->l.n && t->l.v[t->cur].doc == doc)
-				s.score += contrib(r, t, t->l.v[t->cur].tf, code);
-		}
-		heap_offer(r->h, &r->nh, r->cap, s);
-		while (ess < r->n && cum[ess] <= threshold(r))
-			ess++;
-	}
-	rc = count_union(r, err);
 cleanup:
-	free(h);
-	free(cum);
+	free(acc);
+	free(touched);
 	return rc;
 }
 
-/* An OR of words and prefixes, nothing else: MaxScore can drive it. */
+/* An OR of words and prefixes, nothing else: rank_or() ranks it. */
 static int pure_or(const struct index_qnode *q)
 {
 	if (q->type == Q_TERM || q->type == Q_PREFIX)
@@ -467,9 +527,9 @@ int cdx_index_search_opts(struct cdx_index *ix, const char *query,
 	if (rc != CDX_OK)
 		goto cleanup;
 	if (pure_or(q.root))
-		rc = rank_maxscore(&r, err);
+		rc = rank_or(&r, err);
 	else
-		rank_candidates(&r, &cand);
+		rc = rank_candidates(&r, &cand, err);
 	out->total = r.total;
 	if (rc != CDX_OK || r.nh == 0)
 		goto cleanup;
@@ -502,6 +562,8 @@ cleanup:
 	index_stemmer_free(stemmer);
 	free(r.t);
 	free(r.h);
+	free(r.lb);
+	free(r.lb_read);
 	if (rc != CDX_OK)
 		cdx_search_results_release(out);
 	return rc;

@@ -369,6 +369,10 @@ int index_segr_next(struct index_segr *r, struct cdx_error *err)
 		return CDX_OK;
 	}
 	cdx_buf_clear(&r->scratch);
+	/* room for the whole entry at once: a common word's spans dozens
+	 * of pieces, and growing piece by piece copied it over and over */
+	if (cdx_buf_grow(&r->scratch, (size_t)len) != CDX_OK)
+		return index_nomem(err);
 	rc = read_bytes(r, NULL, (size_t)len, err);
 	r->entry = (const uint8_t *)r->scratch.ptr;
 	r->entry_len = (size_t)len;

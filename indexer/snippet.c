@@ -18,13 +18,43 @@ struct stok {
 	int term; /* index of the query term it matched, or NO_TERM */
 };
 
+#define TERM_SLOTS 128 /* twice SNIPPET_TERMS at most */
+
 struct toks {
 	struct stok *v;
 	size_t n, cap;
 	char *const *terms;
 	const size_t *lens;
 	size_t n_terms;
+	/* the terms by hash (index + 1, 0 empty): a prefix brings up to
+	 * 64 terms, and every token was compared with each */
+	uint8_t slot[TERM_SLOTS];
 };
+
+static unsigned term_hash(const char *t, size_t n)
+{
+	unsigned h = (unsigned)n * 31u + (unsigned char)t[0] * 7u +
+	             (unsigned char)t[n - 1] * 131u;
+
+	if (n > 1)
+		h += (unsigned char)t[1] * 17u;
+	return h % TERM_SLOTS;
+}
+
+static void hash_terms(struct toks *s)
+{
+	memset(s->slot, 0, sizeof s->slot);
+	for (size_t i = 0; i < s->n_terms; i++) {
+		unsigned h;
+
+		if (s->lens[i] == 0)
+			continue;
+		for (h = term_hash(s->terms[i], s->lens[i]); s->slot[h];
+		     h = (h + 1) % TERM_SLOTS)
+			;
+		s->slot[h] = (uint8_t)(i + 1);
+	}
+}
 
 static int on_tok(void *ctx, const char *t, size_t n, uint32_t start,
                   uint32_t end)
@@ -32,7 +62,11 @@ static int on_tok(void *ctx, const char *t, size_t n, uint32_t start,
 	struct toks *s = ctx;
 	int term = NO_TERM;
 
-	for (size_t i = 0; i < s->n_terms; i++) {
+	/* n is 0 for a token no term can be (index_terms_near) */
+	for (unsigned h = n ? term_hash(t, n) : 0; n && s->slot[h];
+	     h = (h + 1) % TERM_SLOTS) {
+		size_t i = s->slot[h] - 1u;
+
 		if (s->lens[i] == n && memcmp(s->terms[i], t, n) == 0) {
 			term = (int)i;
 			break;
@@ -180,7 +214,7 @@ int index_snippet(const char *text, size_t len, void *stemmer,
                   char *const *terms, const size_t *term_lens, size_t n,
                   char **out)
 {
-	struct toks s = {NULL, 0, 0, terms, term_lens, n < 64 ? n : 64};
+	struct toks s = {NULL, 0, 0, terms, term_lens, n < 64 ? n : 64, {0}};
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
 	uint8_t near[INDEX_NEAR_BYTES];
 	size_t start;
@@ -191,6 +225,7 @@ int index_snippet(const char *text, size_t len, void *stemmer,
 	memset(near, 0, sizeof near);
 	for (size_t i = 0; i < s.n_terms; i++)
 		index_near_add(near, terms[i], term_lens[i]);
+	hash_terms(&s);
 	rc = index_terms_near(text, len, stemmer, near, on_tok, &s);
 	if (rc == CDX_OK && s.n > 0) {
 		start = best_window(&s, SNIPPET_WORDS);
