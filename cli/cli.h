@@ -120,7 +120,12 @@ enum pipeline_msg {
 /** One item as the sink sees it; everything is owned by the pipeline. */
 struct pipeline_item {
 	struct cdx_doc *doc;      /**< the document, or NULL */
-	struct cdx_claims claims; /**< its claims (when rc is CDX_OK) */
+	struct cdx_claims claims; /**< its claims (when rc is CDX_OK); once
+	                               the document is prepared, its text,
+	                               spans and a long claims array are
+	                               freed: the prepared copy has them */
+	size_t n_claims;          /**< claims extracted, kept when the
+	                               array is freed */
 	struct cdx_index_doc *prepared; /**< the document prepared for the
 	                                     index, or NULL; the sink may
 	                                     take it (set NULL) */

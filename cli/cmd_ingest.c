@@ -139,11 +139,11 @@ static void count_outcome(struct run *r, const struct pipeline_item *it,
 	switch (outcome) {
 	case CDX_ADD_NEW:
 		r->n_new++;
-		r->claims_n += it->claims.n;
+		r->claims_n += it->n_claims;
 		break;
 	case CDX_ADD_REPLACED:
 		r->n_replaced++;
-		r->claims_n += it->claims.n;
+		r->claims_n += it->n_claims;
 		break;
 	case CDX_ADD_UNCHANGED: r->n_unchanged++; break;
 	case CDX_ADD_DUPLICATE:

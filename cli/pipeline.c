@@ -30,6 +30,9 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +47,15 @@
 #define SLOTS_PER_WORKER 64
 #define SLOTS_MIN 256
 #define SLOTS_MAX 1024
+
+/* Blocks from this size up are mapped on their own (glibc's
+ * M_MMAP_THRESHOLD), so that freeing one gives its pages back: see
+ * heap_policy(). */
+#define MMAP_THRESHOLD ((size_t)1 << 20)
+
+/* A worker that worked on a document this long starts afresh: see
+ * worker_shrink(). */
+#define SCRATCH_RESET_LEN ((size_t)1 << 20)
 
 /* Claims a slot's array keeps for reuse; a larger one is freed. */
 #define CLAIMS_KEEP 1024
@@ -98,25 +110,52 @@ static size_t doc_weight(const struct cdx_doc *doc)
 	       doc->n_paras * sizeof *doc->paras;
 }
 
+/*
+ * A prepared document holds its own copy of the text and the claims, and
+ * the sink then needs only the document's name and length: free the text,
+ * its spans and a long claims array now rather than when the item is
+ * consumed, so that an item in flight weighs its prepared copy alone and
+ * not three copies of the same text (a 4 MiB part of claim-dense text:
+ * 8 MiB of text buffer, 12 MiB of claims, 16 MiB prepared).
+ */
+static void drop_inputs(struct pipeline_item *it)
+{
+	struct cdx_doc *doc = it->doc;
+
+	free(doc->text);
+	doc->text = NULL;
+	free(doc->sents);
+	doc->sents = NULL;
+	doc->n_sents = 0;
+	free(doc->paras);
+	doc->paras = NULL;
+	doc->n_paras = 0;
+	if (it->claims.cap > CLAIMS_KEEP)
+		cdx_claims_release(&it->claims);
+}
+
 /* Extract @p it's claims and prepare it for the index. @return the
- * bytes the prepared document adds to the item's weight. */
+ * item's weight after the work. */
 static size_t work_item(struct worker *w, struct pipeline_item *it)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 
 	it->claims.n = 0;
+	it->n_claims = 0;
 	it->limit_hits = 0;
 	cdx_error_clear(&it->err);
 	it->rc = cdx_extract_run(w->p->ex, w->scratch, it->doc, &it->claims,
 	                         &it->limit_hits, &it->err);
+	it->n_claims = it->claims.n;
 	if (it->rc != CDX_OK || w->prep == NULL)
-		return 0;
+		return it->weight;
 	/* on failure the sink adds the document itself, and the writer
 	 * reports the same error in its place */
 	if (cdx_index_doc_prepare(w->prep, it->doc, &it->claims,
 	                          &it->prepared, &err) != CDX_OK)
-		return 0;
-	return cdx_index_doc_weight(it->prepared);
+		return it->weight;
+	drop_inputs(it);
+	return doc_weight(it->doc) + cdx_index_doc_weight(it->prepared);
 }
 
 /* Drop what an item holds after the sink saw it; keeps the claims
@@ -133,11 +172,41 @@ static void item_reset(struct pipeline_item *it)
 	it->credit = 0;
 	it->weight = 0;
 	it->claims.n = 0;
+	it->n_claims = 0;
 	/* hundreds of slots: one that held a long document's claims must
 	 * not keep their memory for its next item */
 	if (it->claims.cap > CLAIMS_KEEP)
 		cdx_claims_release(&it->claims);
 	it->state = SLOT_FREE;
+}
+
+/*
+ * A worker's extraction scratch and preparer grow to fit the longest
+ * document it has worked on (sentence and candidate arrays, the token
+ * array: about 8 MiB for a 4 MiB part) and keep that size. With many
+ * workers and a long text, every worker would keep a part's worth while
+ * the window lets only a few parts be worked on at a time (16 threads on
+ * a 100 MB text: 650 MiB). After a long document the worker takes new
+ * ones, so that memory follows the documents in flight and not the
+ * thread count; beside the document's own work, starting afresh costs
+ * little. When a new one cannot be had the old one stays.
+ */
+static void worker_shrink(struct worker *w, const struct cdx_doc *doc)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_extract_scratch *scratch;
+	struct cdx_index_prep *prep;
+
+	if (doc == NULL || doc->len < SCRATCH_RESET_LEN)
+		return;
+	if (cdx_extract_scratch_new(&scratch, w->p->ex, &err) == CDX_OK) {
+		cdx_extract_scratch_free(w->scratch);
+		w->scratch = scratch;
+	}
+	if (w->prep && cdx_index_prep_new(&prep, &err) == CDX_OK) {
+		cdx_index_prep_free(w->prep);
+		w->prep = prep;
+	}
 }
 
 /* Claim the next item that needs work, if any (mu held): its sequence
@@ -165,17 +234,20 @@ static void work_claimed(struct worker *w, struct pipeline_item *it,
                          uint64_t seq)
 {
 	struct pipeline *p = w->p;
-	size_t extra = 0;
+	size_t weight = it->weight;
 
 	pthread_mutex_unlock(&p->mu);
 	/* after a stop nothing more reaches the sink: skip the work */
-	if (!atomic_load(&p->stopped))
-		extra = work_item(w, it);
+	if (!atomic_load(&p->stopped)) {
+		weight = work_item(w, it);
+		worker_shrink(w, it->doc);
+	}
 	pthread_mutex_lock(&p->mu);
 	it->state = SLOT_DONE;
-	/* the prepared copy counts against the window until consumed */
-	it->weight += extra;
-	p->inflight += extra;
+	/* what the item now holds (the prepared copy instead of the text)
+	 * counts against the window until consumed */
+	p->inflight = p->inflight - it->weight + weight;
+	it->weight = weight;
 	/* the consumer waits for the head of the queue only */
 	if (seq == p->consumed && p->consumer_waiting)
 		pthread_cond_signal(&p->cv_done);
@@ -352,6 +424,35 @@ int pipeline_stopped(struct pipeline *p)
 	return atomic_load(&p->stopped);
 }
 
+/*
+ * A long text's parts are large blocks (a part's text, its claims, its
+ * prepared copy, the writer's arrays) allocated in one thread and freed
+ * in another. glibc's default threshold for mapping a block on its own
+ * rises to the size of the largest mapped block freed (up to 32 MiB), so
+ * after the first part every such block comes from a thread's heap
+ * instead, where the freed memory stays resident and fragments: a
+ * 100 MB text ingest still held 144 MiB of heap once its pipeline was
+ * gone (59 MiB with the threshold fixed, 24 MiB trimmed as well). A
+ * fixed threshold keeps such blocks mapped, and free() unmaps them.
+ */
+static void heap_policy(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_MMAP_THRESHOLD, (int)MMAP_THRESHOLD);
+#endif
+}
+
+/* Give the pages of freed blocks back to the system once the pipeline
+ * is gone: what runs next (merging segments, compaction at close) reads
+ * the whole index through its map, and the heap the pipeline used must
+ * not stay resident beside it. */
+static void heap_trim(void)
+{
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
 static void pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
@@ -397,6 +498,7 @@ int pipeline_finish(struct pipeline *p)
 		p->sink(p->ctx, NULL);
 	stopped = atomic_load(&p->stopped);
 	pipeline_free(p);
+	heap_trim();
 	return stopped;
 }
 
@@ -423,6 +525,7 @@ int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
 	struct pipeline *p;
 
 	*out = NULL;
+	heap_policy();
 	p = calloc(1, sizeof *p);
 	if (p == NULL) {
 		cli_errorf("out of memory");

@@ -42,6 +42,9 @@ struct corpus_reader {
 	size_t item0;      /* SGML: articles before this piece */
 	uint64_t total;    /* input bytes read so far (stream.c) */
 	uint64_t size_hint; /* the file's size when known, else 0 */
+	/* the buffer a whole input was read into when the reader may free
+	 * it once parsed (corpus_input_release), else NULL */
+	struct cdx_buf *input;
 };
 
 /*
@@ -116,6 +119,22 @@ int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
  * up to r->opts->max_bytes. @p head is released.
  */
 int corpus_stream(struct corpus_reader *r, int fd, struct cdx_buf *head);
+
+/*
+ * Free the input buffer (r->input) if there is one: a reader that has
+ * parsed the input into a tree calls it so that the page and the tree
+ * built from it are not both held while the text is gathered. The data
+ * the reader was given is invalid afterwards. NULL input is a no-op.
+ */
+void corpus_input_release(struct corpus_reader *r);
+
+/*
+ * Give freed heap pages back to the system after a reader freed a large
+ * parse tree (@p page_len: the page it was built from; nothing is done
+ * for a page under 4 MiB). glibc keeps the freed nodes of a tree, many
+ * small blocks, resident otherwise; elsewhere a no-op.
+ */
+void corpus_heap_trim(size_t page_len);
 
 /* ---- read.c: entry points ------------------------------------------- */
 

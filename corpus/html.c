@@ -473,7 +473,7 @@ int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
 	xmlNode *root;
 	const char *enc;
 	char why[256], *copy = NULL;
-	int rc, repair;
+	int rc, repair, early;
 
 	if (len > INT_MAX) {
 		rc = cdx_error_set(r->err, CDX_ERR_LIMIT,
@@ -506,13 +506,23 @@ int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
 		                   why);
 		goto cleanup;
 	}
+	/* recover mode keeps going past most errors; not these */
+	early = stopped_early(ctxt);
+	if (early)
+		corpus_xml_error(ctxt, why, sizeof why);
+	/* the tree holds what the walk needs; the page, its repaired copy
+	 * and the parser's own copy of it (as large as the page) go before
+	 * the walk adds the text beside the tree */
+	htmlFreeParserCtxt(ctxt);
+	ctxt = NULL;
+	free(copy);
+	copy = NULL;
+	corpus_input_release(r);
 	page_meta(root, m);
 	rc = corpus_walk_tree(&w, root);
 	if (rc == CDX_ERR_NOMEM)
 		goto nomem;
-	if (stopped_early(ctxt)) {
-		/* recover mode keeps going past most errors; not these */
-		corpus_xml_error(ctxt, why, sizeof why);
+	if (early) {
 		if (text.len == 0) {
 			rc = cdx_error_set(r->err, CDX_ERR_FORMAT,
 			                   "'%s': cannot parse HTML: %s",
@@ -523,13 +533,11 @@ int corpus_read_html(struct corpus_reader *r, const char *data, size_t len)
 		            "readable: %s", why);
 	}
 	/* the tree is the largest thing held (several times the page):
-	 * gone before the text's documents go downstream */
+	 * gone, its pages given back, before the text's documents go
+	 * downstream */
 	xmlFreeDoc(doc);
 	doc = NULL;
-	htmlFreeParserCtxt(ctxt);
-	ctxt = NULL;
-	free(copy);
-	copy = NULL;
+	corpus_heap_trim(len);
 	rc = corpus_emit(r, &text, NULL, m->title[0] ? m->title : m->h1,
 	                 m->date, m->url, CDX_FMT_HTML);
 	goto cleanup;

@@ -18,9 +18,14 @@
  *     needs is its own size);
  *   - HTML, XML and UTF-16 need the whole input (libxml2 builds a tree;
  *     UTF-16 is transcoded up front), so the rest is read in and the
- *     input handled as a buffer, bounded by r->opts->max_bytes.
+ *     input handled as a buffer, bounded by r->opts->max_bytes, which
+ *     the HTML reader frees once it has parsed it (r->input), before
+ *     the text is gathered beside the tree.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,10 @@
 
 /* Smallest read when the size is unknown (a pipe). */
 #define STEP_MIN ((size_t)1 << 20)
+/* Room made to see a file of known size end (read() returning 0). */
+#define EOF_PROBE ((size_t)64)
+/* Pages from this size up have their tree's memory given back. */
+#define TRIM_MIN ((size_t)4 << 20)
 
 int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
                      size_t want, int *eof)
@@ -45,6 +54,11 @@ int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
 		if (r->size_hint > r->total &&
 		    r->size_hint - r->total < step - 1)
 			step = (size_t)(r->size_hint - r->total) + 1;
+		else if (r->size_hint && r->total == r->size_hint &&
+		         step > EOF_PROBE)
+			/* the file should end here: make room for a few
+			 * bytes, not for a megabyte, to see it end */
+			step = EOF_PROBE;
 		else if (step > geo)
 			step = geo; /* size unknown: grow geometrically */
 		if (cdx_buf_grow(b, step) != CDX_OK)
@@ -67,20 +81,42 @@ int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
 		b->len += (size_t)got;
 		b->ptr[b->len] = '\0';
 		r->total += (uint64_t)got;
+		if (r->size_hint && r->total > r->size_hint)
+			r->size_hint = 0; /* it grew: its size is unknown now */
 		if (r->total > max)
 			return corpus_too_large(r->err, r->source, max);
 	}
 	return CDX_OK;
 }
 
-/* Read the rest of the input and handle it as one buffer. */
+/* Read the rest of the input and handle it as one buffer, which the
+ * reader may free once it has parsed it. */
 static int read_rest(struct corpus_reader *r, int fd, struct cdx_buf *b)
 {
 	int eof, rc = corpus_read_more(r, fd, b, SIZE_MAX, &eof);
 
-	if (rc == CDX_OK)
+	if (rc == CDX_OK) {
+		r->input = b;
 		rc = corpus_read_whole(r, b->ptr, b->len);
+		r->input = NULL;
+	}
 	return rc;
+}
+
+void corpus_input_release(struct corpus_reader *r)
+{
+	if (r->input)
+		cdx_buf_release(r->input);
+}
+
+void corpus_heap_trim(size_t page_len)
+{
+#ifdef __GLIBC__
+	if (page_len >= TRIM_MIN)
+		(void)malloc_trim(0);
+#else
+	(void)page_len;
+#endif
 }
 
 /* Append @p n input bytes to @p b, as UTF-8 when the input is legacy. */
@@ -140,6 +176,12 @@ static int stream_text(struct corpus_reader *r, int fd, struct cdx_buf *pend,
 		}
 		if (rc != CDX_OK || eof)
 			break;
+		if (!legacy) {
+			/* UTF-8 needs no conversion: read in place */
+			rc = corpus_read_more(r, fd, pend,
+			                      pend->len + r->part_max, &eof);
+			continue;
+		}
 		cdx_buf_clear(&raw);
 		rc = corpus_read_more(r, fd, &raw, r->part_max, &eof);
 		if (rc == CDX_OK && raw.len)

@@ -360,6 +360,64 @@ START_TEST(reingest_removes_parts_a_file_no_longer_has)
 }
 END_TEST
 
+/* A prepared document's text and a long claims array are freed before
+ * the writer sees it, and a worker that worked on a document of 1 MiB or
+ * more starts with a new scratch and preparer (cli/pipeline.c): the
+ * summary still counts every claim, and the index holds the same claims
+ * whatever --threads. */
+START_TEST(claims_counted_after_the_inputs_are_dropped)
+{
+	static const char *const threads[] = {"1", "2", "3"};
+	char file[400], big[400], db[400];
+	char *first = NULL;
+	struct cdx_run o;
+	size_t n;
+	FILE *f;
+
+	in_tmp(file, sizeof file, "many.txt");
+	in_tmp(big, sizeof big, "long.txt");
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	/* one claim a paragraph, more than a slot's array keeps (1024) */
+	for (unsigned i = 1; i <= 1500; i++)
+		fprintf(f, "Copper output rose %u percent in the year to March, "
+		           "the ministry said on Friday.\n\n", i);
+	ck_assert_int_eq(fclose(f), 0);
+	/* over 1 MiB, one document: claims sparse enough to stay quick */
+	f = fopen(big, "w");
+	ck_assert_ptr_nonnull(f);
+	for (unsigned i = 1; i <= 16000; i++)
+		fprintf(f, i % 40 ? "The committee met again on a grey and "
+		                    "windy morning by the river.\n\n"
+		                  : "Nickel output rose %u percent in the "
+		                    "year to March, the ministry said.\n\n",
+		        i);
+	ck_assert_int_eq(fclose(f), 0);
+	for (size_t t = 0; t < 3; t++) {
+		snprintf(db, sizeof db, "%s/db%zu", tmpdir, t);
+		o = run("--db", db, "ingest", "--threads", threads[t], file,
+		        big, NULL);
+		ck_assert_int_eq(o.status, 0);
+		ck_assert_msg(strstr(o.out, "1900 claims indexed") != NULL,
+		              "summary: %s", o.out);
+		cdx_run_free(&o);
+		o = run("--db", db, "claims", "--json", "--limit", "5000",
+		        NULL);
+		ck_assert_int_eq(o.status, 0);
+		n = 0;
+		for (const char *c = o.out; (c = strchr(c, '\n')) != NULL; c++)
+			n++;
+		ck_assert_uint_eq(n, 1900);
+		if (first == NULL)
+			first = strdup(o.out);
+		else
+			ck_assert_str_eq(o.out, first);
+		cdx_run_free(&o);
+	}
+	free(first);
+}
+END_TEST
+
 START_TEST(bad_thread_counts_are_usage_errors)
 {
 	static const char *const bad[] = {"0", "65", "x", "-2", ""};
@@ -557,6 +615,7 @@ Suite *cli_ingest_suite(void)
 	tcase_add_test(tc, extract_output_is_the_same_whatever_threads);
 	tcase_add_test(tc, bad_thread_counts_are_usage_errors);
 	tcase_add_test(tc, reingest_removes_parts_a_file_no_longer_has);
+	tcase_add_test(tc, claims_counted_after_the_inputs_are_dropped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readers never fail during an ingest");

@@ -3,8 +3,10 @@
  * part-documents (sources "#partN", offsets relative to the part, base
  * saying where the part starts), and plain text, JSON Lines and SGML
  * files longer than the cap are read piece by piece with messages and
- * item numbers that are still the file's. A small part cap (the
- * part_max option) keeps the fixtures small; they are written here.
+ * item numbers that are still the file's; a long HTML page read from a
+ * file (its buffer freed once parsed) gives what the same bytes give
+ * from a buffer. A small part cap (the part_max option) keeps the
+ * fixtures small; they are written here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +390,86 @@ START_TEST(long_html_is_read_whole_and_emitted_in_parts)
 }
 END_TEST
 
+/* A page of @p size bytes or more: a title, then paragraphs; @p odd
+ * puts a NUL byte (1) or an invalid UTF-8 byte (2) in the first one. */
+static char *page(size_t size, int odd, size_t *len)
+{
+	char *s = malloc(size + 256);
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(s);
+	n += (size_t)sprintf(s, "<html><head><title>Ore</title></head><body>"
+	                        "<p>Zinc fell x%%.</p>\n");
+	if (odd)
+		s[n - 7] = odd == 1 ? '\0' : '\xff';
+	while (n < size)
+		n += (size_t)sprintf(s + n, "<p>Copper rose %zu%% in 2020.</p>\n",
+		                     n % 90);
+	n += (size_t)sprintf(s + n, "</body></html>\n");
+	*len = n;
+	return s;
+}
+
+/* A long page read from a file (whole, then the file's buffer freed
+ * once parsed: stream.c) gives the same parts as the same bytes read
+ * from a buffer the caller keeps, clean, with a NUL byte or with an
+ * invalid byte (each read from a repaired copy). */
+START_TEST(streamed_html_matches_a_buffer_read)
+{
+	for (int odd = 0; odd < 3; odd++) {
+		struct parts a = {0}, b = {0};
+		struct cdx_read_options oa = opts(&a), ob = opts(&b);
+		char path[64], *s;
+		size_t n;
+
+		s = page(12 * PART, odd, &n);
+		temp_file(path, sizeof path, ".html", s, n);
+		ck_assert_int_eq(cdx_corpus_read_file(path, &oa, take, &a,
+		                                      NULL), CDX_OK);
+		unlink(path);
+		ck_assert_int_eq(cdx_corpus_read_buffer(path, s, n, &ob, take,
+		                                        &b, NULL), CDX_OK);
+		ck_assert_uint_gt(a.n, 1);
+		ck_assert_uint_eq(a.n, b.n);
+		ck_assert_uint_eq(a.n_warns, b.n_warns);
+		for (size_t i = 0; i < a.n; i++) {
+			ck_assert_uint_eq(a.d[i]->len, b.d[i]->len);
+			ck_assert_uint_eq(a.d[i]->base, b.d[i]->base);
+			ck_assert(memcmp(a.d[i]->text, b.d[i]->text,
+			                 a.d[i]->len) == 0);
+			ck_assert_str_eq(a.d[i]->title, b.d[i]->title);
+		}
+		ck_assert_ptr_nonnull(strstr(a.d[0]->text, "Copper rose"));
+		parts_free(&a);
+		parts_free(&b);
+		free(s);
+	}
+}
+END_TEST
+
+/* A page over 4 MiB (its tree's memory is given back once freed) still
+ * becomes contiguous parts of the default size covering its text. */
+START_TEST(page_over_four_mib_is_read_in_parts)
+{
+	struct parts p = {0};
+	struct cdx_read_options o = CDX_READ_OPTIONS_INIT;
+	size_t n, at = 0;
+	char *s = page((size_t)6 << 20, 0, &n);
+
+	ck_assert_int_eq(cdx_corpus_read_buffer("big.html", s, n, &o, take,
+	                                        &p, NULL), CDX_OK);
+	ck_assert_uint_eq(p.n, 2);
+	for (size_t i = 0; i < p.n; i++) {
+		ck_assert_uint_eq(p.d[i]->base, at);
+		ck_assert_uint_le(p.d[i]->len, CDX_DOC_PART_MAX);
+		at += p.d[i]->len;
+	}
+	ck_assert_str_eq(p.d[1]->title, "Ore (part 2)");
+	parts_free(&p);
+	free(s);
+}
+END_TEST
+
 START_TEST(streamed_binary_and_oversize_are_rejected)
 {
 	struct parts p = {0};
@@ -431,6 +513,8 @@ TCase *corpus_parts_tcase(void)
 	tcase_add_test(tc, streamed_jsonl_keeps_file_line_numbers);
 	tcase_add_test(tc, streamed_sgml_counts_articles_across_pieces);
 	tcase_add_test(tc, long_html_is_read_whole_and_emitted_in_parts);
+	tcase_add_test(tc, streamed_html_matches_a_buffer_read);
+	tcase_add_test(tc, page_over_four_mib_is_read_in_parts);
 	tcase_add_test(tc, streamed_binary_and_oversize_are_rejected);
 	return tc;
 }
