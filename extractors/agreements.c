@@ -83,15 +83,16 @@ static int word_back(const char *t, size_t len, size_t at, size_t *ws,
 static size_t lead(const struct lexicon *lx, int cls, const char *s, size_t n,
                    const struct lex_entry **out)
 {
+	unsigned b = (unsigned)cls << 8 | lower((unsigned char)s[0]);
 	size_t best = 0;
 
-	for (size_t i = 0; i < lx->agree.n; i++) {
-		const struct lex_entry *e = &lx->agree.v[i];
+	/* only the entries of the class starting with this byte, in file
+	 * order */
+	for (uint32_t i = lx->astart[b]; i < lx->astart[b + 1]; i++) {
+		const struct lex_entry *e = &lx->agree.v[lx->aorder[i]];
 		size_t k;
 
-		if (e->cls == cls && lower((unsigned char)e->text[0]) ==
-		                     lower((unsigned char)s[0]) &&
-		    (k = extract_lex_prefix(e, s, n)) > best) {
+		if ((k = extract_lex_prefix(e, s, n)) > best) {
 			best = k;
 			if (out)
 				*out = e;

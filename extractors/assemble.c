@@ -64,22 +64,21 @@ static int phrase_at(const struct sentence *s, size_t at,
 	return 1;
 }
 
-/* The grammar entry of class @p cls at @p at, or NULL. */
-const struct lex_entry *extract_grammar_at(const struct lexicon *lx,
-                                           const struct sentence *s,
-                                           size_t at, int cls)
+/* The grammar entry of class @p cls at @p at, or NULL (at < s->len,
+ * a byte that starts some phrase of the class). */
+const struct lex_entry *extract_grammar_find(const struct lexicon *lx,
+                                             const struct sentence *s,
+                                             size_t at, int cls)
 {
 	unsigned b;
+	uint64_t x;
 
-	if (at >= s->len ||
-	    !(lx->gfirst[(unsigned char)s->text[at]] & (1u << cls)))
-		return NULL;
 	b = (unsigned)cls << 8 | lower((unsigned char)s->text[at]);
+	x = extract_head_of(s->text, s->len, at);
 	for (uint32_t k = lx->gstart[b]; k < lx->gstart[b + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (extract_second_ok(s->text, s->len, at, e) &&
-		    phrase_at(s, at, e))
+		if (extract_head_ok(x, e) && phrase_at(s, at, e))
 			return e;
 	}
 	return NULL;
@@ -266,6 +265,8 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
                           struct assemble_bufs *b)
 {
 	size_t n = 0, nr = 0, words = s->len / 2 + 1;
+	uint64_t skip_blank = (lx->gfirst[' '] & (1u << G_CLAUSE)) ? 0 :
+	                      ~(uint64_t)0;
 
 	s->cuts = NULL;
 	s->n_cuts = 0;
@@ -281,37 +282,46 @@ int extract_assemble_cuts(const struct lexicon *lx, struct sentence *s,
 		b->cues.v = v;
 		b->cues.cap = words;
 	}
-	for (size_t at = 0; at < s->len; at++) {
-		const struct lex_entry *e = NULL;
-		enum cdx_entity_type type;
-		size_t len = 1, end;
+	/* inside a word nothing starts: no phrase, no "the"; nor at a space,
+	 * unless a clause phrase starts with one. The sentence's masks give
+	 * the other bytes, 64 at a time */
+	for (size_t k = 0; k < s->bm->n; k++) {
+		const struct mask_blk *mb = &s->bm->b[k];
+		uint64_t in_word = mb->alnum & ~masks_word_starts(s->bm, k);
+		uint64_t v = ~in_word & ~(mb->blank & skip_blank) &
+		             masks_span(k, 0, s->len);
 
-		/* inside a word nothing starts: no phrase, no "the" */
-		if (at > 0 && is_alnum((unsigned char)s->text[at]) &&
-		    is_alnum((unsigned char)s->text[at - 1]))
-			continue;
-		if ((s->text[at] == 't' || s->text[at] == 'T') &&
-		    extract_word_start(s, at) && at + 4 < s->len &&
-		    (end = ref_at_this(lx, s, at, &type)) > 0) {
-			if (push((void **)&b->refs, &b->cap_refs, nr,
-			         sizeof(*b->refs)))
+		for (; v; v &= v - 1) {
+			size_t at = 64 * k + (size_t)__builtin_ctzll(v);
+			const struct lex_entry *e = NULL;
+			enum cdx_entity_type type;
+			size_t len = 1, end;
+
+			if ((s->text[at] == 't' || s->text[at] == 'T') &&
+			    extract_word_start(s, at) && at + 4 < s->len &&
+			    lower((unsigned char)s->text[at + 1]) == 'h' &&
+			    (end = ref_at_this(lx, s, at, &type)) > 0) {
+				if (push((void **)&b->refs, &b->cap_refs, nr,
+				         sizeof(*b->refs)))
+					return CDX_ERR_NOMEM;
+				b->refs[nr].start = (uint32_t)at;
+				b->refs[nr].end = (uint32_t)end;
+				b->refs[nr].type = type;
+				nr++;
+			}
+			if (!glued_stop(s, at) && !line_start(s, at)) {
+				e = extract_grammar_at(lx, s, at, G_CLAUSE);
+				if (e == NULL)
+					continue;
+				len = e->len;
+			}
+			if (push((void **)&b->cuts, &b->cap_cuts, n,
+			         sizeof(*b->cuts)))
 				return CDX_ERR_NOMEM;
-			b->refs[nr].start = (uint32_t)at;
-			b->refs[nr].end = (uint32_t)end;
-			b->refs[nr].type = type;
-			nr++;
+			b->cuts[n].start = (uint32_t)at;
+			b->cuts[n].end = (uint32_t)(at + len);
+			n++;
 		}
-		if (!glued_stop(s, at) && !line_start(s, at)) {
-			e = extract_grammar_at(lx, s, at, G_CLAUSE);
-			if (e == NULL)
-				continue;
-			len = e->len;
-		}
-		if (push((void **)&b->cuts, &b->cap_cuts, n, sizeof(*b->cuts)))
-			return CDX_ERR_NOMEM;
-		b->cuts[n].start = (uint32_t)at;
-		b->cuts[n].end = (uint32_t)(at + len);
-		n++;
 	}
 	s->cuts = b->cuts;
 	s->n_cuts = n;
@@ -410,17 +420,18 @@ static int64_t back_ref(const struct lexicon *lx, const struct sentence *s,
 	const struct lex_entry *best = NULL;
 
 	unsigned b;
+	uint64_t x;
 
 	while (cs < s->len && !is_alnum((unsigned char)s->text[cs]))
 		cs++;
 	/* only the phrases starting with this byte, in file order */
 	b = G_BACK << 8 | (cs < s->len ? lower((unsigned char)s->text[cs]) : 0);
+	x = extract_head_of(s->text, s->len, cs);
 	for (uint32_t k = cs < s->len ? lx->gstart[b] : 0;
 	     cs < s->len && k < lx->gstart[b + 1]; k++) {
 		const struct lex_entry *e = &lx->grammar.v[lx->gorder[k]];
 
-		if (extract_second_ok(s->text, s->len, cs, e) &&
-		    phrase_at(s, cs, e) &&
+		if (extract_head_ok(x, e) && phrase_at(s, cs, e) &&
 		    (best == NULL || e->len > best->len))
 			best = e;
 	}
@@ -776,7 +787,8 @@ void extract_assemble_carry(const struct lexicon *lx,
 		if (cr->counts) {
 			uint32_t a = extract_gz_actor(gz, m->id);
 
-			cr->counts[a]++;
+			if (cr->counts[a]++ == 0)
+				cr->counted[(*cr->n_counted)++] = a;
 			if (better_topic(gz, cr, a))
 				cr->topic = a;
 		}

@@ -62,6 +62,8 @@ struct cdx_extract_scratch {
 	                       triggers may be */
 	struct assemble_bufs ab; /* clauses of the current sentence */
 	uint32_t *counts; /* mentions per entity in the current document */
+	uint32_t *counted; /* the entities of counts not 0 */
+	size_t n_counted;
 	struct tnames names; /* names taken from the current document */
 	struct fixup *fix; /* claims whose subject is one of them */
 	size_t n_fix, cap_fix;
@@ -141,8 +143,10 @@ int cdx_extract_scratch_new(struct cdx_extract_scratch **out,
 	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
 	s->counts = calloc(extract_gz_count(ex->gz) + TNAME_MAX + 1,
 	                   sizeof(*s->counts));
+	s->counted = malloc((extract_gz_count(ex->gz) + TNAME_MAX + 1) *
+	                    sizeof(*s->counted));
 	if (s->md == NULL || s->mctx == NULL || s->jit == NULL ||
-	    s->counts == NULL) {
+	    s->counts == NULL || s->counted == NULL) {
 		cdx_extract_scratch_free(s);
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
@@ -168,6 +172,7 @@ void cdx_extract_scratch_free(struct cdx_extract_scratch *s)
 	free(s->ab.refs);
 	free(s->ab.cues.v);
 	free(s->counts);
+	free(s->counted);
 	free(s->fix);
 	free(s);
 }
@@ -280,9 +285,12 @@ static int table_header(const struct lexicon *lx, const char *t, size_t n,
 	while (i < n && (is_space((unsigned char)t[i]) || t[i] == '(' ||
 	                 t[i] == '['))
 		i++;
-	if (i + 5 <= n && strncasecmp(t + i, "data ", 5) == 0)
+	/* the first letter rules out most lines before a comparison */
+	if (i + 5 <= n && lower((unsigned char)t[i]) == 'd' &&
+	    strncasecmp(t + i, "data ", 5) == 0)
 		i += 5;
-	if (i + 3 > n || strncasecmp(t + i, "in", 2) ||
+	if (i + 3 > n || lower((unsigned char)t[i]) != 'i' ||
+	    strncasecmp(t + i, "in", 2) ||
 	    !is_space((unsigned char)t[i + 2]))
 		return 0;
 	i += 3;
@@ -490,7 +498,7 @@ static int scan_sentence(const struct cdx_extractor *ex,
 		m->type = extract_gz_type(ex->gz, id);
 		m->from_text = 0;
 	}
-	if (extract_tnames_scan(&ex->lx, &s->names, t, len,
+	if (extract_tnames_scan(&ex->lx, &s->names, &s->cands.bm, t, len,
 	                        (uint32_t)extract_gz_count(ex->gz), &s->ments,
 	                        &s->n_ments, &s->cap_ments))
 		return CDX_ERR_NOMEM;
@@ -500,8 +508,8 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	while (pos < len) {
 		struct figure f[2];
 		size_t at = extract_next_trigger_cand(&ex->trig, t, len,
-		                                      &s->cands, &ci, pos);
-		int rc, nf;
+		                                      &s->cands, &ci, pos), ws;
+		int rc, nf, dates;
 
 		if (at >= len)
 			break;
@@ -517,9 +525,12 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			continue;
 		}
 		pcre2_set_offset_limit(s->mctx, at);
-		rc = pcre2_match(ex->pat.code, (PCRE2_SPTR)t, len,
-		                 extract_window_start(&ex->trig, t, pos, at), 0, s->md,
-		                 s->mctx);
+		/* where no date can match, the pattern without its date
+		 * branch (datecheck.c) */
+		ws = extract_window_start(&ex->trig, t, pos, at);
+		dates = extract_date_possible(&ex->trig, t, len, at);
+		rc = extract_pattern_match(&ex->pat, dates, t, len, ws, s->md,
+		                           s->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH) {
 			pos = at + 1; /* every start up to the trigger failed */
 			continue;
@@ -706,9 +717,14 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 	cr.subject = cr.commodity = cr.topic = cr.label = -1;
 	for (int t = 0; t < CDX_ENT_TYPE_COUNT_; t++)
 		cr.last[t] = -1;
+	/* only the entities the last document counted are not 0: clearing
+	 * those beats clearing the table of every entity */
+	for (size_t i = 0; i < s->n_counted; i++)
+		s->counts[s->counted[i]] = 0;
+	s->n_counted = 0;
 	cr.counts = s->counts;
-	memset(s->counts, 0, (extract_gz_count(ex->gz) + TNAME_MAX) *
-	                     sizeof(*s->counts));
+	cr.counted = s->counted;
+	cr.n_counted = &s->n_counted;
 	s->names.n = 0;
 	s->n_fix = 0;
 	if (out->n == 0)
@@ -748,6 +764,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		sen.figs = s->figs;
 		sen.n_figs = s->n_figs;
 		sen.bufs = &s->ab;
+		sen.bm = &s->cands.bm;
 		if (s->n_figs > 0 && extract_assemble_cuts(&ex->lx, &sen, &s->ab))
 			return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory "
 			                     "extracting '%s'",

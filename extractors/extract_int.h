@@ -8,7 +8,9 @@
  * figures.c turns each match into a figure (number, unit, qualifier, or a
  * date); assemble.c gives each figure its subject, commodity, metric and
  * time; extract.c holds the public objects and the per-sentence loop.
- * Nothing here is visible outside extractors/.
+ * The byte classes, word keys and byte masks the scanners share are in
+ * extract_bytes.h, included here. Nothing here is visible outside
+ * extractors/.
  */
 #ifndef CDX_EXTRACT_INT_H
 #define CDX_EXTRACT_INT_H
@@ -20,140 +22,7 @@
 
 #include "cdx_buf.h"
 #include "extract.h"
-
-/* Byte classes shared by the scanners: ASCII only, because every word the
- * data files match on is ASCII at its edges. One table load per byte: the
- * scanners test every byte of the text, and chains of range comparisons
- * cost several branches each. */
-enum { BC_DIGIT = 1, BC_LOWER = 2, BC_UPPER = 4, BC_SPACE = 8 };
-
-static const unsigned char byte_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 0, 0, /* \t \n \v \f \r */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ' ' */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0-9 */
-	0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* A-O */
-	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, /* P-Z */
-	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* a-o */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, /* p-z */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-static inline int is_alnum(unsigned char c)
-{
-	return (byte_class[c] & (BC_DIGIT | BC_LOWER | BC_UPPER)) != 0;
-}
-
-static inline int is_space(unsigned char c)
-{
-	return (byte_class[c] & BC_SPACE) != 0;
-}
-
-/* ASCII lower case of every byte, one load: the word scanners fold
- * every byte they hash or compare. */
-static const unsigned char lower_tab[256] = {
-	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
-	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
-	0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
-	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
-	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
-	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
-	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
-	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
-	0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
-	0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
-	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
-	0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
-	0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
-	0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
-	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
-	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
-};
-
-static inline unsigned char lower(unsigned char c)
-{
-	return lower_tab[c];
-}
-
-/* Word keys: the scanners' filters (gazetteer.c's leading words, scan.c's
- * trigger words) rule a word out by one bit chosen by a key of the word.
- * A filter only rules words out, so any key serves; this one is the
- * word's length and its first eight bytes in lower case, mixed, and costs
- * one load and a multiply per word, where the end of the word comes from
- * a mask of those same eight bytes instead of a test per byte. */
-#define WK_ONES 0x0101010101010101u
-#define WK_HIGH (WK_ONES * 0x80)
-
-/* Eight bytes of [t + i, t + len), zero past len. */
-static inline uint64_t wk_load8(const char *t, size_t len, size_t i)
-{
-	uint64_t x = 0;
-
-	if (i + 8 <= len)
-		memcpy(&x, t + i, 8);
-	else if (i < len)
-		memcpy(&x, t + i, len - i);
-	return x;
-}
-
-/* The high bit of each byte of @p x that is in [lo, hi] (both below 0x80);
- * bytes of 0x80 or more are in no range. */
-static inline uint64_t wk_range(uint64_t x, unsigned lo, unsigned hi)
-{
-	uint64_t low = x & WK_ONES * 127;
-
-	return (low + WK_ONES * (128 - lo)) & (WK_ONES * (128 + hi) - low) &
-	       ~x & WK_HIGH;
-}
-
-/* The index of the lowest byte whose high bit @p m (nonzero) has. */
-static inline size_t wk_first(uint64_t m)
-{
-	return (size_t)__builtin_ctzll(m) / 8;
-}
-
-/* A mask of the first @p n bytes of eight (all for 8 or more). */
-static inline uint64_t wk_keep8(size_t n)
-{
-	return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
-}
-
-/* How many of the bytes of @p x, from the first, are letters (@p digits
- * 0) or letters and digits (@p digits 1); 8 when all are. */
-static inline size_t wk_run(uint64_t x, int digits)
-{
-	uint64_t m = wk_range(x | WK_ONES * 0x20, 'a', 'z');
-	uint64_t stop;
-
-	if (digits)
-		m |= wk_range(x, '0', '9');
-	stop = ~m & WK_HIGH;
-	return stop ? wk_first(stop) : 8;
-}
-
-/* The key of a word of @p n letters and digits whose first bytes (up to
- * eight) are in @p x: setting 0x20 folds letters to lower case and leaves
- * digits as they are. */
-static inline uint32_t wk_key(uint64_t x, size_t n)
-{
-	uint64_t h = (((x | WK_ONES * 0x20) & wk_keep8(n)) ^ n) *
-	             0x9e3779b97f4a7c15u;
-
-	return (uint32_t)(h >> 32);
-}
-
-/* The key of the word [s, s+n) held in memory (building a filter). */
-static inline uint32_t wk_key_of(const char *s, size_t n)
-{
-	return wk_key(wk_load8(s, n, 0), n);
-}
+#include "extract_bytes.h"
 
 /* ---------------------------------------------------------- lexicon.c */
 
@@ -161,7 +30,7 @@ static inline uint32_t wk_key_of(const char *s, size_t n)
 enum { LEX_WORD = 0, LEX_SCALE, LEX_FRACTION, LEX_APPROX }; /* numbers.tsv */
 enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
        U_QUANTITY };                                   /* units.tsv */
-enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP };            /* agreements.tsv */
+enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP, A_COUNT_ };            /* agreements.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT, D_WEEKDAY }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
@@ -187,6 +56,8 @@ struct lex_entry {
 	char *alt_entity; /* canonical entity name, or NULL */
 	char *world;      /* for a metric cue, its phrase for a world total
 	                     ("world production"), or NULL */
+	uint64_t head;      /* its first eight bytes (fewer: zero) lower()ed */
+	uint64_t head_mask; /* the bytes of head that it has */
 };
 
 struct lex_list {
@@ -197,6 +68,7 @@ struct lex_list {
 	 * slot[h & mask] and next[i] hold entry index + 1, 0 ending a chain;
 	 * a chain lists entries in file order. */
 	uint32_t *slot, *next;
+	uint32_t *hash;  /* of each entry's folded surface, whole */
 	uint32_t mask;
 	uint32_t maxlen; /* longest surface: a longer text matches nothing */
 };
@@ -210,12 +82,22 @@ struct lexicon {
 	uint32_t *morder;    /* metric cues by first byte, file order kept */
 	uint32_t mstart[257]; /* cues starting with byte c: morder[mstart[c]
 	                         .. mstart[c + 1]) */
+	uint64_t msecond[256][4]; /* bit b of row c: a cue starts with
+	                             bytes c, b (lower case), or is c
+	                             alone */
 	uint32_t *gorder, *gend; /* grammar phrases by class, then by first
 	                            and by last byte (lower case), file
 	                            order kept: phrases of class k and byte
 	                            c are gorder[gstart[k << 8 | c] ..
 	                            gstart[(k << 8 | c) + 1]) */
 	uint32_t gstart[G_COUNT_ * 256 + 1], gendstart[G_COUNT_ * 256 + 1];
+	uint64_t gsecond[G_COUNT_][256][4]; /* bit b of row [k][c]: a phrase
+	                                       of class k starts with bytes
+	                                       c, b (lower case), or is c
+	                                       alone */
+	uint32_t *aorder;    /* agreement words by class and first byte,
+	                        file order kept, as gorder */
+	uint32_t astart[A_COUNT_ * 256 + 1];
 	struct lex_list refnouns; /* NOUN of each "the NOUN" back phrase with
 	                             a type (value: the type) */
 };
@@ -297,6 +179,7 @@ struct cands {
 	                 TC_WORD + n: word_at() of n letters must hold */
 	size_t n_tg;
 	size_t cap;
+	struct masks bm; /* the byte classes of the sentence scanned */
 };
 
 void extract_cands_release(struct cands *c);
@@ -376,6 +259,9 @@ struct pattern_groups {
 /** The compiled figure pattern; immutable after extract_pattern_build(). */
 struct pattern {
 	pcre2_code *code;
+	int jit; /* compiled to machine code: pcre2_jit_match() runs it */
+	pcre2_code *code_fig; /* the same with its date branch cut off */
+	int jit_fig;
 	struct pattern_groups g;
 };
 
@@ -386,11 +272,54 @@ struct pattern {
  */
 int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
                   struct cdx_error *err);
+
+/**
+ * pcre2_match() of @p p over [t, t+len) from @p start, with its date
+ * branch when @p dates (else code_fig), by the JIT's own entry when the
+ * pattern was JIT-compiled. @return as pcre2_match().
+ */
+int extract_pattern_match(const struct pattern *p, int dates, const char *t,
+                          size_t len, size_t start, pcre2_match_data *md,
+                          pcre2_match_context *mc);
 void extract_pattern_release(struct pattern *p);
 
 /* ------------------------------------------------------------- scan.c */
 
 #define PREFIX_WORD_MAX 24
+
+/* -------------------------------------------------------- datecheck.c */
+
+#define DATEWORD_HASH 512 /* slots: a power of two, twice the words at
+                             most */
+
+/** The words of the dates' data (dates.tsv, but for clock words): each
+ * run of letters and digits of a preposition, month, relative word or
+ * unit, lower case, hashed; the first bytes of months. */
+struct datewords {
+	char (*w)[PREFIX_WORD_MAX];
+	size_t n, cap;
+	uint16_t hash[DATEWORD_HASH]; /* 1 + index in w; 0 = empty */
+	uint8_t month_first[256];     /* a month starts with this byte,
+	                                 lower case */
+	uint8_t any;                  /* a word with a digit, or too long
+	                                 for w: extract_date_possible()
+	                                 says 1 */
+};
+
+/** Build @p dw from @p lx. @return CDX_OK, CDX_ERR_NOMEM, or
+ * CDX_ERR_LIMIT (too many words). Freed with the triggers. */
+int extract_datewords_build(struct datewords *dw, const struct lexicon *lx);
+
+struct triggers;
+
+/**
+ * May the figure pattern's date branch match from any start in [from,
+ * @p at] of [t, t+len), where @p at is the first trigger from some from
+ * on (datecheck.c)? 0 only when it cannot; then the pattern without its
+ * date branch (struct pattern's code_fig) gives the same match.
+ */
+int extract_date_possible(const struct triggers *tr, const char *t,
+                          size_t len, size_t at);
 
 /** Trigger words hashed by their leading word, a class per byte, and the words
  * that may open a match before its trigger. */
@@ -413,6 +342,7 @@ struct triggers {
 	size_t n_pre, cap_pre;
 	uint16_t prehash[PRE_HASH];      /* 1 + index in pre of a word, by
 	                                    hash_key(); 0 = empty */
+	struct datewords dw;             /* for extract_date_possible() */
 };
 
 /** Build the trigger table from @p lx (which must outlive it).
@@ -516,12 +446,14 @@ struct tnames {
  * Find the names of sentence [t, t+len) that the gazetteer mentions
  * already in (*v)[0 .. *n) (sorted by start) do not cover, add the new ones
  * to @p tn, and insert a mention of each (type company, id @p base + its
- * index in @p tn) into *v, keeping it sorted. @p t must stay valid while
- * @p tn is used. @return CDX_OK or CDX_ERR_NOMEM.
+ * index in @p tn) into *v, keeping it sorted. @p bm holds the masks of
+ * [t, t+len) (extract_masks_fill()). @p t must stay valid while @p tn is
+ * used. @return CDX_OK or CDX_ERR_NOMEM.
  */
 int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
-                        const char *t, size_t len, uint32_t base,
-                        struct ment **v, size_t *n, size_t *cap);
+                        const struct masks *bm, const char *t, size_t len,
+                        uint32_t base, struct ment **v, size_t *n,
+                        size_t *cap);
 
 /** The form of name @p k a claim reports, NUL-terminated in @p out (cut at
  * @p cap - 1 bytes); returns its length. */
@@ -588,6 +520,9 @@ struct carry {
 	int64_t label;     /* the sentence before was only this name, or -1 */
 	int64_t last[CDX_ENT_TYPE_COUNT_]; /* last entity named of each type */
 	uint32_t *counts;  /* mentions so far per entity (scratch-owned) */
+	uint32_t *counted; /* the entities counted so far, each once, so
+	                      the next document clears only those */
+	size_t *n_counted;
 };
 
 /** A clause separator found in a sentence: [start, end). */
@@ -618,6 +553,7 @@ struct sentence {
 	size_t n_figs;
 	struct assemble_bufs *bufs; /* scratch of the assembler, set by
 	                               extract_assemble_cuts() */
+	const struct masks *bm;     /* the byte classes of text */
 };
 
 /* Helpers of assemble.c and metric.c. */
@@ -632,15 +568,19 @@ static inline int extract_ci_eq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/** Can phrase @p e occur at @p at of [t, t+len), by its second byte? A
- * test cheap enough to run before a full comparison on every entry
- * sharing the first byte. */
-static inline int extract_second_ok(const char *t, size_t len, size_t at,
-                                    const struct lex_entry *e)
+/** The first eight bytes of [t+at, t+len) as lower() makes them, zero
+ * past len: what extract_head_ok() tests a phrase's head against. */
+static inline uint64_t extract_head_of(const char *t, size_t len, size_t at)
 {
-	return e->len < 2 || (at + 1 < len &&
-	                      lower((unsigned char)t[at + 1]) ==
-	                      lower((unsigned char)e->text[1]));
+	return wk_lower8(wk_load8(t, len, at));
+}
+
+/** Can phrase @p e occur where the text's head (extract_head_of()) is
+ * @p x, by its first eight bytes or fewer? A test cheap enough to run
+ * before a full comparison on every entry sharing the first byte. */
+static inline int extract_head_ok(uint64_t x, const struct lex_entry *e)
+{
+	return (x & e->head_mask) == e->head;
 }
 
 static inline int extract_word_start(const struct sentence *s, size_t at)
@@ -658,10 +598,29 @@ static inline size_t extract_skip_space(const struct sentence *s, size_t at)
 
 /* --------------------------------------------------------- assemble.c */
 
-/** The grammar phrase of class @p cls (G_*) at @p at of @p s, or NULL. */
-const struct lex_entry *extract_grammar_at(const struct lexicon *lx,
-                                           const struct sentence *s,
-                                           size_t at, int cls);
+/** extract_grammar_at() past its test of the first byte. */
+const struct lex_entry *extract_grammar_find(const struct lexicon *lx,
+                                             const struct sentence *s,
+                                             size_t at, int cls);
+
+/** The grammar phrase of class @p cls (G_*) at @p at of @p s, or NULL.
+ * Most bytes start no phrase of the class: that test is inline, the
+ * callers ask at most bytes of a sentence. */
+static inline const struct lex_entry *
+extract_grammar_at(const struct lexicon *lx, const struct sentence *s,
+                   size_t at, int cls)
+{
+	unsigned b;
+
+	if (at >= s->len ||
+	    !(lx->gfirst[(unsigned char)s->text[at]] & (1u << cls)))
+		return NULL;
+	b = at + 1 < s->len ? lower((unsigned char)s->text[at + 1]) : 0;
+	if (!(lx->gsecond[cls][lower((unsigned char)s->text[at])][b >> 6] >>
+	      (b & 63) & 1))
+		return NULL;
+	return extract_grammar_find(lx, s, at, cls);
+}
 
 /** Does a grammar phrase of class @p cls end right before @p at (past
  * spaces and a "the")? */

@@ -51,9 +51,20 @@ static double number_value(const struct lexicon *lx, const struct cap *c)
 	if (c->n == 0)
 		return NAN;
 	if (c->p[0] == '.' || (c->p[0] >= '0' && c->p[0] <= '9')) {
-		for (size_t i = 0; i < c->n && k + 1 < sizeof(buf); i++)
-			if (c->p[i] != ',')
-				buf[k++] = c->p[i];
+		uint64_t v = 0;
+		int whole = 1;
+
+		for (size_t i = 0; i < c->n && k + 1 < sizeof(buf); i++) {
+			if (c->p[i] == ',')
+				continue;
+			whole &= c->p[i] >= '0' && c->p[i] <= '9';
+			v = v * 10 + (uint64_t)(c->p[i] - '0');
+			buf[k++] = c->p[i];
+		}
+		/* a whole number of up to 15 digits is exact in a double:
+		 * strtod() would give the same, at many times the cost */
+		if (whole && k <= 15)
+			return (double)v;
 		buf[k] = '\0';
 		return strtod(buf, NULL);
 	}
@@ -103,20 +114,59 @@ static int month_of(const struct figure_ctx *fc, const struct cap *c)
 	return e ? (int)e->value : 0;
 }
 
+/* snprintf(dst, cap, "%s", src) without the printf machinery: a figure
+ * copies its unit, and printf costs more than the rest of the copy. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Write @p v (below 10^width) in @p width digits, zeros before. */
+static size_t put_digits(char *p, unsigned v, int width)
+{
+	for (int k = width - 1; k >= 0; k--) {
+		p[k] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return (size_t)width;
+}
+
 static void set_date(struct figure *f, int year, int month, int day)
 {
 	f->year = year;
 	f->month = (uint8_t)month;
 	f->day = (uint8_t)day;
-	if (year == 0)
+	if (year == 0) {
 		f->date[0] = '\0';
-	else if (month == 0)
+	} else if (year > 0 && year <= 9999 && month >= 0 && month <= 99 &&
+	           day >= 0 && day <= 99) {
+		/* "%04d-%02d-%02d" as below, by hand */
+		char buf[16];
+		size_t n = put_digits(buf, (unsigned)year, 4);
+
+		if (month) {
+			buf[n++] = '-';
+			n += put_digits(buf + n, (unsigned)month, 2);
+			if (day) {
+				buf[n++] = '-';
+				n += put_digits(buf + n, (unsigned)day, 2);
+			}
+		}
+		buf[n] = '\0';
+		copy_str(f->date, sizeof(f->date), buf);
+	} else if (month == 0) {
 		snprintf(f->date, sizeof(f->date), "%04d", year);
-	else if (day == 0)
+	} else if (day == 0) {
 		snprintf(f->date, sizeof(f->date), "%04d-%02d", year, month);
-	else
+	} else {
 		snprintf(f->date, sizeof(f->date), "%04d-%02d-%02d", year,
 		         month, day);
+	}
 }
 
 static void figure_init(struct figure *f, enum cdx_claim_kind kind)
@@ -314,7 +364,7 @@ static int share_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		return 0;
 	figure_init(f, CDX_KIND_PERCENT);
 	f->value = e->value;
-	snprintf(f->unit, sizeof(f->unit), "%%");
+	copy_str(f->unit, sizeof(f->unit), "%");
 	f->start = (uint32_t)ov[0];
 	f->end = (uint32_t)fr->eo;
 	if (q.set && (qe = extract_lex_find(&lx->quals, -1, q.p, q.n)) &&
@@ -376,13 +426,13 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 			    !extract_count_partof(lx, fc->sent, fc->len, n.so,
 			                          ov[1]))
 				return 0;
-			snprintf(f->unit, sizeof(f->unit), "%s", fc->prev_count);
+			copy_str(f->unit, sizeof(f->unit), fc->prev_count);
 			noun_end = ov[1];
 		}
 		count_end = noun_end;
 	} else if (ce) {
 		figure_init(f, CDX_KIND_MONEY);
-		snprintf(f->unit, sizeof(f->unit), "%s", ce->unit);
+		copy_str(f->unit, sizeof(f->unit), ce->unit);
 		f->alt_unit = ce->alt_unit;
 		f->alt_entity = ce->alt_entity;
 	} else {
@@ -390,7 +440,7 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		               ue->cls == U_MASS ? CDX_KIND_MASS :
 		               ue->cls == U_QUANTITY ? CDX_KIND_QUANTITY :
 		                                   CDX_KIND_MONEY);
-		snprintf(f->unit, sizeof(f->unit), "%s", ue->unit);
+		copy_str(f->unit, sizeof(f->unit), ue->unit);
 		if (ue->cls == U_MASS || ue->cls == U_QUANTITY)
 			factor = ue->value;
 	}
@@ -413,7 +463,7 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 	if (per.set && f->kind == CDX_KIND_MONEY) {
 		pe = extract_lex_find(&lx->units, U_PER, per.p, per.n);
 		if (pe)
-			snprintf(f->per, sizeof(f->per), "%s", pe->unit);
+			copy_str(f->per, sizeof(f->per), pe->unit);
 	} else if (per.set) {
 		/* "5% a ton" means nothing here: end the span at the unit. */
 		f->end = (uint32_t)(u.set ? u.eo : ov[1]);

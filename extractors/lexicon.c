@@ -142,8 +142,9 @@ static void lex_list_release(struct lex_list *l)
 	free(l->v);
 	free(l->slot);
 	free(l->next);
+	free(l->hash);
 	l->v = NULL;
-	l->slot = l->next = NULL;
+	l->slot = l->next = l->hash = NULL;
 	l->n = l->cap = 0;
 }
 
@@ -175,15 +176,19 @@ static int index_list(struct lex_list *l)
 		slots *= 2;
 	l->slot = calloc(slots, sizeof(*l->slot));
 	l->next = calloc(l->n + 1, sizeof(*l->next));
-	if (l->slot == NULL || l->next == NULL)
+	l->hash = calloc(l->n + 1, sizeof(*l->hash));
+	if (l->slot == NULL || l->next == NULL || l->hash == NULL)
 		return CDX_ERR_NOMEM;
 	l->mask = (uint32_t)(slots - 1);
 	/* from the last row up, so each chain runs in file order */
 	for (size_t i = l->n; i-- > 0;) {
-		uint32_t h = fold_hash(l->v[i].text, l->v[i].len) & l->mask;
+		uint32_t h = fold_hash(l->v[i].text, l->v[i].len);
 
-		l->next[i] = l->slot[h];
-		l->slot[h] = (uint32_t)i + 1;
+		l->hash[i] = h;
+		l->v[i].head_mask = wk_keep8(l->v[i].len);
+		l->v[i].head = extract_head_of(l->v[i].text, l->v[i].len, 0);
+		l->next[i] = l->slot[h & l->mask];
+		l->slot[h & l->mask] = (uint32_t)i + 1;
 		if (l->v[i].len > l->maxlen)
 			l->maxlen = l->v[i].len;
 	}
@@ -206,7 +211,8 @@ void extract_lexicon_release(struct lexicon *lx)
 	free(lx->morder);
 	free(lx->gorder);
 	free(lx->gend);
-	lx->morder = lx->gorder = lx->gend = NULL;
+	free(lx->aorder);
+	lx->morder = lx->gorder = lx->gend = lx->aorder = NULL;
 }
 
 /* The bucket entry @p e goes to: its first or (@p last) its last byte,
@@ -513,6 +519,20 @@ static int row_agree(void *ctx, char **f, unsigned nf, unsigned line,
 	return lex_add(ctx, f[1], 0, c, 0, NULL, NULL, NULL);
 }
 
+/* Mark the second byte of @p e (lower case) in the 256-bit @p row of
+ * its first byte; a one-byte entry marks every byte. */
+static void mark_second(uint64_t row[4], const struct lex_entry *e)
+{
+	unsigned b;
+
+	if (e->len < 2) {
+		memset(row, 0xff, 4 * sizeof(*row));
+		return;
+	}
+	b = lower((unsigned char)e->text[1]);
+	row[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
 int extract_lexicon_load(struct lexicon *lx, const char *dir,
                          struct cdx_error *err)
 {
@@ -543,6 +563,8 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 	           G_COUNT_ * 256) ||
 	    bucket(&lx->grammar, 1, 1, &lx->gend, lx->gendstart,
 	           G_COUNT_ * 256) ||
+	    bucket(&lx->agree, 0, 1, &lx->aorder, lx->astart,
+	           A_COUNT_ * 256) ||
 	    ref_nouns(lx) || index_list(&lx->refnouns) || world_metrics(lx) ||
 	    index_list(&lx->numbers) ||
 	    index_list(&lx->units) || index_list(&lx->quals) ||
@@ -552,9 +574,18 @@ int extract_lexicon_load(struct lexicon *lx, const char *dir,
 		extract_lexicon_release(lx);
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < lx->grammar.n; i++) {
-		unsigned char c = (unsigned char)lx->grammar.v[i].text[0];
+	/* the first two bytes of cues and phrases, which rule most words
+	 * out before a walk of the list */
+	for (size_t i = 0; i < lx->metrics.n; i++) {
+		const struct lex_entry *e = &lx->metrics.v[i];
 
+		mark_second(lx->msecond[lower((unsigned char)e->text[0])], e);
+	}
+	for (size_t i = 0; i < lx->grammar.n; i++) {
+		const struct lex_entry *e = &lx->grammar.v[i];
+		unsigned char c = (unsigned char)e->text[0];
+
+		mark_second(lx->gsecond[e->cls][lower(c)], e);
 		lx->gfirst[lower(c)] |= (uint16_t)(1u << lx->grammar.v[i].cls);
 		if (c >= 'a' && c <= 'z')
 			lx->gfirst[c - 32] |= (uint16_t)(1u << lx->grammar.v[i].cls);
@@ -621,7 +652,7 @@ size_t extract_lex_prefix(const struct lex_entry *e, const char *s, size_t n)
 const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
                                  const char *s, size_t n)
 {
-	uint32_t k;
+	uint32_t k, h;
 
 	/* a text longer than every surface may still fold shorter only by
 	 * runs of white space: allow for them before giving up */
@@ -629,10 +660,13 @@ const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
 	    (n > l->maxlen && !memchr(s, ' ', n) && !memchr(s, '\t', n) &&
 	     !memchr(s, '\n', n)))
 		return NULL;
-	for (k = l->slot[fold_hash(s, n) & l->mask]; k; k = l->next[k - 1]) {
+	h = fold_hash(s, n);
+	for (k = l->slot[h & l->mask]; k; k = l->next[k - 1]) {
 		const struct lex_entry *e = &l->v[k - 1];
 
-		if ((cls < 0 || e->cls == cls) && surface_eq(e, s, n))
+		/* equal surfaces fold alike: another hash rules it out */
+		if (l->hash[k - 1] == h && (cls < 0 || e->cls == cls) &&
+		    surface_eq(e, s, n))
 			return e;
 	}
 	return NULL;
@@ -641,16 +675,17 @@ const struct lex_entry *extract_lex_find(const struct lex_list *l, int cls,
 uint32_t extract_lex_classes(const struct lex_list *l, const char *s,
                              size_t n)
 {
-	uint32_t k, mask = 0;
+	uint32_t k, h, mask = 0;
 
 	if (l->slot == NULL || n == 0 ||
 	    (n > l->maxlen && !memchr(s, ' ', n) && !memchr(s, '\t', n) &&
 	     !memchr(s, '\n', n)))
 		return 0;
-	for (k = l->slot[fold_hash(s, n) & l->mask]; k; k = l->next[k - 1]) {
+	h = fold_hash(s, n);
+	for (k = l->slot[h & l->mask]; k; k = l->next[k - 1]) {
 		const struct lex_entry *e = &l->v[k - 1];
 
-		if (e->cls < 32 && surface_eq(e, s, n))
+		if (l->hash[k - 1] == h && e->cls < 32 && surface_eq(e, s, n))
 			mask |= 1u << e->cls;
 	}
 	return mask;

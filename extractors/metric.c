@@ -28,12 +28,13 @@ static const struct lex_entry *metric_at(const struct lexicon *lx,
                                          size_t ce, enum cdx_claim_kind kind)
 {
 	unsigned char c = lower((unsigned char)s->text[at]);
+	uint64_t x = extract_head_of(s->text, ce, at);
 
 	for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
 		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
 
 		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
-		    extract_second_ok(s->text, ce, at, e) &&
+		    extract_head_ok(x, e) &&
 		    extract_ci_eq(s->text + at, e->text, e->len))
 			return e;
 	}
@@ -70,23 +71,29 @@ void extract_metric_scan(const struct lexicon *lx, const struct sentence *s,
 	cc->ce = ce;
 	cc->n = 0;
 	cc->tariff = 0;
-	/* no cue starts with a byte whose bucket is empty: most bytes of a
-	 * clause are tested on that alone */
-	for (size_t at = cs; at < ce; at++) {
-		const struct lex_entry *e;
-		unsigned char c = lower(t[at]);
+	/* a cue starts at a word start (the sentence's masks list them), and
+	 * no cue starts with a byte whose bucket is empty */
+	for (size_t k = cs / 64; 64 * k < ce; k++) {
+		uint64_t w = masks_word_starts(s->bm, k) & masks_span(k, cs, ce);
 
-		if (lx->mstart[c] == lx->mstart[c + 1] ||
-		    !extract_word_start(s, at) ||
-		    (e = metric_at(lx, s, at, ce, f->kind)) == NULL)
-			continue;
-		if (strcmp(e->unit, "tariff") == 0)
-			cc->tariff = 1;
-		if (no_measure(e) || (at >= f->start && at < f->end))
-			continue;
-		cc->v[cc->n].at = (uint32_t)at;
-		cc->v[cc->n].e = e;
-		cc->n++;
+		for (; w; w &= w - 1) {
+			size_t at = 64 * k + (size_t)__builtin_ctzll(w);
+			const struct lex_entry *e;
+			unsigned char c = lower(t[at]);
+			unsigned b = at + 1 < ce ? lower(t[at + 1]) : 0;
+
+			/* no cue starts with these two bytes: most words */
+			if (!(lx->msecond[c][b >> 6] >> (b & 63) & 1) ||
+			    (e = metric_at(lx, s, at, ce, f->kind)) == NULL)
+				continue;
+			if (strcmp(e->unit, "tariff") == 0)
+				cc->tariff = 1;
+			if (no_measure(e) || (at >= f->start && at < f->end))
+				continue;
+			cc->v[cc->n].at = (uint32_t)at;
+			cc->v[cc->n].e = e;
+			cc->n++;
+		}
 	}
 }
 

@@ -347,47 +347,84 @@ void extract_pattern_release(struct pattern *p)
 	if (p == NULL)
 		return;
 	pcre2_code_free(p->code);
-	p->code = NULL;
+	pcre2_code_free(p->code_fig);
+	p->code = p->code_fig = NULL;
+}
+
+/* Compile [text, text+n) into *out, JIT too when the platform has it
+ * (*jit says so): JIT is an optimisation, where the platform lacks it
+ * the interpreter gives the same matches. */
+static int compile(pcre2_code **out, int *jit, const char *text, size_t n,
+                   struct cdx_error *err)
+{
+	PCRE2_SIZE off;
+	int ec;
+
+	*out = pcre2_compile((PCRE2_SPTR)text, n,
+	                     PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT, &ec, &off,
+	                     NULL);
+	if (*out == NULL) {
+		PCRE2_UCHAR msg[256];
+		size_t from = off > 30 ? off - 30 : 0;
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		return cdx_error_set(err, CDX_ERR_FORMAT,
+		                     "cannot compile the figure pattern at offset "
+		                     "%zu ('%.60s'): %s", (size_t)off, text + from,
+		                     (const char *)msg);
+	}
+	*jit = pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE) == 0;
+	return CDX_OK;
+}
+
+int extract_pattern_match(const struct pattern *p, int dates, const char *t,
+                          size_t len, size_t start, pcre2_match_data *md,
+                          pcre2_match_context *mc)
+{
+	const pcre2_code *code = dates ? p->code : p->code_fig;
+
+	/* the JIT's own entry skips the checks pcre2_match() makes before
+	 * it calls the JIT */
+	if (dates ? p->jit : p->jit_fig)
+		return pcre2_jit_match(code, (PCRE2_SPTR)t, len, start, 0, md,
+		                       mc);
+	return pcre2_match(code, (PCRE2_SPTR)t, len, start, 0, md, mc);
 }
 
 int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
                   struct cdx_error *err)
 {
+	static const char head[] = "(?<![A-Za-z0-9_])(?:";
 	struct cdx_buf b = CDX_BUF_INIT(PATTERN_MAX);
+	struct cdx_buf fig = CDX_BUF_INIT(PATTERN_MAX);
 	struct pattern_groups *g = &p->g;
-	PCRE2_SIZE off;
-	int ec, rc = CDX_OK;
+	int rc = CDX_OK;
 
 	memset(p, 0, sizeof(*p));
 	/* No figure or date starts inside a word: one cheap test that spares
 	 * the engine trying every alternative at every letter. */
-	put(&b, "(?<![A-Za-z0-9_])(?:");
+	put(&b, head);
 	put_date(&b, lx);
 	putch(&b, '|');
 	put_figure(&b, lx);
 	putch(&b, ')');
+	/* The same pattern with its date branch failing at once ("(?!)"),
+	 * its groups kept, so their numbers are the same: for a trigger no
+	 * date can hold (extract_date_possible()), the engine skips the
+	 * date branch's tries */
+	if (b.err == CDX_OK && (cdx_buf_puts(&fig, head) ||
+	                        cdx_buf_puts(&fig, "(?!)") ||
+	                        cdx_buf_add(&fig, b.ptr + strlen(head),
+	                                    b.len - strlen(head))))
+		b.err = fig.err;
 	if (b.err) {
 		rc = cdx_error_set(err, b.err, "cannot build the figure "
 		                   "pattern: %s", cdx_strerror(b.err));
 		goto cleanup;
 	}
-	p->code = pcre2_compile((PCRE2_SPTR)b.ptr, b.len,
-	                        PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT,
-	                        &ec, &off, NULL);
-	if (p->code == NULL) {
-		PCRE2_UCHAR msg[256];
-		size_t from = off > 30 ? off - 30 : 0;
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		rc = cdx_error_set(err, CDX_ERR_FORMAT,
-		                   "cannot compile the figure pattern at offset "
-		                   "%zu ('%.60s'): %s", (size_t)off, b.ptr + from,
-		                   (const char *)msg);
+	if ((rc = compile(&p->code, &p->jit, b.ptr, b.len, err)) ||
+	    (rc = compile(&p->code_fig, &p->jit_fig, fig.ptr, fig.len, err)))
 		goto cleanup;
-	}
-	/* JIT is an optimisation: where the platform lacks it, the
-	 * interpreter gives the same matches. */
-	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	g->dprep = group(p->code, "dprep");
 	g->dmon = group(p->code, "dmon");
 	g->dday = group(p->code, "dday");
@@ -417,6 +454,9 @@ int extract_pattern_build(struct pattern *p, const struct lexicon *lx,
 	g->per = group(p->code, "per");
 	g->per2 = group(p->code, "per2");
 cleanup:
+	if (rc)
+		extract_pattern_release(p);
 	cdx_buf_release(&b);
+	cdx_buf_release(&fig);
 	return rc;
 }

@@ -66,25 +66,18 @@ static size_t possessive(const char *t, size_t len, size_t i)
 	return n + 1;
 }
 
-/*
- * The capitalised word at @p i (a word start holding a capital): its end
- * in w->end, the end of a following possessive in *after. Returns 0 when
- * the word can be no part of a name: it holds a digit ("G20"), or a hyphen
- * glues it to a lower-case word ("Houston-based"). Inner hyphens before a
- * capital ("Rolls-Royce") and apostrophes before letters ("O'Neill") stay
- * inside the word.
- */
-static int cap_word(const char *t, size_t len, size_t i, struct word *w,
-                    size_t *after)
+/* cap_word() byte by byte, from @p i: sets *end and *lowers (the small
+ * letters); returns 0 for a word that can be no part of a name. */
+static int word_by_bytes(const char *t, size_t len, size_t i, size_t *end,
+                         int *lowers)
 {
 	size_t j = i;
-	int lowers = 0;
 
 	while (j < len) {
 		unsigned char c = (unsigned char)t[j];
 
 		if (letter(c)) {
-			lowers += c >= 'a' && c <= 'z';
+			*lowers += c >= 'a' && c <= 'z';
 			j++;
 		} else if (c >= '0' && c <= '9') {
 			return 0;
@@ -98,6 +91,35 @@ static int cap_word(const char *t, size_t len, size_t i, struct word *w,
 		} else {
 			break;
 		}
+	}
+	*end = j;
+	return 1;
+}
+
+/*
+ * The capitalised word at @p i (a word start holding a capital): its end
+ * in w->end, the end of a following possessive in *after. Returns 0 when
+ * the word can be no part of a name: it holds a digit ("G20"), or a hyphen
+ * glues it to a lower-case word ("Houston-based"). Inner hyphens before a
+ * capital ("Rolls-Royce") and apostrophes before letters ("O'Neill") stay
+ * inside the word.
+ */
+static int cap_word(const struct masks *bm, const char *t, size_t len,
+                    size_t i, struct word *w, size_t *after)
+{
+	size_t j = masks_run_end(bm, i, mask_letter);
+	int lowers = 0;
+
+	/* Most words end in a byte that is neither a digit, a hyphen nor an
+	 * apostrophe: their letters and whether one is small come from the
+	 * masks. The others are read byte by byte. */
+	if (j == len || !(t[j] == '-' || t[j] == '\'' ||
+	                  (t[j] >= '0' && t[j] <= '9'))) {
+		for (size_t k = i / 64; 64 * k < j; k++)
+			lowers |= (mask_letter(&bm->b[k]) & ~bm->b[k].upper &
+			           masks_span(k, i, j)) != 0;
+	} else if (!word_by_bytes(t, len, i, &j, &lowers)) {
+		return 0;
 	}
 	w->start = (uint32_t)i;
 	w->end = (uint32_t)j;
@@ -402,70 +424,49 @@ static size_t merge(struct ment *v, size_t n0, size_t n)
 
 /* Is [t, t+len) a headline in title case ("Pentagon Takes 15% Stake in MP
  * Materials to Secure Rare Earth Magnet Supply")? Its capitals say nothing
- * of names. Only a short line can be one. */
-static int title_case(const char *t, size_t len)
+ * of names. Only a short line can be one. Its words of four letters and
+ * more count: it is one when three or more of them are capitalised and
+ * the others are at most a quarter of those. They are counted from the
+ * text's masks @p bm, 64 bytes at a time. */
+static int title_case(const struct masks *bm, size_t len)
 {
 	unsigned caps = 0, small = 0;
 
 	if (len > TITLE_MAX)
 		return 0;
-	for (size_t i = 0; i < len; i++) {
-		size_t j = i;
+	for (size_t k = 0; k < bm->n; k++) {
+		/* the letters of this block and the next (one block past
+		 * the text's is clear) */
+		uint64_t l0 = mask_letter(&bm->b[k]);
+		uint64_t l1 = mask_letter(&bm->b[k + 1]);
+		/* a letter starting four letters in a row */
+		uint64_t four = l0 & (l0 >> 1 | l1 << 63) & (l0 >> 2 | l1 << 62) &
+		                (l0 >> 3 | l1 << 61);
+		uint64_t w = masks_word_starts(bm, k) & four;
 
-		if (!letter((unsigned char)t[i]) ||
-		    (i > 0 && is_alnum((unsigned char)t[i - 1])))
-			continue;
-		j = i + wk_run(wk_load8(t, len, i), 0);
-		if (j == i + 8)
-			while (j < len && letter((unsigned char)t[j]))
-				j++;
-		if (j - i >= 4) {
-			caps += upper((unsigned char)t[i]);
-			small += !upper((unsigned char)t[i]);
-			/* each word still to come takes at least four of
-			 * the bytes left: when that many capitals could not
-			 * outweigh the small words, stop reading */
-			if (small * 4 > caps + (len - j) / 4 + 1)
-				return 0;
+		/* a few such words a block: a bit at a time beats a
+		 * population count without the instruction */
+		for (; w; w &= w - 1) {
+			if (bm->b[k].upper & w & -w)
+				caps++;
+			else
+				small++;
 		}
-		i = j;
 	}
 	return caps >= 3 && small * 4 <= caps;
 }
 
-/* The first ASCII capital at or after @p i of [t, t+len), or len. Eight
- * bytes are tested at a time (a capital is rare in prose): a byte b of
- * x with '@' < b < '[' sets the high bit of its byte in the mask, and
- * a byte of 0x80 or more sets none. */
-static size_t next_capital(const char *t, size_t len, size_t i)
-{
-	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x, low, m;
-
-		memcpy(&x, t + i, 8);
-		low = x & ones * 127;
-		m = (ones * (127 + '[') - low) & ~x & (low + ones * (127 - '@')) &
-		    high;
-		if (m)
-			break;
-	}
-	while (i < len && !upper((unsigned char)t[i]))
-		i++;
-	return i;
-}
-
 int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
-                        const char *t, size_t len, uint32_t base,
-                        struct ment **v, size_t *n, size_t *cap)
+                        const struct masks *bm, const char *t, size_t len,
+                        uint32_t base, struct ment **v, size_t *n,
+                        size_t *cap)
 {
 	size_t n0 = *n, m = 0, i = 0;
 	size_t expect = 0; /* where the run's next word must start */
 	struct run r;
 	int rc = CDX_OK;
 
-	if (title_case(t, len))
+	if (title_case(bm, len))
 		return CDX_OK;
 	r.n = 0;
 	while (i < len && rc == CDX_OK) {
@@ -476,7 +477,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 		/* outside a run only a capital can start one: most bytes of
 		 * prose are skipped here without a look at anything else */
 		if (r.n == 0) {
-			i = next_capital(t, len, i);
+			i = masks_next_upper(bm, i, len);
 			if (i == len)
 				break;
 		}
@@ -550,7 +551,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 				i++;
 			continue;
 		}
-		if (!cap_word(t, len, i, &w, &after)) {
+		if (!cap_word(bm, t, len, i, &w, &after)) {
 			if (r.n)
 				rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
 			r.n = 0;

@@ -17,7 +17,8 @@
  * currency codes. Adding a word is a data change, as for the pattern.
  *
  * A sentence is read once (extract_cands_scan(), at the end): word by
- * word, eight bytes at a time, it lists the places where a trigger may be
+ * word, its words found in the sentence's byte masks (masks.c), 64 bytes
+ * at a time, it lists the places where a trigger may be
  * and, with the gazetteer's filters, where a name may start, so the
  * trigger loop and the mention loop each read a short list instead of
  * every byte. extract_next_trigger() is the byte scan the list stands
@@ -164,6 +165,7 @@ void extract_triggers_release(struct triggers *tr)
 		return;
 	free(tr->words);
 	free(tr->pre);
+	free(tr->dw.w);
 	memset(tr, 0, sizeof(*tr));
 }
 
@@ -276,6 +278,8 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 	}
 	if (rc == CDX_OK)
 		rc = index_prefix_words(tr);
+	if (rc == CDX_OK)
+		rc = extract_datewords_build(&tr->dw, lx);
 	if (rc) {
 		extract_triggers_release(tr);
 		return cdx_error_set(err, rc, rc == CDX_ERR_LIMIT ?
@@ -441,6 +445,7 @@ void extract_cands_release(struct cands *c)
 	free(c->gz);
 	free(c->tg);
 	free(c->tk);
+	extract_masks_release(&c->bm);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -472,115 +477,123 @@ static inline int digit(unsigned char c)
 	return (byte_class[c] & BC_DIGIT) != 0;
 }
 
-/*
- * The candidates of the word [i, j) of [t, t+len), whose first bytes are
- * @p x, with @p lm and @p dm the high bits of its letters and digits among
- * them: a name may start there when its key passes the gazetteer's filter
- * (as in extract_gz_next()); a trigger is there when it starts with a
- * digit, may be there when it starts with a trigger word's first letters
- * (as in extract_next_trigger()), and is at each digit run inside it
- * ("G20").
- */
-static void word_cands(struct cands *c, const struct gz_filter *gf,
-                       const struct triggers *tr, const char *t, size_t len,
-                       size_t i, size_t j, uint64_t x, uint64_t lm,
-                       uint64_t dm)
+static inline void push_tg(struct cands *c, size_t i, uint32_t kind)
 {
-	unsigned char ch = (unsigned char)t[i];
-	uint32_t key = wk_key(x, j - i), bit = gz_first_bit(key, gf->mask);
-	const uint64_t *set = (byte_class[ch] & BC_UPPER) ? gf->first :
-	                                                    gf->first_low;
-
-	if (set[bit >> 6] >> (bit & 63) & 1)
-		c->gz[c->n_gz++] = (uint32_t)i;
-	if (dm & 0x80) {
-		c->tg[c->n_tg] = (uint32_t)i;
-		c->tk[c->n_tg++] = TC_NUM;
-	} else if (tr->cls[ch]) {
-		uint64_t stop = ~lm & WK_HIGH;
-		size_t l = stop ? wk_first(stop) : 8;
-		uint32_t h;
-		char second;
-
-		if (l == 8)
-			while (i + l < len && letter((unsigned char)t[i + l]))
-				l++;
-		second = l > 1 ? (char)lower((unsigned char)t[i + 1]) : 0;
-		if (tr->pairs[pair_of((char)lower(ch), second)]) {
-			h = l == j - i ? key : wk_key(x, l);
-			h &= TRIG_KEYBITS - 1;
-			if (tr->keybits[h >> 6] >> (h & 63) & 1) {
-				c->tg[c->n_tg] = (uint32_t)i;
-				c->tk[c->n_tg++] = TC_WORD + (uint32_t)l;
-			}
-		}
-	}
-	/* digit runs after the first byte: in the first eight bytes from
-	 * the mask, past them byte by byte */
-	for (dm &= ~(dm << 8) & ~(uint64_t)0xff; dm; dm &= dm - 1) {
-		c->tg[c->n_tg] = (uint32_t)(i + wk_first(dm));
-		c->tk[c->n_tg++] = TC_NUM;
-	}
-	if (j - i <= 8)
-		return;
-	for (size_t k = i + 8; k < j; k++)
-		if (digit((unsigned char)t[k]) &&
-		    !digit((unsigned char)t[k - 1])) {
-			c->tg[c->n_tg] = (uint32_t)k;
-			c->tk[c->n_tg++] = TC_NUM;
-		}
+	c->tg[c->n_tg] = (uint32_t)i;
+	c->tk[c->n_tg++] = kind;
 }
 
+/*
+ * The candidates of the word starting at @p i of [t, t+len), bit @p off of
+ * block @p mb of the masks: a name may start there when its key passes the
+ * gazetteer's filter (as in extract_gz_next()); a trigger is there when
+ * it starts with a digit, and may be there when it starts with a trigger
+ * word's first letters (as in extract_next_trigger()). The word's end and
+ * its letters come from the block's masks, in one shift each.
+ */
+static inline void word_cands(struct cands *c, const struct gz_filter *gf,
+                              const struct triggers *tr, const char *t,
+                              size_t len, size_t i, const struct mask_blk *mb,
+                              unsigned off)
+{
+	unsigned char ch = (unsigned char)t[i];
+	uint64_t rest = ~mb->alnum >> off, x;
+	size_t n, l;
+	uint32_t key, bit, h;
+	const uint64_t *set;
+	unsigned second;
+
+	/* a word running into the next block is rare: ask the masks */
+	n = rest ? (size_t)__builtin_ctzll(rest) :
+	           masks_run_end(&c->bm, i, mask_alnum) - i;
+	x = wk_load8(t, len, i);
+	key = wk_key(x, n);
+	bit = gz_first_bit(key, gf->mask);
+	set = (mb->upper >> off & 1) ? gf->first : gf->first_low;
+	if (set[bit >> 6] >> (bit & 63) & 1)
+		c->gz[c->n_gz++] = (uint32_t)i;
+	if (mb->digit >> off & 1) {
+		push_tg(c, i, TC_NUM);
+		return;
+	}
+	if (!tr->cls[ch])
+		return;
+	/* its first two letters, the second 0 when a letter stands alone
+	 * ("G" of "G20") */
+	second = n > 1 && !(byte_class[(unsigned char)t[i + 1]] & BC_DIGIT) ?
+	         lower((unsigned char)t[i + 1]) : 0;
+	if (!tr->pairs[pair_of((char)lower(ch), (char)second)])
+		return;
+	/* the word's leading letters */
+	rest = ~(mb->alnum & ~mb->digit) >> off;
+	l = rest ? (size_t)__builtin_ctzll(rest) :
+	           masks_run_end(&c->bm, i, mask_letter) - i;
+	h = (l == n ? key : wk_key(x, l)) & (TRIG_KEYBITS - 1);
+	if (tr->keybits[h >> 6] >> (h & 63) & 1)
+		push_tg(c, i, TC_WORD + (uint32_t)l);
+}
+
+/* The candidates of byte @p i of [t, t+len), outside any word: a symbol
+ * may start a name ("$") or be a trigger ("½"), a point before a
+ * digit is one. */
+static void between_cands(struct cands *c, const struct gz_filter *gf,
+                          const struct triggers *tr, const char *t,
+                          size_t len, size_t i)
+{
+	unsigned char ch = (unsigned char)t[i];
+	unsigned k = tr->cls[ch];
+
+	if (!is_space(ch) && gf->sym[lower(ch)] &&
+	    (i == 0 || !is_alnum((unsigned char)t[i - 1])))
+		c->gz[c->n_gz++] = (uint32_t)i;
+	if (k & T_SYM)
+		push_tg(c, i, TC_SYM);
+	else if ((k & T_DOT) && i + 1 < len && digit((unsigned char)t[i + 1]))
+		push_tg(c, i, TC_NUM);
+}
+
+/*
+ * The byte masks of the sentence (masks.c) give, 64 bytes at a time,
+ * the places worth a look: word starts, starts of digit runs (inside a
+ * word too: "G20"), and the bytes between words that are no space. Only
+ * those are visited, in text order, so both lists come out sorted.
+ */
 int extract_cands_scan(struct cands *c, const struct gz_filter *gf,
                        const struct triggers *tr, const char *t, size_t len)
 {
-	size_t i = 0;
+	/* a space between words is nothing to either scan, unless a trigger
+	 * starts with one */
+	uint64_t keep_blank = (tr->cls[' '] & (T_SYM | T_DOT)) ? ~(uint64_t)0 :
+	                                                         0;
+	uint64_t carry_a = 0, carry_d = 0;
 
 	c->n_gz = c->n_tg = 0;
-	if (len > UINT32_MAX - TC_WORD || cands_reserve(c, len))
+	if (len > UINT32_MAX - TC_WORD || cands_reserve(c, len) ||
+	    extract_masks_fill(&c->bm, t, len))
 		return CDX_ERR_NOMEM;
-	while (i < len) {
-		unsigned char ch = (unsigned char)t[i];
-		unsigned k;
-		uint64_t x;
-		size_t j;
+	for (size_t k = 0; k < c->bm.n; k++) {
+		const struct mask_blk *b = &c->bm.b[k];
+		uint64_t ws = b->alnum & ~(b->alnum << 1 | carry_a);
+		uint64_t rs = b->digit & ~(b->digit << 1 | carry_d);
+		uint64_t in = len - 64 * k >= 64 ? ~(uint64_t)0 :
+		              ((uint64_t)1 << (len - 64 * k)) - 1;
+		uint64_t e = ws | rs | (~b->alnum & ~(b->blank & ~keep_blank) &
+		                        in);
 
-		if (is_alnum(ch)) {
-			/* a word (a byte before it, if any, is none): its
-			 * letters and digits among its first eight bytes */
-			uint64_t lm, dm, stop;
+		carry_a = b->alnum >> 63;
+		carry_d = b->digit >> 63;
+		for (; e; e &= e - 1) {
+			uint64_t bit = e & -e;
+			size_t i = 64 * k + (size_t)__builtin_ctzll(e);
 
-			x = wk_load8(t, len, i);
-			lm = wk_range(x | WK_ONES * 0x20, 'a', 'z');
-			dm = wk_range(x, '0', '9');
-			stop = ~(lm | dm) & WK_HIGH;
-			j = i + (stop ? wk_first(stop) : 8);
-			if (stop) {
-				lm &= (stop & -stop) - 1;
-				dm &= (stop & -stop) - 1;
-			} else {
-				while (j < len && is_alnum((unsigned char)t[j]))
-					j++;
-			}
-			word_cands(c, gf, tr, t, len, i, j, x, lm, dm);
-			i = j;
-			continue;
+			if (ws & bit)
+				word_cands(c, gf, tr, t, len, i, b,
+				           (unsigned)(i % 64));
+			else if (rs & bit)
+				push_tg(c, i, TC_NUM);
+			else
+				between_cands(c, gf, tr, t, len, i);
 		}
-		/* a byte between words: a symbol may start a name ("$") or
-		 * be a trigger ("½"), a point before a digit is one */
-		if (!is_space(ch) && gf->sym[lower(ch)] &&
-		    (i == 0 || !is_alnum((unsigned char)t[i - 1])))
-			c->gz[c->n_gz++] = (uint32_t)i;
-		k = tr->cls[ch];
-		if (k & T_SYM) {
-			c->tg[c->n_tg] = (uint32_t)i;
-			c->tk[c->n_tg++] = TC_SYM;
-		} else if ((k & T_DOT) && i + 1 < len &&
-		           digit((unsigned char)t[i + 1])) {
-			c->tg[c->n_tg] = (uint32_t)i;
-			c->tk[c->n_tg++] = TC_NUM;
-		}
-		i++;
 	}
 	return CDX_OK;
 }

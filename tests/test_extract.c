@@ -747,5 +747,6 @@ Suite *extract_suite(void)
 	extract_metric_cases(s);
 	extract_scan_cases(s);
 	extract_entity_cases(s);
+	extract_masks_cases(s);
 	return s;
 }

@@ -45,4 +45,8 @@ void extract_scan_cases(Suite *s);
  * (test_extract_entities.c). */
 void extract_entity_cases(Suite *s);
 
+/** Byte masks (SSE2 and bytes), and the pattern without its date branch
+ * where no date can match (test_extract_masks.c). */
+void extract_masks_cases(Suite *s);
+
 #endif
