@@ -174,7 +174,9 @@ int cdx_corpus_split(struct cdx_doc *doc);
 /**
  * Called for each token by cdx_corpus_tokenize(). @p folded is the token
  * case-folded (Unicode, NFKC_Casefold-style, diacritics kept) and
- * NUL-terminated, valid only during the call; [start, end) is its byte span
+ * NUL-terminated, valid only during the call; when @p n is under 16, its
+ * bytes from folded[n] to folded[15] are all zero, so a callback may read
+ * the first 16 bytes as whole words; [start, end) is its byte span
  * in the text. Return 0 to go on; any other value stops tokenizing and is
  * returned by cdx_corpus_tokenize() unchanged.
  */

@@ -195,6 +195,26 @@ enum corpus_charset corpus_guess_charset(const char *data, size_t len,
  * (<?xml ... ?>) name an encoding? */
 int corpus_xml_decl_encoding(const char *data, size_t n);
 
+/* ---- tokenize.c: the tokenizer's block classes --------------------- */
+
+/* Bytes classified at once by corpus_tok_block(). */
+#define CORPUS_TOK_BLOCK 64
+
+/* A block's bytes by class, bit k for byte k. */
+struct corpus_tok_bits {
+	uint64_t word; /* ASCII letter or digit */
+	uint64_t high; /* >= 0x80 */
+	uint64_t conn; /* ASCII connector: ' , - . */
+};
+
+/* Classify the CORPUS_TOK_BLOCK bytes at @p p into *b.
+ * corpus_tok_block() uses SSE2 where the compiler targets it, else is
+ * corpus_tok_block_scalar(), the byte-at-a-time definition (both exist so
+ * that tests can compare them). */
+void corpus_tok_block(const unsigned char *p, struct corpus_tok_bits *b);
+void corpus_tok_block_scalar(const unsigned char *p,
+                             struct corpus_tok_bits *b);
+
 /* ---- date.c: dates to ISO 8601 prefixes ----------------------------- */
 
 /*
@@ -214,6 +234,11 @@ int corpus_date_norm(const char *s, size_t n, char out[11]);
  * where: "PNG signature at byte 0", "control byte 0x01 at byte 12".
  */
 int corpus_is_binary(const char *data, size_t len, char *why, size_t cap);
+
+/* cdx_corpus_detect() for an input already known not to be binary
+ * (corpus_is_binary() said 0): the same answer without a second scan. */
+enum cdx_format corpus_detect_text(const char *name, const char *data,
+                                   size_t len);
 
 /* ---- html.c: libxml2 trees to text ---------------------------------- */
 

@@ -16,6 +16,10 @@
 
 #include "corpus_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* How much of the input the sniffers look at. */
 #define SNIFF_MAX 8192
 
@@ -58,6 +62,19 @@ static int has_ctl(uint64_t v)
 	        0x8080808080808080ULL) != 0;
 }
 
+#ifdef __SSE2__
+/* Does any of the sixteen bytes at @p p lie below 0x20 or equal 0x7f?
+ * A byte is below 0x20 when its unsigned minimum with 0x1f is itself. */
+static int has_ctl16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	__m128i lo = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+	__m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+
+	return _mm_movemask_epi8(_mm_or_si128(lo, del)) != 0;
+}
+#endif
+
 int corpus_is_binary(const char *data, size_t len, char *why, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)data;
@@ -80,6 +97,12 @@ int corpus_is_binary(const char *data, size_t len, char *why, size_t cap)
 	while (i < n) {
 		size_t stop = i + 8 <= n ? i + 8 : n;
 
+#ifdef __SSE2__
+		if (i + 16 <= n && !has_ctl16(p + i)) {
+			i += 16;
+			continue;
+		}
+#endif
 		if (stop - i == 8) {
 			uint64_t v;
 
@@ -279,14 +302,20 @@ static enum cdx_format markup(const char *s, const char *end,
 enum cdx_format cdx_corpus_detect(const char *name, const char *data,
                                   size_t len)
 {
+	if (data != NULL && len > 0 && corpus_is_binary(data, len, NULL, 0))
+		return CDX_FMT_AUTO;
+	return corpus_detect_text(name, data, len);
+}
+
+enum cdx_format corpus_detect_text(const char *name, const char *data,
+                                   size_t len)
+{
 	const char *s = data, *end;
 	enum cdx_format hint = by_name(name);
 	size_t n = len < SNIFF_MAX ? len : SNIFF_MAX;
 
 	if (data == NULL || len == 0)
 		return hint != CDX_FMT_AUTO ? hint : CDX_FMT_TEXT;
-	if (corpus_is_binary(data, len, NULL, 0))
-		return CDX_FMT_AUTO;
 	end = data + n;
 	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;

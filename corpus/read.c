@@ -298,8 +298,8 @@ int corpus_read_whole(struct corpus_reader *r, const char *data, size_t len)
 		goto cleanup;
 	}
 	f = opts->format;
-	if (f == CDX_FMT_AUTO)
-		f = cdx_corpus_detect(source, data, len);
+	if (f == CDX_FMT_AUTO) /* not binary: that was just checked */
+		f = corpus_detect_text(source, data, len);
 	if (f != CDX_FMT_HTML && f != CDX_FMT_XML && copy == NULL &&
 	    corpus_guess_charset(data, len, &bad) == CORPUS_LEGACY) {
 		/* markup readers honour declarations and guess for themselves */

@@ -24,6 +24,10 @@
 
 #include "corpus_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Heading lines are at most this long, in bytes; up to HEADING_SHORT
  * they count as headings whatever the next line's length. */
 #define HEADING_MAX 80
@@ -36,8 +40,13 @@ enum { ABBR_NEVER = 1, ABBR_DIGIT, ABBR_LINE };
 
 /* An entry with its length, so that a lookup compares bytes only where
  * the length and first letter agree (it runs at every likely sentence
- * end). */
-#define A(w, k) {w, sizeof(w) - 1, k}
+ * end). No entry is longer than ABBR_LEN_MAX (a longer one does not
+ * compile: the array size turns negative), so a longer word skips the
+ * table. */
+#define ABBR_LEN_MAX 6
+#define A(w, k)                                                           \
+	{w, sizeof(w) - 1 + 0 * sizeof(char[sizeof(w) - 1 <= ABBR_LEN_MAX  \
+	                                         ? 1 : -1]), k}
 
 static const struct {
 	const char *word; /* as written, without the final dot */
@@ -100,12 +109,28 @@ static int has_byte(uint64_t v, uint64_t b)
 }
 
 /* The first byte at or after @p i (before @p end) that split_para() acts
- * on, else @p end: eight bytes a step, then by the table. */
+ * on, else @p end: sixteen bytes a step where there is SSE2 (the first
+ * such byte found by its bit), eight bytes a step, then by the table. */
 static size_t skip_plain(const char *t, size_t i, size_t end)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	uint64_t v;
 
+#ifdef __SSE2__
+	while (i + 16 <= end) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(t + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+			             _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')),
+			             _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+		i += 16;
+	}
+#endif
 	while (i + 8 <= end) {
 		memcpy(&v, t + i, 8);
 		if (has_byte(v, ones * '.') || has_byte(v, ones * '!') ||
@@ -267,7 +292,8 @@ static int abbrev_kind(const char *t, size_t start, size_t dot)
 		return 0; /* the end of a longer, non-ASCII word */
 	memcpy(word, t + w, n);
 	word[n] = '\0';
-	for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
+	for (size_t i = 0; n <= ABBR_LEN_MAX &&
+	                   i < sizeof abbrevs / sizeof abbrevs[0]; i++)
 		if (abbrevs[i].len == n && abbrevs[i].word[0] == word[0] &&
 		    memcmp(word, abbrevs[i].word, n) == 0)
 			return abbrevs[i].kind;

@@ -4,20 +4,32 @@
  * The tokenizer is one pass over the text in the FTS5 manner: ASCII bytes
  * are classified by a 128-entry table, other characters by their Unicode
  * category (utf8proc), and each token is folded into a stack buffer before
- * the callback sees it, so nothing is allocated per token. An ASCII token
- * is lower-cased eight bytes a step (that is its whole fold); other text
- * goes through utf8proc in short segments decomposed into a fixed
- * codepoint buffer (NFKC + case fold, optionally without marks), then
- * recomposed and encoded.
+ * the callback sees it, so nothing is allocated per token. The table is
+ * applied a block of 64 bytes at once (SSE2 where there is SSE2) as bit
+ * words: ASCII letters and digits, connectors, bytes >= 0x80. A few
+ * shifts turn them into the block's ASCII runs (a connector between two
+ * letters or digits joins them) and where each starts, so an ASCII token
+ * costs two bit counts; only where a byte >= 0x80 starts, ends or
+ * continues a token is the text judged one character at a time. An
+ * ASCII token is lower-cased eight bytes a step (that is its whole
+ * fold); other text goes through utf8proc in short segments decomposed
+ * into a fixed codepoint buffer (NFKC + case fold, optionally without
+ * marks), then recomposed and encoded.
  */
 #include <string.h>
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "corpus_int.h"
 
 /* Tokens are folded from at most this many bytes of their text. */
 #define TOKEN_MAX 64
+/* The fold buffer: a token, then zeros to the next eight-byte word and
+ * one word more (fold_token stores whole words). */
+#define FOLD_BUF (TOKEN_MAX + 16)
 /* Non-ASCII text is folded in segments of at most this many bytes... */
 #define SEG_BYTES 64
 /* ...each of which decomposes into at most this many codepoints (the
@@ -96,74 +108,270 @@ static uint64_t lower8(uint64_t v)
 	return v | up >> 2;
 }
 
-/* The fold of the token [start, start + cut) into @p folded (TOKEN_MAX
- * + 1 bytes): ASCII folds to its lower case, eight bytes a step while
- * the text has eight (bytes past the token are folded too, unread);
- * anything else goes through cdx_corpus_fold. @return its length. */
+/* @p v (eight bytes as loaded from memory) with only its first @p k
+ * (0..8) bytes kept, the others zero. */
+static uint64_t keep_bytes(uint64_t v, size_t k)
+{
+	uint64_t m = k >= 8 ? ~0ULL : ((uint64_t)1 << (8 * k)) - 1;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	return v & m;
+}
+
+/* The fold of the token [start, start + cut) into @p folded (FOLD_BUF
+ * bytes), NUL-terminated and zero to byte 16 (cdx_token_fn promises
+ * it). ASCII folds to its lower case, eight bytes a step, each step's
+ * word cut to the token and stored whole, so the zeros after the token
+ * come with it; anything else goes through cdx_corpus_fold.
+ * @return its length. */
 static size_t fold_token(const unsigned char *t, size_t len, size_t start,
                          size_t cut, char *folded)
 {
-	size_t n = 0;
+	size_t n = 0, k;
 	uint64_t v;
 
-	while (n < cut && start + n + 8 <= len) {
-		memcpy(&v, t + start + n, 8);
+	while (n < cut) {
+		k = cut - n < 8 ? cut - n : 8;
+		if (start + n + 8 <= len) {
+			memcpy(&v, t + start + n, 8);
+			v = keep_bytes(v, k);
+		} else {
+			v = 0;
+			memcpy(&v, t + start + n, k);
+		}
 		if (v & 0x8080808080808080ULL)
 			break;
 		v = lower8(v);
 		memcpy(folded + n, &v, 8); /* n + 8 <= TOKEN_MAX */
-		n += 8;
+		n += k;
 	}
-	if (n > cut)
-		n = cut;
-	for (; n < cut && t[start + n] < 0x80; n++) {
-		unsigned c = t[start + n];
-
-		folded[n] = (char)(c - 'A' < 26u ? c | 0x20 : c);
+	if (n < cut) {
+		n = cdx_corpus_fold((const char *)t + start, cut, folded,
+		                    TOKEN_MAX + 1, 0);
+		if (n < 16)
+			memset(folded + n, 0, 16 - n);
+		return n;
 	}
-	if (n < cut)
-		return cdx_corpus_fold((const char *)t + start, cut, folded,
-		                       TOKEN_MAX + 1, 0);
-	folded[n] = '\0';
+	/* the last word's zeros end the token; eight more pad it to 16 */
+	memset(folded + ((n + 7) & ~(size_t)7), 0, 8);
 	return n;
 }
 
+/* fold_token() for a token known to be ASCII, with eight bytes of text
+ * readable from its last whole word on: no byte to check, no load to
+ * shorten. */
+static size_t fold_plain(const unsigned char *t, size_t start, size_t cut,
+                         char *folded)
+{
+	size_t n = 0;
+	uint64_t v;
+
+	for (; n + 8 <= cut; n += 8) {
+		memcpy(&v, t + start + n, 8);
+		v = lower8(v);
+		memcpy(folded + n, &v, 8);
+	}
+	memcpy(&v, t + start + n, 8);
+	v = lower8(keep_bytes(v, cut - n));
+	memcpy(folded + n, &v, 8);
+	memset(folded + n + 8, 0, 8);
+	return cut;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/* One block's classes, a bit per byte (struct corpus_tok_bits): ASCII
+ * letters and digits, bytes >= 0x80, and the ASCII connectors ' , - . */
+static void block_scalar(const unsigned char *p, struct corpus_tok_bits *b)
+{
+	uint64_t w = 0, h = 0, c = 0;
+
+	for (unsigned k = 0; k < CORPUS_TOK_BLOCK; k++) {
+		int cls = p[k] < 0x80 ? ascii_class[p[k]] : O;
+
+		w |= (uint64_t)(cls == W) << k;
+		c |= (uint64_t)(cls == C) << k;
+		h |= (uint64_t)(p[k] >> 7) << k;
+	}
+	*b = (struct corpus_tok_bits){w, h, c};
+}
+
+#ifdef __SSE2__
+/* Sixteen bytes a step: a letter is a byte whose value | 0x20 is in
+ * 'a'..'z', a digit one in '0'..'9'; each range test is one signed
+ * compare after a shift of the range to start at -128 (SSE2 compares
+ * bytes signed only). Bytes >= 0x80 land outside both ranges. */
+static void block(const unsigned char *p, struct corpus_tok_bits *b)
+{
+	const __m128i dig_add = _mm_set1_epi8((char)(0x80 - '0'));
+	const __m128i dig_lim = _mm_set1_epi8((char)(-128 + 10));
+	const __m128i let_add = _mm_set1_epi8((char)(0x80 - 'a'));
+	const __m128i let_lim = _mm_set1_epi8((char)(-128 + 26));
+	const __m128i case_bit = _mm_set1_epi8(0x20);
+	uint64_t w = 0, h = 0, c = 0;
+
+	for (unsigned k = 0; k < CORPUS_TOK_BLOCK; k += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + k));
+		__m128i d = _mm_cmplt_epi8(_mm_add_epi8(x, dig_add), dig_lim);
+		__m128i l = _mm_cmplt_epi8(
+			_mm_add_epi8(_mm_or_si128(x, case_bit), let_add),
+			let_lim);
+		__m128i q = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\'')),
+			             _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+			             _mm_cmpeq_epi8(x, _mm_set1_epi8('.'))));
+
+		w |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			     _mm_or_si128(d, l)) << k;
+		h |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << k;
+		c |= (uint64_t)(unsigned)_mm_movemask_epi8(q) << k;
+	}
+	*b = (struct corpus_tok_bits){w, h, c};
+}
+#else
+#define block block_scalar
+#endif
+
+void corpus_tok_block(const unsigned char *p, struct corpus_tok_bits *b)
+{
+	block(p, b);
+}
+
+void corpus_tok_block_scalar(const unsigned char *p,
+                             struct corpus_tok_bits *b)
+{
+	block_scalar(p, b);
+}
+
+/* ------------------------------------------------------------ tokens */
+
+/* Is t[i] (i may be len) an ASCII letter or digit? */
+static int ascii_word_at(const unsigned char *t, size_t len, size_t i)
+{
+	return i < len && t[i] < 0x80 && ascii_class[t[i]] == W;
+}
+
+/* Where the token that goes on at @p i ends, one character at a time:
+ * letters, digits and marks go on, a connector goes on when a letter or
+ * digit follows it. */
+static size_t slow_end(const unsigned char *t, size_t len, size_t i)
+{
+	size_t adv, adv2;
+	int cls;
+
+	while (i < len) {
+		if (t[i] < 0x80 && ascii_class[t[i]] == W) {
+			i++;
+			continue;
+		}
+		cls = char_class(t + i, len - i, &adv);
+		if (cls == W || cls == M)
+			i += adv;
+		else if (cls == C && i + adv < len &&
+		         char_class(t + i + adv, len - i - adv, &adv2) == W)
+			i += adv + adv2;
+		else
+			break;
+	}
+	return i;
+}
+
+/* The text seen through a block of CORPUS_TOK_BLOCK bytes from base: its
+ * ASCII runs (letters and digits, and connectors between two of them:
+ * "U.S", "don't", "3,500"), where they start, and its bytes >= 0x80.
+ * Past the text's end it reads as separators. */
+struct scan {
+	const unsigned char *t;
+	size_t len;
+	size_t base;
+	uint64_t run, starts, high;
+};
+
+/* Classify the block at @p at; no run is under way there (the caller
+ * loads at a token's end, or past a block with nothing left). */
+static void scan_load(struct scan *s, size_t at)
+{
+	struct corpus_tok_bits b;
+	uint64_t prev, next, joined;
+
+	s->base = at;
+	if (s->len - at >= CORPUS_TOK_BLOCK) {
+		block(s->t + at, &b);
+	} else {
+		unsigned char pad[CORPUS_TOK_BLOCK] = {0};
+
+		memcpy(pad, s->t + at, s->len - at);
+		block(pad, &b);
+	}
+	prev = at > 0 && ascii_word_at(s->t, s->len, at - 1);
+	next = ascii_word_at(s->t, s->len, at + CORPUS_TOK_BLOCK);
+	joined = b.conn & (b.word << 1 | prev) & (b.word >> 1 | next << 63);
+	s->run = b.word | joined;
+	s->starts = s->run & ~(s->run << 1 | prev);
+	s->high = b.high;
+}
+
+/* The fold of [start, start + cut) into @p folded; @p ascii when the
+ * token has no byte >= 0x80. */
+static size_t fold(const unsigned char *t, size_t len, size_t start,
+                   size_t cut, int ascii, char *folded)
+{
+	if (ascii && start + (cut & ~(size_t)7) + 8 <= len)
+		return fold_plain(t, start, cut, folded);
+	return fold_token(t, len, start, cut, folded);
+}
+
+/*
+ * Tokens come from the blocks' bits: the next token starts at the next
+ * run start or byte >= 0x80; a run's token ends where the run does,
+ * unless a non-ASCII character (or a connector before one) goes on with
+ * it, or the run reaches the block's end: there, and for a token that
+ * starts non-ASCII, slow_end() judges one character at a time.
+ */
 int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
                         void *ctx)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	char folded[TOKEN_MAX + 1];
-	size_t i = 0, adv, adv2, start, cut, n;
-	int cls, rc;
+	char folded[FOLD_BUF];
+	struct scan s = {t, len, 0, 0, 0, 0};
+	size_t i = 0, adv, start, cut, n;
+	int rc, ascii;
 
+	if (len > 0)
+		scan_load(&s, 0);
 	while (i < len) {
-		if (t[i] < 0x80) {
-			if (ascii_class[t[i]] != W) {
-				i++;
-				continue;
-			}
-			adv = 1;
-		} else if (char_class(t + i, len - i, &adv) != W) {
-			i += adv;
+		uint64_t cand, rest;
+
+		if (i - s.base >= CORPUS_TOK_BLOCK)
+			scan_load(&s, i);
+		cand = (s.starts | s.high) >> (i - s.base);
+		if (cand == 0) {
+			i = s.base + CORPUS_TOK_BLOCK;
 			continue;
 		}
-		start = i;
-		i += adv;
-		while (i < len) {
-			/* most of a token is ASCII letters and digits */
-			if (t[i] < 0x80 && ascii_class[t[i]] == W) {
-				i++;
+		start = i += (size_t)__builtin_ctzll(cand);
+		ascii = t[i] < 0x80;
+		if (!ascii) {
+			if (char_class(t + i, len - i, &adv) != W) {
+				i += adv;
 				continue;
 			}
-			cls = char_class(t + i, len - i, &adv);
-			if (cls == W || cls == M) {
-				i += adv;
-			} else if (cls == C && i + adv < len &&
-			           char_class(t + i + adv, len - i - adv,
-			                      &adv2) == W) {
-				i += adv + adv2;
-			} else {
-				break;
+			i = slow_end(t, len, i + adv);
+		} else if ((rest = ~s.run >> (i - s.base)) == 0) {
+			/* the run reaches the block's end: a few more bytes
+			 * one at a time cost less than a block */
+			i = slow_end(t, len, s.base + CORPUS_TOK_BLOCK);
+			ascii = 0; /* unknown past the block */
+		} else {
+			i += (size_t)__builtin_ctzll(rest);
+			if (i < len && (t[i] >= 0x80 ||
+			                (ascii_class[t[i]] == C &&
+			                 i + 1 < len && t[i + 1] >= 0x80))) {
+				i = slow_end(t, len, i);
+				ascii = 0;
 			}
 		}
 		/* fold at most TOKEN_MAX bytes, cut at a character boundary */
@@ -173,7 +381,7 @@ int cdx_corpus_tokenize(const char *text, size_t len, cdx_token_fn fn,
 			while (cut > 0 && (t[start + cut] & 0xc0) == 0x80)
 				cut--;
 		}
-		n = fold_token(t, len, start, cut, folded);
+		n = fold(t, len, start, cut, ascii, folded);
 		rc = fn(ctx, folded, n, (uint32_t)start, (uint32_t)i);
 		if (rc)
 			return rc;

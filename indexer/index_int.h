@@ -18,10 +18,10 @@
  *              lengths. Fixed
  *              blocks of one overflow page each, appended in key order
  *              (record.c)
- *   source     top byte of the 64-bit FNV-1a of the source → DUPFIXED
+ *   source     top byte of the index_hash64 of the source → DUPFIXED
  *              values: its other 7 bytes + doc id (4 bytes), BE (idmap.c);
  *              the doc record holds the source itself
- *   hash       the same for the 64-bit FNV-1a of the text
+ *   hash       the same for the index_hash64 of the text
  *   segs       segment id u32 BE → segment record (segment.c)
  *   terms      segment id u32 BE + term → (piece u32 BE, offset u16 BE):
  *              where the first term entry starting in a piece begins
@@ -188,7 +188,8 @@ int index_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
 /** Append a varint to @p b. */
 int index_buf_varint(struct cdx_buf *b, uint64_t v) CDX_WUR;
 
-/** 64-bit FNV-1a: the hash stored on disk (content, source keys). */
+/** The 64-bit hash stored on disk (content, source keys): two lanes of
+ *  eight bytes, read little-endian, so it is the same on every machine. */
 uint64_t index_hash64(const void *p, size_t n);
 /** A faster hash for in-memory tables only (its value may depend on
  *  the machine's byte order, so it is never stored). */

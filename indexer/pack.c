@@ -35,43 +35,54 @@ static size_t block_size(size_t k, unsigned b, size_t nex, unsigned hb)
 	return nex ? size + 2 + (nex * (7 + hb) + 7) / 8 : size;
 }
 
-/* The width that makes the block smallest; *bytes is its size. */
-static unsigned best_width(const uint32_t *v, size_t k, size_t *bytes)
+/* A block's layout: its width, size, and exceptions. */
+struct layout {
+	unsigned b;   /* width */
+	size_t bytes; /* block size */
+	size_t nex;   /* values wider than b */
+	unsigned hb;  /* bits of the widest one's rest (v >> b) */
+};
+
+/* The width that makes the block smallest, into @p out. Only the widths
+ * from the shortest value's length to the longest's can win (below, every
+ * value is an exception); when the two agree, that is the width. */
+static void best_width(const uint32_t *v, size_t k, struct layout *out)
 {
-	size_t cnt[33] = {0};
-	unsigned lo = 32, hi = 0, best = 0;
-	size_t best_size = SIZE_MAX, nex = 0;
+	size_t cnt[33] = {0}, best_size, nex = 0;
+	uint32_t any = 0;
+	unsigned lo = 0, hi;
 
-	for (size_t i = 0; i < k; i++) {
-		unsigned n = bit_len(v[i]);
-
-		cnt[n]++;
-		lo = n < lo ? n : lo;
-		hi = n > hi ? n : hi;
-	}
-	/* widths below the smallest length only add exceptions; nex
-	 * counts the values longer than b */
-	for (unsigned b = hi + 1; b-- > lo;) {
+	for (size_t i = 0; i < k; i++)
+		any |= v[i];
+	hi = bit_len(any);
+	*out = (struct layout){hi, block_size(k, hi, 0, 0), 0, 0};
+	if (hi == 0)
+		return;
+	for (size_t i = 0; i < k; i++)
+		cnt[bit_len(v[i])]++;
+	while (cnt[lo] == 0)
+		lo++;
+	/* from the top, nex counts the values longer than b; a tie keeps
+	 * the wider width */
+	best_size = out->bytes;
+	for (unsigned b = hi; b-- > lo;) {
 		size_t size;
 
-		if (b < hi)
-			nex += cnt[b + 1];
+		nex += cnt[b + 1];
 		size = block_size(k, b, nex, hi - b);
 		if (size < best_size) {
 			best_size = size;
-			best = b;
+			*out = (struct layout){b, size, nex, hi - b};
 		}
 	}
-	*bytes = best_size;
-	return best;
 }
 
 size_t index_pack_size(const uint32_t *v, size_t k)
 {
-	size_t bytes;
+	struct layout l;
 
-	best_width(v, k, &bytes);
-	return bytes;
+	best_width(v, k, &l);
+	return l.bytes;
 }
 
 /* @p w as read from little-endian bytes. */
@@ -84,65 +95,79 @@ static uint64_t le64(uint64_t w)
 #endif
 }
 
-/* Appends bits little-endian. */
+/* Appends bits little-endian, four whole bytes at a time: the
+ * accumulator holds under 32 bits between calls, so a value of up to 32
+ * more still fits in its 64. */
 struct bitw {
 	uint8_t *o;
 	uint64_t acc;
 	unsigned have;
 };
 
+/* Append the @p n low bits of @p v (v < 2^n, n <= 32). */
 static void bits_put(struct bitw *w, uint64_t v, unsigned n)
 {
 	w->acc |= v << w->have;
 	w->have += n;
-	while (w->have >= 8) {
-		*w->o++ = (uint8_t)w->acc;
-		w->acc >>= 8;
-		w->have -= 8;
+	if (w->have >= 32) {
+		uint32_t lo = (uint32_t)w->acc;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		lo = __builtin_bswap32(lo);
+#endif
+		memcpy(w->o, &lo, 4);
+		w->o += 4;
+		w->acc >>= 32;
+		w->have -= 32;
 	}
 }
 
+/* Write the bits left, the last byte padded with zeros. */
 static void bits_flush(struct bitw *w)
 {
-	if (w->have > 0)
+	while (w->have > 0) {
 		*w->o++ = (uint8_t)w->acc;
+		w->acc >>= 8;
+		w->have = w->have > 8 ? w->have - 8 : 0;
+	}
 	w->acc = 0;
-	w->have = 0;
 }
 
 size_t index_pack_put(uint8_t *o, const uint32_t *v, size_t k)
 {
-	size_t bytes, nex = 0;
-	unsigned b = best_width(v, k, &bytes), hb = 0;
-	uint64_t mask = ((uint64_t)1 << b) - 1;
+	struct layout l;
+	uint64_t mask;
 	struct bitw w = {o + 1, 0, 0};
+	uint8_t ex[INDEX_PACK_BLOCK]; /* the exceptions' indices */
+	size_t n_ex = 0;
 
-	for (size_t i = 0; i < k; i++) {
-		uint32_t rest = (uint32_t)((uint64_t)v[i] >> b); /* b may be 32 */
-
-		bits_put(&w, v[i] & mask, b);
-		if (rest != 0) {
-			nex++;
-			hb = bit_len(rest) > hb ? bit_len(rest) : hb;
+	assert(k <= INDEX_PACK_BLOCK);
+	best_width(v, k, &l);
+	mask = ((uint64_t)1 << l.b) - 1;
+	*o = (uint8_t)(l.b | (l.nex ? 0x40 : 0));
+	if (l.nex == 0) {
+		for (size_t i = 0; l.b > 0 && i < k; i++)
+			bits_put(&w, v[i], l.b);
+	} else {
+		/* note the exceptions on the way, without a branch */
+		for (size_t i = 0; i < k; i++) {
+			bits_put(&w, v[i] & mask, l.b);
+			ex[n_ex] = (uint8_t)i;
+			n_ex += (uint64_t)v[i] > mask;
 		}
 	}
 	bits_flush(&w);
-	*o = (uint8_t)(b | (nex ? 0x40 : 0));
-	if (nex > 0) {
-		*w.o++ = (uint8_t)nex;
-		*w.o++ = (uint8_t)hb;
-		for (size_t i = 0; i < k; i++) {
-			uint32_t rest = (uint32_t)((uint64_t)v[i] >> b);
-
-			if (rest != 0) {
-				bits_put(&w, i, 7);
-				bits_put(&w, rest, hb);
-			}
+	if (l.nex > 0) {
+		assert(n_ex == l.nex);
+		*w.o++ = (uint8_t)l.nex;
+		*w.o++ = (uint8_t)l.hb;
+		for (size_t j = 0; j < n_ex; j++) {
+			bits_put(&w, ex[j], 7);
+			bits_put(&w, (uint64_t)v[ex[j]] >> l.b, l.hb);
 		}
 		bits_flush(&w);
 	}
-	(void)bytes;
-	assert((size_t)(w.o - o) == bytes);
+	assert((size_t)(w.o - o) == l.bytes);
 	return (size_t)(w.o - o);
 }
 

@@ -51,6 +51,9 @@
  * terms or bytes than this (a document may take it past them). */
 #define DICT_MAX ((size_t)1 << 16)
 #define DICT_POOL_MAX ((size_t)1 << 20)
+/* The dictionary's pool and a document's term strings end in this many
+ * spare bytes, so that a short term is copied as one fixed 16 bytes. */
+#define COPY_SLACK 16
 
 /* A token cache slot: k0 and k1 are the token's bytes (byte i at bits
  * 8i of k0, then of k1), its length in k1's top byte; term is the
@@ -88,8 +91,10 @@ struct pt {
 
 #if defined(__GNUC__)
 #define PREFETCH(a) __builtin_prefetch(a)
+#define NOINLINE __attribute__((noinline))
 #else
 #define PREFETCH(a) ((void)(a))
+#define NOINLINE
 #endif
 
 /* A token of the chunk: a short one's key and hash (key_hash cut to 32
@@ -120,11 +125,15 @@ struct cdx_index_prep {
 	size_t n, cap_t;
 	uint32_t *tok;          /* per token: its term's index in t */
 	size_t n_tok, cap_tok;
-	struct ctok chunk[CHUNK]; /* tokens not yet resolved */
+	/* tokens not yet resolved; PREFETCH_AHEAD more entries, stale, so
+	 * that the fetch ahead needs no bound check */
+	struct ctok chunk[CHUNK + PREFETCH_AHEAD];
 	size_t n_chunk;
 	char *lng;              /* their long tokens' bytes */
 	size_t lng_len, lng_cap;
 };
+
+static int tok_room(struct cdx_index_prep *p);
 
 int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 {
@@ -134,8 +143,10 @@ int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 	if (p == NULL)
 		return index_nomem(err);
 	p->stemmer = index_stemmer_new();
-	if (p->stemmer == NULL) {
-		free(p);
+	/* the token cache exists from the start: flush_chunk() fetches
+	 * ahead into it without asking */
+	if (p->stemmer == NULL || tok_room(p) != 0) {
+		cdx_index_prep_free(p);
 		return index_nomem(err);
 	}
 	*out = p;
@@ -223,7 +234,7 @@ static int dict_term(struct cdx_index_prep *p, const char *term, size_t n,
 			return CDX_ERR_NOMEM;
 	}
 	if (index_array_grow((void **)&p->dict_pool, &p->pool_cap,
-	                     p->pool_len + n, 1) != CDX_OK)
+	                     p->pool_len + n + COPY_SLACK, 1) != CDX_OK)
 		return CDX_ERR_NOMEM;
 	memcpy(p->dict_pool + p->pool_len, term, n);
 	p->dict[p->dict_n] = (struct dterm){h, (uint32_t)p->pool_len,
@@ -237,13 +248,11 @@ static int dict_term(struct cdx_index_prep *p, const char *term, size_t n,
 
 /* ------------------------------------------------------------ token cache */
 
+/* The top half of a product depends on every bit of the key below it,
+ * and the slots are few: one multiply of the mixed key will do. */
 static uint64_t key_hash(uint64_t k0, uint32_t k1)
 {
-	uint64_t h = k0 * 0x9e3779b97f4a7c15ULL ^ k1 * 0xc2b2ae3d27d4eb4fULL;
-
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return h ^ (h >> 32);
+	return (k0 ^ k1 * 0xc2b2ae3d27d4eb4fULL) * 0x9e3779b97f4a7c15ULL >> 32;
 }
 
 /* Make room for one more cached token: grow the table while under
@@ -283,34 +292,47 @@ static int tok_room(struct cdx_index_prep *p)
 	return 0;
 }
 
-/* The dictionary index of the term of chunk token @p c, or NO_TERM when
- * it has none, into *out: from the cache, else by index_term_of() and
- * the dictionary, then cached. @return CDX_OK or CDX_ERR_NOMEM. */
-static int token_term(struct cdx_index_prep *p, const struct ctok *c,
-                      uint32_t *out)
+/* The cached term of chunk token @p c (a short one) into *out: the
+ * dictionary index, or NO_TERM when it has none. @return 1 when the
+ * cache knows the token, else 0. */
+static int cache_get(const struct cdx_index_prep *p, const struct ctok *c,
+                     uint32_t *out)
+{
+	size_t mask = p->tok_cap - 1;
+	const struct tslot *e;
+
+	for (size_t j = c->h & mask; (e = &p->tok_slots[j])->term;
+	     j = (j + 1) & mask)
+		if (e->k0 == c->k0 && e->k1 == c->k1) {
+			*out = e->term == NO_TERM ? NO_TERM : e->term - 1;
+			return 1;
+		}
+	return 0;
+}
+
+/* The term of a chunk token the cache does not know, as cache_get()
+ * gives it: by index_term_of() and the dictionary, then cached. Out of
+ * line: flush_chunk()'s loop keeps its registers for the hits.
+ * @return CDX_OK or CDX_ERR_NOMEM. */
+static NOINLINE int token_miss(struct cdx_index_prep *p,
+                               const struct ctok *c, uint32_t *out)
 {
 	char term[INDEX_TERM_MAX + 1], w[16]; /* over TOK_KEY_MAX */
 	const char *word = w;
 	size_t tn, n, j;
 	int cache = c->k1 != LONG_TOKEN;
 
-	if (cache && p->tok_cap) {
-		size_t mask = p->tok_cap - 1;
-		const struct tslot *e;
-
-		for (j = c->h & mask; (e = &p->tok_slots[j])->term;
-		     j = (j + 1) & mask)
-			if (e->k0 == c->k0 && e->k1 == c->k1) {
-				*out = e->term == NO_TERM ? NO_TERM
-				                          : e->term - 1;
-				return CDX_OK;
-			}
-	}
 	if (cache) {
+		uint64_t k0 = c->k0;
+		uint32_t k1 = c->k1; /* its top byte, the length, is past n */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		k0 = __builtin_bswap64(k0);
+		k1 = __builtin_bswap32(k1);
+#endif
 		n = c->k1 >> 24 & 15;
-		for (size_t i = 0; i < n; i++)
-			w[i] = (char)(i < 8 ? c->k0 >> (8 * i)
-			                    : c->k1 >> (8 * (i - 8)));
+		memcpy(w, &k0, 8);
+		memcpy(w + 8, &k1, 4);
 	} else {
 		word = p->lng + c->k0;
 		n = c->h;
@@ -333,50 +355,106 @@ static int token_term(struct cdx_index_prep *p, const struct ctok *c,
 
 /* ------------------------------------------------------------ terms */
 
-/* Count one more token of dictionary term @p term in the document. */
-static int add_token(struct cdx_index_prep *p, uint32_t term)
+/* Room in the document's term and token arrays for @p k more tokens
+ * (each may be a new term), so that add_token() checks nothing. */
+static int reserve(struct cdx_index_prep *p, size_t k)
 {
-	struct dseen *d = &p->seen[term];
-
-	if (d->gen != p->gen) {
-		if (p->n == p->cap_t &&
-		    index_array_grow((void **)&p->t, &p->cap_t, p->n + 1,
-		                     sizeof *p->t) != CDX_OK)
-			return CDX_ERR_NOMEM;
-		d->gen = p->gen;
-		d->idx = (uint32_t)p->n;
-		p->t[p->n++] = (struct pt){term, 0};
-	}
-	if (p->n_tok == p->cap_tok &&
-	    index_array_grow((void **)&p->tok, &p->cap_tok, p->n_tok + 1,
+	if (p->cap_t - p->n < k &&
+	    index_array_grow((void **)&p->t, &p->cap_t, p->n + k,
+	                     sizeof *p->t) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	if (p->cap_tok - p->n_tok < k &&
+	    index_array_grow((void **)&p->tok, &p->cap_tok, p->n_tok + k,
 	                     sizeof *p->tok) != CDX_OK)
 		return CDX_ERR_NOMEM;
-	p->tok[p->n_tok++] = d->idx;
-	p->t[d->idx].tf++;
 	return CDX_OK;
 }
 
 /* Resolve the chunk's tokens in order, asking for the cache slot of the
- * token PREFETCH_AHEAD further on before each. */
+ * token PREFETCH_AHEAD further on before each (past the chunk's end, a
+ * stale entry's: a wasted fetch, never a wrong one; a long token's h is
+ * its length, any slot will do). Each token with a term counts for it:
+ * the term joins the document's the first time (its generation is
+ * old), and the token's position goes to tok. The counts are kept in
+ * locals for the loop, as the term and token arrays have room
+ * (reserve()) and a miss touches neither. */
 static int flush_chunk(struct cdx_index_prep *p)
 {
+	struct pt *t;
+	uint32_t *tok;
+	size_t n, n_tok;
+
+	if (reserve(p, p->n_chunk) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	t = p->t;
+	tok = p->tok;
+	n = p->n;
+	n_tok = p->n_tok;
 	for (size_t i = 0; i < p->n_chunk; i++) {
+		const struct ctok *c = &p->chunk[i];
+		struct dseen *d;
 		uint32_t term;
 
-		if (i + PREFETCH_AHEAD < p->n_chunk && p->tok_cap) {
-			const struct ctok *f = &p->chunk[i + PREFETCH_AHEAD];
-
-			if (f->k1 != LONG_TOKEN)
-				PREFETCH(&p->tok_slots[f->h &
-				                       (p->tok_cap - 1)]);
-		}
-		if (token_term(p, &p->chunk[i], &term) != CDX_OK ||
-		    (term != NO_TERM && add_token(p, term) != CDX_OK))
+		PREFETCH(&p->tok_slots[p->chunk[i + PREFETCH_AHEAD].h &
+		                       (p->tok_cap - 1)]);
+		if ((c->k1 == LONG_TOKEN || !cache_get(p, c, &term)) &&
+		    token_miss(p, c, &term) != CDX_OK)
 			return CDX_ERR_NOMEM;
 		/* a token without a term has no word position either */
+		if (term == NO_TERM)
+			continue;
+		d = &p->seen[term];
+		if (d->gen != p->gen) {
+			d->gen = p->gen;
+			d->idx = (uint32_t)n;
+			t[n++] = (struct pt){term, 0};
+		}
+		tok[n_tok++] = d->idx;
+		t[d->idx].tf++;
 	}
+	p->n = n;
+	p->n_tok = n_tok;
 	p->n_chunk = 0;
 	p->lng_len = 0;
+	return CDX_OK;
+}
+
+/* @p p's eight (four) bytes as a number whose bits 8i are byte i. */
+static uint64_t load_le64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static uint32_t load_le32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+/* A token longer than a key into the chunk, its bytes kept aside. Out of
+ * line: on_token() then saves no registers for this rare path. */
+static NOINLINE int long_token(struct cdx_index_prep *p, struct ctok *c,
+                               const char *w, size_t n)
+{
+	if (index_array_grow((void **)&p->lng, &p->lng_cap, p->lng_len + n,
+	                     1) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	memcpy(p->lng + p->lng_len, w, n);
+	c->k0 = p->lng_len;
+	c->k1 = LONG_TOKEN;
+	c->h = (uint32_t)n;
+	p->lng_len += n;
 	return CDX_OK;
 }
 
@@ -390,24 +468,13 @@ static int on_token(void *ctx, const char *w, size_t n, uint32_t start,
 	(void)start;
 	(void)end;
 	if (n <= TOK_KEY_MAX) {
-		/* built in registers: a copy through memory would stall on
-		 * loading words that were stored a byte at a time */
-		c->k0 = 0;
-		c->k1 = (uint32_t)n << 24;
-		for (size_t i = 0; i < n && i < 8; i++)
-			c->k0 |= (uint64_t)(unsigned char)w[i] << (8 * i);
-		for (size_t i = 8; i < n; i++)
-			c->k1 |= (uint32_t)(unsigned char)w[i] << (8 * (i - 8));
+		/* the tokenizer zeroes w[n..15]: two loads are the key, the
+		 * bytes past the token already 0 (byte 11 too, the length's) */
+		c->k0 = load_le64(w);
+		c->k1 = load_le32(w + 8) | (uint32_t)n << 24;
 		c->h = (uint32_t)key_hash(c->k0, c->k1);
-	} else {
-		if (index_array_grow((void **)&p->lng, &p->lng_cap,
-		                     p->lng_len + n, 1) != CDX_OK)
-			return CDX_ERR_NOMEM;
-		memcpy(p->lng + p->lng_len, w, n);
-		c->k0 = p->lng_len;
-		c->k1 = LONG_TOKEN;
-		c->h = (uint32_t)n;
-		p->lng_len += n;
+	} else if (long_token(p, c, w, n) != CDX_OK) {
+		return CDX_ERR_NOMEM;
 	}
 	if (++p->n_chunk == CHUNK)
 		return flush_chunk(p);
@@ -455,7 +522,7 @@ int index_doc_terms(struct cdx_index_prep *p, struct cdx_index_doc *d)
 	for (size_t i = 0; i < p->n; i++)
 		bytes += p->dict[p->t[i].term].len;
 	size = p->n * sizeof *terms + p->n_tok * sizeof *pos + bytes;
-	d->tblock = malloc(size ? size : 1);
+	d->tblock = malloc(size + COPY_SLACK);
 	if (d->tblock == NULL)
 		return CDX_ERR_NOMEM;
 	terms = d->tblock;
@@ -465,7 +532,11 @@ int index_doc_terms(struct cdx_index_prep *p, struct cdx_index_doc *d)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct dterm *t = &p->dict[p->t[i].term];
 
-		memcpy(strs, p->dict_pool + t->off, t->len);
+		/* the bytes past a short term are the next one's to write */
+		if (t->len <= COPY_SLACK)
+			memcpy(strs, p->dict_pool + t->off, COPY_SLACK);
+		else
+			memcpy(strs, p->dict_pool + t->off, t->len);
 		terms[i] = (struct index_pterm){t->hash, strs, t->len,
 		                                p->t[i].tf, at};
 		strs += t->len;

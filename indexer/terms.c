@@ -29,7 +29,8 @@ struct stem_slot {
 };
 
 struct index_stemmer {
-	struct sb_stemmer *sb;
+	struct sb_stemmer *sb;    /* UTF-8 */
+	struct sb_stemmer *sb_ascii; /* ISO-8859-1, for ASCII words; or NULL */
 	struct stem_slot *slots; /* cap of them, a power of two */
 	size_t cap, n;
 	char *pool;
@@ -82,6 +83,9 @@ void *index_stemmer_new(void)
 		free(st);
 		return NULL;
 	}
+	/* the same algorithm on bytes: an ASCII word gets the same stem
+	 * (tests compare them), a quarter cheaper without UTF-8 decoding */
+	st->sb_ascii = sb_stemmer_new("english", "ISO_8859_1");
 	return st;
 }
 
@@ -92,6 +96,8 @@ void index_stemmer_free(void *stemmer)
 	if (st == NULL)
 		return;
 	sb_stemmer_delete(st->sb);
+	if (st->sb_ascii)
+		sb_stemmer_delete(st->sb_ascii);
 	free(st->slots);
 	free(st->pool);
 	free(st);
@@ -176,25 +182,27 @@ static int cache_room(struct index_stemmer *st, size_t bytes)
 	return 0;
 }
 
-/* The stem of the folded word @p w (n bytes, 3..INDEX_TERM_MAX) into
- * *out; @return its length, or @p n with *out = w when stemming failed. */
+/* The stem of the folded word @p w (n bytes, 3..INDEX_TERM_MAX, all
+ * ASCII when @p ascii) into *out; @return its length, or @p n with
+ * *out = w when stemming failed. */
 static size_t stem(struct index_stemmer *st, const char *w, size_t n,
-                   const char **out)
+                   int ascii, const char **out)
 {
 	uint32_t h = word_hash(w, n);
 	size_t sn, slot = 0;
 	const sb_symbol *s;
 	const char *hit = st->cap ? cache_find(st, w, n, h, &sn, &slot) : NULL;
+	struct sb_stemmer *sb = ascii && st->sb_ascii ? st->sb_ascii : st->sb;
 
 	if (hit) {
 		*out = hit;
 		return sn;
 	}
-	s = sb_stemmer_stem(st->sb, (const sb_symbol *)w, (int)n);
+	s = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
 	*out = w;
 	if (s == NULL)
 		return n;
-	sn = (size_t)sb_stemmer_length(st->sb);
+	sn = (size_t)sb_stemmer_length(sb);
 	/* a stem is never longer, but the cap is ours */
 	if (sn > INDEX_TERM_MAX)
 		sn = INDEX_TERM_MAX;
@@ -220,13 +228,16 @@ static size_t finish(const char *folded, size_t n, struct index_stemmer *st,
                      const uint8_t *near, char *buf, size_t cap,
                      const char **t)
 {
+	int ascii = is_ascii(folded, n);
+
 	*t = folded;
 	/* ASCII tokens are already folded: skip the second fold */
-	if (!is_ascii(folded, n)) {
+	if (!ascii) {
 		n = cdx_corpus_fold(folded, n, buf, cap, 1);
 		if (n >= cap)
 			n = cap - 1;
 		*t = buf;
+		ascii = is_ascii(buf, n); /* "café" is "cafe" now */
 	}
 	n = index_utf8_cut(*t, n, INDEX_TERM_MAX);
 	if (near && n > 0) {
@@ -237,7 +248,7 @@ static size_t finish(const char *folded, size_t n, struct index_stemmer *st,
 	}
 	/* numbers and one-letter words have nothing to stem */
 	if (st && n > 2 && !((*t)[0] >= '0' && (*t)[0] <= '9'))
-		n = stem(st, *t, n, t);
+		n = stem(st, *t, n, ascii, t);
 	return n;
 }
 

@@ -68,16 +68,47 @@ int index_buf_varint(struct cdx_buf *b, uint64_t v)
 	return cdx_buf_add(b, tmp, index_varint_put(tmp, v));
 }
 
+/* The eight bytes at @p s as a little-endian number: the stored hash
+ * must not depend on the machine's byte order. */
+static uint64_t hash_le64(const uint8_t *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Sixteen bytes a step in two lanes, so that one lane's multiply runs
+ * while the other's waits (FNV-1a, a byte a step, took 6 instructions a
+ * byte: 30M of a BBC ingest); each lane is xor-multiply-xorshift, and
+ * the lanes and the length meet in a splitmix64 finalizer. */
 uint64_t index_hash64(const void *p, size_t n)
 {
 	const uint8_t *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t a = 0x243f6a8885a308d3ULL ^ n, b = 0x13198a2e03707344ULL;
+	uint8_t tail[16] = {0};
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	for (; n >= 16; s += 16, n -= 16) {
+		a = (a ^ hash_le64(s)) * 0x9e3779b97f4a7c15ULL;
+		b = (b ^ hash_le64(s + 8)) * 0xc2b2ae3d27d4eb4fULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
 	}
-	return h;
+	if (n > 0) {
+		/* the length went into the seed: zero padding is unambiguous */
+		memcpy(tail, s, n);
+		a = (a ^ hash_le64(tail)) * 0x9e3779b97f4a7c15ULL;
+		b = (b ^ hash_le64(tail + 8)) * 0xc2b2ae3d27d4eb4fULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
+	}
+	a ^= (b << 32 | b >> 32) + 0x9e3779b97f4a7c15ULL;
+	a = (a ^ (a >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	a = (a ^ (a >> 27)) * 0x94d049bb133111ebULL;
+	return a ^ (a >> 31);
 }
 
 uint64_t index_mem_hash(const void *p, size_t n)

@@ -846,6 +846,7 @@ Suite *corpus_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, corpus_parts_tcase());
 	suite_add_tcase(s, corpus_scan_tcase());
+	suite_add_tcase(s, corpus_tokscan_tcase());
 	suite_add_tcase(s, corpus_xml_tcase());
 	return s;
 }

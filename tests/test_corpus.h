@@ -21,6 +21,10 @@ TCase *corpus_parts_tcase(void);
  * (test_corpus_scan.c). */
 TCase *corpus_scan_tcase(void);
 
+/* The tokenizer's block classes and the sniffs at every tail length
+ * (test_corpus_tokscan.c). */
+TCase *corpus_tokscan_tcase(void);
+
 /* Sentence splitting; tokens and folding (test_corpus_text.c). */
 TCase *corpus_sentences_tcase(void);
 TCase *corpus_tokens_tcase(void);

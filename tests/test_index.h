@@ -69,5 +69,6 @@ void index_add_docblock_cases(Suite *s);
 void index_add_postings_cases(Suite *s);
 void index_add_phrase_cases(Suite *s);
 void index_add_rank_cases(Suite *s);
+void index_add_pack_cases(Suite *s);
 
 #endif
