@@ -186,5 +186,6 @@ Suite *index_suite(void)
 	index_add_docblock_cases(s);
 	index_add_postings_cases(s);
 	index_add_phrase_cases(s);
+	index_add_batch_cases(s);
 	return s;
 }

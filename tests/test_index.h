@@ -68,5 +68,6 @@ void index_add_entnames_cases(Suite *s);
 void index_add_docblock_cases(Suite *s);
 void index_add_postings_cases(Suite *s);
 void index_add_phrase_cases(Suite *s);
+void index_add_batch_cases(Suite *s);
 
 #endif
