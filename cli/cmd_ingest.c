@@ -647,6 +647,9 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	r.part_max = part_max;
 	if (rc == EXIT_OK)
 		rc = cli_open_index(c, 1, &r.ix);
+	/* the writer's commits and merges may use them too */
+	if (rc == EXIT_OK)
+		cdx_index_set_threads(r.ix, r.threads);
 	t0 = progress_now();
 	if (rc == EXIT_OK)
 		rc = run_inputs(&r, argv + optind, argc - optind, ingest_sink,

@@ -133,13 +133,14 @@ int index_doc_put(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
 	} else if (rc == MDB_NOTFOUND || rc == 0) {
 		rc = 0;
 	}
-	mdb_cursor_close(cur);
 	if (rc == 0 && put_rec(&b, slot, rec, n) != CDX_OK)
 		rc = ENOMEM;
 	if (rc == 0) {
 		v = index_val(b.ptr, b.len);
-		rc = mdb_put(txn, ix->dbi[DB_DOCS], &nk, &v, flags);
+		/* a block put back longer is where the cursor stands */
+		rc = mdb_cursor_put(cur, &nk, &v, flags ? flags : MDB_CURRENT);
 	}
+	mdb_cursor_close(cur);
 	cdx_buf_release(&b);
 	if (rc == ENOMEM)
 		return index_nomem(err);

@@ -65,6 +65,30 @@ int index_dlen_set(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
 	return rc ? index_mdb_error(ix, rc, "write", err) : CDX_OK;
 }
 
+int index_dlen_append(struct cdx_index *ix, MDB_txn *txn,
+                      struct index_tail *tail, uint64_t doc, uint8_t code,
+                      struct cdx_error *err)
+{
+	uint64_t no = doc / INDEX_TEXT_BLOCK;
+	size_t at = (size_t)(doc % INDEX_TEXT_BLOCK);
+
+	if (!tail->live || tail->no != no) {
+		int rc = index_tail_load(ix, txn, tail, no, 0, err);
+
+		if (rc != CDX_OK)
+			return rc;
+	}
+	if (at >= tail->len) {
+		if (code == 0)
+			return CDX_OK; /* nothing to clear */
+		memset(tail->b + tail->len, 0, at + 1 - tail->len);
+		tail->len = at + 1;
+	}
+	tail->b[at] = code;
+	tail->dirty = 1;
+	return CDX_OK;
+}
+
 uint8_t index_dlen_get(struct index_dlen_reader *r, uint64_t doc)
 {
 	uint64_t b = doc / INDEX_TEXT_BLOCK;

@@ -183,17 +183,67 @@ static int find_chunk(MDB_cursor *cur, const char *key, size_t n,
 	return rc;
 }
 
+/* Append @p doc's entries (its claims @p ords) after an entry of
+ * @p prev: written straight into room made once (a delta's varint takes
+ * 10 bytes at most, an ordinal's 5, the deltas after the first are 0). */
 static int put_entries(struct cdx_buf *b, uint64_t prev, uint64_t doc,
                        const uint32_t *ords, size_t n)
 {
-	int rc = CDX_OK;
+	uint8_t *o;
 
-	for (size_t i = 0; i < n && rc == CDX_OK; i++) {
-		rc = index_buf_varint(b, i ? 0 : doc - prev);
-		if (rc == CDX_OK)
-			rc = index_buf_varint(b, ords[i]);
+	if (n == 0)
+		return CDX_OK;
+	if (n > (SIZE_MAX - 10) / 6 || cdx_buf_grow(b, 10 + 6 * n) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	o = (uint8_t *)b->ptr + b->len;
+	for (size_t i = 0; i < n; i++) {
+		o += index_varint_put(o, i ? 0 : doc - prev);
+		o += index_varint_put(o, ords[i]);
 	}
-	return rc;
+	b->len = (size_t)(o - (uint8_t *)b->ptr);
+	b->ptr[b->len] = '\0';
+	return CDX_OK;
+}
+
+/* The bytes put_entries() would append. */
+static size_t entries_size(uint64_t prev, uint64_t doc, const uint32_t *ords,
+                           size_t n)
+{
+	uint8_t tmp[10];
+	size_t size = 0;
+
+	for (size_t i = 0; i < n; i++)
+		size += index_varint_put(tmp, i ? 0 : doc - prev) +
+		        index_varint_put(tmp, ords[i]);
+	return size;
+}
+
+/* Step @p c over its remaining entries, to its last document in c->doc:
+ * index_entchunk_next() without handing out each entry, as adding to a
+ * chunk reads it only for that (most varints are one byte).
+ * @return CDX_ERR_ITEROVER at the end, or CDX_ERR_CORRUPT. */
+static int chunk_skip(struct index_entchunk *c)
+{
+	const uint8_t *p = c->p, *end = c->end;
+	uint64_t doc = c->doc, d, o;
+
+	while (p < end) {
+		if (*p < 0x80)
+			d = *p++;
+		else if (index_varint_get(&p, end, &d))
+			return CDX_ERR_CORRUPT;
+		if (p < end && *p < 0x80)
+			o = *p++;
+		else if (index_varint_get(&p, end, &o))
+			return CDX_ERR_CORRUPT;
+		if (o > INDEX_CLAIMS_MAX || d > UINT64_MAX - doc)
+			return CDX_ERR_CORRUPT;
+		doc += d;
+		c->n++;
+	}
+	c->p = p;
+	c->doc = doc;
+	return CDX_ERR_ITEROVER;
 }
 
 static int damaged(struct cdx_index *ix, const char *key, size_t n,
@@ -215,37 +265,32 @@ int index_entlist_add(struct cdx_index *ix, MDB_txn *txn, const char *key,
 	MDB_val k, v;
 	size_t klen = chunk_key(kb, key, n, doc);
 	uint64_t prev = doc;
-	int rc;
+	int rc, append = 0;
 
 	rc = mdb_cursor_open(txn, ix->dbi[DB_BY_ENTITY], &cur);
 	if (rc == 0)
 		rc = find_chunk(cur, key, n, UINT64_MAX, &k, &v);
 	if (rc == 0 && v.mv_size < INDEX_ENTITY_CHUNK) {
 		struct index_entchunk c;
-		uint64_t d;
-		uint32_t o;
 		int crc = index_entchunk_open(&c, &k, &v);
 
-		while (crc == CDX_OK &&
-		       (crc = index_entchunk_next(&c, &d, &o)) == CDX_OK)
-			;
+		if (crc == CDX_OK)
+			crc = chunk_skip(&c);
 		if (crc != CDX_ERR_ITEROVER || c.doc >= doc) {
 			mdb_cursor_close(cur);
 			return damaged(ix, key, n, err);
 		}
 		/* append to it, unless that would pass the chunk size */
 		prev = c.doc;
-		if (put_entries(&b, prev, doc, ords, n_ords) != CDX_OK)
-			rc = ENOMEM;
-		else if (v.mv_size + b.len <= INDEX_ENTITY_CHUNK) {
+		if (v.mv_size + entries_size(prev, doc, ords, n_ords) <=
+		    INDEX_ENTITY_CHUNK) {
 			memcpy(kb, k.mv_data, k.mv_size);
 			klen = k.mv_size;
-			cdx_buf_clear(&b);
+			append = 1;
 			if (cdx_buf_add(&b, v.mv_data, v.mv_size) != CDX_OK ||
 			    put_entries(&b, prev, doc, ords, n_ords) != CDX_OK)
 				rc = ENOMEM;
 		} else {
-			cdx_buf_clear(&b);
 			prev = doc;
 			name = NULL; /* a later chunk */
 		}
@@ -254,7 +299,6 @@ int index_entlist_add(struct cdx_index *ix, MDB_txn *txn, const char *key,
 	} else if (rc == MDB_NOTFOUND) {
 		rc = 0; /* a new entity: its first chunk keeps the name */
 	}
-	mdb_cursor_close(cur);
 	if (rc == 0 && b.len == 0 &&
 	    (put_head(&b, key, n, name, name_len) != CDX_OK ||
 	     put_entries(&b, prev, doc, ords, n_ords) != CDX_OK))
@@ -262,8 +306,11 @@ int index_entlist_add(struct cdx_index *ix, MDB_txn *txn, const char *key,
 	if (rc == 0) {
 		k = index_val(kb, klen);
 		v = index_val(b.ptr, b.len);
-		rc = mdb_put(txn, ix->dbi[DB_BY_ENTITY], &k, &v, 0);
+		/* the chunk grown is where the cursor stands: no second
+		 * search for it */
+		rc = mdb_cursor_put(cur, &k, &v, append ? MDB_CURRENT : 0);
 	}
+	mdb_cursor_close(cur);
 	cdx_buf_release(&b);
 	if (rc == ENOMEM)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");

@@ -80,15 +80,10 @@ int index_idmap_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
 int index_idmap_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
                     uint64_t h, uint64_t id, struct cdx_error *err)
 {
-	uint8_t kb[1], vb[VAL_LEN];
-	MDB_val k = index_val(kb, 1), v = index_val(vb, VAL_LEN);
 	MDB_cursor *cur;
 	uint64_t old;
 	int rc;
 
-	if (id > ID_MAX)
-		return cdx_error_set(err, CDX_ERR_FAIL, "index '%s' has run out "
-		                     "of document ids", ix->path);
 	rc = mdb_cursor_open(txn, ix->dbi[db], &cur);
 	if (rc == 0) {
 		rc = seek(cur, h, &old);
@@ -98,10 +93,23 @@ int index_idmap_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
 			rc = 0;
 		mdb_cursor_close(cur);
 	}
-	if (rc == 0) {
-		pack(h, id, kb, vb);
-		rc = mdb_put(txn, ix->dbi[db], &k, &v, 0);
-	}
+	if (rc != 0)
+		return index_mdb_error(ix, rc, "write", err);
+	return index_idmap_add(ix, txn, db, h, id, err);
+}
+
+int index_idmap_add(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t h, uint64_t id, struct cdx_error *err)
+{
+	uint8_t kb[1], vb[VAL_LEN];
+	MDB_val k = index_val(kb, 1), v = index_val(vb, VAL_LEN);
+	int rc;
+
+	if (id > ID_MAX)
+		return cdx_error_set(err, CDX_ERR_FAIL, "index '%s' has run out "
+		                     "of document ids", ix->path);
+	pack(h, id, kb, vb);
+	rc = mdb_put(txn, ix->dbi[db], &k, &v, 0);
 	return rc ? index_mdb_error(ix, rc, "write", err) : CDX_OK;
 }
 

@@ -151,6 +151,15 @@ int cdx_index_writer_add_prepared(struct cdx_index_writer *w,
                                   enum cdx_add_outcome *outcome,
                                   uint64_t *doc_id, struct cdx_error *err);
 
+/**
+ * Let this handle's writers use up to @p n threads (the calling one
+ * included) where a writer works alone: encoding the postings at commit
+ * and merging segments. 0 and 1 mean the calling thread only (the
+ * default). The index written is the same for every @p n. Set it before
+ * a batch begins; the handle must not be writing meanwhile.
+ */
+void cdx_index_set_threads(struct cdx_index *ix, unsigned n);
+
 /** Documents added to this batch so far (all outcomes). */
 size_t cdx_index_writer_count(const struct cdx_index_writer *w);
 

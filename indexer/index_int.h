@@ -53,7 +53,7 @@
  * ids only grow), so it is written with MDB_APPEND into full pages. A
  * term's postings are the concatenation of its entries in segment order.
  * Deletion marks the document in deleted; merging segments (writer.c,
- * segment.c) drops marked documents for good.
+ * merge.c) drops marked documents for good.
  *
  * A claim's id is its document's id and its ordinal among that
  * document's claims, which are in (start, end) order: doc << 24 | ordinal
@@ -124,6 +124,7 @@ struct cdx_index {
 	int dir_fd;               /* the folder, flock()ed shared; -1 none */
 	int wrote;                /* a write transaction committed */
 	uint64_t docs_written;    /* documents this handle's batches wrote */
+	unsigned threads;         /* cdx_index_set_threads(); 0 as 1 */
 };
 
 /* ------------------------------------------------------------ util.c */
@@ -279,6 +280,10 @@ int index_idmap_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
 /** Map @p h to @p id, replacing what it mapped to. */
 int index_idmap_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
                     uint64_t h, uint64_t id, struct cdx_error *err);
+/** index_idmap_put() of an @p h known to map to nothing (looked up in
+ *  this transaction): no search for an entry to replace. */
+int index_idmap_add(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t h, uint64_t id, struct cdx_error *err);
 /** Remove @p h's entry when it maps to @p id (else nothing). */
 int index_idmap_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
                     uint64_t h, uint64_t id, struct cdx_error *err);
@@ -380,6 +385,34 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
 
 #include "index_post.h"
 
+/* ------------------------------------------------------------ tail.c */
+
+/** The last block of a table of INDEX_TEXT_BLOCK-byte blocks (text,
+ *  dlen) while a batch appends to it: stored when full, or by
+ *  index_tail_flush() before the table is otherwise read or changed in
+ *  the transaction. */
+struct index_tail {
+	enum index_db db;
+	unsigned new_flags; /* mdb_put flags for a block not yet stored */
+	uint64_t no;        /* the block held */
+	size_t len;         /* its bytes */
+	int live;           /* b holds block no */
+	int dirty;          /* b differs from what is stored */
+	int stored;         /* block no is in the database */
+	uint8_t b[INDEX_TEXT_BLOCK];
+};
+void index_tail_init(struct index_tail *t, enum index_db db,
+                     unsigned new_flags);
+/** Forget the block held without storing it (its transaction ended). */
+void index_tail_reset(struct index_tail *t);
+/** Make block @p no the one held, after storing the one before: read
+ *  from the table, or empty when absent or @p fresh (known absent). */
+int index_tail_load(struct cdx_index *ix, MDB_txn *txn, struct index_tail *t,
+                    uint64_t no, int fresh, struct cdx_error *err);
+/** Store the block held if it changed, and forget it. */
+int index_tail_flush(struct cdx_index *ix, MDB_txn *txn, struct index_tail *t,
+                     struct cdx_error *err);
+
 /* ------------------------------------------------------------ remove.c */
 
 /** State of a write transaction shared by add and remove. */
@@ -389,7 +422,8 @@ struct index_wctx {
 	struct index_meta meta;
 	struct index_acc *acc;    /* this batch's postings, or NULL */
 	uint64_t batch_first_doc; /* ids from here on live in acc */
-	void *stemmer;            /* struct sb_stemmer of this writer */
+	struct index_tail *text;  /* the writer's tails, or NULL */
+	struct index_tail *dlen;
 };
 
 /** Remove document @p id with its postings, claims and map entries. */
@@ -477,6 +511,11 @@ double index_dlen_value(uint8_t code);
 /** Set document @p doc's code in the dlen table. */
 int index_dlen_set(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
                    uint8_t code, struct cdx_error *err);
+/** index_dlen_set() of a new document (above every one before),
+ *  through @p tail (the table's last block, tail.c). */
+int index_dlen_append(struct cdx_index *ix, MDB_txn *txn,
+                      struct index_tail *tail, uint64_t doc, uint8_t code,
+                      struct cdx_error *err);
 /** Reads codes, keeping the block last read. */
 struct index_dlen_reader {
 	struct cdx_index *ix;

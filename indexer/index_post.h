@@ -84,27 +84,79 @@ int index_plist_decode_sel(const uint8_t *p, size_t n, uint64_t base,
 /** The number of documents of an entry, or 0 when damaged. */
 uint64_t index_entry_df(const uint8_t *p, size_t n);
 
+/* ------------------------------------------------------------ acc.c */
+
 /** Postings of a batch, written as one segment at commit. */
 struct index_acc {
 	struct index_strmap map; /* term → index in terms */
 	struct acc_term *terms;
 	size_t n, cap;
+	struct acc_post *posts;  /* every posting, in document order */
+	size_t n_posts, cap_posts;
+	uint32_t *pos;           /* their positions */
+	size_t npos, cap_pos;
+	uint64_t base;           /* the first posting's doc */
 	struct index_arena strs;
 	size_t bytes;            /* memory the postings take, roughly */
 };
-/** Append @p doc's posting of @p term (whose index_mem_hash is @p hash). */
-int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t hash, uint64_t doc, uint32_t tf,
-                  const uint32_t *pos);
-/** Mark @p doc's posting of @p term removed (a doc of this batch). */
-void index_acc_remove(struct index_acc *a, const char *term, size_t n,
-                      uint64_t doc);
+/** Append the postings of document @p doc (above every doc added
+ *  before): its @p n distinct terms @p t with their positions in
+ *  @p pos (as cdx_index_doc has them). @return 0 or NOMEM (also when
+ *  the batch outgrows 2^32 positions). */
+int index_acc_add_doc(struct index_acc *a, const struct index_pterm *t,
+                      size_t n, const uint32_t *pos, uint64_t doc) CDX_WUR;
+/** Mark every posting of @p doc (a doc of this batch) removed. */
+void index_acc_remove_doc(struct index_acc *a, uint64_t doc);
 /** Write the batch's postings as segment m->next_seg (taken) covering
  *  documents [first, m->next_doc). */
 int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
                     struct index_meta *m, uint64_t first,
                     struct cdx_error *err);
 void index_acc_release(struct index_acc *a);
+
+/* ------------------------------------------------------------ encode.c */
+
+/** Append the entry of item @p i of a run to @p b (nothing when it has
+ *  none). @p part (0 or 1) tells which thread calls, for scratch space
+ *  of its own: the two parts run at once. @return 0 or NOMEM. */
+typedef int (*index_encode_fn)(void *ctx, unsigned part, size_t i,
+                               struct cdx_buf *b);
+/** One part of a run: items [lo, hi) into @c out. Each part has cache
+ *  lines of its own: the two threads write their part's fields at
+ *  every item. */
+struct index_encpart {
+	_Alignas(64) struct cdx_buf out; /* its entries, back to back */
+	struct index_encrun *r;
+	index_encode_fn fn;
+	void *ctx;
+	unsigned part;
+	size_t lo, hi;
+	int rc;
+};
+/** The entries of a run of items, encoded in two parts. */
+struct index_encrun {
+	struct index_encpart p[2]; /* items [0, mid) and [mid, n) */
+	size_t *ends;          /* where item i ends in its part's buffer */
+	size_t cap_ends;
+	size_t n, mid;
+	pthread_t helper;
+	int started;           /* helper runs part 1 */
+};
+void index_encrun_init(struct index_encrun *r);
+/** Encode items [0, @p n) with @p fn: [mid, n) in a helper thread when
+ *  @p threads > 1 (else in index_encrun_finish), [0, mid) in the calling
+ *  thread before returning. Every start needs its index_encrun_finish(),
+ *  also after an error. @return 0 or NOMEM (the first part's). */
+int index_encrun_start(struct index_encrun *r, size_t n, size_t mid,
+                       unsigned threads, index_encode_fn fn, void *ctx);
+/** Wait for (or do) the second part. @return 0 or the first error of
+ *  the run. */
+int index_encrun_finish(struct index_encrun *r);
+/** Item @p i's entry (valid until the next make or release); *len 0
+ *  when it has none. */
+const uint8_t *index_encrun_entry(const struct index_encrun *r, size_t i,
+                                  size_t *len);
+void index_encrun_release(struct index_encrun *r);
 
 /* ------------------------------------------------------------ segment.c */
 
@@ -133,7 +185,6 @@ struct index_segw {
 	int64_t indexed_piece; /* last piece with an index point */
 	char prev[INDEX_TERM_MAX];
 	size_t prev_len;
-	struct cdx_buf hdr;
 };
 void index_segw_init(struct index_segw *w, struct cdx_index *ix,
                      MDB_txn *txn, uint32_t id);
@@ -172,22 +223,15 @@ int index_segr_find(struct index_segr *r, const char *term, size_t n,
                     struct cdx_error *err);
 void index_segr_release(struct index_segr *r);
 
+/** Report segment @p seg damaged. @return CDX_ERR_CORRUPT. */
+int index_seg_damaged(const struct cdx_index *ix, uint32_t seg,
+                      struct cdx_error *err);
+/** Byte order of terms, a shorter one first: <0, 0, >0. */
+int index_term_cmp(const char *a, size_t an, const char *b, size_t bn);
+
 /** Remove segment @p s: its record, index points and pieces. */
 int index_seg_drop(struct cdx_index *ix, MDB_txn *txn,
                    const struct index_seg *s, struct cdx_error *err);
-/** Rewrite the segment holding @p doc without its deleted documents. */
-int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
-                    struct index_meta *m, uint64_t doc,
-                    struct cdx_error *err);
-/** Merge segments while INDEX_MERGE_FANIN of one level pile up; the
- *  merged segment leaves out deleted documents and their marks. */
-int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
-                        struct index_meta *m, struct cdx_error *err);
-/** Merge every segment into one (nothing when there is one or none):
- *  each term then has a single entry. */
-int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
-                         struct index_meta *m, struct cdx_error *err);
-
 /** The whole posting list of @p term over every segment, in doc order
  *  (appended to @p out), with positions when @p with_pos. */
 int index_postings_read(struct cdx_index *ix, MDB_txn *txn,
@@ -224,5 +268,20 @@ void index_termit_release(struct index_termit *it);
 
 /** Is @p doc marked deleted? */
 int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc);
+
+/* ------------------------------------------------------------ merge.c */
+
+/** Rewrite the segment holding @p doc without its deleted documents. */
+int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
+                    struct index_meta *m, uint64_t doc,
+                    struct cdx_error *err);
+/** Merge segments while INDEX_MERGE_FANIN of one level pile up; the
+ *  merged segment leaves out deleted documents and their marks. */
+int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, struct cdx_error *err);
+/** Merge every segment into one (nothing when there is one or none):
+ *  each term then has a single entry. */
+int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
+                         struct index_meta *m, struct cdx_error *err);
 
 #endif

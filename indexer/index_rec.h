@@ -50,14 +50,15 @@ int index_docrec_pack(const struct index_docrec *r, struct cdx_buf *b) CDX_WUR;
 /** Unpack a doc record; its source may still lack its prefix. */
 int index_docrec_unpack(const void *p, size_t n, struct index_docrec *r);
 struct index_text;
+struct index_tail;
 /** Append a new document's title (@p title, NULL: none) and text to
  *  the text stream at m->text_end: the title only when the text does
  *  not open with it. Sets @p r's text, title and span fields and adds
  *  the bytes stored to m->text_bytes. */
 int index_doc_text_put(struct cdx_index *ix, MDB_txn *txn,
-                       struct index_meta *m, struct index_docrec *r,
-                       const char *title, const char *text, size_t len,
-                       struct cdx_error *err);
+                       struct index_meta *m, struct index_tail *tail,
+                       struct index_docrec *r, const char *title,
+                       const char *text, size_t len, struct cdx_error *err);
 /** The title of unpacked record @p r into @p t (t->p NULL when it has
  *  none). @return 0, CORRUPT (the text is missing) or an index error. */
 int index_doc_title(struct cdx_index *ix, MDB_txn *txn,
@@ -284,11 +285,13 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
                     uint64_t len, struct index_text *t,
                     struct cdx_error *err);
 void index_text_release(struct index_text *t);
-/** Append @p len bytes to the text stream at m->text_end (advanced);
- *  *off gets where they start. */
+/** Append @p len bytes to the text stream at m->text_end (advanced),
+ *  through @p tail (the stream's last block, tail.c); *off gets where
+ *  they start. */
 int index_text_append(struct cdx_index *ix, MDB_txn *txn,
-                      struct index_meta *m, const char *p, size_t len,
-                      uint64_t *off, struct cdx_error *err);
+                      struct index_meta *m, struct index_tail *tail,
+                      const char *p, size_t len, uint64_t *off,
+                      struct cdx_error *err);
 /** Free the text blocks that only the removed document @p id (whose
  *  text is [off, off + len)) used; its doc record must be gone already. */
 int index_text_drop(struct cdx_index *ix, MDB_txn *txn,

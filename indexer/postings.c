@@ -12,21 +12,12 @@
  * a document. A phrase decodes positions for chosen documents only
  * (index_plist_decode_sel): a position block none of them reaches is
  * stepped over by its header (index_pack_skip), unread.
- *
- * The accumulator gathers a write transaction's postings in memory, one
- * list per term, and writes them at commit as one new segment, terms in
- * order (segment.c does the storing).
+ * (The batch's postings before they are encoded: acc.c.)
  */
 #include <assert.h>
 #include <stdlib.h>
 
 #include "index_int.h"
-
-struct acc_term {
-	const char *term; /* in the accumulator's arena */
-	uint32_t len;
-	struct index_plist l;
-};
 
 void index_plist_release(struct index_plist *l)
 {
@@ -94,30 +85,6 @@ int index_plist_add(struct index_plist *l, uint64_t doc, uint32_t tf,
 #define PACK_MIN_DOCS 8
 #define PACK_MIN_POS 8
 
-/* Gathers numbers into blocks of INDEX_PACK_BLOCK and packs each full
- * one at o. */
-struct packer {
-	uint32_t v[INDEX_PACK_BLOCK];
-	size_t k;
-	uint8_t *o;
-};
-
-static void pack_add(struct packer *pk, uint32_t v)
-{
-	pk->v[pk->k++] = v;
-	if (pk->k == INDEX_PACK_BLOCK) {
-		pk->o += index_pack_put(pk->o, pk->v, pk->k);
-		pk->k = 0;
-	}
-}
-
-static void pack_flush(struct packer *pk)
-{
-	if (pk->k > 0)
-		pk->o += index_pack_put(pk->o, pk->v, pk->k);
-	pk->k = 0;
-}
-
 /* The doc part as varints: per doc its delta (the first from @p base),
  * shifted left with the low bit saying "tf is 1" unless every tf is 1,
  * then tf when it is not 1. */
@@ -149,8 +116,9 @@ static uint8_t *put_docs_varint(uint8_t *o, const struct index_plist *l,
 static uint8_t *put_docs_packed(uint8_t *o, const struct index_plist *l,
                                 uint64_t base, uint64_t first, int all_tf1)
 {
-	struct packer gaps = {.k = 0}, tfs = {.k = 0};
+	uint32_t gaps[INDEX_PACK_BLOCK], tfs[INDEX_PACK_BLOCK];
 	uint64_t prev = first;
+	size_t k = 0;
 
 	o += index_varint_put(o, first - base);
 	for (size_t i = 0; i < l->n; i++) {
@@ -158,47 +126,74 @@ static uint8_t *put_docs_packed(uint8_t *o, const struct index_plist *l,
 
 		if (p->tf == 0)
 			continue;
-		gaps.v[gaps.k++] = p->doc == first ? 0 :
-		                   (uint32_t)(p->doc - prev - 1);
-		tfs.v[tfs.k++] = p->tf - 1;
+		gaps[k] = p->doc == first ? 0 : (uint32_t)(p->doc - prev - 1);
+		tfs[k++] = p->tf - 1;
 		prev = p->doc;
-		if (gaps.k == INDEX_PACK_BLOCK) {
-			o += index_pack_put(o, gaps.v, gaps.k);
+		if (k == INDEX_PACK_BLOCK) {
+			o += index_pack_put(o, gaps, k);
 			if (!all_tf1)
-				o += index_pack_put(o, tfs.v, tfs.k);
-			gaps.k = tfs.k = 0;
+				o += index_pack_put(o, tfs, k);
+			k = 0;
 		}
 	}
-	if (gaps.k > 0) {
-		o += index_pack_put(o, gaps.v, gaps.k);
+	if (k > 0) {
+		o += index_pack_put(o, gaps, k);
 		if (!all_tf1)
-			o += index_pack_put(o, tfs.v, tfs.k);
+			o += index_pack_put(o, tfs, k);
 	}
 	return o;
 }
 
 /* The positions, per doc the first one and then the gaps to the next:
- * varints when few, else packed blocks of (gap - 1), the first as is. */
+ * varints when few, else packed blocks of (gap - 1), the first as is.
+ * A document's gaps go into the block in one run, a loop the compiler
+ * can vectorize; a block is packed as soon as it is full. */
 static uint8_t *put_positions(uint8_t *o, const struct index_plist *l,
                               uint64_t npos)
 {
-	struct packer pk = {.k = 0, .o = o};
+	uint32_t blk[INDEX_PACK_BLOCK];
+	size_t k = 0;
 
+	if (npos < PACK_MIN_POS) {
+		for (size_t i = 0; i < l->n; i++) {
+			const uint32_t *at = l->pos + l->v[i].off;
+
+			for (uint32_t j = 0; j < l->v[i].tf; j++)
+				o += index_varint_put(o, j ? at[j] - at[j - 1] - 1 :
+				                             at[0]);
+		}
+		return o;
+	}
 	for (size_t i = 0; i < l->n; i++) {
-		const struct index_posting *p = &l->v[i];
-		const uint32_t *at = l->pos + p->off;
+		const uint32_t *at = l->pos + l->v[i].off;
+		uint32_t tf = l->v[i].tf;
 
-		for (uint32_t j = 0; j < p->tf; j++) {
-			uint32_t d = j ? at[j] - at[j - 1] - 1 : at[0];
+		if (tf == 0)
+			continue;
+		if (k == INDEX_PACK_BLOCK) {
+			o += index_pack_put(o, blk, k);
+			k = 0;
+		}
+		blk[k++] = at[0];
+		for (uint32_t j = 1; j < tf;) {
+			size_t m = INDEX_PACK_BLOCK - k;
 
-			if (npos < PACK_MIN_POS)
-				pk.o += index_varint_put(pk.o, d);
-			else
-				pack_add(&pk, d);
+			if (m == 0) {
+				o += index_pack_put(o, blk, k);
+				k = 0;
+				m = INDEX_PACK_BLOCK;
+			}
+			if (m > tf - j)
+				m = tf - j;
+			for (size_t x = 0; x < m; x++)
+				blk[k + x] = at[j + x] - at[j + x - 1] - 1;
+			k += m;
+			j += (uint32_t)m;
 		}
 	}
-	pack_flush(&pk);
-	return pk.o;
+	if (k > 0)
+		o += index_pack_put(o, blk, k);
+	return o;
 }
 
 /* Every live entry's size is bounded (varint doc part: 15 bytes a doc;
@@ -665,133 +660,4 @@ int index_plist_decode_sel(const uint8_t *p, size_t n, uint64_t base,
 		out->npos += e->tf;
 	}
 	return CDX_OK;
-}
-
-/* ------------------------------------------------------------ acc */
-
-int index_acc_add(struct index_acc *a, const char *term, size_t n,
-                  uint64_t hash, uint64_t doc, uint32_t tf,
-                  const uint32_t *pos)
-{
-	uint32_t idx;
-
-	if (index_strmap_get_h(&a->map, term, n, hash, &idx) != CDX_OK) {
-		const char *copy;
-
-		if (index_array_grow((void **)&a->terms, &a->cap, a->n + 1,
-		         sizeof *a->terms) != CDX_OK)
-			return CDX_ERR_NOMEM;
-		copy = index_arena_strndup(&a->strs, term, n);
-		if (copy == NULL ||
-		    index_strmap_put_h(&a->map, copy, n, hash, (uint32_t)a->n,
-		                       &idx) < 0)
-			return CDX_ERR_NOMEM;
-		memset(&a->terms[idx], 0, sizeof a->terms[idx]);
-		a->terms[idx].term = copy;
-		a->terms[idx].len = (uint32_t)n;
-		a->n++;
-		a->bytes += sizeof *a->terms + n + 1 + 32; /* + map slot */
-	}
-	a->bytes += sizeof(struct index_posting) + (pos ? tf * sizeof *pos : 0);
-	return index_plist_add(&a->terms[idx].l, doc, tf, pos);
-}
-
-void index_acc_remove(struct index_acc *a, const char *term, size_t n,
-                      uint64_t doc)
-{
-	struct index_plist *l;
-	size_t lo;
-	uint32_t idx;
-
-	if (index_strmap_get(&a->map, term, n, &idx) != CDX_OK)
-		return;
-	l = &a->terms[idx].l;
-	lo = index_plist_lower(l, 0, l->n, doc);
-	if (lo < l->n && l->v[lo].doc == doc)
-		l->v[lo].tf = 0;
-}
-
-/* A term to sort: its first eight bytes big-endian (zero-padded) decide
- * most comparisons without reaching the term. Where two keys differ
- * they order as the bytes do, a shorter term first. */
-struct sort_term {
-	uint64_t key;
-	const struct acc_term *t;
-};
-
-static uint64_t prefix_key(const char *s, size_t n)
-{
-	uint64_t k = 0;
-
-	for (size_t i = 0; i < 8; i++)
-		k = k << 8 | (i < n ? (unsigned char)s[i] : 0);
-	return k;
-}
-
-static int term_cmp(const void *pa, const void *pb)
-{
-	const struct sort_term *x = pa, *y = pb;
-	const struct acc_term *a = x->t, *b = y->t;
-	size_t n;
-	int c;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	n = a->len < b->len ? a->len : b->len;
-	c = memcmp(a->term, b->term, n);
-	if (c)
-		return c;
-	return (a->len > b->len) - (a->len < b->len);
-}
-
-int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
-                    struct index_meta *m, uint64_t first,
-                    struct cdx_error *err)
-{
-	struct sort_term *order = NULL;
-	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	struct index_segw w;
-	int rc = CDX_OK;
-
-	if (a->n == 0)
-		return CDX_OK;
-	order = malloc(a->n * sizeof *order);
-	if (order == NULL)
-		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < a->n; i++)
-		order[i] = (struct sort_term){
-			prefix_key(a->terms[i].term, a->terms[i].len),
-			&a->terms[i]};
-	if (a->n > 1)
-		qsort(order, a->n, sizeof *order, term_cmp);
-	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
-	for (size_t i = 0; i < a->n && rc == CDX_OK; i++) {
-		cdx_buf_clear(&b);
-		if (index_plist_encode(&order[i].t->l, first, &b) != CDX_OK)
-			rc = cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
-		else if (b.len > 0)
-			rc = index_segw_add(&w, order[i].t->term,
-			                    order[i].t->len,
-			                    (const uint8_t *)b.ptr, b.len, err);
-	}
-	if (rc == CDX_OK && w.seg.n_terms > 0) {
-		rc = index_segw_finish(&w, first, m->next_doc - 1, 0, err);
-		m->next_seg++;
-	}
-	index_segw_release(&w);
-	cdx_buf_release(&b);
-	free(order);
-	return rc;
-}
-
-void index_acc_release(struct index_acc *a)
-{
-	if (a == NULL)
-		return;
-	for (size_t i = 0; i < a->n; i++)
-		index_plist_release(&a->terms[i].l);
-	free(a->terms);
-	index_strmap_release(&a->map);
-	index_arena_release(&a->strs);
-	memset(a, 0, sizeof *a);
 }

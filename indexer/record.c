@@ -219,9 +219,9 @@ int index_docrec_unpack(const void *v, size_t n, struct index_docrec *r)
 }
 
 int index_doc_text_put(struct cdx_index *ix, MDB_txn *txn,
-                       struct index_meta *m, struct index_docrec *r,
-                       const char *title, const char *text, size_t len,
-                       struct cdx_error *err)
+                       struct index_meta *m, struct index_tail *tail,
+                       struct index_docrec *r, const char *title,
+                       const char *text, size_t len, struct cdx_error *err)
 {
 	size_t tl = title ? strlen(title) : 0;
 	uint64_t off;
@@ -234,12 +234,13 @@ int index_doc_text_put(struct cdx_index *ix, MDB_txn *txn,
 	r->title_lead = title && tl <= len && memcmp(text, title, tl) == 0;
 	r->span_off = m->text_end;
 	if (title && !r->title_lead) {
-		rc = index_text_append(ix, txn, m, title, tl, &off, err);
+		rc = index_text_append(ix, txn, m, tail, title, tl, &off, err);
 		if (rc != CDX_OK)
 			return rc;
 	}
 	r->title_off = r->span_off;
-	rc = index_text_append(ix, txn, m, text, len, &r->text_off, err);
+	rc = index_text_append(ix, txn, m, tail, text, len, &r->text_off,
+	                       err);
 	if (rc != CDX_OK)
 		return rc;
 	r->text_len = len;
@@ -449,45 +450,37 @@ void index_text_release(struct index_text *t)
 }
 
 int index_text_append(struct cdx_index *ix, MDB_txn *txn,
-                      struct index_meta *m, const char *p, size_t len,
-                      uint64_t *off, struct cdx_error *err)
+                      struct index_meta *m, struct index_tail *tail,
+                      const char *p, size_t len, uint64_t *off,
+                      struct cdx_error *err)
 {
-	char block[TB];
-
 	*off = m->text_end;
 	while (len > 0) {
 		uint64_t no = m->text_end / TB;
 		size_t o = (size_t)(m->text_end % TB);
 		size_t k = TB - o < len ? TB - o : len;
-		uint8_t kb[8];
-		MDB_val key = index_val(kb, 8), v;
-		unsigned flags = 0;
 		int rc;
 
-		index_put_be64(kb, no);
-		if (o == 0) {
-			/* a fresh block: the largest key so far */
-			v = index_val(p, k);
-			flags = MDB_APPEND;
-		} else {
-			/* top up the last block (gone when its only
-			 * documents were removed: then it is padding) */
-			rc = get_block(ix, txn, no, &v, err);
-			if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND)
+		/* a block begun is read back (gone when its only documents
+		 * were removed: then it is padding); a fresh one is not */
+		if (!tail->live || tail->no != no) {
+			rc = index_tail_load(ix, txn, tail, no, o == 0, err);
+			if (rc != CDX_OK)
 				return rc;
-			memset(block, 0, o);
-			if (rc == CDX_OK)
-				memcpy(block, v.mv_data,
-				       v.mv_size < o ? v.mv_size : o);
-			memcpy(block + o, p, k);
-			v = index_val(block, o + k);
 		}
-		rc = mdb_put(txn, ix->dbi[DB_TEXT], &key, &v, flags);
-		if (rc != 0)
-			return index_mdb_error(ix, rc, "write", err);
+		if (tail->len < o)
+			memset(tail->b + tail->len, 0, o - tail->len);
+		memcpy(tail->b + o, p, k);
+		tail->len = o + k;
+		tail->dirty = 1;
 		m->text_end += k;
 		p += k;
 		len -= k;
+		if (tail->len == TB) {
+			rc = index_tail_flush(ix, txn, tail, err);
+			if (rc != CDX_OK)
+				return rc;
+		}
 	}
 	return CDX_OK;
 }

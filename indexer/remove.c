@@ -7,8 +7,7 @@
  * Postings already in a segment stay there, with the document marked in
  * deleted (readers skip it, as its record is gone) until the segment is
  * merged; postings of the running batch are still in the accumulator and
- * are dropped from it, found by running the document's text through the
- * term pipeline again.
+ * are marked removed there (the document's postings are one run).
  */
 #include <stdlib.h>
 
@@ -19,20 +18,6 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-struct unacc {
-	struct index_acc *acc;
-	uint64_t id;
-};
-
-static int on_unacc(void *ctx, const char *t, size_t n, uint32_t start,
-                    uint32_t end)
-{
-	struct unacc *u = ctx;
-
-	index_acc_remove(u->acc, t, n, u->id);
-	return 0;
-}
-
 static int remove_postings(struct index_wctx *w, uint64_t id,
                            struct cdx_error *err)
 {
@@ -41,14 +26,7 @@ static int remove_postings(struct index_wctx *w, uint64_t id,
 	int rc;
 
 	if (w->acc && id >= w->batch_first_doc) {
-		struct index_text t;
-		struct unacc u = {w->acc, id};
-
-		rc = index_text_get(w->ix, w->txn, id, &t, err);
-		if (rc != CDX_OK)
-			return rc;
-		index_terms(t.p, t.len, w->stemmer, on_unacc, &u);
-		index_text_release(&t);
+		index_acc_remove_doc(w->acc, id);
 		return CDX_OK;
 	}
 	index_put_be64(kb, id);
@@ -120,9 +98,15 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	struct index_docrec r;
 	uint64_t n_tokens, text_off, text_len, sh, hash;
 	uint32_t n_claims;
-	int rc;
+	int rc = CDX_OK;
 
-	rc = index_doc_read(w->ix, w->txn, id, &r, err);
+	/* the text and dlen tables as they stand: read and changed below */
+	if (w->text)
+		rc = index_tail_flush(w->ix, w->txn, w->text, err);
+	if (rc == CDX_OK && w->dlen)
+		rc = index_tail_flush(w->ix, w->txn, w->dlen, err);
+	if (rc == CDX_OK)
+		rc = index_doc_read(w->ix, w->txn, id, &r, err);
 	if (rc != CDX_OK)
 		return rc;
 	/* the record does not keep it: the text gives it */
@@ -165,7 +149,7 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 static int delete_once(struct cdx_index *ix, const char *source,
                        struct cdx_error *err)
 {
-	struct index_wctx w = {ix, NULL, {0}, NULL, UINT64_MAX, NULL};
+	struct index_wctx w = {ix, NULL, {0}, NULL, UINT64_MAX, NULL, NULL};
 	uint64_t id;
 	int rc;
 

@@ -125,13 +125,11 @@ void index_segw_init(struct index_segw *w, struct cdx_index *ix,
 	w->seg.id = id;
 	w->indexed_piece = -1;
 	cdx_buf_init(&w->piece, INDEX_PIECE);
-	cdx_buf_init(&w->hdr, 256);
 }
 
 void index_segw_release(struct index_segw *w)
 {
 	cdx_buf_release(&w->piece);
-	cdx_buf_release(&w->hdr);
 }
 
 static int flush_piece(struct index_segw *w, struct cdx_error *err)
@@ -150,16 +148,24 @@ static int flush_piece(struct index_segw *w, struct cdx_error *err)
 	return CDX_OK;
 }
 
+/* Append @p n stream bytes, a piece stored each time one fills. The
+ * piece buffer is made full size once, then filled by memcpy: a segment
+ * is a few bytes of header and an entry per term, tens of thousands of
+ * small appends. */
 static int emit(struct index_segw *w, const uint8_t *p, size_t n,
                 struct cdx_error *err)
 {
+	if (w->piece.cap <= INDEX_PIECE &&
+	    cdx_buf_grow(&w->piece, INDEX_PIECE - w->piece.len) != CDX_OK)
+		return index_nomem(err);
 	while (n > 0) {
 		size_t room = INDEX_PIECE - w->piece.len;
 		size_t k = n < room ? n : room;
 		int rc;
 
-		if (cdx_buf_add(&w->piece, p, k) != CDX_OK)
-			return index_nomem(err);
+		memcpy(w->piece.ptr + w->piece.len, p, k);
+		w->piece.len += k;
+		w->piece.ptr[w->piece.len] = '\0';
 		p += k;
 		n -= k;
 		w->seg.bytes += k;
@@ -175,8 +181,8 @@ static int emit(struct index_segw *w, const uint8_t *p, size_t n,
 int index_segw_add(struct index_segw *w, const char *term, size_t n,
                    const uint8_t *entry, size_t len, struct cdx_error *err)
 {
-	size_t shared = 0, suffix;
-	uint8_t b[3];
+	uint8_t hdr[3 + INDEX_TERM_MAX + 10];
+	size_t shared = 0, suffix, h;
 	int rc;
 
 	if (w->indexed_piece != (int64_t)w->piece_no) {
@@ -199,17 +205,19 @@ int index_segw_add(struct index_segw *w, const char *term, size_t n,
 			shared++;
 	}
 	suffix = n - shared;
-	b[0] = 0xff;
-	b[1] = (uint8_t)shared;
-	b[2] = (uint8_t)suffix;
-	if (shared < 15 && suffix < 16)
-		b[0] = (uint8_t)(shared << 4 | suffix);
-	cdx_buf_clear(&w->hdr);
-	if (cdx_buf_add(&w->hdr, b, b[0] == 0xff ? 3 : 1) != CDX_OK ||
-	    cdx_buf_add(&w->hdr, term + shared, n - shared) != CDX_OK ||
-	    index_buf_varint(&w->hdr, len) != CDX_OK)
-		return index_nomem(err);
-	rc = emit(w, (const uint8_t *)w->hdr.ptr, w->hdr.len, err);
+	if (shared < 15 && suffix < 16) {
+		hdr[0] = (uint8_t)(shared << 4 | suffix);
+		h = 1;
+	} else {
+		hdr[0] = 0xff;
+		hdr[1] = (uint8_t)shared;
+		hdr[2] = (uint8_t)suffix;
+		h = 3;
+	}
+	memcpy(hdr + h, term + shared, suffix);
+	h += suffix;
+	h += index_varint_put(hdr + h, len);
+	rc = emit(w, hdr, h, err);
 	if (rc == CDX_OK)
 		rc = emit(w, entry, len, err);
 	memcpy(w->prev, term, n);
@@ -547,228 +555,16 @@ int index_seg_drop(struct cdx_index *ix, MDB_txn *txn,
 	return rc;
 }
 
-/* ------------------------------------------------------------ merge */
+/* ------------------------------------------------------------ shared */
 
-struct merge {
-	struct cdx_index *ix;
-	MDB_txn *txn;
-	struct index_segr *in;
-	int *live;           /* in[i] holds an entry not yet merged */
-	size_t n_in;
-	uint64_t *dead;      /* deleted docs of the range, ascending */
-	size_t n_dead, cap_dead;
-	uint64_t first;      /* the merged segment's first doc */
-};
-
-static int load_dead(struct merge *g, uint64_t first, uint64_t last,
-                     struct cdx_error *err)
+/* for merge.c, which reads segments through segr and reports alike */
+int index_seg_damaged(const struct cdx_index *ix, uint32_t seg,
+                      struct cdx_error *err)
 {
-	uint8_t kb[8];
-	MDB_cursor *cur = NULL;
-	MDB_val k = index_val(kb, 8), v;
-	int rc;
-
-	index_put_be64(kb, first);
-	rc = mdb_cursor_open(g->txn, g->ix->dbi[DB_DELETED], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		uint64_t id = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
-		uint64_t *nv;
-
-		if (id > last)
-			break;
-		if (g->n_dead == g->cap_dead) {
-			g->cap_dead = g->cap_dead ? g->cap_dead * 2 : 64;
-			nv = realloc(g->dead, g->cap_dead * sizeof *nv);
-			if (nv == NULL) {
-				mdb_cursor_close(cur);
-				return index_nomem(err);
-			}
-			g->dead = nv;
-		}
-		g->dead[g->n_dead++] = id;
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return index_mdb_error(g->ix, rc, "read", err);
-	return CDX_OK;
+	return damaged(ix, seg, err);
 }
 
-static int is_dead(const struct merge *g, uint64_t id)
+int index_term_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	size_t i = index_u64_lower(g->dead, g->n_dead, id);
-
-	return i < g->n_dead && g->dead[i] == id;
-}
-
-static int advance(struct merge *g, size_t i, struct cdx_error *err)
-{
-	int rc = index_segr_next(&g->in[i], err);
-
-	g->live[i] = rc == CDX_OK;
-	return rc == CDX_ERR_ITEROVER ? CDX_OK : rc;
-}
-
-/* Merge every term of the inputs into @p w. */
-static int merge_terms(struct merge *g, struct index_segw *w,
-                       struct cdx_error *err)
-{
-	struct index_plist l = {0};
-	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	int rc = CDX_OK;
-
-	for (size_t i = 0; i < g->n_in && rc == CDX_OK; i++)
-		rc = advance(g, i, err);
-	while (rc == CDX_OK) {
-		const struct index_segr *min = NULL;
-		char term[INDEX_TERM_MAX];
-		size_t tn;
-
-		for (size_t i = 0; i < g->n_in; i++)
-			if (g->live[i] && (min == NULL ||
-			                   term_cmp(g->in[i].term,
-			                            g->in[i].term_len, min->term,
-			                            min->term_len) < 0))
-				min = &g->in[i];
-		if (min == NULL)
-			break;
-		tn = min->term_len;
-		memcpy(term, min->term, tn);
-		index_plist_clear(&l);
-		/* inputs are in segment order, which is document order */
-		for (size_t i = 0; i < g->n_in && rc == CDX_OK; i++) {
-			struct index_segr *r = &g->in[i];
-
-			if (!g->live[i] ||
-			    term_cmp(r->term, r->term_len, term, tn) != 0)
-				continue;
-			rc = index_plist_decode(r->entry, r->entry_len,
-			                        r->seg.first, 1, &l);
-			if (rc == CDX_ERR_NOMEM)
-				rc = index_nomem(err);
-			else if (rc != CDX_OK)
-				rc = damaged(g->ix, r->seg.id, err);
-			if (rc == CDX_OK)
-				rc = advance(g, i, err);
-		}
-		for (size_t j = 0; j < l.n && rc == CDX_OK; j++)
-			if (is_dead(g, l.v[j].doc))
-				l.v[j].tf = 0;
-		cdx_buf_clear(&b);
-		if (rc == CDX_OK &&
-		    index_plist_encode(&l, g->first, &b) != CDX_OK)
-			rc = index_nomem(err);
-		if (rc == CDX_OK && b.len > 0)
-			rc = index_segw_add(w, term, tn, (const uint8_t *)b.ptr,
-			                    b.len, err);
-	}
-	index_plist_release(&l);
-	cdx_buf_release(&b);
-	return rc;
-}
-
-/* Merge segs[0, n) into one new segment and drop them. */
-static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
-                 const struct index_seg *segs, size_t n,
-                 struct cdx_error *err)
-{
-	struct index_segw w;
-	uint64_t first = segs[0].first, last = segs[n - 1].last;
-	struct merge g = {ix, txn, NULL, NULL, n, NULL, 0, 0, first};
-	int rc;
-
-	g.in = calloc(n, sizeof *g.in);
-	g.live = calloc(n, sizeof *g.live);
-	if (g.in == NULL || g.live == NULL) {
-		free(g.in);
-		free(g.live);
-		return index_nomem(err);
-	}
-	for (size_t i = 0; i < n; i++)
-		index_segr_init(&g.in[i], ix, txn, &segs[i]);
-	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
-	rc = load_dead(&g, first, last, err);
-	if (rc == CDX_OK)
-		rc = merge_terms(&g, &w, err);
-	if (rc == CDX_OK)
-		rc = index_segw_finish(&w, first, last, segs[n - 1].level +
-		                       (n > 1), err);
-	m->next_seg++;
-	for (size_t i = 0; i < n && rc == CDX_OK; i++)
-		rc = index_seg_drop(ix, txn, &segs[i], err);
-	/* the marks of the merged range have done their work */
-	for (size_t i = 0; i < g.n_dead && rc == CDX_OK; i++) {
-		uint8_t kb[8];
-		MDB_val k = index_val(kb, 8);
-		int drc;
-
-		index_put_be64(kb, g.dead[i]);
-		drc = mdb_del(txn, ix->dbi[DB_DELETED], &k, NULL);
-		if (drc != 0 && drc != MDB_NOTFOUND)
-			rc = index_mdb_error(ix, drc, "write", err);
-	}
-	for (size_t i = 0; i < n; i++)
-		index_segr_release(&g.in[i]);
-	index_segw_release(&w);
-	free(g.in);
-	free(g.live);
-	free(g.dead);
-	return rc;
-}
-
-int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
-                    struct index_meta *m, uint64_t doc,
-                    struct cdx_error *err)
-{
-	struct index_seg *segs = NULL;
-	size_t n = 0;
-	int rc = index_segs_load(ix, txn, &segs, &n, err);
-
-	for (size_t i = 0; rc == CDX_OK && i < n; i++)
-		if (segs[i].first <= doc && doc <= segs[i].last) {
-			rc = merge(ix, txn, m, segs + i, 1, err);
-			break;
-		}
-	free(segs);
-	return rc;
-}
-
-int index_segs_maintain(struct cdx_index *ix, MDB_txn *txn,
-                        struct index_meta *m, struct cdx_error *err)
-{
-	struct index_seg *segs = NULL;
-	size_t n = 0, run;
-	int rc;
-
-	for (;;) {
-		free(segs);
-		rc = index_segs_load(ix, txn, &segs, &n, err);
-		if (rc != CDX_OK || n == 0)
-			break;
-		/* the newest segments of one level, oldest first */
-		for (run = 1; run < n && segs[n - 1 - run].level ==
-		                         segs[n - 1].level; run++)
-			;
-		if (run < INDEX_MERGE_FANIN)
-			break;
-		rc = merge(ix, txn, m, segs + n - run, run, err);
-		if (rc != CDX_OK)
-			break;
-	}
-	free(segs);
-	return rc;
-}
-
-int index_segs_merge_all(struct cdx_index *ix, MDB_txn *txn,
-                         struct index_meta *m, struct cdx_error *err)
-{
-	struct index_seg *segs = NULL;
-	size_t n = 0;
-	int rc = index_segs_load(ix, txn, &segs, &n, err);
-
-	if (rc == CDX_OK && n > 1)
-		rc = merge(ix, txn, m, segs, n, err);
-	free(segs);
-	return rc;
+	return term_cmp(a, an, b, bn);
 }

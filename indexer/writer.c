@@ -3,8 +3,11 @@
  *
  * Each added document is written at once (record, text, source and hash
  * maps, claims) while its postings (with word positions) go to the batch
- * accumulator, written at commit as one new segment; then segments are
- * merged when enough of one size have piled up (segment.c). Documents
+ * accumulator (acc.c), written at commit as one new segment; then
+ * segments are merged when enough of one size have piled up (merge.c).
+ * The last blocks of the text and length tables stay with the writer
+ * until full, until a text is read back or removed, or until commit
+ * (tail.c). Documents
  * come prepared (prepare.c: copied, hashed, their terms gathered), by the
  * caller's threads through cdx_index_writer_add_prepared() or here by
  * cdx_index_writer_add(), so the writer's own work is LMDB and merging
@@ -39,6 +42,7 @@ struct cdx_index_writer {
 	uint32_t *ords;                 /* one entity's claim ordinals */
 	size_t cap_ords;
 	struct index_arena keys;        /* the mentions' folded keys */
+	struct index_tail text, dlen;   /* the tables' last blocks */
 };
 
 static int grow(void **v, size_t *cap, size_t size)
@@ -58,21 +62,6 @@ static int writer_prep(struct cdx_index_writer *wr, struct cdx_error *err)
 	if (wr->prep != NULL)
 		return CDX_OK;
 	return cdx_index_prep_new(&wr->prep, err);
-}
-
-/* Hand every term of the document with its positions to the batch. */
-static int merge_terms(struct cdx_index_writer *wr,
-                       const struct cdx_index_doc *d, uint64_t id)
-{
-	int rc = CDX_OK;
-
-	for (size_t i = 0; i < d->n_terms && rc == CDX_OK; i++) {
-		const struct index_pterm *t = &d->terms[i];
-
-		rc = index_acc_add(&wr->acc, t->s, t->len, t->hash, id, t->tf,
-		                   d->pos + t->pos);
-	}
-	return rc;
 }
 
 /* ------------------------------------------------------------ apply */
@@ -206,10 +195,18 @@ static int put_claims(struct cdx_index_writer *wr,
 	return rc;
 }
 
-/* Write a new document with id @p id; @p own_hash says whether the hash
- * map may point at it (not when another text has the same hash). */
+/* How write_doc() maps the document's source and text hashes: apply()
+ * looked them up, so an absent one is added without a search. */
+enum {
+	NEW_SOURCE = 1, /* its source maps to nothing */
+	OWN_HASH = 2,   /* the hash map may point at it (not when another
+	                 * text has the same hash) */
+	NEW_HASH = 4,   /* and the hash maps to nothing */
+};
+
+/* Write a new document with id @p id, @p how (the flags above) mapped. */
 static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
-                     uint64_t id, int own_hash, struct cdx_error *err)
+                     uint64_t id, unsigned how, struct cdx_error *err)
 {
 	struct cdx_index *ix = wr->w.ix;
 	struct index_docrec r;
@@ -223,8 +220,8 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	if (!e->has_terms && (writer_prep(wr, err) != CDX_OK ||
 	                      index_doc_terms(wr->prep, e) != CDX_OK))
 		return index_nomem(err);
-	rc = index_doc_text_put(ix, wr->w.txn, &wr->w.meta, &r, e->title,
-	                        e->text, e->len, err);
+	rc = index_doc_text_put(ix, wr->w.txn, &wr->w.meta, &wr->text, &r,
+	                        e->title, e->text, e->len, err);
 	if (rc != CDX_OK)
 		return rc;
 	r.n_tokens = e->n_tokens;
@@ -255,15 +252,19 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 		return index_nomem(err);
 	rc = index_doc_put(ix, wr->w.txn, id, wr->rec.ptr, wr->rec.len, err);
 	if (rc == CDX_OK)
-		rc = index_idmap_put(ix, wr->w.txn, DB_SOURCE, sh, id, err);
-	if (rc == CDX_OK && own_hash)
-		rc = index_idmap_put(ix, wr->w.txn, DB_HASH, e->hash, id, err);
+		rc = (how & NEW_SOURCE ? index_idmap_add : index_idmap_put)(
+		         ix, wr->w.txn, DB_SOURCE, sh, id, err);
+	if (rc == CDX_OK && (how & OWN_HASH))
+		rc = (how & NEW_HASH ? index_idmap_add : index_idmap_put)(
+		         ix, wr->w.txn, DB_HASH, e->hash, id, err);
 	if (rc == CDX_OK)
-		rc = index_dlen_set(ix, wr->w.txn, id,
-		                    index_dlen_code(e->n_tokens), err);
+		rc = index_dlen_append(ix, wr->w.txn, &wr->dlen, id,
+		                       index_dlen_code(e->n_tokens), err);
 	if (rc != CDX_OK)
 		return rc;
-	if (merge_terms(wr, e, id) != CDX_OK)
+	/* every term of the document with its positions, to the batch */
+	if (index_acc_add_doc(&wr->acc, e->terms, e->n_terms, e->pos,
+	                      id) != CDX_OK)
 		return index_nomem(err);
 	/* the batch holds them now; a replay derives them again */
 	index_doc_drop_terms(e);
@@ -272,15 +273,25 @@ static int write_doc(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	return rc;
 }
 
+/* Store the tables' last blocks, for what reads or changes them next. */
+static int flush_tails(struct cdx_index_writer *wr, struct cdx_error *err)
+{
+	int rc = index_tail_flush(wr->w.ix, wr->w.txn, &wr->text, err);
+
+	return rc ? rc : index_tail_flush(wr->w.ix, wr->w.txn, &wr->dlen, err);
+}
+
 /* Is the stored text of @p id equal to @p e's? */
 static int same_text(struct cdx_index_writer *wr, uint64_t id,
                      const struct cdx_index_doc *e, int *same,
                      struct cdx_error *err)
 {
 	struct index_text t;
-	int rc = index_text_get(wr->w.ix, wr->w.txn, id, &t, err);
+	int rc = flush_tails(wr, err);
 
 	*same = 0;
+	if (rc == CDX_OK)
+		rc = index_text_get(wr->w.ix, wr->w.txn, id, &t, err);
 	if (rc == CDX_ERR_NOTFOUND)
 		return CDX_OK;
 	if (rc != CDX_OK)
@@ -327,7 +338,8 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 {
 	uint64_t sh = index_hash64(e->source, strlen(e->source));
 	uint64_t old = 0, hid = 0;
-	int rc, same, have_old = 0, own_hash = 1;
+	unsigned how = OWN_HASH;
+	int rc, same, have_old = 0;
 
 	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_SOURCE, sh, &old, err);
 	if (rc == CDX_OK) {
@@ -342,7 +354,9 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 			*doc_id = old;
 			return CDX_OK;
 		}
-	} else if (rc != CDX_ERR_NOTFOUND) {
+	} else if (rc == CDX_ERR_NOTFOUND) {
+		how |= NEW_SOURCE;
+	} else {
 		return rc;
 	}
 	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_HASH, e->hash, &hid, err);
@@ -355,8 +369,11 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 			*doc_id = hid;
 			return CDX_OK;
 		}
-		own_hash = 0; /* a 64-bit collision: keep the first owner */
-	} else if (rc != CDX_OK && rc != CDX_ERR_NOTFOUND) {
+		how &= ~(unsigned)OWN_HASH; /* a 64-bit collision: keep the
+		                             * first owner */
+	} else if (rc == CDX_ERR_NOTFOUND) {
+		how |= NEW_HASH;
+	} else if (rc != CDX_OK) {
 		return rc;
 	}
 	*outcome = CDX_ADD_NEW;
@@ -367,7 +384,7 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 		*outcome = CDX_ADD_REPLACED;
 	}
 	*doc_id = wr->w.meta.next_doc++;
-	return write_doc(wr, e, *doc_id, own_hash, err);
+	return write_doc(wr, e, *doc_id, how, err);
 }
 
 /* ------------------------------------------------------------ batch */
@@ -377,6 +394,8 @@ static int restart(struct cdx_index_writer *wr, struct cdx_error *err)
 	int rc;
 
 	index_acc_release(&wr->acc);
+	index_tail_reset(&wr->text);
+	index_tail_reset(&wr->dlen);
 	rc = index_write_begin(wr->w.ix, &wr->w.txn, err);
 	if (rc == CDX_OK)
 		rc = index_meta_load(wr->w.ix, wr->w.txn, &wr->w.meta, err);
@@ -427,13 +446,13 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 		return index_nomem(err);
 	wr->w.ix = ix;
 	wr->w.acc = &wr->acc;
+	/* a fresh text block is the last key; a dlen block is put as
+	 * index_dlen_set() puts it */
+	index_tail_init(&wr->text, DB_TEXT, MDB_APPEND);
+	index_tail_init(&wr->dlen, DB_DLEN, 0);
+	wr->w.text = &wr->text;
+	wr->w.dlen = &wr->dlen;
 	cdx_buf_init(&wr->rec, SIZE_MAX / 2);
-	/* for removing a batch's own documents by their text (remove.c) */
-	wr->w.stemmer = index_stemmer_new();
-	if (wr->w.stemmer == NULL) {
-		cdx_index_writer_abort(wr);
-		return index_nomem(err);
-	}
 	rc = restart(wr, err);
 	if (rc != CDX_OK) {
 		cdx_index_writer_abort(wr);
@@ -503,6 +522,11 @@ int cdx_index_writer_add(struct cdx_index_writer *w,
 	return cdx_index_writer_add_prepared(w, d, outcome, doc_id, err);
 }
 
+void cdx_index_set_threads(struct cdx_index *ix, unsigned n)
+{
+	ix->threads = n;
+}
+
 size_t cdx_index_writer_count(const struct cdx_index_writer *w)
 {
 	return w->count;
@@ -515,9 +539,11 @@ size_t cdx_index_writer_bytes(const struct cdx_index_writer *w)
 
 static int finish(struct cdx_index_writer *wr, struct cdx_error *err)
 {
-	int rc = index_acc_flush(&wr->acc, wr->w.ix, wr->w.txn, &wr->w.meta,
-	                         wr->w.batch_first_doc, err);
+	int rc = flush_tails(wr, err);
 
+	if (rc == CDX_OK)
+		rc = index_acc_flush(&wr->acc, wr->w.ix, wr->w.txn, &wr->w.meta,
+		                     wr->w.batch_first_doc, err);
 	if (rc == CDX_OK)
 		rc = index_segs_maintain(wr->w.ix, wr->w.txn, &wr->w.meta, err);
 	if (rc == CDX_OK)
@@ -569,6 +595,5 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 	free(w->refs);
 	free(w->ords);
 	index_arena_release(&w->keys);
-	index_stemmer_free(w->w.stemmer);
 	free(w);
 }
