@@ -164,7 +164,8 @@ int index_compact_close(struct cdx_index *ix, int *compacted,
 		return CDX_OK;
 	rc = index_free_pages(ix, &free_pages, &file_pages, err);
 	if (rc != CDX_OK || free_pages == 0 ||
-	    free_pages * INDEX_COMPACT_SHARE < file_pages)
+	    free_pages * (ix->merged_all ? INDEX_COMPACT_SHARE_MERGED :
+	                                   INDEX_COMPACT_SHARE) < file_pages)
 		goto cleanup;
 	data = path_in(ix->path, "data.mdb");
 	tmp = path_in(ix->path, "data.mdb.compact");
@@ -311,5 +312,6 @@ int index_merge_close(struct cdx_index *ix, struct cdx_error *err)
 		if (rc != CDX_ERR_MAPFULL)
 			break;
 	}
+	ix->merged_all = rc == CDX_OK;
 	return rc;
 }

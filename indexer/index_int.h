@@ -112,6 +112,10 @@ enum index_db {
 #define INDEX_MERGE_FANIN 8
 /** Compact at close when free pages are at least 1/this of the file. */
 #define INDEX_COMPACT_SHARE 16
+/** ... or 1/this after the close merged every segment: the copy then
+ *  costs about what the merge just rewrote, and a first ingest ends
+ *  with no free pages in its file. */
+#define INDEX_COMPACT_SHARE_MERGED 256
 /** Default initial map size. */
 #define INDEX_MAP_DEFAULT ((size_t)64 << 20)
 
@@ -124,6 +128,7 @@ struct cdx_index {
 	int dir_fd;               /* the folder, flock()ed shared; -1 none */
 	int wrote;                /* a write transaction committed */
 	uint64_t docs_written;    /* documents this handle's batches wrote */
+	int merged_all;           /* the close merged every segment */
 	unsigned threads;         /* cdx_index_set_threads(); 0 as 1 */
 };
 
