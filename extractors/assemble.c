@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "extract_int.h"
 
@@ -93,7 +92,7 @@ int extract_grammar_before(const struct lexicon *lx,
 	while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 		at--;
 	/* "data from the Federal Reserve": the article does not count. */
-	if (at >= 4 && strncasecmp(s->text + at - 4, " the", 4) == 0) {
+	if (at >= 4 && extract_ci_eq(s->text + at - 4, " the", 4)) {
 		at -= 3;
 		while (at > 0 && is_space((unsigned char)s->text[at - 1]))
 			at--;
@@ -213,6 +212,7 @@ static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
 
 	for (unsigned w = 0; w <= REF_WORDS; w++) {
 		size_t ws, we;
+		uint32_t k;
 
 		if (i >= s->len || s->text[i] != ' ')
 			return 0;
@@ -222,6 +222,11 @@ static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
 		we = i;
 		if (we == ws)
 			return 0;
+		/* a word whose key no noun has is none of them */
+		k = wk_key(wk_load8(s->text, s->len, ws), we - ws) &
+		    (REFKEY_BITS - 1);
+		if (!(lx->refkeys[k >> 6] >> (k & 63) & 1))
+			continue;
 		if ((e = extract_lex_find(&lx->refnouns, -1, s->text + ws,
 		                          we - ws)) != NULL &&
 		    (e->cls == 0 || n == 4)) {
@@ -238,9 +243,9 @@ static size_t ref_at(const struct lexicon *lx, const struct sentence *s,
 static size_t ref_at_this(const struct lexicon *lx, const struct sentence *s,
                           size_t at, enum cdx_entity_type *type)
 {
-	if (strncasecmp(s->text + at, "the", 3) == 0)
+	if (extract_ci_eq(s->text + at, "the", 3))
 		return ref_at(lx, s, at, 3, type);
-	if (strncasecmp(s->text + at, "this", 4) != 0 ||
+	if (!extract_ci_eq(s->text + at, "this", 4) ||
 	    extract_grammar_before(lx, s, at, G_PREP))
 		return 0;
 	return ref_at(lx, s, at, 4, type);
@@ -517,7 +522,7 @@ static int64_t opening_source(const struct lexicon *lx,
 
 	while (at < s->len && !is_alnum((unsigned char)s->text[at]))
 		at++;
-	if (at + 4 < s->len && strncasecmp(s->text + at, "the ", 4) == 0)
+	if (at + 4 < s->len && extract_ci_eq(s->text + at, "the ", 4))
 		at += 4;
 	if (s->n_ments == 0 || s->ments[0].start != at ||
 	    s->ments[0].type == CDX_ENT_COMMODITY ||
@@ -567,7 +572,7 @@ static int64_t near_after(const struct lexicon *lx, const struct sentence *s,
 		if ((e = extract_grammar_at(lx, s, at, G_NEAR)) == NULL)
 			return -1;
 		at = extract_skip_space(s, at + e->len);
-		if (at + 4 <= m->start && strncasecmp(s->text + at, "the ", 4) == 0)
+		if (at + 4 <= m->start && extract_ci_eq(s->text + at, "the ", 4))
 			at += 4;
 		return at == m->start ? (int64_t)m->id : -1;
 	}

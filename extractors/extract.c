@@ -9,11 +9,9 @@
  * commodity, metric and time. A sentence whose match hits a PCRE2 limit is
  * skipped whole and counted, because the corpus is untrusted input.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "extract_int.h"
 
@@ -67,8 +65,7 @@ struct cdx_extract_scratch {
 	struct tnames names; /* names taken from the current document */
 	struct fixup *fix; /* claims whose subject is one of them */
 	size_t n_fix, cap_fix;
-	const struct lex_entry *table_unit; /* unit a table header declared */
-	double table_scale;
+	struct table_state table; /* unit a table header declared */
 };
 
 /* Every currency with a context-dependent reading must name a known
@@ -109,6 +106,7 @@ int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
 	    (rc = extract_triggers_build(&ex->trig, &ex->lx, err)))
 		goto cleanup;
 	extract_gz_filter(ex->gz, &ex->gzf);
+	extract_tables_index(ex);
 	*out = ex;
 	return CDX_OK;
 cleanup:
@@ -273,141 +271,6 @@ static int doc_names(const struct cdx_extractor *ex, const struct cdx_doc *doc,
 	return 0;
 }
 
-/* ------------------------------------------------------------- tables */
-
-/* Does line [t, t+n) declare the unit of the numbers below it ("in Tons",
- * "(Data in thousand metric tons, copper content)")? */
-static int table_header(const struct lexicon *lx, const char *t, size_t n,
-                        const struct lex_entry **unit, double *scale)
-{
-	size_t i = 0, k;
-
-	while (i < n && (is_space((unsigned char)t[i]) || t[i] == '(' ||
-	                 t[i] == '['))
-		i++;
-	/* the first letter rules out most lines before a comparison */
-	if (i + 5 <= n && lower((unsigned char)t[i]) == 'd' &&
-	    strncasecmp(t + i, "data ", 5) == 0)
-		i += 5;
-	if (i + 3 > n || lower((unsigned char)t[i]) != 'i' ||
-	    strncasecmp(t + i, "in", 2) ||
-	    !is_space((unsigned char)t[i + 2]))
-		return 0;
-	i += 3;
-	*scale = 1;
-	for (size_t e = 0; e < lx->numbers.n; e++) {
-		const struct lex_entry *x = &lx->numbers.v[e];
-
-		if (x->cls == LEX_SCALE && !x->exact &&
-		    (k = extract_lex_prefix(x, t + i, n - i)) > 0) {
-			*scale = x->value;
-			i += k;
-			while (i < n && is_space((unsigned char)t[i]))
-				i++;
-			break;
-		}
-	}
-	for (size_t e = 0; e < lx->units.n; e++) {
-		const struct lex_entry *x = &lx->units.v[e];
-
-		if (x->cls <= U_MONEY && extract_lex_prefix(x, t + i, n - i) > 0) {
-			*unit = x;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Is [t, t+n) nothing but a number ("44,000,000")? */
-static int bare_number(const char *t, size_t n)
-{
-	if (n == 0 || n > 24 || t[0] < '0' || t[0] > '9')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((t[i] >= '0' && t[i] <= '9') || t[i] == ',' || t[i] == '.'))
-			return 0;
-	return t[n - 1] >= '0' && t[n - 1] <= '9';
-}
-
-static void trim(const char *t, size_t *s, size_t *e)
-{
-	while (*s < *e && is_space((unsigned char)t[*s]))
-		(*s)++;
-	while (*e > *s && is_space((unsigned char)t[*e - 1]))
-		(*e)--;
-}
-
-/* The entity a line consists of, or -1: a row label of a flattened table. */
-static int64_t line_label(const struct cdx_extract_scratch *s, size_t ls,
-                          size_t le)
-{
-	for (size_t i = 0; i < s->n_ments; i++)
-		if (s->ments[i].start == ls && s->ments[i].end == le &&
-		    s->ments[i].type != CDX_ENT_COMMODITY)
-			return s->ments[i].id;
-	return -1;
-}
-
-/* Flattened tables: a header line declares a unit, and each line holding
- * only a number below it is a figure in that unit, about the entity on the
- * line above when that line is only a name. */
-static int scan_table_lines(const struct cdx_extractor *ex,
-                            struct cdx_extract_scratch *s, const char *t,
-                            size_t len)
-{
-	size_t ls, le, pls = 0, ple = 0;
-
-	for (ls = 0; ls < len; ls = le + 1) {
-		const char *nl = memchr(t + ls, '\n', len - ls);
-		size_t a = ls, b;
-		struct figure f;
-		char num[32];
-		size_t k = 0;
-
-		le = nl ? (size_t)(nl - t) : len;
-		b = le;
-		trim(t, &a, &b);
-		if (a == b)
-			continue;
-		if (table_header(&ex->lx, t + a, b - a, &s->table_unit,
-		                 &s->table_scale) ||
-		    s->table_unit == NULL || !bare_number(t + a, b - a)) {
-			pls = a;
-			ple = b;
-			continue;
-		}
-		memset(&f, 0, sizeof(f));
-		f.kind = s->table_unit->cls == U_PERCENT ? CDX_KIND_PERCENT :
-		         s->table_unit->cls == U_MASS ? CDX_KIND_MASS :
-		                                        CDX_KIND_MONEY;
-		for (size_t i = a; i < b && k + 1 < sizeof(num); i++)
-			if (t[i] != ',')
-				num[k++] = t[i];
-		num[k] = '\0';
-		f.value = strtod(num, NULL) * s->table_scale *
-		          (f.kind == CDX_KIND_MASS ? s->table_unit->value : 1);
-		f.value_max = NAN;
-		f.start = (uint32_t)a;
-		f.end = (uint32_t)b;
-		f.label = ple > pls ? line_label(s, pls, ple) : -1;
-		snprintf(f.unit, sizeof(f.unit), "%s", s->table_unit->unit);
-		if (grow((void **)&s->figs, &s->cap_figs, s->n_figs,
-		         sizeof(*s->figs)))
-			return CDX_ERR_NOMEM;
-		s->figs[s->n_figs++] = f;
-		for (size_t i = s->n_figs - 1; i > 0 &&
-		     s->figs[i - 1].start > s->figs[i].start; i--) {
-			struct figure tmp = s->figs[i];
-
-			s->figs[i] = s->figs[i - 1];
-			s->figs[i - 1] = tmp;
-		}
-		pls = a;
-		ple = b;
-	}
-	return CDX_OK;
-}
-
 /* ---------------------------------------------------------- sentences */
 
 /* Words a comparison's base may put between its "from" and its year
@@ -524,6 +387,13 @@ static int scan_sentence(const struct cdx_extractor *ex,
 			}
 			continue;
 		}
+		/* a fraction with no "of" after it, a "year" with no "last"
+		 * before it: no match can hold them (scan.c) */
+		if (t[at] > '9' && extract_trigger_hopeless(&ex->trig, t, len,
+		                                            at)) {
+			pos = at + 1;
+			continue;
+		}
 		pcre2_set_offset_limit(s->mctx, at);
 		/* where no date can match, the pattern without its date
 		 * branch (datecheck.c) */
@@ -554,7 +424,8 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	}
 	*last_year = fc.last_year;
 	month_years(s->figs, s->n_figs);
-	return scan_table_lines(ex, s, t, len);
+	return extract_table_lines(ex, &s->table, s->ments, s->n_ments,
+	                           &s->figs, &s->n_figs, &s->cap_figs, t, len);
 }
 
 static int push_claim(struct cdx_claims *out, const struct cdx_claim *c)
@@ -729,8 +600,8 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 	s->n_fix = 0;
 	if (out->n == 0)
 		cdx_claims_clear(out);
-	s->table_unit = NULL;
-	s->table_scale = 1;
+	s->table.unit = NULL;
+	s->table.scale = 1;
 	/* A document that was never split is one long sentence. */
 	if (n_sents == 0 && doc->len > 0) {
 		sents = &whole;

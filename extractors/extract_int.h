@@ -9,7 +9,8 @@
  * date); assemble.c gives each figure its subject, commodity, metric and
  * time; extract.c holds the public objects and the per-sentence loop.
  * The byte classes, word keys and byte masks the scanners share are in
- * extract_bytes.h, included here. Nothing here is visible outside
+ * extract_bytes.h, the triggers and candidates of the scans in
+ * extract_scan.h, both included here. Nothing here is visible outside
  * extractors/.
  */
 #ifndef CDX_EXTRACT_INT_H
@@ -73,6 +74,8 @@ struct lex_list {
 	uint32_t maxlen; /* longest surface: a longer text matches nothing */
 };
 
+#define REFKEY_BITS 4096 /* bits of struct lexicon's refkeys */
+
 /** Every word list the extractor reads. */
 struct lexicon {
 	struct lex_list numbers, units, quals, dates, metrics, grammar, words,
@@ -100,6 +103,9 @@ struct lexicon {
 	uint32_t astart[A_COUNT_ * 256 + 1];
 	struct lex_list refnouns; /* NOUN of each "the NOUN" back phrase with
 	                             a type (value: the type) */
+	uint64_t refkeys[REFKEY_BITS / 64]; /* bit wk_key() of each such
+	                             noun (none holds a space): one test
+	                             rules out most words before a lookup */
 };
 
 /**
@@ -173,6 +179,8 @@ void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
 enum { TC_SYM = 0, TC_NUM = 1, TC_WORD = 2 };
 struct cands {
 	uint32_t *gz;
+	uint32_t *gk; /* of each gz: its word's key (wk_key()) */
+	uint32_t *ge; /* of each gz: its word's end, 0 for a symbol */
 	size_t n_gz;
 	uint32_t *tg;
 	uint32_t *tk; /* TC_SYM: symbol_at() must hold; TC_NUM: a trigger;
@@ -212,6 +220,7 @@ int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
 /* The gazetteer's leading-word filters, for extract_cands_scan(). */
 struct gz_filter {
 	const uint64_t *first, *first_low; /* by a word's key bit */
+	const uint64_t *lead_any, *second; /* see gz_may_lead() */
 	const uint8_t *sym;                /* by a symbol, folded */
 	uint32_t mask;                     /* of the key bits */
 };
@@ -220,6 +229,47 @@ struct gz_filter {
 static inline uint32_t gz_first_bit(uint32_t h, uint32_t mask)
 {
 	return (h ^ (h >> 16)) & mask;
+}
+
+/* The bit in gz_filter's second of a leading word of key @p k followed,
+ * after white space, by the folded bytes @p a, @p b. */
+static inline uint32_t gz_pair_bit(uint32_t k, unsigned char a,
+                                   unsigned char b, uint32_t mask)
+{
+	return gz_first_bit((k ^ (uint32_t)(a << 8 | b)) * 0x9e3779b1u, mask);
+}
+
+/* A byte as the gazetteer's trie holds it: white space as ' ', ASCII
+ * letters in lower case. */
+static inline unsigned char gz_fold(unsigned char c)
+{
+	return is_space(c) ? ' ' : lower(c);
+}
+
+/*
+ * May a name start with the word of key @p key (first bits passed) that
+ * ends at @p j of [t, t+len)? Most words leading some name ("the" of "the
+ * Pentagon") lead none where they stand ("the company"): lead_any says
+ * that some name is such a word alone or goes on from it with no white
+ * space; else every name it leads goes on, after white space, with two
+ * bytes that second holds. 0 only when no name can start there.
+ */
+static inline int gz_may_lead(const struct gz_filter *f, const char *t,
+                              size_t len, size_t j, uint32_t key)
+{
+	uint32_t bit = gz_first_bit(key, f->mask);
+
+	if (f->lead_any[bit >> 6] >> (bit & 63) & 1)
+		return 1;
+	if (j >= len || !is_space((unsigned char)t[j]))
+		return 0;
+	while (j < len && is_space((unsigned char)t[j]))
+		j++;
+	if (j + 1 >= len)
+		return 1; /* too near the end to tell: the trie will */
+	bit = gz_pair_bit(key, gz_fold((unsigned char)t[j]),
+	                  gz_fold((unsigned char)t[j + 1]), f->mask);
+	return f->second[bit >> 6] >> (bit & 63) & 1;
 }
 
 void extract_gz_filter(const struct gazetteer *g, struct gz_filter *f);
@@ -283,99 +333,8 @@ int extract_pattern_match(const struct pattern *p, int dates, const char *t,
                           pcre2_match_context *mc);
 void extract_pattern_release(struct pattern *p);
 
-/* ------------------------------------------------------------- scan.c */
-
-#define PREFIX_WORD_MAX 24
-
-/* -------------------------------------------------------- datecheck.c */
-
-#define DATEWORD_HASH 512 /* slots: a power of two, twice the words at
-                             most */
-
-/** The words of the dates' data (dates.tsv, but for clock words): each
- * run of letters and digits of a preposition, month, relative word or
- * unit, lower case, hashed; the first bytes of months. */
-struct datewords {
-	char (*w)[PREFIX_WORD_MAX];
-	size_t n, cap;
-	uint16_t hash[DATEWORD_HASH]; /* 1 + index in w; 0 = empty */
-	uint8_t month_first[256];     /* a month starts with this byte,
-	                                 lower case */
-	uint8_t any;                  /* a word with a digit, or too long
-	                                 for w: extract_date_possible()
-	                                 says 1 */
-};
-
-/** Build @p dw from @p lx. @return CDX_OK, CDX_ERR_NOMEM, or
- * CDX_ERR_LIMIT (too many words). Freed with the triggers. */
-int extract_datewords_build(struct datewords *dw, const struct lexicon *lx);
-
-struct triggers;
-
-/**
- * May the figure pattern's date branch match from any start in [from,
- * @p at] of [t, t+len), where @p at is the first trigger from some from
- * on (datecheck.c)? 0 only when it cannot; then the pattern without its
- * date branch (struct pattern's code_fig) gives the same match.
- */
-int extract_date_possible(const struct triggers *tr, const char *t,
-                          size_t len, size_t at);
-
-/** Trigger words hashed by their leading word, a class per byte, and the words
- * that may open a match before its trigger. */
-#define TRIG_HASH 512 /* slots: a power of two, twice the words at most */
-#define TRIG_KEYBITS 4096 /* bits of the leading-word filter, a power of 2 */
-#define PRE_HASH 1024 /* slots for the prefix words: a power of two, twice
-                         the words at most */
-struct triggers {
-	uint8_t cls[256];                /* what a byte may start */
-	uint32_t hash[TRIG_HASH];        /* 1 + first word of a group sharing
-	                                    a leading word; 0 = empty */
-	uint8_t pairs[65536];            /* a trigger word starts with these
-	                                    two lower-case bytes */
-	uint64_t keybits[TRIG_KEYBITS / 64]; /* bit: some trigger word's leading
-	                                    word hashes to it (hash_key()) */
-	const struct lex_entry **words;  /* borrowed from the lexicon, sorted
-	                                    by leading word */
-	size_t n_words, cap_words;
-	char (*pre)[PREFIX_WORD_MAX];    /* lower case, sorted */
-	size_t n_pre, cap_pre;
-	uint16_t prehash[PRE_HASH];      /* 1 + index in pre of a word, by
-	                                    hash_key(); 0 = empty */
-	struct datewords dw;             /* for extract_date_possible() */
-};
-
-/** Build the trigger table from @p lx (which must outlive it).
- * @return CDX_OK or CDX_ERR_NOMEM. */
-int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
-                           struct cdx_error *err);
-void extract_triggers_release(struct triggers *tr);
-
-/** The first trigger (digit run, ".5", trigger word) at or after @p from
- * in [t, t+len), or @p len when there is none. */
-size_t extract_next_trigger(const struct triggers *tr, const char *t,
-                            size_t len, size_t from);
-
-/**
- * Find in one pass over [t, t+len) the candidates @p c of both the
- * gazetteer's scan (filters @p gf) and the trigger scan (@p tr).
- * @return CDX_OK or CDX_ERR_NOMEM.
- */
-int extract_cands_scan(struct cands *c, const struct gz_filter *gf,
-                       const struct triggers *tr, const char *t, size_t len);
-
-/** extract_next_trigger() over the candidates @p c of [t, t+len), *ci a
- * cursor into them (0 to start; @p from may step back): the same
- * triggers. */
-size_t extract_next_trigger_cand(const struct triggers *tr, const char *t,
-                                 size_t len, const struct cands *c,
-                                 size_t *ci, size_t from);
-
-/** Where a match holding the trigger at @p at may start, not before
- * @p from: the start of the trigger's word, or of the run of words before
- * it that may open a match ("more than $5"). */
-size_t extract_window_start(const struct triggers *tr, const char *t,
-                            size_t from, size_t at);
+/* scan.c, datecheck.c, cands.c: triggers, windows, candidates */
+#include "extract_scan.h"
 
 /* ------------------------------------------------------------ kinds.c */
 
@@ -437,9 +396,22 @@ struct tname {
 };
 
 /** The names of the document being extracted (scratch-owned). */
+/* The words.tsv classes of a short word, as propernames.c remembers
+ * them: the same capitalised words ("The", "But", "Mr") open run after
+ * run, and a look at this beats hashing the word again. */
+struct word_cls_memo {
+	uint64_t x;   /* the word's bytes, zero past n */
+	uint32_t n;   /* its length, 1 to 8; 0: an empty slot */
+	uint32_t cls; /* extract_lex_classes() of the word */
+};
+
+#define WORD_CLS_MEMO 1024 /* slots, a power of two */
+
 struct tnames {
 	struct tname v[TNAME_MAX];
 	size_t n;
+	/* kept from document to document: a scratch serves one extractor */
+	struct word_cls_memo memo[WORD_CLS_MEMO];
 };
 
 /**
@@ -731,7 +703,31 @@ struct cdx_extractor {
 	struct pattern pat;
 	struct triggers trig;
 	struct gz_filter gzf; /* the gazetteer's filters, for scan.c */
+	uint8_t table_first[256]; /* bit 1: a scale word, bit 2: a unit
+	                             a table header may name starts with
+	                             this byte, lower case (tables.c) */
 };
+
+/* ----------------------------------------------------------- tables.c */
+
+/** The unit a flattened table's header declared, and its scale. */
+struct table_state {
+	const struct lex_entry *unit; /* NULL: none yet in the document */
+	double scale;
+};
+
+/** Fill ex->table_first from the lexicon (once loaded). */
+void extract_tables_index(struct cdx_extractor *ex);
+
+/**
+ * Add the figures of the flattened table lines of sentence [t, t+len)
+ * (with mentions @p ments) to @p *figs, kept in text order, the header's
+ * unit carried in @p ts. @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int extract_table_lines(const struct cdx_extractor *ex,
+                        struct table_state *ts, const struct ment *ments,
+                        size_t n_ments, struct figure **figs, size_t *n_figs,
+                        size_t *cap_figs, const char *t, size_t len);
 
 /** Lower the PCRE2 match limit of @p s (tests of the limit path). */
 void extract_scratch_set_match_limit(struct cdx_extract_scratch *s,

@@ -86,6 +86,13 @@ struct gazetteer {
 	uint64_t first[FIRST_BITS / 64];
 	uint64_t first_low[FIRST_BITS / 64];
 	uint8_t sym[256];
+	/* bit lead_any[key bit]: some name is its leading word alone or goes
+	 * on from it with no white space; bit second[gz_pair_bit()]: some
+	 * name goes on from its leading word, after white space, with those
+	 * two bytes, folded (extract_int.h's gz_may_lead(): a word passing
+	 * neither leads no name there, at two bit tests, not a trie walk) */
+	uint64_t lead_any[FIRST_BITS / 64];
+	uint64_t second[FIRST_BITS / 64];
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -156,14 +163,19 @@ static inline uint32_t first_bit(uint32_t h)
 	return gz_first_bit(h, FIRST_BITS - 1);
 }
 
+static inline void set_bit(uint64_t *set, uint32_t bit)
+{
+	set[bit >> 6] |= (uint64_t)1 << (bit & 63);
+}
+
 /* Mark the leading word of alias @p text (of case rule @p rule) in the
  * filters of struct gazetteer. */
 static void mark_first(struct gazetteer *g, const char *text,
                        enum case_rule rule)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	uint32_t bit;
-	size_t n = 0;
+	uint32_t bit, key;
+	size_t n = 0, m;
 
 	if (!is_alnum(p[0])) {
 		g->sym[fold(p[0])] = 1;
@@ -171,10 +183,19 @@ static void mark_first(struct gazetteer *g, const char *text,
 	}
 	while (is_alnum(p[n]))
 		n++;
-	bit = first_bit(wk_key_of(text, n));
+	key = wk_key_of(text, n);
+	bit = first_bit(key);
 	g->first[bit >> 6] |= (uint64_t)1 << (bit & 63);
 	if (rule == RULE_ANY || !(text[0] >= 'A' && text[0] <= 'Z'))
 		g->first_low[bit >> 6] |= (uint64_t)1 << (bit & 63);
+	m = n;
+	while (is_space(p[m]))
+		m++;
+	if (m > n && p[m] && p[m + 1])
+		set_bit(g->second, gz_pair_bit(key, fold(p[m]), fold(p[m + 1]),
+		                               FIRST_BITS - 1));
+	else
+		set_bit(g->lead_any, bit);
 }
 
 static int add_alias(struct gazetteer *g, const char *text, uint32_t ent)
@@ -479,10 +500,12 @@ int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
                     size_t *pos, size_t *start, size_t *end, uint32_t *id)
 {
 	size_t i = *pos;
+	struct gz_filter gf;
 
+	extract_gz_filter(g, &gf);
 	while (i < len) {
 		unsigned char c = (unsigned char)t[i];
-		uint32_t bit;
+		uint32_t bit, key;
 		const uint64_t *set;
 		uint64_t x;
 		size_t j;
@@ -506,9 +529,11 @@ int extract_gz_next(const struct gazetteer *g, const char *t, size_t len,
 		if (j == i + 8)
 			while (j < len && is_alnum((unsigned char)t[j]))
 				j++;
-		bit = first_bit(wk_key(x, j - i));
+		key = wk_key(x, j - i);
+		bit = first_bit(key);
 		set = c >= 'A' && c <= 'Z' ? g->first : g->first_low;
 		if ((set[bit >> 6] >> (bit & 63) & 1) &&
+		    gz_may_lead(&gf, t, len, j, key) &&
 		    extract_gz_match(g, t, len, i, end, id))
 			goto found;
 		i = j;
@@ -525,6 +550,8 @@ void extract_gz_filter(const struct gazetteer *g, struct gz_filter *f)
 {
 	f->first = g->first;
 	f->first_low = g->first_low;
+	f->lead_any = g->lead_any;
+	f->second = g->second;
 	f->sym = g->sym;
 	f->mask = FIRST_BITS - 1;
 }
@@ -534,11 +561,17 @@ int extract_gz_next_cand(const struct gazetteer *g, const char *t,
                          size_t *pos, size_t *start, size_t *end,
                          uint32_t *id)
 {
+	struct gz_filter gf;
+
 	/* the places extract_gz_next() would try, in order */
+	extract_gz_filter(g, &gf);
 	for (size_t k = *ci; k < c->n_gz; k++) {
 		size_t i = c->gz[k];
 
-		if (i >= *pos && extract_gz_match(g, t, len, i, end, id)) {
+		if (i >= *pos &&
+		    (c->ge[k] == 0 ||
+		     gz_may_lead(&gf, t, len, c->ge[k], c->gk[k])) &&
+		    extract_gz_match(g, t, len, i, end, id)) {
 			*ci = k + 1;
 			*start = i;
 			*pos = *end;

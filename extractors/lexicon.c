@@ -277,6 +277,8 @@ static int world_metrics(struct lexicon *lx)
  * 1) only "this". */
 static int ref_nouns(struct lexicon *lx)
 {
+	uint32_t k;
+
 	for (size_t i = 0; i < lx->grammar.n; i++) {
 		const struct lex_entry *e = &lx->grammar.v[i];
 		int rc, this = e->len > 5 && strncmp(e->text, "this ", 5) == 0;
@@ -290,6 +292,9 @@ static int ref_nouns(struct lexicon *lx)
 		             NULL, NULL, NULL);
 		if (rc)
 			return rc;
+		k = wk_key_of(e->text + skip, e->len - skip) &
+		    (REFKEY_BITS - 1);
+		lx->refkeys[k >> 6] |= (uint64_t)1 << (k & 63);
 	}
 	return CDX_OK;
 }

@@ -115,9 +115,18 @@ static int cap_word(const struct masks *bm, const char *t, size_t len,
 	 * masks. The others are read byte by byte. */
 	if (j == len || !(t[j] == '-' || t[j] == '\'' ||
 	                  (t[j] >= '0' && t[j] <= '9'))) {
-		for (size_t k = i / 64; 64 * k < j; k++)
-			lowers |= (mask_letter(&bm->b[k]) & ~bm->b[k].upper &
-			           masks_span(k, i, j)) != 0;
+		size_t k = i / 64;
+
+		/* most words lie in one block: one shift */
+		if (j - i < 64 && (j - 1) / 64 == k)
+			lowers = ((mask_letter(&bm->b[k]) & ~bm->b[k].upper) >>
+			          (i % 64) &
+			          (((uint64_t)1 << (j - i)) - 1)) != 0;
+		else
+			for (; 64 * k < j; k++)
+				lowers |= (mask_letter(&bm->b[k]) &
+				           ~bm->b[k].upper &
+				           masks_span(k, i, j)) != 0;
 	} else if (!word_by_bytes(t, len, i, &j, &lowers)) {
 		return 0;
 	}
@@ -190,18 +199,17 @@ static void edge_words(const char *p, size_t n, size_t *first, size_t *last)
 }
 
 /*
- * The name of the table that [p, p+n) refers to, or -1: the same name,
+ * The name of the table that [p, p+n) (its edge_words() @p f, @p l)
+ * refers to, or -1: the same name,
  * or one word of it that is the first or last word of a longer name seen
  * before ("Hardie" for "James Hardie"). A longer run whose first or last
  * word is a one-word name seen before becomes that name's longest form.
  */
-static int find_name(struct tnames *tn, const char *p, size_t n)
+static int find_name(struct tnames *tn, const char *p, size_t n, size_t f,
+                     size_t l)
 {
-	size_t f, l;
-	int one;
+	int one = f == n;
 
-	edge_words(p, n, &f, &l);
-	one = f == n;
 	for (size_t k = tn->n; k-- > 0;) {
 		struct tname *e = &tn->v[k];
 		size_t ef = e->first, el = e->last;
@@ -255,12 +263,57 @@ struct run {
 	size_t after;  /* where the run ends, possessive included */
 };
 
-/* The classes of words.tsv word @p w is in (bit 1 << W_...). */
-static uint32_t word_cls(const struct lexicon *lx, const char *t,
-                         const struct word *w)
+/* edge_words() of the name [p, p+pn) that words [a, b) of run @p r make,
+ * from the words' bounds: a word of the text holds no space, and one
+ * space follows every word of a run but the last, unless a period does
+ * ("W. Bush"). A capitalised commodity inside may hold spaces: then, or
+ * when the bytes say otherwise, the bytes are read. */
+static void run_edges(const struct run *r, unsigned a, unsigned b,
+                      const char *p, size_t pn, size_t *f, size_t *l)
 {
-	return extract_lex_classes(&lx->words, t + w->start,
-	                           w->end - w->start);
+	size_t from = r->w[a].start;
+
+	if (r->w[a].ment != SIZE_MAX || r->w[b - 1].ment != SIZE_MAX) {
+		edge_words(p, pn, f, l);
+		return;
+	}
+	if (a + 1 == b) {
+		*f = pn;
+		*l = 0;
+		return;
+	}
+	*f = r->w[a].end - from;
+	*l = r->w[b - 1].start - from;
+	if (p[*f] != ' ' || *l == 0 || p[*l - 1] != ' ')
+		edge_words(p, pn, f, l);
+}
+
+/* The classes of words.tsv word [t+i, t+i+n) of sentence [t, t+len) is
+ * in (bit 1 << W_...), from the memo of @p tn when it holds them. */
+static uint32_t text_cls(const struct lexicon *lx, struct tnames *tn,
+                         const char *t, size_t len, size_t i, size_t n)
+{
+	struct word_cls_memo *m;
+	uint64_t x;
+
+	if (n == 0 || n > 8)
+		return extract_lex_classes(&lx->words, t + i, n);
+	/* eight bytes of the sentence at once, but at its end */
+	x = wk_load8(t, len, i) & wk_keep8(n);
+	m = &tn->memo[wk_key(x, n) & (WORD_CLS_MEMO - 1)];
+	if (m->n != n || m->x != x) {
+		m->x = x;
+		m->n = (uint32_t)n;
+		m->cls = extract_lex_classes(&lx->words, t + i, n);
+	}
+	return m->cls;
+}
+
+/* The classes of words.tsv word @p w is in (bit 1 << W_...). */
+static uint32_t word_cls(const struct lexicon *lx, struct tnames *tn,
+                         const char *t, size_t len, const struct word *w)
+{
+	return text_cls(lx, tn, t, len, w->start, w->end - w->start);
 }
 
 /* The lower-case word right before @p at, as [*ws, at'). */
@@ -290,10 +343,13 @@ static int heading(const char *t, size_t len, size_t i)
 {
 	while (i < len && (letter((unsigned char)t[i]) || t[i] == ' ' ||
 	                   t[i] == ',' || t[i] == '&')) {
+		/* byte by byte, as strncmp() would, stopping at the first
+		 * that differs */
 		if (t[i] >= 'a' && t[i] <= 'z' &&
 		    (i == 0 || !letter((unsigned char)t[i - 1])) &&
-		    strncmp(t + i, "and ", 4) != 0 &&
-		    strncmp(t + i, "of ", 3) != 0)
+		    !(t[i] == 'a' && t[i + 1] == 'n' && t[i + 2] == 'd' &&
+		      t[i + 3] == ' ') &&
+		    !(t[i] == 'o' && t[i + 1] == 'f' && t[i + 2] == ' '))
 			return 0;
 		i++;
 	}
@@ -306,7 +362,7 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
                     uint32_t base, struct ment **v, size_t *n, size_t *cap)
 {
 	unsigned a = 0, b = r->n, mixed = 0;
-	int initial = sentence_start(t, r->w[0].start), k;
+	int k;
 	int titled = 0, firm, person;
 	size_t from, ws, wn, ef, el;
 	const char *p;
@@ -316,7 +372,7 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 
 	/* one lookup per word gives every class it is in */
 	while (a < b) {
-		first = word_cls(lx, t, &r->w[a]);
+		first = word_cls(lx, tn, t, len, &r->w[a]);
 		if (!(first & (1u << W_NOTNAME | 1u << W_TITLE)))
 			break;
 		titled |= (first >> W_TITLE) & 1;
@@ -326,15 +382,16 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 	 * Mervyn King": a title inside the run ends a role; the name after
 	 * it is a person's */
 	for (unsigned j = a + 1; j + 1 < b; j++) {
-		if (!(word_cls(lx, t, &r->w[j]) & (1u << W_TITLE)))
+		if (!(word_cls(lx, tn, t, len, &r->w[j]) & (1u << W_TITLE)))
 			continue;
 		while (j + 1 < b &&
-		       (word_cls(lx, t, &r->w[j + 1]) & (1u << W_TITLE)))
+		       (word_cls(lx, tn, t, len, &r->w[j + 1]) &
+		        (1u << W_TITLE)))
 			j++;
 		if (j + 1 < b) {
 			a = j + 1;
 			titled = 1;
-			first = word_cls(lx, t, &r->w[a]);
+			first = word_cls(lx, tn, t, len, &r->w[a]);
 		}
 		break;
 	}
@@ -342,7 +399,7 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 		mixed += r->w[i].mixed && r->w[i].ment == SIZE_MAX;
 	if (a == b || mixed == 0 || number_follows(t, len, r->after))
 		return CDX_OK;
-	last = b - 1 == a ? first : word_cls(lx, t, &r->w[b - 1]);
+	last = b - 1 == a ? first : word_cls(lx, tn, t, len, &r->w[b - 1]);
 	/* "Defense Production Act" names a law, not who acts */
 	if (last & (1u << W_DOC))
 		return CDX_OK;
@@ -352,14 +409,16 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 	wn = word_before(t, from, &ws);
 	firm = (b - a > 1 && (last & (1u << W_FIRM))) ||
 	       (wn && t[ws] >= 'a' && t[ws] <= 'z' &&
-	        extract_lex_find(&lx->words, W_FIRM, t + ws, wn));
+	        (text_cls(lx, tn, t, len, ws, wn) & (1u << W_FIRM)));
 	person = !firm && (titled || (first & (1u << W_GIVEN)));
-	k = find_name(tn, p, pn);
+	run_edges(r, a, b, p, pn, &ef, &el);
+	k = find_name(tn, p, pn, ef, el);
 	if (k < 0) {
 		/* A sentence's first word alone is capitalised anyway; a
 		 * word alone after an article is a noun ("the Proclamation"). */
 		if (b - a == 1 && !firm &&
-		    ((initial && a == 0 && !dash_follows(t, len, r->after)) ||
+		    ((a == 0 && sentence_start(t, r->w[0].start) &&
+		      !dash_follows(t, len, r->after)) ||
 		     (wn && is_article(t, ws, wn))))
 			return CDX_OK;
 		if (tn->n == TNAME_MAX)
@@ -367,7 +426,6 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 		k = (int)tn->n++;
 		tn->v[k].p = p;
 		tn->v[k].len = (uint32_t)pn;
-		edge_words(p, pn, &ef, &el);
 		tn->v[k].first = (uint32_t)ef;
 		tn->v[k].last = (uint32_t)el;
 		tn->v[k].n_poss = tn->v[k].n_bare = 0;
@@ -430,9 +488,15 @@ static size_t merge(struct ment *v, size_t n0, size_t n)
  * text's masks @p bm, 64 bytes at a time. */
 static int title_case(const struct masks *bm, size_t len)
 {
-	unsigned caps = 0, small = 0;
+	unsigned caps = 0, small = 0, upper = 0;
 
 	if (len > TITLE_MAX)
+		return 0;
+	/* three capitals at least, or no headline: most lines have fewer */
+	for (size_t k = 0; k < bm->n && upper < 3; k++)
+		for (uint64_t u = bm->b[k].upper; u && upper < 3; u &= u - 1)
+			upper++;
+	if (upper < 3)
 		return 0;
 	for (size_t k = 0; k < bm->n; k++) {
 		/* the letters of this block and the next (one block past
@@ -463,6 +527,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 {
 	size_t n0 = *n, m = 0, i = 0;
 	size_t expect = 0; /* where the run's next word must start */
+	int colon = -1;    /* does the text hold a ':'? -1: not known */
 	struct run r;
 	int rc = CDX_OK;
 
@@ -524,10 +589,14 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 				i++;
 				continue;
 			}
-			if (is_alnum(c) || c == '&')
+			/* the word's letters and digits from the masks, an
+			 * '&' among them byte by byte */
+			if (is_alnum(c) || c == '&') {
+				j = masks_run_end(bm, j, mask_alnum);
 				while (j < len && (is_alnum((unsigned char)t[j]) ||
 				                   t[j] == '&'))
 					j++;
+			}
 			if (r.n && !r.poss && i == expect && joiner(t, i, j - i) &&
 			    j + 1 < len && t[j] == ' ' &&
 			    upper((unsigned char)t[j + 1])) {
@@ -545,7 +614,12 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 			rc = take_run(lx, tn, t, len, &r, base, v, n, cap);
 			r.n = 0;
 		}
-		if (r.n == 0 && sentence_start(t, i) && heading(t, len, i)) {
+		/* a heading ends at a colon: without one, none (looked for
+		 * once, at the first run) */
+		if (r.n == 0 &&
+		    (colon < 0 ? (colon = memchr(t, ':', len) != NULL) :
+		                 colon) &&
+		    sentence_start(t, i) && heading(t, len, i)) {
 			/* "Domestic Production and Use:" names a section */
 			while (t[i] != ':')
 				i++;

@@ -16,13 +16,12 @@
  * a match are the words of qualifiers.tsv, the date prepositions and the
  * currency codes. Adding a word is a data change, as for the pattern.
  *
- * A sentence is read once (extract_cands_scan(), at the end): word by
- * word, its words found in the sentence's byte masks (masks.c), 64 bytes
- * at a time, it lists the places where a trigger may be
- * and, with the gazetteer's filters, where a name may start, so the
- * trigger loop and the mention loop each read a short list instead of
- * every byte. extract_next_trigger() is the byte scan the list stands
- * for, kept for texts read once and as the tests' reference.
+ * A sentence is read once (extract_cands_scan(), cands.c) for the
+ * places where a trigger may be and a name may start;
+ * extract_next_trigger() here is the byte scan that list stands for,
+ * kept for texts read once and as the tests' reference. Where no match
+ * can hold a trigger word, extract_trigger_hopeless() says so before
+ * the pattern runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,8 @@
 #define WINDOW_TOKENS 8
 #define WINDOW_BYTES 96
 
-enum { T_DIGIT = 1, T_WORD = 2, T_DOT = 4, T_SYM = 8 };
+/* struct triggers' pre_len holds a bit per length of a prefix word */
+_Static_assert(PREFIX_WORD_MAX <= 32, "pre_len has 32 bits");
 
 /* An ASCII letter: a trigger word's key stops at a digit ("G20"). */
 static inline int letter(unsigned char c)
@@ -163,6 +163,7 @@ void extract_triggers_release(struct triggers *tr)
 {
 	if (tr == NULL)
 		return;
+	free(tr->roles);
 	free(tr->words);
 	free(tr->pre);
 	free(tr->dw.w);
@@ -231,6 +232,71 @@ static int index_prefix_words(struct triggers *tr)
 
 		if (tr->prehash[slot] == 0)
 			tr->prehash[slot] = (uint16_t)(i + 1);
+		tr->pre_len[(unsigned char)tr->pre[i][0]] |=
+		        (uint32_t)1 << strlen(tr->pre[i]);
+	}
+	return CDX_OK;
+}
+
+/*
+ * What a trigger word can be inside a match (struct triggers' roles: the
+ * word's own in the low four bits, those of its group of words sharing a
+ * leading word in the high four): R_ANY, a number or a month
+ * (or a word that may open a match), which anything may follow; R_FRAC, a
+ * fraction ("half", "a third"), which the pattern takes only before "of";
+ * R_REL, a relative unit ("year"), which it takes only after a relative
+ * word ("last year"). An agreement word has none: the pattern holds no
+ * agreement words. Any match holds a trigger, and holds the first one
+ * from its start unless that one is a word that may open a match.
+ */
+enum { R_ANY = 1, R_FRAC = 2, R_REL = 4 };
+
+static unsigned entry_role(const struct lexicon *lx, const struct lex_entry *e)
+{
+	if (e >= lx->numbers.v && e < lx->numbers.v + lx->numbers.n)
+		return e->cls == LEX_FRACTION ? R_FRAC : R_ANY;
+	if (e >= lx->dates.v && e < lx->dates.v + lx->dates.n)
+		return e->cls == D_RELUNIT ? R_REL : R_ANY;
+	return 0; /* agreements.tsv */
+}
+
+static int index_roles(struct triggers *tr, const struct lexicon *lx)
+{
+	char key[PREFIX_WORD_MAX], k2[PREFIX_WORD_MAX];
+	size_t g = 0;
+
+	tr->dates = &lx->dates;
+	for (size_t k = 0; k < lx->dates.n; k++) {
+		const struct lex_entry *r = &lx->dates.v[k];
+		size_t from = r->len;
+
+		while (from > 0 && r->text[from - 1] != ' ')
+			from--;
+		if (r->cls == D_REL)
+			tr->rel_lens |= r->len - from < 64 ?
+			                (uint64_t)1 << (r->len - from) : 0;
+	}
+	tr->roles = calloc(tr->n_words ? tr->n_words : 1, 1);
+	if (tr->roles == NULL)
+		return CDX_ERR_NOMEM;
+	/* the words are sorted by leading word: a group is a run */
+	while (g < tr->n_words) {
+		size_t n = trigger_key(tr->words[g], key), e = g;
+		unsigned r = 0;
+
+		while (e < tr->n_words && trigger_key(tr->words[e], k2) == n &&
+		       strcmp(k2, key) == 0)
+			r |= entry_role(lx, tr->words[e++]);
+		if (n > 0 && tr->prehash[prefix_slot(tr, key, n)] != 0)
+			r |= R_ANY;
+		if (n > 0 && !(r & R_ANY)) {
+			uint32_t h = wk_key_of(key, n) & (TRIG_KEYBITS - 1);
+
+			tr->hopebits[h >> 6] |= (uint64_t)1 << (h & 63);
+		}
+		for (; g < e; g++)
+			tr->roles[g] = (uint8_t)(r << 4 |
+			                         entry_role(lx, tr->words[g]));
 	}
 	return CDX_OK;
 }
@@ -279,6 +345,8 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 	if (rc == CDX_OK)
 		rc = index_prefix_words(tr);
 	if (rc == CDX_OK)
+		rc = index_roles(tr, lx);
+	if (rc == CDX_OK)
 		rc = extract_datewords_build(&tr->dw, lx);
 	if (rc) {
 		extract_triggers_release(tr);
@@ -290,11 +358,13 @@ int extract_triggers_build(struct triggers *tr, const struct lexicon *lx,
 	return CDX_OK;
 }
 
-/* Is a trigger word at @p i of [t, t+len), a word start? */
-static int word_at(const struct triggers *tr, const char *t, size_t len,
-                   size_t i, size_t wlen)
+/* The group of trigger words whose leading word is the one at @p i of
+ * [t, t+len) (@p wlen its letters): 1 + the index of its first word in
+ * tr->words, or 0 when none; *key gets the word, lower case. */
+static uint32_t group_at(const struct triggers *tr, const char *t,
+                         size_t i, size_t wlen, char key[PREFIX_WORD_MAX])
 {
-	char key[PREFIX_WORD_MAX], k2[PREFIX_WORD_MAX];
+	char k2[PREFIX_WORD_MAX];
 	size_t n = lead_key(t + i, wlen, key);
 	uint32_t h, slot;
 
@@ -306,8 +376,18 @@ static int word_at(const struct triggers *tr, const char *t, size_t len,
 			return 0;
 		trigger_key(tr->words[slot - 1], k2);
 		if (strcmp(k2, key) == 0)
-			break;
+			return slot;
 	}
+}
+
+int extract_trigger_word_at(const struct triggers *tr, const char *t,
+                            size_t len, size_t i, size_t wlen)
+{
+	char key[PREFIX_WORD_MAX], k2[PREFIX_WORD_MAX];
+	uint32_t slot = group_at(tr, t, i, wlen, key);
+
+	if (slot == 0)
+		return 0;
 	for (size_t k = slot - 1; k < tr->n_words; k++) {
 		struct lex_entry e = trigger_form(tr->words[k]);
 
@@ -320,9 +400,8 @@ static int word_at(const struct triggers *tr, const char *t, size_t len,
 	return 0;
 }
 
-/* Is a trigger starting with a symbol ("½") at @p i? */
-static int symbol_at(const struct triggers *tr, const char *t, size_t len,
-                     size_t i)
+int extract_trigger_symbol_at(const struct triggers *tr, const char *t,
+                              size_t len, size_t i)
 {
 	for (size_t k = 0; k < tr->n_words; k++) {
 		const struct lex_entry *e = tr->words[k];
@@ -347,7 +426,8 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 		size_t j;
 
 		if (k == 0 || (k & T_SYM)) {
-			if ((k & T_SYM) && symbol_at(tr, t, len, i))
+			if ((k & T_SYM) &&
+			    extract_trigger_symbol_at(tr, t, len, i))
 				return i;
 			i++;
 			continue;
@@ -380,7 +460,7 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 		                      (char)lower((unsigned char)t[i + 1]) : 0)]) {
 			h = wk_key(x, j - i) & (TRIG_KEYBITS - 1);
 			if ((tr->keybits[h >> 6] >> (h & 63) & 1) &&
-			    word_at(tr, t, len, i, j - i))
+			    extract_trigger_word_at(tr, t, len, i, j - i))
 				return i;
 		}
 		i = j;
@@ -388,12 +468,107 @@ size_t extract_next_trigger(const struct triggers *tr, const char *t,
 	return len;
 }
 
+/* Does "\s+of\b" (caseless) start at @p j of [t, t+len)? */
+static int of_follows(const char *t, size_t len, size_t j)
+{
+	if (j >= len || !is_space((unsigned char)t[j]))
+		return 0;
+	while (j < len && is_space((unsigned char)t[j]))
+		j++;
+	return j + 2 <= len && lower((unsigned char)t[j]) == 'o' &&
+	       lower((unsigned char)t[j + 1]) == 'f' &&
+	       (j + 2 == len || !(is_alnum((unsigned char)t[j + 2]) ||
+	                          t[j + 2] == '_'));
+}
+
+/* Is the word before the white space before @p at the last word of a
+ * relative word of dates.tsv ("last", "this")? */
+static int rel_before(const struct triggers *tr, const char *t, size_t at)
+{
+	const struct lex_list *dates = tr->dates;
+	size_t e = at, w;
+
+	if (at == 0 || !is_space((unsigned char)t[at - 1]))
+		return 0;
+	while (e > 0 && is_space((unsigned char)t[e - 1]))
+		e--;
+	for (w = e; w > 0 && is_alnum((unsigned char)t[w - 1]); w--)
+		;
+	/* a word of no rel word's length is none ("a year ago") */
+	if (e - w >= 64 || !(tr->rel_lens >> (e - w) & 1))
+		return 0;
+	for (size_t k = 0; k < dates->n; k++) {
+		const struct lex_entry *r = &dates->v[k];
+		size_t from = r->len, i;
+
+		if (r->cls != D_REL)
+			continue;
+		while (from > 0 && r->text[from - 1] != ' ')
+			from--;
+		if (r->len - from != e - w)
+			continue;
+		for (i = 0; i < e - w; i++) {
+			unsigned char a = (unsigned char)r->text[from + i];
+			unsigned char b = (unsigned char)t[w + i];
+
+			if (r->exact ? a != b : lower(a) != lower(b))
+				break;
+		}
+		if (i == e - w)
+			return 1;
+	}
+	return 0;
+}
+
+int extract_trigger_hopeless(const struct triggers *tr, const char *t,
+                             size_t len, size_t at)
+{
+	char key[PREFIX_WORD_MAX];
+	size_t wlen = 0;
+	uint32_t slot, h;
+	unsigned r;
+	uint64_t x = wk_load8(t, len, at);
+
+	/* most trigger words are numbers: one bit rules them out */
+	while (at + wlen < len && wlen < PREFIX_WORD_MAX &&
+	       letter((unsigned char)t[at + wlen]))
+		wlen++;
+	h = wk_key(x, wlen) & (TRIG_KEYBITS - 1);
+	if (wlen == 0 || !(tr->hopebits[h >> 6] >> (h & 63) & 1))
+		return 0;
+	slot = group_at(tr, t, at, wlen, key);
+	if (slot == 0 || (r = tr->roles[slot - 1] >> 4) & R_ANY)
+		return 0;
+	if ((r & R_REL) && rel_before(tr, t, at))
+		return 0;
+	if (r & R_FRAC) {
+		/* the fraction's words from this one on, then " of" */
+		char k2[PREFIX_WORD_MAX];
+
+		for (size_t k = slot - 1; k < tr->n_words; k++) {
+			struct lex_entry e = trigger_form(tr->words[k]);
+			size_t m;
+
+			trigger_key(tr->words[k], k2);
+			if (strcmp(k2, key) != 0)
+				break;
+			if ((tr->roles[k] & R_FRAC) &&
+			    (m = extract_lex_prefix(&e, t + at,
+			                            len - at)) > 0 &&
+			    of_follows(t, len, at + m))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* Is [t, t+n) a word that may open a match (any case)? */
 static int prefix_word(const struct triggers *tr, const char *t, size_t n)
 {
 	char key[PREFIX_WORD_MAX];
 
-	if (n == 0 || n >= sizeof(key))
+	if (n == 0 || n >= sizeof(key) ||
+	    !(tr->pre_len[lower((unsigned char)t[0])] >> n & 1))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		key[i] = (char)lower((unsigned char)t[i]);
@@ -434,192 +609,4 @@ size_t extract_window_start(const struct triggers *tr, const char *t,
 		s = w;
 	}
 	return s;
-}
-
-/* ------------------------------------------------------ candidates */
-
-void extract_cands_release(struct cands *c)
-{
-	if (c == NULL)
-		return;
-	free(c->gz);
-	free(c->tg);
-	free(c->tk);
-	extract_masks_release(&c->bm);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Room for a candidate at every byte of a text of @p len bytes. */
-static int cands_reserve(struct cands *c, size_t len)
-{
-	uint32_t *gz, *tg, *tk;
-
-	if (len <= c->cap)
-		return CDX_OK;
-	gz = realloc(c->gz, len * sizeof(*gz));
-	if (gz == NULL)
-		return CDX_ERR_NOMEM;
-	c->gz = gz;
-	tg = realloc(c->tg, len * sizeof(*tg));
-	if (tg == NULL)
-		return CDX_ERR_NOMEM;
-	c->tg = tg;
-	tk = realloc(c->tk, len * sizeof(*tk));
-	if (tk == NULL)
-		return CDX_ERR_NOMEM;
-	c->tk = tk;
-	c->cap = len;
-	return CDX_OK;
-}
-
-static inline int digit(unsigned char c)
-{
-	return (byte_class[c] & BC_DIGIT) != 0;
-}
-
-static inline void push_tg(struct cands *c, size_t i, uint32_t kind)
-{
-	c->tg[c->n_tg] = (uint32_t)i;
-	c->tk[c->n_tg++] = kind;
-}
-
-/*
- * The candidates of the word starting at @p i of [t, t+len), bit @p off of
- * block @p mb of the masks: a name may start there when its key passes the
- * gazetteer's filter (as in extract_gz_next()); a trigger is there when
- * it starts with a digit, and may be there when it starts with a trigger
- * word's first letters (as in extract_next_trigger()). The word's end and
- * its letters come from the block's masks, in one shift each.
- */
-static inline void word_cands(struct cands *c, const struct gz_filter *gf,
-                              const struct triggers *tr, const char *t,
-                              size_t len, size_t i, const struct mask_blk *mb,
-                              unsigned off)
-{
-	unsigned char ch = (unsigned char)t[i];
-	uint64_t rest = ~mb->alnum >> off, x;
-	size_t n, l;
-	uint32_t key, bit, h;
-	const uint64_t *set;
-	unsigned second;
-
-	/* a word running into the next block is rare: ask the masks */
-	n = rest ? (size_t)__builtin_ctzll(rest) :
-	           masks_run_end(&c->bm, i, mask_alnum) - i;
-	x = wk_load8(t, len, i);
-	key = wk_key(x, n);
-	bit = gz_first_bit(key, gf->mask);
-	set = (mb->upper >> off & 1) ? gf->first : gf->first_low;
-	if (set[bit >> 6] >> (bit & 63) & 1)
-		c->gz[c->n_gz++] = (uint32_t)i;
-	if (mb->digit >> off & 1) {
-		push_tg(c, i, TC_NUM);
-		return;
-	}
-	if (!tr->cls[ch])
-		return;
-	/* its first two letters, the second 0 when a letter stands alone
-	 * ("G" of "G20") */
-	second = n > 1 && !(byte_class[(unsigned char)t[i + 1]] & BC_DIGIT) ?
-	         lower((unsigned char)t[i + 1]) : 0;
-	if (!tr->pairs[pair_of((char)lower(ch), (char)second)])
-		return;
-	/* the word's leading letters */
-	rest = ~(mb->alnum & ~mb->digit) >> off;
-	l = rest ? (size_t)__builtin_ctzll(rest) :
-	           masks_run_end(&c->bm, i, mask_letter) - i;
-	h = (l == n ? key : wk_key(x, l)) & (TRIG_KEYBITS - 1);
-	if (tr->keybits[h >> 6] >> (h & 63) & 1)
-		push_tg(c, i, TC_WORD + (uint32_t)l);
-}
-
-/* The candidates of byte @p i of [t, t+len), outside any word: a symbol
- * may start a name ("$") or be a trigger ("½"), a point before a
- * digit is one. */
-static void between_cands(struct cands *c, const struct gz_filter *gf,
-                          const struct triggers *tr, const char *t,
-                          size_t len, size_t i)
-{
-	unsigned char ch = (unsigned char)t[i];
-	unsigned k = tr->cls[ch];
-
-	if (!is_space(ch) && gf->sym[lower(ch)] &&
-	    (i == 0 || !is_alnum((unsigned char)t[i - 1])))
-		c->gz[c->n_gz++] = (uint32_t)i;
-	if (k & T_SYM)
-		push_tg(c, i, TC_SYM);
-	else if ((k & T_DOT) && i + 1 < len && digit((unsigned char)t[i + 1]))
-		push_tg(c, i, TC_NUM);
-}
-
-/*
- * The byte masks of the sentence (masks.c) give, 64 bytes at a time,
- * the places worth a look: word starts, starts of digit runs (inside a
- * word too: "G20"), and the bytes between words that are no space. Only
- * those are visited, in text order, so both lists come out sorted.
- */
-int extract_cands_scan(struct cands *c, const struct gz_filter *gf,
-                       const struct triggers *tr, const char *t, size_t len)
-{
-	/* a space between words is nothing to either scan, unless a trigger
-	 * starts with one */
-	uint64_t keep_blank = (tr->cls[' '] & (T_SYM | T_DOT)) ? ~(uint64_t)0 :
-	                                                         0;
-	uint64_t carry_a = 0, carry_d = 0;
-
-	c->n_gz = c->n_tg = 0;
-	if (len > UINT32_MAX - TC_WORD || cands_reserve(c, len) ||
-	    extract_masks_fill(&c->bm, t, len))
-		return CDX_ERR_NOMEM;
-	for (size_t k = 0; k < c->bm.n; k++) {
-		const struct mask_blk *b = &c->bm.b[k];
-		uint64_t ws = b->alnum & ~(b->alnum << 1 | carry_a);
-		uint64_t rs = b->digit & ~(b->digit << 1 | carry_d);
-		uint64_t in = len - 64 * k >= 64 ? ~(uint64_t)0 :
-		              ((uint64_t)1 << (len - 64 * k)) - 1;
-		uint64_t e = ws | rs | (~b->alnum & ~(b->blank & ~keep_blank) &
-		                        in);
-
-		carry_a = b->alnum >> 63;
-		carry_d = b->digit >> 63;
-		for (; e; e &= e - 1) {
-			uint64_t bit = e & -e;
-			size_t i = 64 * k + (size_t)__builtin_ctzll(e);
-
-			if (ws & bit)
-				word_cands(c, gf, tr, t, len, i, b,
-				           (unsigned)(i % 64));
-			else if (rs & bit)
-				push_tg(c, i, TC_NUM);
-			else
-				between_cands(c, gf, tr, t, len, i);
-		}
-	}
-	return CDX_OK;
-}
-
-size_t extract_next_trigger_cand(const struct triggers *tr, const char *t,
-                                 size_t len, const struct cands *c,
-                                 size_t *ci, size_t from)
-{
-	size_t k = *ci < c->n_tg ? *ci : c->n_tg;
-
-	while (k > 0 && c->tg[k - 1] >= from)
-		k--;
-	for (; k < c->n_tg; k++) {
-		size_t i = c->tg[k];
-		uint32_t kind = c->tk[k];
-
-		if (i < from)
-			continue;
-		if (kind == TC_NUM ||
-		    (kind == TC_SYM && symbol_at(tr, t, len, i)) ||
-		    (kind >= TC_WORD &&
-		     word_at(tr, t, len, i, kind - TC_WORD))) {
-			*ci = k;
-			return i;
-		}
-	}
-	*ci = c->n_tg;
-	return len;
 }

@@ -384,6 +384,14 @@ START_TEST(flattened_table_rows)
 	/* no header: a bare number is nothing */
 	run_text("Peru\n2,760\n", &t, &c);
 	ck_assert_uint_eq(c.n, 0);
+	tdoc_release(&t);
+	/* a line opening with "in" and no unit: no header */
+	run_text("in 2004\nPeru\n2,760\n", &t, &c);
+	ck_assert_ptr_null(find(&c, &t, CDX_KIND_MASS, "2,760"));
+	tdoc_release(&t);
+	/* a unit in capitals still declares one */
+	run_text("IN TONS\nPeru\n2,760\n", &t, &c);
+	ck_assert_ptr_nonnull(find(&c, &t, CDX_KIND_MASS, "2,760"));
 	cdx_claims_release(&c);
 	tdoc_release(&t);
 }
@@ -748,5 +756,6 @@ Suite *extract_suite(void)
 	extract_scan_cases(s);
 	extract_entity_cases(s);
 	extract_masks_cases(s);
+	extract_skip_cases(s);
 	return s;
 }

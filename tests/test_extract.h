@@ -49,4 +49,9 @@ void extract_entity_cases(Suite *s);
  * where no date can match (test_extract_masks.c). */
 void extract_masks_cases(Suite *s);
 
+/** What the sentence loop skips (hopeless triggers, words leading no
+ * name, prefix words, remembered word classes) loses nothing
+ * (test_extract_skip.c). */
+void extract_skip_cases(Suite *s);
+
 #endif
