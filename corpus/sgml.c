@@ -10,6 +10,7 @@
  * offsets are into the extracted text, so unwrapping costs nothing).
  * Articles without a body (the collection has many) are skipped silently.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,6 +123,23 @@ static size_t entity(const char *s, const char *end, char *out, size_t *used)
  * Decode [s, end) into @p out: references decoded, control characters
  * dropped, an indented line turned into a paragraph break.
  */
+/* Bytes of @p x that are below 0x20, '&' or DEL: one bit set in the
+ * result when any is (the usual "has a byte less than" and "has a zero
+ * byte" tests, exact as to whether any byte matches; bytes >= 0x80 never
+ * do). */
+static uint64_t special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	uint64_t amp = x ^ (ones * '&'), del = x ^ (ones * 0x7f);
+
+	return ((x - ones * 0x20) | (amp - ones) | (del - ones)) & ~x & highs;
+}
+
+static int plain(unsigned char c)
+{
+	return c != '&' && c != '\n' && (c >= 0x20 || c == '\t') && c != 0x7f;
+}
+
 static int decode(struct cdx_buf *out, const char *s, const char *end)
 {
 	const char *run = s;
@@ -130,10 +148,21 @@ static int decode(struct cdx_buf *out, const char *s, const char *end)
 	int rc = CDX_OK;
 
 	while (s < end && rc == CDX_OK) {
-		unsigned char c = (unsigned char)*s;
+		unsigned char c;
 
-		if (c != '&' && c != '\n' && (c >= 0x20 || c == '\t') &&
-		    c != 0x7f) {
+		/* most of a body is plain text: eight bytes a step */
+		while (end - s >= 8) {
+			uint64_t x;
+
+			memcpy(&x, s, 8);
+			if (special8(x))
+				break;
+			s += 8;
+		}
+		if (s == end)
+			break;
+		c = (unsigned char)*s;
+		if (plain(c)) {
 			s++;
 			continue;
 		}

@@ -464,6 +464,44 @@ START_TEST(sgml_articles)
 }
 END_TEST
 
+/* The body scan takes eight bytes a step: an entity, a line break, a
+ * control byte or DEL at any offset, with UTF-8 around it, must come out
+ * as the byte-by-byte scan gave it. */
+static const struct {
+	const char *mark, *want;
+} sgml_marks[] = {
+	{"&lt;", "<"}, {"&amp;", "&"}, {"&#5;", ""}, {"A&P", "A&P"},
+	{"\x7f", ""}, {"\x01", ""}, {"\n", " "}, {"\n   ", "\n\n"},
+	{"\t", "\t"}, {"\xc3\xa9", "\xc3\xa9"},
+};
+
+START_TEST(sgml_body_every_offset)
+{
+	const char *m = sgml_marks[_i].mark, *w = sgml_marks[_i].want;
+
+	for (int at = 0; at < 20; at++) {
+		struct got g = {0};
+		struct cdx_error err = CDX_ERROR_INIT;
+		char in[512], want[128];
+
+		snprintf(want, sizeof want, "%.*s%s%.*s", at,
+		         "abcdefghijklmnopqrstuvwxyz", w, 19 - at,
+		         "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		snprintf(in, sizeof in,
+		         "<REUTERS NEWID=\"1\"><TEXT><BODY>%.*s%s%.*s"
+		         "</BODY></TEXT></REUTERS>\n", at,
+		         "abcdefghijklmnopqrstuvwxyz", m, 19 - at,
+		         "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		ck_assert_int_eq(cdx_corpus_read_buffer("r.sgm", in, strlen(in),
+		                                        NULL, collect, &g, &err),
+		                 CDX_OK);
+		ck_assert_uint_eq(g.n, 1);
+		ck_assert_str_eq(g.docs[0]->text, want);
+		got_free(&g);
+	}
+}
+END_TEST
+
 START_TEST(truncated_xml_recovers)
 {
 	struct got g = {0};
@@ -821,6 +859,8 @@ Suite *corpus_suite(void)
 	tcase_add_test(tc, jsonl_records_and_bad_lines);
 	tcase_add_test(tc, jsonl_with_bom_and_crlf);
 	tcase_add_test(tc, sgml_articles);
+	tcase_add_loop_test(tc, sgml_body_every_offset, 0,
+	                    (int)(sizeof sgml_marks / sizeof sgml_marks[0]));
 	tcase_add_test(tc, truncated_xml_recovers);
 	tcase_add_test(tc, xml_entities_are_not_expanded);
 	tcase_add_test(tc, forced_format_wins);
