@@ -197,6 +197,9 @@ int index_buf_varint(struct cdx_buf *b, uint64_t v) CDX_WUR;
 /** The 64-bit hash stored on disk (content, source keys): two lanes of
  *  eight bytes, read little-endian, so it is the same on every machine. */
 uint64_t index_hash64(const void *p, size_t n);
+/** The eight bytes at @p p as a little-endian number (byte i in bits
+ *  8i), whatever the machine's byte order. */
+uint64_t index_load_le64(const void *p);
 /** A faster hash for in-memory tables only (its value may depend on
  *  the machine's byte order, so it is never stored). */
 uint64_t index_mem_hash(const void *p, size_t n);

@@ -419,18 +419,8 @@ static int flush_chunk(struct cdx_index_prep *p)
 	return CDX_OK;
 }
 
-/* @p p's eight (four) bytes as a number whose bits 8i are byte i. */
-static uint64_t load_le64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
+/* @p p's four bytes as a number whose bits 8i are byte i (eight:
+ * index_load_le64). */
 static uint32_t load_le32(const char *p)
 {
 	uint32_t v;
@@ -470,7 +460,7 @@ static int on_token(void *ctx, const char *w, size_t n, uint32_t start,
 	if (n <= TOK_KEY_MAX) {
 		/* the tokenizer zeroes w[n..15]: two loads are the key, the
 		 * bytes past the token already 0 (byte 11 too, the length's) */
-		c->k0 = load_le64(w);
+		c->k0 = index_load_le64(w);
 		c->k1 = load_le32(w + 8) | (uint32_t)n << 24;
 		c->h = (uint32_t)key_hash(c->k0, c->k1);
 	} else if (long_token(p, c, w, n) != CDX_OK) {

@@ -68,9 +68,9 @@ int index_buf_varint(struct cdx_buf *b, uint64_t v)
 	return cdx_buf_add(b, tmp, index_varint_put(tmp, v));
 }
 
-/* The eight bytes at @p s as a little-endian number: the stored hash
- * must not depend on the machine's byte order. */
-static uint64_t hash_le64(const uint8_t *s)
+/* Little-endian: the stored hash must not depend on the machine's byte
+ * order. */
+uint64_t index_load_le64(const void *s)
 {
 	uint64_t v;
 
@@ -92,16 +92,16 @@ uint64_t index_hash64(const void *p, size_t n)
 	uint8_t tail[16] = {0};
 
 	for (; n >= 16; s += 16, n -= 16) {
-		a = (a ^ hash_le64(s)) * 0x9e3779b97f4a7c15ULL;
-		b = (b ^ hash_le64(s + 8)) * 0xc2b2ae3d27d4eb4fULL;
+		a = (a ^ index_load_le64(s)) * 0x9e3779b97f4a7c15ULL;
+		b = (b ^ index_load_le64(s + 8)) * 0xc2b2ae3d27d4eb4fULL;
 		a ^= a >> 29;
 		b ^= b >> 31;
 	}
 	if (n > 0) {
 		/* the length went into the seed: zero padding is unambiguous */
 		memcpy(tail, s, n);
-		a = (a ^ hash_le64(tail)) * 0x9e3779b97f4a7c15ULL;
-		b = (b ^ hash_le64(tail + 8)) * 0xc2b2ae3d27d4eb4fULL;
+		a = (a ^ index_load_le64(tail)) * 0x9e3779b97f4a7c15ULL;
+		b = (b ^ index_load_le64(tail + 8)) * 0xc2b2ae3d27d4eb4fULL;
 		a ^= a >> 29;
 		b ^= b >> 31;
 	}
