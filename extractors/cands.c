@@ -29,33 +29,26 @@ void extract_cands_release(struct cands *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Grow @p *v to @p len entries (kept on failure). */
+static int grow_u32(uint32_t **v, size_t len)
+{
+	uint32_t *p = realloc(*v, len * sizeof(**v));
+
+	if (p == NULL)
+		return CDX_ERR_NOMEM;
+	*v = p;
+	return CDX_OK;
+}
+
 /* Room for a candidate at every byte of a text of @p len bytes. */
 static int cands_reserve(struct cands *c, size_t len)
 {
-	uint32_t *gz, *tg, *tk;
-
 	if (len <= c->cap)
 		return CDX_OK;
-	gz = realloc(c->gz, len * sizeof(*gz));
-	if (gz == NULL)
+	if (grow_u32(&c->gz, len) || grow_u32(&c->gk, len) ||
+	    grow_u32(&c->ge, len) || grow_u32(&c->tg, len) ||
+	    grow_u32(&c->tk, len))
 		return CDX_ERR_NOMEM;
-	c->gz = gz;
-	gz = realloc(c->gk, len * sizeof(*gz));
-	if (gz == NULL)
-		return CDX_ERR_NOMEM;
-	c->gk = gz;
-	gz = realloc(c->ge, len * sizeof(*gz));
-	if (gz == NULL)
-		return CDX_ERR_NOMEM;
-	c->ge = gz;
-	tg = realloc(c->tg, len * sizeof(*tg));
-	if (tg == NULL)
-		return CDX_ERR_NOMEM;
-	c->tg = tg;
-	tk = realloc(c->tk, len * sizeof(*tk));
-	if (tk == NULL)
-		return CDX_ERR_NOMEM;
-	c->tk = tk;
 	c->cap = len;
 	return CDX_OK;
 }

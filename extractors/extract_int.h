@@ -376,6 +376,11 @@ int extract_agreement_at(const struct lexicon *lx, const char *t, size_t len,
 
 /* ------------------------------------------------------ propernames.c */
 
+/** Is @p i the first word of a sentence or line of @p t (after any
+ * opening quote or bracket)? Its first word is capitalised whatever it
+ * is. */
+int extract_sentence_start(const char *t, size_t i);
+
 struct ment;
 
 /* Names taken from the text kept per document: each new run of capitals is

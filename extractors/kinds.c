@@ -139,15 +139,6 @@ static int table_cell(const char *t, size_t at)
 	       (e == 3 || t[e - 4] == ' ');
 }
 
-/* Does only punctuation or space stand before @p at in the sentence? */
-static int opens_sentence(const char *t, size_t at)
-{
-	while (at > 0 && !is_letter((unsigned char)t[at - 1]) &&
-	       !(t[at - 1] >= '0' && t[at - 1] <= '9'))
-		at--;
-	return at == 0;
-}
-
 int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
                        size_t start, size_t end, double value, size_t *noun_end,
                        char *unit, size_t cap)
@@ -183,7 +174,7 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 		if (n >= 3 && plural(t + i, n) && t[start] >= 'A' &&
 		    t[start] <= 'Z' && t[i] >= 'A' && t[i] <= 'Z' &&
 		    !(t[i + 1] >= 'A' && t[i + 1] <= 'Z') &&
-		    !opens_sentence(t, start))
+		    !extract_sentence_start(t, start))
 			return 0;
 		if (n >= 3 && plural(t + i, n)) {
 			*noun_end = i + n;

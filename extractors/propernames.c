@@ -142,9 +142,7 @@ static int cap_word(const struct masks *bm, const char *t, size_t len,
 	return 1;
 }
 
-/* Is @p i the first word of a sentence or line (after any opening quote
- * or bracket)? Its first word is capitalised whatever it is. */
-static int sentence_start(const char *t, size_t i)
+int extract_sentence_start(const char *t, size_t i)
 {
 	while (i > 0) {
 		unsigned char c = (unsigned char)t[i - 1];
@@ -417,7 +415,7 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 		/* A sentence's first word alone is capitalised anyway; a
 		 * word alone after an article is a noun ("the Proclamation"). */
 		if (b - a == 1 && !firm &&
-		    ((a == 0 && sentence_start(t, r->w[0].start) &&
+		    ((a == 0 && extract_sentence_start(t, r->w[0].start) &&
 		      !dash_follows(t, len, r->after)) ||
 		     (wn && is_article(t, ws, wn))))
 			return CDX_OK;
@@ -558,7 +556,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 
 			if (gm->type == CDX_ENT_COMMODITY && gm->start == i &&
 			    upper(c) && (r.n ? i == expect && !r.poss :
-			                 !sentence_start(t, i)) &&
+			                 !extract_sentence_start(t, i)) &&
 			    r.n < RUN_WORDS) {
 				w.start = gm->start;
 				w.end = gm->end;
@@ -619,7 +617,7 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 		if (r.n == 0 &&
 		    (colon < 0 ? (colon = memchr(t, ':', len) != NULL) :
 		                 colon) &&
-		    sentence_start(t, i) && heading(t, len, i)) {
+		    extract_sentence_start(t, i) && heading(t, len, i)) {
 			/* "Domestic Production and Use:" names a section */
 			while (t[i] != ':')
 				i++;
