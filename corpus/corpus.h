@@ -166,7 +166,9 @@ int cdx_doc_new(struct cdx_doc **out, const char *source, const char *title,
  * (Re)compute doc->paras and doc->sents from doc->text. Paragraphs break
  * at blank lines; sentences at . ! ? followed by space and an upper-case or
  * digit start, but not after abbreviations (U.S., Dr., Jan., No. 7, e.g.),
- * initials, or inside numbers (3.5). Called by every reader.
+ * initials, or inside numbers (3.5). A running header (a head line, no
+ * sentence and holding no figure, that recurs between two sentences) is
+ * in no sentence. Called by every reader.
  * @return CDX_OK or CDX_ERR_NOMEM.
  */
 int cdx_corpus_split(struct cdx_doc *doc);

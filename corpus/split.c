@@ -15,6 +15,8 @@
  * bulleted line, and after a heading line (short, no final punctuation,
  * at the start of a sentence, shorter than the next line, which starts
  * with an upper-case letter).
+ * Running headers (see running_headers()) are in no sentence, and a
+ * sentence ends where one starts.
  * Spans exclude the whitespace around them. One pass, no copies.
  */
 #include <stdlib.h>
@@ -35,6 +37,17 @@
 /* A sentence longer than this is cut at a space: extractors work per
  * sentence, and a punctuation-free blob must not become one huge one. */
 #define SENT_MAX 8192
+/* Running headers are looked for among the first HEAD_LINES non-blank
+ * lines; one is RUNNING_MIN..RUNNING_MAX bytes long (a shorter head line,
+ * "COBALT", counts only beside a longer one). RUNNING_SPANS bounds the
+ * work a document full of repeats can make. */
+#define HEAD_LINES 12
+#define RUNNING_MIN 20
+#define RUNNING_MAX 160
+#define RUNNING_SPANS 4096
+/* Bytes compared looking for one head line, at most this many times the
+ * text's length. */
+#define RUNNING_WORK 16
 
 enum { ABBR_NEVER = 1, ABBR_DIGIT, ABBR_LINE };
 
@@ -347,6 +360,266 @@ static int shorter_than_next(const char *t, size_t ls, size_t le, size_t k,
 	return le - ls <= HEADING_SHORT || (le - ls) * 10 <= (ne - k) * 7;
 }
 
+/*
+ * Running headers. A PDF prints its publication, chapter and date on
+ * every page, and text extraction leaves them in the flow, where they run
+ * into the sentences around them: "... and Sweden. GRAPHITE U.S.
+ * Geological Survey, Mineral Commodity Summaries, February 2026 Five
+ * companies were ...". Page one prints them at the document's head, as
+ * lines of their own, so a head line that recurs later in the text is
+ * one, and so are the head lines next to it that recur next to it
+ * ("GRAPHITE" before the survey's line). A header is no sentence and
+ * holds no figure (header_text()): a repeated table row or paragraph is
+ * data. A recurrence is taken out only where it stands between two
+ * sentences or paragraphs, and its copy at the head too: the same words
+ * quoted inside a sentence, or a wrapped line of prose, stay.
+ */
+
+/* The next occurrence of [what, what+n) in [t+from, t+len) that starts a
+ * word, or len. memchr() looks for its first byte that is neither a
+ * small letter nor a space (a capital, a digit: rarer in prose), and
+ * *work counts the bytes compared, so that a text made to match almost
+ * everywhere costs a bounded multiple of its length: past the budget
+ * nothing more is found. */
+static size_t find_bytes(const char *t, size_t from, size_t len,
+                         const char *what, size_t n, size_t *work)
+{
+	size_t a = 0;
+
+	while (a + 1 < n && (is_lower_ascii((unsigned char)what[a]) ||
+	                     what[a] == ' '))
+		a++;
+	while (from + n <= len && *work <= RUNNING_WORK * len) {
+		const char *p = memchr(t + from + a, what[a], len - from - n + 1);
+
+		if (p == NULL)
+			break;
+		from = (size_t)(p - t) - a;
+		*work += n;
+		if ((from == 0 || is_ws((unsigned char)t[from - 1])) &&
+		    memcmp(t + from, what, n) == 0)
+			return from;
+		from++;
+	}
+	return len;
+}
+
+/* The first @p HEAD_LINES non-blank lines of [t, t+len), trimmed, into
+ * @p head; returns how many. */
+static size_t head_lines(const char *t, size_t len, struct cdx_span *head)
+{
+	size_t n = 0, i = 0;
+
+	while (i < len && n < HEAD_LINES) {
+		const char *nl = memchr(t + i, '\n', len - i);
+		size_t ls = i, le = nl ? (size_t)(nl - t) : len;
+
+		i = nl ? le + 1 : len;
+		while (ls < le && is_ws((unsigned char)t[ls]))
+			ls++;
+		while (le > ls && is_ws((unsigned char)t[le - 1]))
+			le--;
+		if (le > ls) {
+			head[n].start = (uint32_t)ls;
+			head[n].end = (uint32_t)le;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Can the head line [ls, le) be part of a running header? A header is
+ * no sentence and holds no figure: short, no final . ! ? , ; : (before
+ * closing quotes), no sentence end inside ("U.S. Geological" is none),
+ * and no number but a year ("February 2026"). A row of data repeated in
+ * a table ("Shr diluted 1.95 dlrs vs 1.99 dlrs") or a repeated paragraph
+ * of prose is none. */
+static int header_text(const char *t, size_t ls, size_t le)
+{
+	size_t e = le;
+
+	if (le - ls > RUNNING_MAX)
+		return 0;
+	while (e > ls && strchr("\"')]", t[e - 1]))
+		e--;
+	if (e == ls || strchr(".!?:;,", t[e - 1]))
+		return 0;
+	for (size_t i = ls; i < le; i++) {
+		int digit;
+
+		if (is_digit((unsigned char)t[i])) {
+			size_t j = i;
+
+			while (j < le && is_digit((unsigned char)t[j]))
+				j++;
+			if (j - i != 4 || (i > ls && !is_ws((unsigned char)t[i - 1])) ||
+			    (j < le && !is_ws((unsigned char)t[j])) ||
+			    !(t[i] == '1' || t[i] == '2'))
+				return 0; /* a figure, not a year */
+			i = j;
+		} else if ((t[i] == '.' || t[i] == '!' || t[i] == '?') &&
+		           i + 2 < le && t[i + 1] == ' ' &&
+		           starter(t, i + 2, le, &digit) &&
+		           (t[i] != '.' || !abbrev_kind(t, ls, i))) {
+			return 0; /* a sentence ends inside */
+		}
+	}
+	return 1;
+}
+
+/* Can head line @p h be a running header by itself: a header's text, long
+ * enough to be more than a word? */
+static int running_line(const char *t, struct cdx_span h)
+{
+	size_t n = h.end - h.start;
+
+	return n >= RUNNING_MIN && memchr(t + h.start, ' ', n) != NULL &&
+	       header_text(t, h.start, h.end);
+}
+
+/* Where head line @p h ends right before @p at (whitespace between, a
+ * word boundary before it): its start there, else SIZE_MAX. */
+static size_t line_before(const char *t, size_t at, struct cdx_span h)
+{
+	size_t n = h.end - h.start;
+
+	while (at > 0 && is_ws((unsigned char)t[at - 1]))
+		at--;
+	if (at < n || memcmp(t + at - n, t + h.start, n) != 0 ||
+	    (at > n && !is_ws((unsigned char)t[at - n - 1])))
+		return SIZE_MAX;
+	return at - n;
+}
+
+/* Where head line @p h starts right after @p at: its end there, else
+ * SIZE_MAX. */
+static size_t line_after(const char *t, size_t len, size_t at,
+                         struct cdx_span h)
+{
+	size_t n = h.end - h.start;
+
+	while (at < len && is_ws((unsigned char)t[at]))
+		at++;
+	if (len - at < n || memcmp(t + at, t + h.start, n) != 0 ||
+	    (at + n < len && !is_ws((unsigned char)t[at + n])))
+		return SIZE_MAX;
+	return at + n;
+}
+
+/* Does [s, e) stand between two sentences: a paragraph start (a blank
+ * line, the text's start) or a sentence's final . ! ? (with closing
+ * quotes) before it, a paragraph end or a sentence start after it? A line
+ * break alone is no boundary: a hard-wrapped paragraph repeated in the
+ * text repeats its lines too. */
+static int between_sentences(const char *t, size_t len, size_t s, size_t e)
+{
+	int nl = 0, digit;
+
+	while (s > 0 && is_ws((unsigned char)t[s - 1]))
+		nl += t[--s] == '\n';
+	if (s > 0 && nl < 2) {
+		/* closing quotes and brackets: " ' ) ] ” ’ » */
+		for (;;) {
+			if (s > 0 && strchr("\"')]", t[s - 1]))
+				s--;
+			else if (s >= 3 && memcmp(t + s - 3, "\xe2\x80", 2) == 0 &&
+			         (t[s - 1] == '\x9d' || t[s - 1] == '\x99'))
+				s -= 3;
+			else if (s >= 2 && memcmp(t + s - 2, "\xc2\xbb", 2) == 0)
+				s -= 2;
+			else
+				break;
+		}
+		if (s == 0 || !strchr(".!?", t[s - 1]))
+			return 0;
+	}
+	nl = 0;
+	while (e < len && is_ws((unsigned char)t[e]))
+		nl += t[e++] == '\n';
+	return e == len || nl >= 2 || starter(t, e, len, &digit);
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct cdx_span *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Sort the spans by start and merge those that overlap or touch across
+ * whitespace only. */
+static void merge_spans(struct spans *f, const char *t)
+{
+	size_t k = 0;
+
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof *f->v, by_start);
+	for (size_t i = 0; i < f->n; i++) {
+		if (k > 0) {
+			struct cdx_span *p = &f->v[k - 1];
+			uint32_t g = p->end;
+
+			while (g < f->v[i].start && is_ws((unsigned char)t[g]))
+				g++;
+			if (g >= f->v[i].start) {
+				if (f->v[i].end > p->end)
+					p->end = f->v[i].end;
+				continue;
+			}
+		}
+		f->v[k++] = f->v[i];
+	}
+	f->n = k;
+}
+
+/* The running headers of [t, t+len), each recurrence and the head lines
+ * it repeats, into @p f, sorted and merged. */
+static int running_headers(struct spans *f, const char *t, size_t len)
+{
+	struct cdx_span head[HEAD_LINES];
+	size_t nh = head_lines(t, len, head);
+
+	for (size_t k = 0; k < nh; k++) {
+		size_t n = head[k].end - head[k].start, from = head[k].end, o;
+		size_t work = 0;
+
+		if (!running_line(t, head[k]))
+			continue;
+		while ((o = find_bytes(t, from, len, t + head[k].start, n,
+		                       &work)) < len && f->n < RUNNING_SPANS) {
+			size_t s = o, e = o + n, p;
+			size_t a = k, b = k + 1; /* head lines [a, b) recur */
+
+			from = o + 1;
+			if (e < len && !is_ws((unsigned char)t[e]))
+				continue; /* the start of a longer word */
+			while (a > 0 && header_text(t, head[a - 1].start,
+			                            head[a - 1].end) &&
+			       (p = line_before(t, s, head[a - 1])) != SIZE_MAX) {
+				s = p;
+				a--;
+			}
+			while (b < nh && header_text(t, head[b].start, head[b].end) &&
+			       (p = line_after(t, len, e, head[b])) != SIZE_MAX) {
+				e = p;
+				b++;
+			}
+			/* the copy at the head too: a wrapped line of prose
+			 * recurring in a repeated paragraph is none */
+			if (!between_sentences(t, len, s, e) ||
+			    !between_sentences(t, len, head[a].start,
+			                       head[b - 1].end))
+				continue;
+			if (push(f, s, e) ||
+			    push(f, head[a].start, head[b - 1].end))
+				return CDX_ERR_NOMEM;
+			from = e;
+		}
+	}
+	merge_spans(f, t);
+	return CDX_OK;
+}
+
 /* Split the paragraph [ps, pe) into sentences. */
 static int split_para(struct spans *s, const char *t, size_t ps, size_t pe)
 {
@@ -422,13 +695,33 @@ static int split_para(struct spans *s, const char *t, size_t ps, size_t pe)
 	return push_sentence(s, t, start, pe);
 }
 
+/* Split the paragraph [ps, pe) into sentences around the running headers
+ * @p f from its *fi-th on (which ends after ps). */
+static int split_around(struct spans *s, const char *t, size_t ps,
+                        size_t pe, const struct spans *f, size_t *fi)
+{
+	for (; *fi < f->n && f->v[*fi].start < pe; ++*fi) {
+		if (f->v[*fi].start > ps &&
+		    split_para(s, t, ps, f->v[*fi].start))
+			return CDX_ERR_NOMEM;
+		if (f->v[*fi].end > ps)
+			ps = f->v[*fi].end;
+		if (ps >= pe)
+			return CDX_OK; /* the header goes on past the paragraph */
+	}
+	return split_para(s, t, ps, pe);
+}
+
 int cdx_corpus_split(struct cdx_doc *doc)
 {
 	struct spans paras = {NULL, 0, 0}, sents = {NULL, 0, 0};
+	struct spans heads = {NULL, 0, 0};
 	const char *t = doc->text;
-	size_t len = doc->len, i = 0;
-	int rc = CDX_OK;
+	size_t len = doc->len, i = 0, hi = 0;
+	int rc = running_headers(&heads, t, len);
 
+	if (rc)
+		goto fail;
 	while (i < len) {
 		size_t ps, pe, ls;
 		int blank;
@@ -467,7 +760,7 @@ int cdx_corpus_split(struct cdx_doc *doc)
 			pe--;
 		rc = push(&paras, ps, pe);
 		if (rc == CDX_OK)
-			rc = split_para(&sents, t, ps, pe);
+			rc = split_around(&sents, t, ps, pe, &heads, &hi);
 		if (rc)
 			goto fail;
 		if (pe == len || i >= len)
@@ -479,9 +772,11 @@ int cdx_corpus_split(struct cdx_doc *doc)
 	doc->n_paras = paras.n;
 	doc->sents = sents.v;
 	doc->n_sents = sents.n;
+	free(heads.v);
 	return CDX_OK;
 fail:
 	free(paras.v);
 	free(sents.v);
+	free(heads.v);
 	return rc;
 }

@@ -7,8 +7,10 @@
  * the figure. Clauses are cut at the phrases grammar.tsv lists (", while",
  * "; ", "that"). In order:
  *   1. a tariff takes the target named after it ("a 93.5% duty on Chinese
- *      graphite"); a figure in brackets right after a name takes that name
- *      ("Peru (2.76 million tons)");
+ *      graphite"); a material's grade ("Mischmetal, 65% cerium") takes
+ *      none; a figure in brackets right after a name takes that name
+ *      ("Peru (2.76 million tons)"); a world total, or an item of a list
+ *      dividing one ("global end uses: batteries, 88%"), takes none;
  *   2. the first name of the clause before the figure, skipping a sentence's
  *      introductory phrase ("In North America, ...");
  *   3. a name right after the figure joined by a "near" word ("14 million
@@ -16,7 +18,10 @@
  *   4. a clause opening with a word pointing back ("its", "the deposit")
  *      takes the earlier entity it means;
  *   5. the first name earlier in the sentence, then one later in the
- *      clause, then the document's topic (the entity named most so far).
+ *      clause, then the document's topic (the entity named most so far),
+ *      unless the clause is about a commodity's make-up or its price per
+ *      unit ("The tin price rose to $9 a pound": words.tsv "ownerless",
+ *      "market"): then none.
  * Names that are not candidates: commodities; a country that only
  * qualifies the next name ("U.S. DOE", "U.S.-listed"); a source ("the
  * Commerce Department said", "according to the IEA"). A head of state
@@ -351,12 +356,8 @@ static void clause_of(const struct sentence *s, size_t fs, size_t fe,
 	}
 }
 
-/* The clause [*ps, *pe) before the colon that ends right before clause
- * start @p cs: "resources are distributed as follows: Argentina, 28
- * million tons" lists what the words before the colon name. Returns 0
- * when no colon opens the clause. */
-static int before_colon(const struct sentence *s, size_t cs, size_t *ps,
-                        size_t *pe)
+int extract_before_colon(const struct sentence *s, size_t cs, size_t *ps,
+                         size_t *pe)
 {
 	for (size_t i = 0; i < s->n_cuts; i++) {
 		const struct cut *c = &s->cuts[i];
@@ -598,6 +599,8 @@ static int64_t pick_subject(const struct lexicon *lx,
 				return s->ments[i].id;
 		if ((id = target_before(lx, s, f->start)) >= 0)
 			return id;
+	} else if (extract_grade_of(lx, s, f)) {
+		return -1; /* about a material: no one's */
 	}
 	if ((id = bracketed(lx, s, f)) >= 0)
 		return id;
@@ -606,6 +609,12 @@ static int64_t pick_subject(const struct lexicon *lx,
 	if (extract_world_owned(lx, s, cs, f)) {
 		*world = 1;
 		return near_after(lx, s, f, ce);
+	}
+	/* "global end uses were estimated as follows: batteries, 88%": an
+	 * item naming no one divides the world's whole */
+	if (extract_world_list(lx, s, cs, ce)) {
+		*world = 1;
+		return -1;
 	}
 	if ((id = first_subject(lx, s, cs > ie ? cs : ie, f->start, cr, 0)) >= 0)
 		return id;
@@ -632,6 +641,11 @@ static int64_t pick_subject(const struct lexicon *lx,
 		return id;
 	if ((id = opening_source(lx, s)) >= 0)
 		return id;
+	/* "Rare earth elements consist of 17 elements": a clause whose
+	 * subject is a commodity is about it, not about the document's
+	 * topic. */
+	if (extract_commodity_about(lx, s, cs > ie ? cs : ie, f))
+		return -1;
 	/* A label line just before ("Cuba" above "4%" in a flattened
 	 * chart), else what the document is about. */
 	if (cr->label >= 0)
@@ -717,13 +731,19 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 	clause_of(s, f->start, f->end, &cs, &ce);
 	extract_metric_scan(lx, s, f, cs, ce, cc);
 	c->metric = extract_metric_pick(lx, s, f, cc);
-	if (c->metric == NULL && before_colon(s, cs, &ps, &pe)) {
+	if (c->metric == NULL && extract_before_colon(s, cs, &ps, &pe)) {
 		extract_metric_scan(lx, s, f, ps, pe, cc);
 		c->metric = extract_metric_pick(lx, s, f, cc);
 		/* the subject is the figure's own clause's */
 		extract_metric_scan(lx, s, f, cs, ce, cc);
 	}
 	subj = pick_subject(lx, s, f, cr, cc, &world);
+	/* a grade measures the material, whatever its clause's cues say
+	 * ("Production, ... oxide, 99.5% minimum"): its purity, or its
+	 * content of the commodity named, both metrics.tsv's "purity" (a
+	 * "grade" cue would take "battery-grade" too) */
+	if (!cc->tariff && extract_grade_of(lx, s, f))
+		c->metric = extract_metric_named(lx, "purity");
 	/* "global production was 197,000 tons": no subject, and the metric
 	 * says whose it is */
 	if (world && subj < 0 && c->metric)

@@ -428,6 +428,69 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	                           &s->figs, &s->n_figs, &s->cap_figs, t, len);
 }
 
+/* A running header names a periodical (grammar.tsv "masthead"), at the
+ * document's head: in a sentence starting in its first MASTHEAD_HEAD
+ * bytes, on a line of at most MASTHEAD_LINE bytes. */
+#define MASTHEAD_HEAD 1024
+#define MASTHEAD_LINE 160
+
+/* Does line [ls, le) of @p sen hold a mention or a figure of @p s? */
+static int line_holds(const struct cdx_extract_scratch *s, size_t ls,
+                      size_t le)
+{
+	for (size_t i = 0; i < s->n_ments; i++)
+		if (s->ments[i].start >= ls && s->ments[i].end <= le)
+			return 1;
+	for (size_t i = 0; i < s->n_figs; i++)
+		if (s->figs[i].start >= ls && s->figs[i].end <= le)
+			return 1;
+	return 0;
+}
+
+/* Does line [ls, le) of @p sen name a periodical and end in no full stop? */
+static int masthead_line(const struct lexicon *lx, const struct sentence *sen,
+                         size_t ls, size_t le)
+{
+	if (le - ls > MASTHEAD_LINE || sen->text[le - 1] == '.')
+		return 0;
+	for (size_t at = ls; at < le; at++)
+		if (extract_word_start(sen, at) &&
+		    extract_grammar_at(lx, sen, at, G_MASTHEAD))
+			return 1;
+	return 0;
+}
+
+/* Drop the mentions and figures on the lines of @p sen that are a running
+ * header ("U.S. Geological Survey, Mineral Commodity Summaries, February
+ * 2026" above the text): the print's publisher, title and date are no
+ * claim, and no figure of the text is about them. */
+static void drop_masthead(const struct lexicon *lx,
+                          struct cdx_extract_scratch *s,
+                          const struct sentence *sen)
+{
+	size_t ls = 0;
+
+	while (ls < sen->len) {
+		const char *nl = memchr(sen->text + ls, '\n', sen->len - ls);
+		size_t le = nl ? (size_t)(nl - sen->text) : sen->len, k = 0;
+
+		/* a line with nothing to drop is not read */
+		if (le > ls && le - ls <= MASTHEAD_LINE && line_holds(s, ls, le) &&
+		    masthead_line(lx, sen, ls, le)) {
+			for (size_t i = 0; i < s->n_ments; i++)
+				if (s->ments[i].end <= ls || s->ments[i].start >= le)
+					s->ments[k++] = s->ments[i];
+			s->n_ments = k;
+			k = 0;
+			for (size_t i = 0; i < s->n_figs; i++)
+				if (s->figs[i].end <= ls || s->figs[i].start >= le)
+					s->figs[k++] = s->figs[i];
+			s->n_figs = k;
+		}
+		ls = le + 1;
+	}
+}
+
 static int push_claim(struct cdx_claims *out, const struct cdx_claim *c)
 {
 	if (grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)))
@@ -630,6 +693,8 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 			                     "'%s'", doc->source ? doc->source : "");
 		sen.text = t;
 		sen.len = len;
+		if (piece.start < MASTHEAD_HEAD)
+			drop_masthead(&ex->lx, s, &sen);
 		sen.ments = s->ments;
 		sen.n_ments = s->n_ments;
 		sen.figs = s->figs;

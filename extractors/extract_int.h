@@ -34,10 +34,12 @@ enum { U_PERCENT = 0, U_MASS, U_MONEY, U_CURRENCY, U_PER,
 enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP, A_COUNT_ };            /* agreements.tsv */
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT, D_WEEKDAY }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
-       G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_COUNT_ };    /* grammar.tsv */
+       G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_MASTHEAD,
+       G_REPORT, G_COUNT_ };                           /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
-       W_NOTSHARE, W_PARTOF, W_BASE };                 /* words.tsv */
+       W_NOTSHARE, W_PARTOF, W_BASE, W_GRADE,
+       W_OWNERLESS, W_MARKET };                        /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -575,6 +577,13 @@ static inline size_t extract_skip_space(const struct sentence *s, size_t at)
 
 /* --------------------------------------------------------- assemble.c */
 
+/** The clause [*ps, *pe) before the colon that ends right before clause
+ * start @p cs: "resources are distributed as follows: Argentina, 28
+ * million tons" lists what the words before the colon name. Returns 0
+ * when no colon opens the clause. */
+int extract_before_colon(const struct sentence *s, size_t cs, size_t *ps,
+                         size_t *pe);
+
 /** extract_grammar_at() past its test of the first byte. */
 const struct lex_entry *extract_grammar_find(const struct lexicon *lx,
                                              const struct sentence *s,
@@ -625,6 +634,36 @@ int extract_is_candidate(const struct lexicon *lx, const struct sentence *s,
 int extract_world_owned(const struct lexicon *lx, const struct sentence *s,
                         size_t from, const struct figure *f);
 
+/**
+ * Is the clause [@p cs, @p ce), naming no one, an item of a list that
+ * divides a world total ("global end uses were estimated as follows:
+ * batteries, 88%; ceramics and glass, 4%"), or reported about one ("an
+ * assessment of global copper resources indicated that ... resources
+ * contained 1.5 billion tons")? The clause before the list's colon, or
+ * before "that", holds a "whole" word with no name after it, not before
+ * a ranking word. @return 1 or 0.
+ */
+int extract_world_list(const struct lexicon *lx, const struct sentence *s,
+                       size_t cs, size_t ce);
+
+/* -------------------------------------------------------- ownerless.c */
+
+/** Is percentage @p f a material's grade: a commodity right after it,
+ * the figure in apposition after a comma or a bracket ("Mischmetal, 65%
+ * cerium"), or a words.tsv "grade" word ending the phrase ("oxide, 99.5%
+ * minimum")? @return 1 or 0. */
+int extract_grade_of(const struct lexicon *lx, const struct sentence *s,
+                     const struct figure *f);
+
+/** Does the clause part [@p from, @p f) open with a commodity and a
+ * words.tsv "ownerless" word ("Rare earth elements consist of"), or a
+ * "market" word when @p f is a sum per unit ("The copper price was
+ * projected to average $4.80 per pound"), at most two words in capitals
+ * before the commodity ("The COMEX copper price")? @return 1 or 0. */
+int extract_commodity_about(const struct lexicon *lx,
+                            const struct sentence *s, size_t from,
+                            const struct figure *f);
+
 /* ----------------------------------------------------------- metric.c */
 
 /** A metric cue at a word start of a figure's clause. */
@@ -661,6 +700,10 @@ const char *extract_metric_pick(const struct lexicon *lx,
  * when it has none. */
 const char *extract_metric_world(const struct lexicon *lx,
                                  const char *metric);
+
+/** The metric phrase @p name as metrics.tsv spells it (the string claims
+ * share), or NULL when no row gives it. */
+const char *extract_metric_named(const struct lexicon *lx, const char *name);
 
 /* ------------------------------------------------ assemble.c, continued */
 

@@ -475,7 +475,7 @@ static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"clause", "back", "change", "said",
 	                                  "source", "intro", "near", "prep",
 	                                  "target", "rel", "whole", "rank",
-	                                  NULL};
+	                                  "masthead", "report", NULL};
 	int c = name_index(f[0], cls), type = -1;
 
 	if (c < 0)
@@ -498,7 +498,8 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"stop", "uncounted", "label", "up",
 	                                  "down", "notname", "title", "given",
 	                                  "firm", "doc", "notshare", "partof",
-	                                  "base", NULL};
+	                                  "base", "grade", "ownerless",
+	                                  "market", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)

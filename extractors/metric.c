@@ -199,3 +199,11 @@ const char *extract_metric_world(const struct lexicon *lx, const char *metric)
 			                                metric;
 	return metric;
 }
+
+const char *extract_metric_named(const struct lexicon *lx, const char *name)
+{
+	for (size_t i = 0; i < lx->metrics.n; i++)
+		if (lx->metrics.v[i].unit && strcmp(lx->metrics.v[i].unit, name) == 0)
+			return lx->metrics.v[i].unit;
+	return NULL;
+}

@@ -159,6 +159,14 @@ int extract_sentence_start(const char *t, size_t i)
 	return 1;
 }
 
+/* Is a dash (– or —) at @p i? */
+static int dash_at(const char *t, size_t len, size_t i)
+{
+	return i + 2 < len && (unsigned char)t[i] == 0xe2 &&
+	       (unsigned char)t[i + 1] == 0x80 &&
+	       ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94);
+}
+
 /* Does a list-item dash or a colon follow @p i ("Kvanefjeld – located")? */
 static int dash_follows(const char *t, size_t len, size_t i)
 {
@@ -166,9 +174,7 @@ static int dash_follows(const char *t, size_t len, size_t i)
 		i++;
 	if (i < len && (t[i] == ':' || t[i] == '-'))
 		return 1;
-	return i + 2 < len && (unsigned char)t[i] == 0xe2 &&
-	       (unsigned char)t[i + 1] == 0x80 &&
-	       ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94);
+	return dash_at(t, len, i);
 }
 
 /* Does a number follow the run ending at @p i ("Section 232")? */
@@ -336,11 +342,17 @@ static int is_article(const char *t, size_t ws, size_t n)
 }
 
 /* Is the run starting a sentence a heading: capitalised words up to a
- * colon ("Domestic Production and Use: ...")? */
+ * colon ("Domestic Production and Use: ...")? A dash may join two parts
+ * ("Salient StatisticsâUnited States:"). */
 static int heading(const char *t, size_t len, size_t i)
 {
 	while (i < len && (letter((unsigned char)t[i]) || t[i] == ' ' ||
-	                   t[i] == ',' || t[i] == '&')) {
+	                   t[i] == ',' || t[i] == '&' ||
+	                   dash_at(t, len, i))) {
+		if (dash_at(t, len, i)) {
+			i += 3;
+			continue;
+		}
 		/* byte by byte, as strncmp() would, stopping at the first
 		 * that differs */
 		if (t[i] >= 'a' && t[i] <= 'z' &&

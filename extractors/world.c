@@ -166,3 +166,97 @@ int extract_world_owned(const struct lexicon *lx, const struct sentence *s,
 			return 0; /* "DaimlerChrysler saw worldwide sales" */
 	return 1;
 }
+
+/* Does the clause [cs, ce) name a candidate subject? */
+static int names_candidate(const struct lexicon *lx, const struct sentence *s,
+                           size_t cs, size_t ce)
+{
+	for (size_t i = 0; i < s->n_ments && s->ments[i].start < ce; i++)
+		if (s->ments[i].start >= cs && extract_is_candidate(lx, s, i))
+			return 1;
+	return 0;
+}
+
+/* Is cut @p c a "that" after a reporting verb ("indicated that"), not
+ * a relative pronoun ("an expansion that could lift")? */
+static int is_that(const struct lexicon *lx, const struct sentence *s,
+                   const struct cut *c)
+{
+	size_t e = c->start, w;
+
+	if (c->end - c->start != 4 ||
+	    !extract_ci_eq(s->text + c->start, "that", 4))
+		return 0;
+	while (e > 0 && is_space((unsigned char)s->text[e - 1]))
+		e--;
+	for (w = e; w > 0 && is_alnum((unsigned char)s->text[w - 1]); w--)
+		;
+	return w < e && extract_grammar_at(lx, s, w, G_REPORT) &&
+	       w + extract_grammar_at(lx, s, w, G_REPORT)->len == e;
+}
+
+/* The clause [*ps, *pe) that the clause starting at @p cs hangs from:
+ * the one before the colon opening the list it is an item of, past the
+ * items before it, each cut at a semicolon ("as follows: batteries, 88%;
+ * ceramics and glass, 4%"), or the one before its "that" after a
+ * reporting verb (grammar.tsv "report": "an assessment of global
+ * resources indicated that ... resources contained 1.5 billion tons").
+ * Returns 0 when there is none. */
+static int head_clause(const struct lexicon *lx, const struct sentence *s,
+                       size_t cs, size_t *ps, size_t *pe)
+{
+	for (;;) {
+		const struct cut *c = NULL;
+
+		for (size_t i = 0; i < s->n_cuts && c == NULL; i++)
+			if (s->cuts[i].end == cs &&
+			    (s->text[s->cuts[i].start] == ';' ||
+			     s->text[s->cuts[i].start] == ':' ||
+			     is_that(lx, s, &s->cuts[i])))
+				c = &s->cuts[i];
+		if (c == NULL)
+			return 0;
+		if (s->text[c->start] == ':')
+			return extract_before_colon(s, cs, ps, pe);
+		if (is_that(lx, s, c)) {
+			*pe = c->start;
+			*ps = 0;
+			for (size_t i = 0; i < s->n_cuts; i++)
+				if (s->cuts[i].end <= c->start && s->cuts[i].end > *ps)
+					*ps = s->cuts[i].end;
+			return 1;
+		}
+		/* the item before: from the cut ending last before this one
+		 * (cs shrinks each time round) */
+		cs = 0;
+		for (size_t i = 0; i < s->n_cuts; i++)
+			if (s->cuts[i].end <= c->start && s->cuts[i].end > cs)
+				cs = s->cuts[i].end;
+		if (cs == 0)
+			return 0;
+	}
+}
+
+int extract_world_list(const struct lexicon *lx, const struct sentence *s,
+                       size_t cs, size_t ce)
+{
+	size_t w = (size_t)-1, at, from, to;
+
+	if (names_candidate(lx, s, cs, ce) || !head_clause(lx, s, cs, &from, &to))
+		return 0;
+	for (at = from; at < to; at++)
+		if (extract_word_start(s, at) && extract_grammar_at(lx, s, at, G_WHOLE))
+			w = at;
+	if (w == (size_t)-1)
+		return 0;
+	at = w;
+	while (at < to && !is_space((unsigned char)s->text[at]))
+		at++;
+	if (ranks(lx, s, extract_skip_space(s, at)))
+		return 0;
+	for (size_t i = 0; i < s->n_ments; i++)
+		if (s->ments[i].end > w && s->ments[i].start < to &&
+		    (s->ments[i].start <= w || extract_is_candidate(lx, s, i)))
+			return 0; /* "World Bank", or a name owning the list */
+	return 1;
+}

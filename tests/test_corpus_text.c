@@ -51,6 +51,43 @@ static const struct {
 	 "The next line of the same paragraph here.",
 	 "A line of a wrapped paragraph that is as long as\n"
 	 "The next line of the same paragraph here."},
+	/* a running header: head lines that recur between two sentences
+	 * are in no sentence, there and at the head */
+	{"TIN NOTES\nU.S. Tin Survey, Northwind Trade Review, Spring 2030\n\n"
+	 "Tin rose. Ore ran out. TIN NOTES U.S. Tin Survey, Northwind Trade "
+	 "Review, Spring 2030 Smelters shut.",
+	 "Tin rose.|Ore ran out.|Smelters shut."},
+	/* ... or on lines of their own */
+	{"Field Notes on the Tin Trade\n\nTin rose.\n"
+	 "Field Notes on the Tin Trade\nTin fell.", "Tin rose.|Tin fell."},
+	/* ... but not quoted inside a sentence */
+	{"Northwind Trade Review, Spring 2030\n\nIt ran in Northwind Trade "
+	 "Review, Spring 2030 and sold.",
+	 "Northwind Trade Review, Spring 2030|It ran in Northwind Trade "
+	 "Review, Spring 2030 and sold."},
+	/* ... nor as part of a longer word */
+	{"Northwind Trade Review 2030\n\nTin rose. Northwind Trade Review "
+	 "20301 Tin fell.", "Northwind Trade Review 2030|Tin rose.|Northwind "
+	 "Trade Review 20301 Tin fell."},
+	/* a short head line alone is no header; a sentence is none */
+	{"COBALT\n\nIt rose. COBALT Prices fell.",
+	 "COBALT|It rose.|COBALT Prices fell."},
+	{"Tin prices rose again this week.\n\nTin prices rose again this "
+	 "week.", "Tin prices rose again this week.|Tin prices rose again "
+	 "this week."},
+	/* nor a row of figures repeated in a table */
+	{"Shr diluted 1.95 dlrs vs 1.99 dlrs\n\nNet 5 vs 4\n\nYear\n\n"
+	 "Shr diluted 1.95 dlrs vs 1.99 dlrs",
+	 "Shr diluted 1.95 dlrs vs 1.99 dlrs|Net 5 vs 4|Year|Shr diluted 1.95 "
+	 "dlrs vs 1.99 dlrs"},
+	/* nor a repeated paragraph of prose, line by line */
+	{"He said the fund will get \"cuts.\"\n\nIt fell. He said the fund "
+	 "will get \"cuts.\"\n\nIt rose.",
+	 "He said the fund will get \"cuts.\"|It fell.|He said the fund will "
+	 "get \"cuts.\"|It rose."},
+	{"Tin rose. Ore ran out\n\nIt fell. Tin rose. Ore ran out\n\nIt "
+	 "rose.", "Tin rose.|Ore ran out|It fell.|Tin rose.|Ore ran out|It "
+	 "rose."},
 	{"", ""},
 };
 
@@ -104,6 +141,43 @@ START_TEST(overlong_sentence_is_cut)
 		ck_assert_uint_le(d->sents[i].end - d->sents[i].start, 8192);
 		ck_assert_int_ne(d->text[d->sents[i].start], ' ');
 	}
+	cdx_doc_free(d);
+	free(t);
+}
+END_TEST
+
+/* A text that repeats its head line everywhere but never between two
+ * sentences: the search for running headers is bounded and cuts nothing;
+ * one that repeats it between sentences loses every copy. */
+START_TEST(running_header_search_is_bounded)
+{
+	struct cdx_doc *d = NULL;
+	const char *head = "Ab Ab Ab Ab Ab Ab Ab Ab\n";
+	size_t n = 1 << 20, k = strlen(head);
+	char *t = malloc(n + 1);
+
+	memcpy(t, head, k);
+	memcpy(t + k, "x ", 2);
+	for (size_t i = k + 2; i < n; i++)
+		t[i] = "Ab "[(i - k - 2) % 3];
+	ck_assert_int_eq(cdx_doc_new(&d, "a", NULL, NULL, t, n, NULL), CDX_OK);
+	ck_assert_uint_ge(d->n_sents, 2);
+	ck_assert_uint_eq(d->sents[0].start, 0);
+	cdx_doc_free(d);
+	/* "Ab Ab ... Ab\n\nTin fell. Ab Ab ... Ab Tin fell. Ab ..." */
+	memcpy(t, head, 24);
+	t[24] = '\n';
+	k = 25;
+	for (int r = 0; r < 2000; r++) {
+		memcpy(t + k, "Tin fell. ", 10);
+		memcpy(t + k + 10, head, 23);
+		t[k + 33] = ' ';
+		k += 34;
+	}
+	ck_assert_int_eq(cdx_doc_new(&d, "b", NULL, NULL, t, k, NULL), CDX_OK);
+	ck_assert_uint_eq(d->n_sents, 2000);
+	for (size_t i = 0; i < d->n_sents; i++)
+		ck_assert_str_eq(corpus_test_sent(d, i), "Tin fell.");
 	cdx_doc_free(d);
 	free(t);
 }
@@ -224,6 +298,7 @@ TCase *corpus_sentences_tcase(void)
 	                    sizeof split_rows / sizeof split_rows[0]);
 	tcase_add_test(tc, paragraph_spans_are_exact);
 	tcase_add_test(tc, overlong_sentence_is_cut);
+	tcase_add_test(tc, running_header_search_is_bounded);
 	return tc;
 }
 

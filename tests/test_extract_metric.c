@@ -40,6 +40,12 @@ static const struct metric_row {
 	 "Chile, 13 million tons.", "13 million tons", "resources"},
 	{"End uses were as follows: batteries, 88%; glass, 4%.", "4%",
 	 "end-use share"},
+	/* ... and a list dividing a world total names it so */
+	{"Global end uses were as follows: batteries, 88%; glass, 4%.", "4%",
+	 "world end-use share"},
+	/* a grade measures the material, whatever cue stands before it */
+	{"Production, oxide, 99.5% minimum 40 20.", "99.5%", "purity"},
+	{"Production of Zeltmetal, 65% cerium, fell.", "65%", "purity"},
 	/* a world total has no subject: its metric says whose it is */
 	{"Total worldwide reserves of tin amount to 130 million tons.",
 	 "130 million tons", "world reserves"},

@@ -149,6 +149,64 @@ static const struct subject_row {
 	 "up from 4.5 million tons.", "4.5 million tons", "Chile"},
 	/* a name with "World" in it is a name */
 	{"World Bank lending rose 5%.", "5%", "World Bank"},
+	/* a material's grade or purity is about the material, no one's */
+	{"Kestrel Alloys sells Zeltmetal, 65% cerium and 35% lanthanum.",
+	 "65%", NULL},
+	{"Kestrel Alloys sells its oxide at 99.9% pure.", "99.9%", NULL},
+	{"Kestrel Alloys quotes oxide, 99.5% minimum 40 20 15.", "99.5%",
+	 NULL},
+	/* ... each grade of a list of them */
+	{"Kestrel Alloys sells Zeltmetal, 65% cerium, 35% lanthanum.", "35%",
+	 NULL},
+	/* ... but not a list of assays after another figure */
+	{"Kestrel Alloys drilled 0.2 ounce gold, 3% copper and 4% nickel.",
+	 "3%", "Kestrel Alloys"},
+	{"Kestrel Alloys drilled 24 ounces of silver, 9% zinc.", "9%",
+	 "Kestrel Alloys"},
+	/* ... nor a grade word that opens a longer phrase */
+	{"Kestrel Alloys pays a 15% minimum tax.", "15%", "Kestrel Alloys"},
+	/* a list after a colon that divides a world total: each item */
+	{"Peru mines tin. Global uses were as follows: solder, 50%; "
+	 "chemicals, 30%; other, 20%.", "30%", NULL},
+	/* ... but a list of one country's is that country's */
+	{"Peru mines tin. Its uses were as follows: solder, 50%; "
+	 "chemicals, 30%; other, 20%.", "30%", "Peru"},
+	/* ... and so does a clause reported about a world total */
+	{"Peru mines tin. A survey of global tin resources indicated that "
+	 "identified resources contained 2 million tons.", "2 million tons",
+	 NULL},
+	{"Peru mines tin. A survey of global tin resources indicated that "
+	 "Peru holds 2 million tons.", "2 million tons", "Peru"},
+	/* ... but not a "that" opening a relative clause */
+	{"Peru mines tin. Peru is pursuing a global expansion that could lift "
+	 "exports to 2 million tons.", "2 million tons", "Peru"},
+	/* a section title with a dash before its colon names no one */
+	{"Salient Data\xe2\x80\x94Peru: exports 7,000 tons.", "7,000 tons",
+	 "Peru"},
+	/* a commodity's market price, or its make-up, is not the topic's */
+	{"Peru raised output. Tin prices rose to $9 per pound.",
+	 "$9 per pound", NULL},
+	{"Peru mines tin. The tin price averaged $9 per pound.",
+	 "$9 per pound", NULL},
+	/* ... but a change of prices may be one country's statistics */
+	{"Peru raised output. Tin prices rose 8%.", "8%", "Peru"},
+	{"Peru held hearings. Rare earth elements comprise 17 elements.",
+	 "17 elements", NULL},
+	{"Peru mines tin. The LME tin price averaged $9 per pound.",
+	 "$9 per pound", NULL},
+	/* ... but not after other words ("high oil prices" hit growth) */
+	{"Peru grew. But high tin prices cut 0.2% off growth.", "0.2%",
+	 "Peru"},
+	/* ... but its exports are still the topic's */
+	{"Peru raised output. Tin exports rose 8%.", "8%", "Peru"},
+	/* a running header repeated in the text names no subject, and the
+	 * sentence after it starts after it */
+	{"TIN NOTES\nU.S. Geological Survey Tin Review, May 2030\n\nTin rose. "
+	 "TIN NOTES U.S. Geological Survey Tin Review, May 2030 Five firms mine "
+	 "tin in Peru.", "Five firms", "Peru"},
+	/* a masthead at the head names none either */
+	{"TIN\nU.S. Geological Survey, Minerals Yearbook, May 2030\n"
+	 "(Data in tons)\n\nOutput was 5,000 tons.", "5,000 tons", NULL},
 	/* "Government" capitalised in an agency's style names no one */
 	{"Data sheets describe Government programs for over 90 individual "
 	 "minerals.", "over 90 individual minerals", NULL},
@@ -165,6 +223,24 @@ START_TEST(subject_of_figure)
 	k = find(&c, d, r->span);
 	ck_assert_msg(k != NULL, "no '%s' in '%s'", r->span, r->text);
 	ck_assert_pstr_eq(k->subject, r->subject);
+	cdx_claims_release(&c);
+	cdx_doc_free(d);
+}
+END_TEST
+
+/* The masthead's own date and names are no claims; a sentence in the
+ * text that names the periodical is one. */
+START_TEST(masthead_is_no_claim)
+{
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	struct cdx_doc *d = NULL;
+
+	run("TIN\nU.S. Geological Survey, Minerals Yearbook, May 2030\n"
+	    "(Data in tons)\n\nIn 2029, the Minerals Yearbook listed 40 "
+	    "mines.", &d, &c);
+	ck_assert_ptr_null(find(&c, d, "May 2030"));
+	ck_assert_ptr_nonnull(find(&c, d, "In 2029"));
+	ck_assert_ptr_nonnull(find(&c, d, "40 mines"));
 	cdx_claims_release(&c);
 	cdx_doc_free(d);
 }
@@ -231,6 +307,7 @@ void extract_subject_cases(Suite *s)
 	tcase_add_checked_fixture(tc, extract_fixture_setup,
 	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, subject_of_figure, 0, NROWS(subject_rows));
+	tcase_add_test(tc, masthead_is_no_claim);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names taken from the text live in the pool");
 	tcase_add_checked_fixture(tc, extract_fixture_setup,
