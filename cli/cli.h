@@ -158,6 +158,13 @@ typedef int (*pipeline_sink_fn)(void *ctx, struct pipeline_item *it);
 unsigned pipeline_default_threads(void);
 
 /**
+ * Set the allocator's thresholds for a pipeline run (pipeline.c says
+ * which and why). pipeline_new() sets them; call this first when work
+ * before it allocates and frees much, as loading the extractor does.
+ */
+void pipeline_heap_policy(void);
+
+/**
  * Start @p workers extraction threads and the consumer thread; with 0
  * workers, no thread: each submit extracts and calls the sink at once. @p ex is shared
  * read-only; call cdx_corpus_init() before. With @p prepare, the thread
@@ -188,6 +195,30 @@ int pipeline_stopped(struct pipeline *p);
  * the pipeline. NULL ok. @return 1 when the sink had stopped it, else 0.
  */
 int pipeline_finish(struct pipeline *p);
+
+/* ---- walk.c: the input paths of ingest and extract ---- */
+
+/** What walk_path() calls, each with @c ctx. */
+struct walk {
+	int counting; /**< only sum sizes: files are stat()ed, never
+	                   opened, and nothing is reported */
+	/** A file: open on @p fd (closed by the walk after the call; for
+	 *  "-" standard input, not closed) with @p size its st_size when it
+	 *  is a regular file, else CDX_READ_SIZE_UNKNOWN; @p fd -1 when it
+	 *  could not be opened (read it by @p path: the reader says why).
+	 *  Counting: @p fd is -1 and @p size the regular file's size. */
+	void (*file)(void *ctx, const char *path, int fd, uint64_t size);
+	/** A path that cannot be read, with its message (not counting). */
+	void (*reject)(void *ctx, const char *msg);
+	/** Non-zero stops the walk before its next entry. */
+	int (*stop)(void *ctx);
+	void *ctx;
+};
+
+/** Hand input @p path — "-", a file, or a folder and the files below it
+ *  in name order (hidden entries, pipes, sockets and devices skipped,
+ *  links followed) — to @p w. */
+void walk_path(const struct walk *w, const char *path);
 
 /* ---- progress.c: the one-line progress bar of ingest ---- */
 

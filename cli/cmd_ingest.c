@@ -15,12 +15,10 @@
  * others go on, what the index already holds is untouched, and the exit
  * status is 1.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -50,6 +48,7 @@ struct run {
 	uint64_t file_size, file_credit; /* current file: size, bytes credited */
 	uint64_t total;                  /* input bytes expected (progress) */
 	unsigned long n_counted;         /* files seen while summing sizes */
+	struct cdx_buf input;            /* files are read into it (scratch) */
 	/* consumer side: the thread that calls the sink */
 	struct cdx_index *ix;            /* NULL for extract */
 	struct cdx_index_writer *writer; /* open batch, or NULL */
@@ -309,7 +308,10 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 	return pipeline_submit(r->pipe, doc, credit);
 }
 
-static void read_one(struct run *r, const char *path, uint64_t size)
+/* Read input @p path: from @p fd when open (@p size: its st_size when a
+ * regular file, else CDX_READ_SIZE_UNKNOWN), else opened here by path,
+ * which also gives the reason it cannot be opened. */
+static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 {
 	struct cdx_read_options o = CDX_READ_OPTIONS_INIT;
 	struct cdx_error err = CDX_ERROR_INIT;
@@ -320,13 +322,17 @@ static void read_one(struct run *r, const char *path, uint64_t size)
 	if (r->max_bytes)
 		o.max_bytes = r->max_bytes;
 	o.part_max = r->part_max;
+	o.scratch = &r->input;
 	r->files++;
-	r->file_size = size;
+	r->file_size = size != CDX_READ_SIZE_UNKNOWN ? size : 0;
 	r->file_credit = 0;
 	r->cur_path = strcmp(path, "-") ? path : NULL;
 	r->cur_parts = 0;
 	r->cur_single = r->cur_other = 0;
-	rc = cdx_corpus_read_file(path, &o, on_doc, r, &err);
+	if (fd >= 0)
+		rc = cdx_corpus_read_fd(fd, path, size, &o, on_doc, r, &err);
+	else
+		rc = cdx_corpus_read_file(path, &o, on_doc, r, &err);
 	if (pipeline_stopped(r->pipe))
 		return;
 	if (rc == CDX_OK && r->ix && r->cur_path && !r->cur_other &&
@@ -340,127 +346,46 @@ static void read_one(struct run *r, const char *path, uint64_t size)
 	                    r->file_size - r->file_credit);
 }
 
-static int cmp_names(const void *a, const void *b)
+static void read_file_cb(void *ctx, const char *path, int fd, uint64_t size)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	read_one(ctx, path, fd, size);
 }
 
-/* Entries of @p dir but hidden ones, sorted; NULL (and a message when
- * @p report) when it cannot be read. */
-static char **list_dir(struct run *r, const char *dir, size_t *n_out,
-                       int report)
+static void reject_cb(void *ctx, const char *msg)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	char msg[CDX_ERROR_MSG_MAX];
-
-	*n_out = 0;
-	if (d == NULL) {
-		if (report) {
-			snprintf(msg, sizeof msg, "cannot open folder '%s': %s",
-			         dir, strerror(errno));
-			reject(r, msg);
-		}
-		return NULL;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **p = realloc(names, ncap * sizeof *names);
-			if (p == NULL)
-				break;
-			names = p;
-			cap = ncap;
-		}
-		names[n] = strdup(e->d_name);
-		if (names[n])
-			n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, cmp_names);
-	*n_out = n;
-	return names;
+	reject(ctx, msg);
 }
 
-/*
- * Depth-first over a folder, entries in name order so that runs are
- * reproducible; hidden entries are skipped (.git, editor files). With
- * @p counting, only sums file sizes into r->total (quietly, and giving up
- * past COUNT_FILES_MAX files); else reads every file.
- */
-static void walk(struct run *r, const char *dir, int depth, int counting)
+static int read_stop(void *ctx)
 {
-	char **names;
-	size_t n;
-	char msg[CDX_ERROR_MSG_MAX];
-
-	if (depth > 64) {
-		if (!counting) {
-			snprintf(msg, sizeof msg,
-			         "%s: folders nested too deep; skipped", dir);
-			reject(r, msg);
-		}
-		return;
-	}
-	names = list_dir(r, dir, &n, !counting);
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		size_t len = strlen(dir) + strlen(names[i]) + 2;
-		char *path;
-
-		if (counting ? r->n_counted > COUNT_FILES_MAX
-		             : pipeline_stopped(r->pipe))
-			break;
-		path = malloc(len);
-		if (path == NULL)
-			break;
-		snprintf(path, len, "%s%s%s", dir,
-		         dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (stat(path, &st) != 0) {
-			if (!counting) {
-				snprintf(msg, sizeof msg, "cannot read '%s': %s",
-				         path, strerror(errno));
-				reject(r, msg);
-			}
-		} else if (S_ISDIR(st.st_mode)) {
-			walk(r, path, depth + 1, counting);
-		} else if (S_ISREG(st.st_mode)) {
-			if (counting) {
-				r->total += (uint64_t)st.st_size;
-				r->n_counted++;
-			} else {
-				read_one(r, path, (uint64_t)st.st_size);
-			}
-		}
-		free(path);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	return pipeline_stopped(((struct run *)ctx)->pipe);
 }
 
+/* Summing sizes for the progress bar (walk.c stat()s, opens nothing). */
+static void count_file(void *ctx, const char *path, int fd, uint64_t size)
+{
+	struct run *r = ctx;
+
+	(void)path;
+	(void)fd;
+	r->total += size;
+	r->n_counted++;
+}
+
+/* ... and giving up past COUNT_FILES_MAX files. */
+static int count_stop(void *ctx)
+{
+	return ((struct run *)ctx)->n_counted > COUNT_FILES_MAX;
+}
+
+/* Read every file of input @p path (walk.c), or with @p counting only
+ * sum their sizes into r->total, quietly. */
 static void read_path(struct run *r, const char *path, int counting)
 {
-	struct stat st;
-	int is_stdin = strcmp(path, "-") == 0;
-	int ok = is_stdin ? fstat(STDIN_FILENO, &st) == 0 : stat(path, &st) == 0;
+	struct walk w = {counting, counting ? count_file : read_file_cb,
+	                 reject_cb, counting ? count_stop : read_stop, r};
 
-	if (ok && !is_stdin && S_ISDIR(st.st_mode)) {
-		walk(r, path, 0, counting);
-		return;
-	}
-	/* a pipe's size is unknown: it adds nothing to the total */
-	if (counting) {
-		if (ok && S_ISREG(st.st_mode))
-			r->total += (uint64_t)st.st_size;
-		return;
-	}
-	read_one(r, path, ok && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+	walk_path(&w, path);
 }
 
 /* ------------------------------------------------------------ set-up */
@@ -470,7 +395,10 @@ static int run_setup(struct run *r, struct cli *c)
 	memset(r, 0, sizeof *r);
 	r->cli = c;
 	r->threads = pipeline_default_threads();
+	/* before the extractor's patterns are compiled */
+	pipeline_heap_policy();
 	cdx_buf_init(&r->out, (size_t)64 << 20);
+	cdx_buf_init(&r->input, 0); /* the reader sets its cap */
 	return cli_open_extractor(c, &r->ex);
 }
 
@@ -498,6 +426,7 @@ static int run_inputs(struct run *r, char **paths, int n,
 		return rc;
 	for (int i = 0; i < n && !pipeline_stopped(r->pipe); i++)
 		read_path(r, paths[i], 0);
+	cdx_buf_release(&r->input);
 	pipeline_finish(r->pipe);
 	r->pipe = NULL;
 	return EXIT_OK;
@@ -510,6 +439,7 @@ static void run_release(struct run *r)
 	cdx_index_close(r->ix);
 	cdx_extract_free(r->ex);
 	cdx_buf_release(&r->out);
+	cdx_buf_release(&r->input);
 	stale_release(&r->stale);
 }
 

@@ -50,7 +50,7 @@
 
 /* Blocks from this size up are mapped on their own (glibc's
  * M_MMAP_THRESHOLD), so that freeing one gives its pages back: see
- * heap_policy(). */
+ * pipeline_heap_policy(). */
 #define MMAP_THRESHOLD ((size_t)1 << 20)
 /* Free memory at the top of a heap kept before glibc gives it back.
  * Fixing the mmap threshold also fixes this one at its 128 KiB default,
@@ -441,8 +441,15 @@ int pipeline_stopped(struct pipeline *p)
  * 100 MB text ingest still held 144 MiB of heap once its pipeline was
  * gone (59 MiB with the threshold fixed, 24 MiB trimmed as well). A
  * fixed threshold keeps such blocks mapped, and free() unmaps them.
+ *
+ * The fixed trim threshold matters before the pipeline too: compiling
+ * the extractor's patterns (PCRE2's JIT) frees and allocates its
+ * temporary memory over and over, and at the default 128 KiB each free
+ * gave the top of the heap back (447 brk calls shrinking it, and the
+ * pages faulted in again), so ingest and extract set the policy before
+ * they load the extractor.
  */
-static void heap_policy(void)
+void pipeline_heap_policy(void)
 {
 #ifdef __GLIBC__
 	(void)mallopt(M_MMAP_THRESHOLD, (int)MMAP_THRESHOLD);
@@ -533,7 +540,7 @@ int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
 	struct pipeline *p;
 
 	*out = NULL;
-	heap_policy();
+	pipeline_heap_policy();
 	p = calloc(1, sizeof *p);
 	if (p == NULL) {
 		cli_errorf("out of memory");

@@ -83,6 +83,8 @@ typedef int (*cdx_doc_fn)(void *ctx, struct cdx_doc *doc);
  */
 typedef void (*cdx_warn_fn)(void *ctx, const char *msg);
 
+struct cdx_buf;
+
 /** Options for the readers; NULL means CDX_READ_OPTIONS_INIT. */
 struct cdx_read_options {
 	unsigned version;       /**< CDX_READ_OPTIONS_VERSION */
@@ -93,9 +95,22 @@ struct cdx_read_options {
 	size_t part_max;        /**< longest document text; a longer one is cut
 	                             into parts. 0 means CDX_DOC_PART_MAX
 	                             (read only when version >= 2) */
+	struct cdx_buf *scratch; /**< NULL, or the caller's buffer (cdx_buf.h,
+	                             any cap) that files are read into and that
+	                             keeps its memory in between, so that the
+	                             next file reuses its pages: a file of a
+	                             megabyte or more otherwise gets fresh
+	                             memory, every page faulted in (Reuters:
+	                             a fifth of an ingest's page faults). It
+	                             keeps at most CDX_READ_SCRATCH_KEEP bytes.
+	                             One read at a time; the caller releases
+	                             it (read only when version >= 3) */
 };
 
-#define CDX_READ_OPTIONS_VERSION 2
+#define CDX_READ_OPTIONS_VERSION 3
+/** Largest allocation options.scratch keeps after a read (a file read
+ *  whole within the part cap fits); a larger one is freed. */
+#define CDX_READ_SCRATCH_KEEP ((size_t)8 << 20)
 /** Default cap on one input file: 64 MiB. */
 #define CDX_READ_MAX_BYTES ((size_t)64 << 20)
 /**
@@ -109,7 +124,8 @@ struct cdx_read_options {
  */
 #define CDX_DOC_PART_MAX ((size_t)4 << 20)
 #define CDX_READ_OPTIONS_INIT                                                  \
-	{CDX_READ_OPTIONS_VERSION, CDX_FMT_AUTO, CDX_READ_MAX_BYTES, NULL, NULL, 0}
+	{CDX_READ_OPTIONS_VERSION, CDX_FMT_AUTO, CDX_READ_MAX_BYTES, NULL, NULL, \
+	 0, NULL}
 
 /**
  * Guess the format of @p data (its first bytes suffice) with @p name (a
@@ -142,6 +158,28 @@ void cdx_corpus_init(void);
 int cdx_corpus_read_file(const char *path,
                          const struct cdx_read_options *opts, cdx_doc_fn fn,
                          void *ctx, struct cdx_error *err);
+
+/** The size of an input that is not a regular file (a pipe, a terminal),
+ *  for cdx_corpus_read_fd(). */
+#define CDX_READ_SIZE_UNKNOWN UINT64_MAX
+
+/**
+ * As cdx_corpus_read_file() but from descriptor @p fd, which the caller
+ * opened (and fstat()ed: a folder's descriptor is not for this call);
+ * @p source names the input in documents and messages. @p size is its
+ * st_size when it is a regular file, else CDX_READ_SIZE_UNKNOWN. A file
+ * of known size is rejected by size before any read, and read up to
+ * @p size bytes with no further read() to see it end: bytes appended
+ * after the fstat() are not read. (A size of 0 is read as unknown:
+ * /proc files say 0.) The descriptor stays open and the caller's; its
+ * offset moves. cdx_corpus_read_file() is open(), fstat() and this.
+ *
+ * @return as cdx_corpus_read_file(): CDX_OK; CDX_ERR_IO when a read
+ *   fails; CDX_ERR_LIMIT; CDX_ERR_FORMAT; or the value @p fn returned.
+ */
+int cdx_corpus_read_fd(int fd, const char *source, uint64_t size,
+                       const struct cdx_read_options *opts, cdx_doc_fn fn,
+                       void *ctx, struct cdx_error *err);
 
 /**
  * As cdx_corpus_read_file() but from memory. @p source names the input in

@@ -41,7 +41,8 @@ struct corpus_reader {
 	size_t line0;      /* JSON Lines: lines before this piece */
 	size_t item0;      /* SGML: articles before this piece */
 	uint64_t total;    /* input bytes read so far (stream.c) */
-	uint64_t size_hint; /* the file's size when known, else 0 */
+	uint64_t size_hint; /* a regular file's size when known, else 0:
+	                     * reading stops there (no read to see EOF) */
 	/* the buffer a whole input was read into when the reader may free
 	 * it once parsed (corpus_input_release), else NULL */
 	struct cdx_buf *input;
@@ -103,7 +104,9 @@ int corpus_emit_parts(struct corpus_reader *r, struct cdx_buf *text,
 
 /*
  * Read from @p fd, appending to @p b, until b holds @p want bytes or the
- * input ends (then *eof is set). r->total counts the bytes read; past
+ * input ends (then *eof is set): read() returns 0, or r->total reaches
+ * r->size_hint (a regular file is read as large as it was when the
+ * caller fstat()ed it). r->total counts the bytes read; past
  * r->opts->max_bytes the read fails with CDX_ERR_LIMIT ("file is larger
  * than the N MiB limit"). @return CDX_OK, CDX_ERR_IO, CDX_ERR_LIMIT or
  * CDX_ERR_NOMEM, with r->err set.

@@ -1,8 +1,11 @@
 /*
  * read.c — the entry points: a file or a buffer in, documents out.
  *
- * cdx_corpus_read_file() only gets the bytes (with a size cap: inputs are
- * untrusted) and hands them to cdx_corpus_read_buffer(), which rejects what
+ * cdx_corpus_read_file() opens and fstat()s a path and hands the
+ * descriptor to cdx_corpus_read_fd() (which a caller that has opened the
+ * file already calls itself), which only gets the bytes (with a size
+ * cap: inputs are untrusted) and hands them to corpus_read_whole(), the
+ * heart of cdx_corpus_read_buffer(), which rejects what
  * cannot be text (empty, binary), transcodes UTF-16, picks a reader and
  * makes sure the input produced at least one document. Readers build each
  * document's text and pass it to corpus_emit(), the one place where a
@@ -338,52 +341,70 @@ cleanup:
 	return rc;
 }
 
+int cdx_corpus_read_fd(int fd, const char *source, uint64_t size,
+                       const struct cdx_read_options *opts, cdx_doc_fn fn,
+                       void *ctx, struct cdx_error *err)
+{
+	struct cdx_buf own = CDX_BUF_INIT(CORPUS_TEXT_MAX), *head = &own;
+	struct corpus_reader r;
+	int rc, eof;
+
+	assert(fn != NULL);
+	assert(fd >= 0);
+	corpus_reader_init(&r, source, opts, fn, ctx, err);
+	if (r.opts->version >= 3 && r.opts->scratch) {
+		head = r.opts->scratch;
+		cdx_buf_clear(head);
+		head->max = CORPUS_TEXT_MAX;
+	}
+	if (size != CDX_READ_SIZE_UNKNOWN) {
+		if (size > r.opts->max_bytes) {
+			rc = corpus_too_large(err, r.source, r.opts->max_bytes);
+			goto cleanup;
+		}
+		r.size_hint = size;
+	}
+	/* one byte past the part cap tells a long input from one that fits */
+	rc = corpus_read_more(&r, fd, head, r.part_max + 1, &eof);
+	if (rc != CDX_OK)
+		goto cleanup;
+	if (eof)
+		rc = corpus_read_whole(&r, head->ptr, head->len);
+	else
+		rc = corpus_stream(&r, fd, head);
+cleanup:
+	if (head == &own || head->cap > CDX_READ_SCRATCH_KEEP)
+		cdx_buf_release(head);
+	else
+		cdx_buf_clear(head);
+	return rc;
+}
+
 int cdx_corpus_read_file(const char *path,
                          const struct cdx_read_options *opts, cdx_doc_fn fn,
                          void *ctx, struct cdx_error *err)
 {
 	int is_stdin = path[0] == '-' && path[1] == '\0';
-	struct cdx_buf head = CDX_BUF_INIT(CORPUS_TEXT_MAX);
-	struct corpus_reader r;
-	int fd = -1, rc, eof;
+	int fd, rc;
 	struct stat st;
 
 	assert(fn != NULL);
-	corpus_reader_init(&r, path, opts, fn, ctx, err);
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
-		                   path, strerror(errno));
-		goto cleanup;
-	}
-	if (fstat(fd, &st) != 0) {
+	if (fd < 0)
+		return cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
+		                     path, strerror(errno));
+	if (fstat(fd, &st) != 0)
 		rc = cdx_error_set(err, CDX_ERR_IO, "cannot read '%s': %s",
 		                   path, strerror(errno));
-		goto cleanup;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(st.st_mode))
 		rc = cdx_error_set(err, CDX_ERR_IO, "cannot read '%s': %s",
 		                   path, strerror(EISDIR));
-		goto cleanup;
-	}
-	if (S_ISREG(st.st_mode)) {
-		if ((unsigned long long)st.st_size > r.opts->max_bytes) {
-			rc = corpus_too_large(err, path, r.opts->max_bytes);
-			goto cleanup;
-		}
-		r.size_hint = (uint64_t)st.st_size;
-	}
-	/* one byte past the part cap tells a long input from one that fits */
-	rc = corpus_read_more(&r, fd, &head, r.part_max + 1, &eof);
-	if (rc != CDX_OK)
-		goto cleanup;
-	if (eof)
-		rc = corpus_read_whole(&r, head.ptr, head.len);
 	else
-		rc = corpus_stream(&r, fd, &head);
-cleanup:
-	if (fd >= 0 && !is_stdin)
+		rc = cdx_corpus_read_fd(fd, path, S_ISREG(st.st_mode) ?
+		                        (uint64_t)st.st_size :
+		                        CDX_READ_SIZE_UNKNOWN,
+		                        opts, fn, ctx, err);
+	if (!is_stdin)
 		close(fd);
-	cdx_buf_release(&head);
 	return rc;
 }

@@ -35,8 +35,6 @@
 
 /* Smallest read when the size is unknown (a pipe). */
 #define STEP_MIN ((size_t)1 << 20)
-/* Room made to see a file of known size end (read() returning 0). */
-#define EOF_PROBE ((size_t)64)
 /* Pages from this size up have their tree's memory given back. */
 #define TRIM_MIN ((size_t)4 << 20)
 
@@ -52,13 +50,8 @@ int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
 		size_t geo = b->len > STEP_MIN ? b->len : STEP_MIN;
 
 		if (r->size_hint > r->total &&
-		    r->size_hint - r->total < step - 1)
-			step = (size_t)(r->size_hint - r->total) + 1;
-		else if (r->size_hint && r->total == r->size_hint &&
-		         step > EOF_PROBE)
-			/* the file should end here: make room for a few
-			 * bytes, not for a megabyte, to see it end */
-			step = EOF_PROBE;
+		    r->size_hint - r->total < step)
+			step = (size_t)(r->size_hint - r->total);
 		else if (step > geo)
 			step = geo; /* size unknown: grow geometrically */
 		if (cdx_buf_grow(b, step) != CDX_OK)
@@ -81,10 +74,16 @@ int corpus_read_more(struct corpus_reader *r, int fd, struct cdx_buf *b,
 		b->len += (size_t)got;
 		b->ptr[b->len] = '\0';
 		r->total += (uint64_t)got;
-		if (r->size_hint && r->total > r->size_hint)
-			r->size_hint = 0; /* it grew: its size is unknown now */
 		if (r->total > max)
 			return corpus_too_large(r->err, r->source, max);
+		if (r->size_hint && r->total == r->size_hint) {
+			/* a regular file ends at the size fstat() gave: a
+			 * read() to see it end would cost a system call per
+			 * file, and bytes appended meanwhile are a later
+			 * version's */
+			*eof = 1;
+			break;
+		}
 	}
 	return CDX_OK;
 }

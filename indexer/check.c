@@ -606,12 +606,12 @@ static void check_dlen(struct checker *c, const MDB_val *k,
 {
 	const uint8_t *p = v->mv_data;
 
-	if (k->mv_size != 8 || v->mv_size > INDEX_TEXT_BLOCK) {
+	if (k->mv_size != 8 || v->mv_size > INDEX_DLEN_BLOCK) {
 		problem(c, "length block %" PRIu64 " is malformed", key_id(k));
 		return;
 	}
 	for (size_t i = 0; i < v->mv_size; i++) {
-		uint64_t id = key_id(k) * INDEX_TEXT_BLOCK + i;
+		uint64_t id = key_id(k) * INDEX_DLEN_BLOCK + i;
 
 		if (p[i] != 0 && !doc_exists(c, id))
 			problem(c, "the length table lists document %" PRIu64

@@ -1,6 +1,6 @@
 /*
  * doclen.c — the document length table: one byte per document id, in
- * blocks of INDEX_TEXT_BLOCK ids, so BM25 finds a candidate's length in
+ * blocks of INDEX_DLEN_BLOCK ids, so BM25 finds a candidate's length in
  * a block it usually holds already instead of reading and unpacking the
  * document's record.
  *
@@ -40,12 +40,12 @@ double index_dlen_value(uint8_t code)
 int index_dlen_set(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
                    uint8_t code, struct cdx_error *err)
 {
-	uint8_t kb[8], block[INDEX_TEXT_BLOCK];
+	uint8_t kb[8], block[INDEX_DLEN_BLOCK];
 	MDB_val k = index_val(kb, 8), v;
-	size_t at = (size_t)(doc % INDEX_TEXT_BLOCK), len = 0;
+	size_t at = (size_t)(doc % INDEX_DLEN_BLOCK), len = 0;
 	int rc;
 
-	index_put_be64(kb, doc / INDEX_TEXT_BLOCK);
+	index_put_be64(kb, doc / INDEX_DLEN_BLOCK);
 	rc = mdb_get(txn, ix->dbi[DB_DLEN], &k, &v);
 	if (rc == 0) {
 		len = v.mv_size < sizeof block ? v.mv_size : sizeof block;
@@ -69,8 +69,8 @@ int index_dlen_append(struct cdx_index *ix, MDB_txn *txn,
                       struct index_tail *tail, uint64_t doc, uint8_t code,
                       struct cdx_error *err)
 {
-	uint64_t no = doc / INDEX_TEXT_BLOCK;
-	size_t at = (size_t)(doc % INDEX_TEXT_BLOCK);
+	uint64_t no = doc / INDEX_DLEN_BLOCK;
+	size_t at = (size_t)(doc % INDEX_DLEN_BLOCK);
 
 	if (!tail->live || tail->no != no) {
 		int rc = index_tail_load(ix, txn, tail, no, 0, err);
@@ -91,8 +91,8 @@ int index_dlen_append(struct cdx_index *ix, MDB_txn *txn,
 
 uint8_t index_dlen_get(struct index_dlen_reader *r, uint64_t doc)
 {
-	uint64_t b = doc / INDEX_TEXT_BLOCK;
-	size_t at = (size_t)(doc % INDEX_TEXT_BLOCK);
+	uint64_t b = doc / INDEX_DLEN_BLOCK;
+	size_t at = (size_t)(doc % INDEX_DLEN_BLOCK);
 
 	if (r->block != b + 1) {
 		uint8_t kb[8];

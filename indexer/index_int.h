@@ -15,9 +15,8 @@
  *              stream: every document's text, one after the other in id
  *              order (with the title before it when the text does not
  *              open with it); a doc record holds the offset and
- *              lengths. Fixed
- *              blocks of one overflow page each, appended in key order
- *              (record.c)
+ *              lengths. Fixed blocks of sixteen overflow pages each
+ *              (the last one shorter), appended in key order (record.c)
  *   source     top byte of the index_hash64 of the source → DUPFIXED
  *              values: its other 7 bytes + doc id (4 bytes), BE (idmap.c);
  *              the doc record holds the source itself
@@ -36,7 +35,7 @@
  *              of the entity's claim ids as delta varints, after a name
  *              header: the entity's first chunk holds its canonical
  *              name as first stored (entlist.c)
- *   dlen       block number u64 BE → INDEX_TEXT_BLOCK length codes, one
+ *   dlen       block number u64 BE → INDEX_DLEN_BLOCK length codes, one
  *              byte per doc id (doclen.c): BM25's document length
  *              without a doc record read; 0 marks a removed document
  *   refs       reference figure key (reference.c) → packed figure; keys
@@ -98,13 +97,19 @@ enum index_db {
 #define INDEX_TERM_MAX 64
 /** Longest folded entity key, in bytes. */
 #define INDEX_ENTITY_MAX 256
-/** Bytes per text block (and length-code block): exactly two LMDB
- *  overflow pages (8 KB less the 16-byte header), so the text's pages
- *  are 99.8% text; a leaf node then holds only the key and page number,
- *  one per 8 KB. (One page, 4080 bytes, was 99.6% and twice the leaf
- *  nodes: 0.08 MB more on Reuters; two 2016-byte blocks in a leaf page
- *  were 98.4%.) */
-#define INDEX_TEXT_BLOCK 8176
+/** Bytes per text block: sixteen LMDB overflow pages (64 KB less the
+ *  16-byte page header), so the text's pages are all text but the last
+ *  few bytes. Large blocks because compaction (compact.c) hands every
+ *  overflow value to LMDB's writer thread with a round trip of its own:
+ *  two-page blocks made that 1,952 round trips on Reuters and most of the
+ *  copy's time. A removed document frees only the blocks no live
+ *  document shares, so a lone removal frees little; a replaced
+ *  collection (a run of neighbours) frees its blocks. */
+#define INDEX_TEXT_BLOCK 65520
+/** Length codes (doclen.c) per dlen value: exactly two overflow pages.
+ *  Ranking reads one block per 8,176 ids it touches, so it stays small:
+ *  a query with few hits reads few bytes. */
+#define INDEX_DLEN_BLOCK 8176
 /** Bytes per segment piece: with its 8-byte key a piece is just under
  *  LMDB's largest in-page node (4 KB pages), so two fill a page. */
 #define INDEX_PIECE 2016
@@ -395,21 +400,23 @@ int index_meta_store(struct cdx_index *ix, MDB_txn *txn,
 
 /* ------------------------------------------------------------ tail.c */
 
-/** The last block of a table of INDEX_TEXT_BLOCK-byte blocks (text,
- *  dlen) while a batch appends to it: stored when full, or by
- *  index_tail_flush() before the table is otherwise read or changed in
- *  the transaction. */
+/** The last block of a table of fixed-size blocks (text: INDEX_TEXT_BLOCK
+ *  bytes, dlen: INDEX_DLEN_BLOCK) while a batch appends to it: stored
+ *  when full, or by index_tail_flush() before the table is otherwise
+ *  read or changed in the transaction. */
 struct index_tail {
 	enum index_db db;
 	unsigned new_flags; /* mdb_put flags for a block not yet stored */
+	size_t cap;         /* bytes of a full block of its table */
 	uint64_t no;        /* the block held */
 	size_t len;         /* its bytes */
 	int live;           /* b holds block no */
 	int dirty;          /* b differs from what is stored */
 	int stored;         /* block no is in the database */
-	uint8_t b[INDEX_TEXT_BLOCK];
+	uint8_t b[INDEX_TEXT_BLOCK]; /* the larger of the two block sizes */
 };
-void index_tail_init(struct index_tail *t, enum index_db db,
+/** Hold blocks of @p cap bytes (at most INDEX_TEXT_BLOCK) of @p db. */
+void index_tail_init(struct index_tail *t, enum index_db db, size_t cap,
                      unsigned new_flags);
 /** Forget the block held without storing it (its transaction ended). */
 void index_tail_reset(struct index_tail *t);

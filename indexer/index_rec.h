@@ -280,6 +280,12 @@ struct index_text {
 /** The text of document @p id. @return 0, NOTFOUND, CORRUPT. */
 int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_text *t, struct cdx_error *err);
+/** index_text_get() in the writer's transaction: the block its @p tail
+ *  (the text stream's, tail.c; NULL: none) holds is read from it, so the
+ *  writer need not store the block to compare a text. */
+int index_text_get_held(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_tail *tail, uint64_t id,
+                        struct index_text *t, struct cdx_error *err);
 /** Bytes [off, off + len) of the text stream. */
 int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
                     uint64_t len, struct index_text *t,

@@ -351,14 +351,20 @@ static int text_damaged(struct cdx_index *ix, uint64_t off,
 	                     ix->path, (unsigned long long)off);
 }
 
-/* Block @p no, or NOTFOUND. */
-static int get_block(struct cdx_index *ix, MDB_txn *txn, uint64_t no,
-                     MDB_val *v, struct cdx_error *err)
+/* Block @p no, or NOTFOUND: from @p tail when it holds it (the writer's
+ * last block, newer than what is stored), else from the table. */
+static int get_block(struct cdx_index *ix, MDB_txn *txn,
+                     const struct index_tail *tail, uint64_t no, MDB_val *v,
+                     struct cdx_error *err)
 {
 	uint8_t kb[8];
 	MDB_val k = index_val(kb, 8);
 	int rc;
 
+	if (tail && tail->live && tail->no == no) {
+		*v = index_val(tail->b, tail->len);
+		return CDX_OK;
+	}
 	index_put_be64(kb, no);
 	rc = mdb_get(txn, ix->dbi[DB_TEXT], &k, v);
 	if (rc == MDB_NOTFOUND)
@@ -366,9 +372,11 @@ static int get_block(struct cdx_index *ix, MDB_txn *txn, uint64_t no,
 	return rc ? index_mdb_error(ix, rc, "read", err) : CDX_OK;
 }
 
-int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
-                    uint64_t len, struct index_text *t,
-                    struct cdx_error *err)
+/* index_text_read() through @p tail (NULL: none). */
+static int text_read(struct cdx_index *ix, MDB_txn *txn,
+                     const struct index_tail *tail, uint64_t off,
+                     uint64_t len, struct index_text *t,
+                     struct cdx_error *err)
 {
 	uint64_t at = off, end = off + len;
 	char *buf;
@@ -379,7 +387,7 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 		return CDX_OK;
 	if (off / TB == (end - 1) / TB) {
 		MDB_val v;
-		int rc = get_block(ix, txn, off / TB, &v, err);
+		int rc = get_block(ix, txn, tail, off / TB, &v, err);
 
 		if (rc == CDX_ERR_NOTFOUND || (rc == CDX_OK &&
 		                               v.mv_size < off % TB + len))
@@ -394,7 +402,7 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 		/* the last block first: a damaged length past the stream is
 		 * found before it is allocated */
 		MDB_val v;
-		int rc = get_block(ix, txn, (end - 1) / TB, &v, err);
+		int rc = get_block(ix, txn, tail, (end - 1) / TB, &v, err);
 
 		if (rc == CDX_ERR_NOTFOUND ||
 		    (rc == CDX_OK && v.mv_size < (end - 1) % TB + 1))
@@ -411,7 +419,7 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 		size_t o = (size_t)(at % TB);
 		size_t k = TB - o < end - at ? TB - o : (size_t)(end - at);
 		MDB_val v;
-		int rc = get_block(ix, txn, at / TB, &v, err);
+		int rc = get_block(ix, txn, tail, at / TB, &v, err);
 
 		if (rc == CDX_ERR_NOTFOUND || (rc == CDX_OK && v.mv_size < o + k))
 			rc = text_damaged(ix, at, err);
@@ -428,8 +436,16 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 	return CDX_OK;
 }
 
-int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
-                   struct index_text *t, struct cdx_error *err)
+int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
+                    uint64_t len, struct index_text *t,
+                    struct cdx_error *err)
+{
+	return text_read(ix, txn, NULL, off, len, t, err);
+}
+
+int index_text_get_held(struct cdx_index *ix, MDB_txn *txn,
+                        const struct index_tail *tail, uint64_t id,
+                        struct index_text *t, struct cdx_error *err)
 {
 	struct index_docrec r;
 	int rc = index_doc_read(ix, txn, id, &r, err);
@@ -438,7 +454,13 @@ int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
 		memset(t, 0, sizeof *t);
 		return rc;
 	}
-	return index_text_read(ix, txn, r.text_off, r.text_len, t, err);
+	return text_read(ix, txn, tail, r.text_off, r.text_len, t, err);
+}
+
+int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                   struct index_text *t, struct cdx_error *err)
+{
+	return index_text_get_held(ix, txn, NULL, id, t, err);
 }
 
 void index_text_release(struct index_text *t)

@@ -106,7 +106,7 @@ static size_t seek(const struct index_plist *p, size_t i, uint64_t doc)
 }
 
 /* One block of the length table: the codes of documents
- * [b * INDEX_TEXT_BLOCK, ...), n of them (past n: gone). */
+ * [b * INDEX_DLEN_BLOCK, ...), n of them (past n: gone). */
 struct lens {
 	const uint8_t *p;
 	size_t n;
@@ -149,7 +149,7 @@ static int len_block(struct ranker *r, uint64_t b, struct lens *out,
 			                     "out of memory");
 	}
 	if (!r->lb_read[b]) {
-		(void)index_dlen_get(&r->dl, b * INDEX_TEXT_BLOCK);
+		(void)index_dlen_get(&r->dl, b * INDEX_DLEN_BLOCK);
 		r->lb[b] = (struct lens){r->dl.p, r->dl.n};
 		r->lb_read[b] = 1;
 	}
@@ -222,7 +222,7 @@ static int prepare(struct ranker *r, struct cdx_error *err)
 		if (t->l.v[t->l.n - 1].doc > last)
 			last = t->l.v[t->l.n - 1].doc;
 	}
-	r->n_lb = last / INDEX_TEXT_BLOCK + 1;
+	r->n_lb = last / INDEX_DLEN_BLOCK + 1;
 	if (r->n > 1)
 		qsort(r->t, r->n, sizeof *r->t, by_ub_asc);
 	return CDX_OK;
@@ -248,15 +248,15 @@ static int rank_candidates(struct ranker *r, const struct index_dset *c,
 		uint8_t code;
 		struct scored s = {0, doc};
 
-		if (doc / INDEX_TEXT_BLOCK != b) {
-			int rc = len_block(r, doc / INDEX_TEXT_BLOCK, &lb, err);
+		if (doc / INDEX_DLEN_BLOCK != b) {
+			int rc = len_block(r, doc / INDEX_DLEN_BLOCK, &lb, err);
 
 			if (rc != CDX_OK)
 				return rc;
-			b = doc / INDEX_TEXT_BLOCK;
+			b = doc / INDEX_DLEN_BLOCK;
 		}
-		code = doc % INDEX_TEXT_BLOCK < lb.n ?
-		       lb.p[doc % INDEX_TEXT_BLOCK] : 0;
+		code = doc % INDEX_DLEN_BLOCK < lb.n ?
+		       lb.p[doc % INDEX_DLEN_BLOCK] : 0;
 		if (code == 0)
 			continue; /* replaced, not yet merged away */
 		r->total++;
@@ -302,8 +302,8 @@ static int rank_or(struct ranker *r, struct cdx_error *err)
 	}
 	if (r->n == 0)
 		return CDX_OK;
-	span = last - first < INDEX_TEXT_BLOCK ? last - first + 1 :
-	                                         INDEX_TEXT_BLOCK;
+	span = last - first < INDEX_DLEN_BLOCK ? last - first + 1 :
+	                                         INDEX_DLEN_BLOCK;
 	words = (size_t)(span + 63) / 64;
 	acc = malloc((size_t)span * sizeof *acc);
 	touched = calloc(words, sizeof *touched);
@@ -325,11 +325,11 @@ static int rank_or(struct ranker *r, struct cdx_error *err)
 		if (lo == UINT64_MAX)
 			break;
 		/* [lo, top): within lo's length block and the window */
-		top = lo - lo % INDEX_TEXT_BLOCK + INDEX_TEXT_BLOCK;
+		top = lo - lo % INDEX_DLEN_BLOCK + INDEX_DLEN_BLOCK;
 		if (top - lo > span)
 			top = lo + span;
-		off = (size_t)(lo % INDEX_TEXT_BLOCK);
-		rc = len_block(r, lo / INDEX_TEXT_BLOCK, &k, err);
+		off = (size_t)(lo % INDEX_DLEN_BLOCK);
+		rc = len_block(r, lo / INDEX_DLEN_BLOCK, &k, err);
 		if (rc != CDX_OK)
 			goto cleanup;
 		/* words with the largest bound first, as rank_candidates()

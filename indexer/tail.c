@@ -1,7 +1,7 @@
 /*
- * tail.c — the last block of a table of INDEX_TEXT_BLOCK-byte blocks
- * (the text stream, record.c; the length table, doclen.c) held by the
- * writer while a batch appends to it.
+ * tail.c — the last block of a table of fixed-size blocks (the text
+ * stream, record.c; the length table, doclen.c) held by the writer while
+ * a batch appends to it.
  *
  * Each new document adds a few bytes to the last block of both tables.
  * Done in LMDB, every one read the block, copied it out, added to the
@@ -9,15 +9,21 @@
  * document for a few hundred bytes of text and one length byte. The
  * writer keeps the block here instead and stores it when it is full or
  * when the transaction needs the table as it stands: before the writer
- * reads a text back or removes a document (index_tail_flush), and at
- * commit. What is stored is the same bytes, so the index is too.
+ * removes a document (index_tail_flush), and at commit; a text the
+ * writer reads back to compare is read through the block held
+ * (index_text_get_held). What is stored is the same bytes, so the index
+ * is too.
  */
+#include <assert.h>
+
 #include "index_int.h"
 
-void index_tail_init(struct index_tail *t, enum index_db db,
+void index_tail_init(struct index_tail *t, enum index_db db, size_t cap,
                      unsigned new_flags)
 {
+	assert(cap > 0 && cap <= sizeof t->b);
 	t->db = db;
+	t->cap = cap;
 	t->new_flags = new_flags;
 	index_tail_reset(t);
 }
@@ -62,8 +68,7 @@ int index_tail_load(struct cdx_index *ix, MDB_txn *txn, struct index_tail *t,
 		if (rc != 0 && rc != MDB_NOTFOUND)
 			return index_mdb_error(ix, rc, "read", err);
 		if (rc == 0) {
-			t->len = v.mv_size < sizeof t->b ? v.mv_size
-			                                 : sizeof t->b;
+			t->len = v.mv_size < t->cap ? v.mv_size : t->cap;
 			memcpy(t->b, v.mv_data, t->len);
 			t->stored = 1;
 		}

@@ -6,8 +6,8 @@
  * accumulator (acc.c), written at commit as one new segment; then
  * segments are merged when enough of one size have piled up (merge.c).
  * The last blocks of the text and length tables stay with the writer
- * until full, until a text is read back or removed, or until commit
- * (tail.c). Documents
+ * until full, until a document is removed, or until commit (tail.c); a
+ * text compared is read through them. Documents
  * come prepared (prepare.c: copied, hashed, their terms gathered), by the
  * caller's threads through cdx_index_writer_add_prepared() or here by
  * cdx_index_writer_add(), so the writer's own work is LMDB and merging
@@ -281,17 +281,18 @@ static int flush_tails(struct cdx_index_writer *wr, struct cdx_error *err)
 	return rc ? rc : index_tail_flush(wr->w.ix, wr->w.txn, &wr->dlen, err);
 }
 
-/* Is the stored text of @p id equal to @p e's? */
+/* Is the stored text of @p id equal to @p e's? (Read through the text
+ * tail: storing it for the read cost a 64 KB block written and read
+ * back per duplicate.) */
 static int same_text(struct cdx_index_writer *wr, uint64_t id,
                      const struct cdx_index_doc *e, int *same,
                      struct cdx_error *err)
 {
 	struct index_text t;
-	int rc = flush_tails(wr, err);
+	int rc;
 
 	*same = 0;
-	if (rc == CDX_OK)
-		rc = index_text_get(wr->w.ix, wr->w.txn, id, &t, err);
+	rc = index_text_get_held(wr->w.ix, wr->w.txn, &wr->text, id, &t, err);
 	if (rc == CDX_ERR_NOTFOUND)
 		return CDX_OK;
 	if (rc != CDX_OK)
@@ -448,8 +449,8 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	wr->w.acc = &wr->acc;
 	/* a fresh text block is the last key; a dlen block is put as
 	 * index_dlen_set() puts it */
-	index_tail_init(&wr->text, DB_TEXT, MDB_APPEND);
-	index_tail_init(&wr->dlen, DB_DLEN, 0);
+	index_tail_init(&wr->text, DB_TEXT, INDEX_TEXT_BLOCK, MDB_APPEND);
+	index_tail_init(&wr->dlen, DB_DLEN, INDEX_DLEN_BLOCK, 0);
 	wr->w.text = &wr->text;
 	wr->w.dlen = &wr->dlen;
 	cdx_buf_init(&wr->rec, SIZE_MAX / 2);

@@ -35,6 +35,7 @@ int main(void)
 #ifdef SUITE_CLI
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, cli_ingest_suite());
+	srunner_add_suite(sr, cli_walk_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -33,4 +33,7 @@ TCase *corpus_tokens_tcase(void);
  * (test_corpus_xml.c). */
 TCase *corpus_xml_tcase(void);
 
+/* cdx_corpus_read_fd(): sizes, limits, pieces (test_corpus_fd.c). */
+TCase *corpus_fd_tcase(void);
+
 #endif

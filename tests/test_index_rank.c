@@ -77,9 +77,9 @@ END_TEST
 
 /* ------------------------------------------------------------ fixture */
 
-/* More documents than one length-table block (INDEX_TEXT_BLOCK): an OR
+/* More documents than one length-table block (INDEX_DLEN_BLOCK): an OR
  * ranks window by window. */
-#define R_DOCS (INDEX_TEXT_BLOCK + 700)
+#define R_DOCS (INDEX_DLEN_BLOCK + 700)
 #define R_WORDS 8
 #define R_LEN 12
 

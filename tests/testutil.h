@@ -23,6 +23,7 @@ Suite *audit_suite(void);
 Suite *robust_suite(void);
 Suite *cli_suite(void);
 Suite *cli_ingest_suite(void);
+Suite *cli_walk_suite(void);
 
 /** Folder of the project's own fixtures (tests/data). */
 static inline const char *cdx_test_data(void)
