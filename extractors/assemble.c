@@ -24,14 +24,15 @@
  *      "market"): then none.
  * Names that are not candidates: commodities; a country that only
  * qualifies the next name ("U.S. DOE", "U.S.-listed"); a source ("the
- * Commerce Department said", "according to the IEA"). A head of state
+ * Commerce Department said", "according to the IEA"); the other side of
+ * a comparison ("far behind China"). A head of state
  * stands for the country (entities.tsv "acts for").
  *
  * The commodity is the one named nearest the figure in its sentence, else
- * the last one named before. The metric is the cue word (metrics.tsv)
+ * the last one named before (commodity.c). The metric is the cue word (metrics.tsv)
  * nearest the figure in its clause (metric.c). The time is the date right
  * after the figure ("$10 billion in 2024"), else the nearest date before
- * it in the sentence, else the nearest after.
+ * it in the sentence, else the nearest after in its clause (when.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +40,6 @@
 
 #include "extract_int.h"
 
-/* How far (bytes) a date may follow a figure and still be read as its
- * own: "$10.0 billion in 2024" rather than the sentence's opening date. */
-#define TIME_FOLLOW_GAP 3
 /* How many lower-case words may stand between a country and the name it
  * qualifies ("Australian building products group James Hardie"). */
 #define MODIFIER_WORDS 4
@@ -181,8 +179,10 @@ int extract_is_candidate(const struct lexicon *lx, const struct sentence *s,
 	                           (unsigned char)s->text[after] == 0xe2))
 		return 1; /* "China's figures": a possessive, not a source */
 	after = extract_skip_space(s, after);
+	/* "far behind China": the other side of a comparison */
 	if (extract_grammar_at(lx, s, after, G_SAID) ||
-	    extract_grammar_before(lx, s, m->start, G_SOURCE))
+	    extract_grammar_before(lx, s, m->start, G_SOURCE) ||
+	    extract_grammar_before(lx, s, m->start, G_VERSUS))
 		return 0;
 	return 1;
 }
@@ -392,7 +392,8 @@ static size_t intro_end(const struct lexicon *lx, const struct sentence *s,
 }
 
 /* A clause opening with a relative pronoun right after a name ("Hardie,
- * which makes ...") is about that name: its id, or -1. */
+ * which makes ...") is about that name, or about the country qualifying
+ * the noun phrase before it: its id, or -1. */
 static int64_t rel_ref(const struct lexicon *lx, const struct sentence *s,
                        size_t cs)
 {
@@ -413,9 +414,32 @@ static int64_t rel_ref(const struct lexicon *lx, const struct sentence *s,
 	while (at > 0 && (is_space((unsigned char)s->text[at - 1]) ||
 	                  s->text[at - 1] == ','))
 		at--;
+	/* "smaller than Allied Domecq, which has $10.7bn": the other side
+	 * of a comparison is what the relative clause is about */
 	for (size_t i = 0; i < s->n_ments; i++)
-		if (s->ments[i].end == at && extract_is_candidate(lx, s, i))
+		if (s->ments[i].end == at &&
+		    (extract_is_candidate(lx, s, i) ||
+		     extract_grammar_before(lx, s, s->ments[i].start,
+		                            G_VERSUS)))
 			return s->ments[i].id;
+	/* "Chinese supply, which still controls 90%", "Chinese rare earth
+	 * exports, which supplied 70%": the country qualifying the noun
+	 * phrase the pronoun follows (claims.md, "Shares of trade") */
+	for (unsigned words = 0; words < MODIFIER_WORDS && at > 0; words++) {
+		w = at;
+		while (w > 0 && is_alnum((unsigned char)s->text[w - 1]))
+			w--;
+		if (w == at || !(s->text[w] >= 'a' && s->text[w] <= 'z') ||
+		    extract_lex_find(&lx->words, W_STOP, s->text + w, at - w))
+			return -1;
+		at = w;
+		while (at > 0 && s->text[at - 1] == ' ')
+			at--;
+		for (size_t i = 0; i < s->n_ments; i++)
+			if (s->ments[i].end == at &&
+			    s->ments[i].type == CDX_ENT_COUNTRY)
+				return s->ments[i].id;
+	}
 	return -1;
 }
 
@@ -653,68 +677,6 @@ static int64_t pick_subject(const struct lexicon *lx,
 	return cr->topic;
 }
 
-/* The commodity named nearest the figure; one across a comma counts as
- * farther than any without ("Yttrium with 99% share, gallium with 94%"). */
-static int64_t pick_commodity(const struct sentence *s,
-                              const struct figure *f, const struct carry *cr)
-{
-	int64_t best = -1;
-	size_t best_d = (size_t)-1;
-
-	for (size_t i = 0; i < s->n_ments; i++) {
-		const struct ment *m = &s->ments[i];
-		size_t d;
-
-		if (m->type != CDX_ENT_COMMODITY)
-			continue;
-		if (m->start < f->end && m->end > f->start)
-			d = 0; /* inside the figure: "barrels of oil" */
-		else if (m->end <= f->start)
-			d = f->start - m->end + (has_comma(s, m->end, f->start) ?
-			                         s->len : 0);
-		else
-			d = m->start - f->end + (has_comma(s, f->end, m->start) ?
-			                         s->len : 0);
-		if (d < best_d) {
-			best_d = d;
-			best = m->id;
-		}
-	}
-	return best >= 0 ? best : cr->commodity;
-}
-
-static void pick_time(const struct lexicon *lx, const struct sentence *s,
-                      const struct figure *f, char *out, size_t cap)
-{
-	const struct figure *first = NULL, *near = NULL, *after = NULL;
-	size_t cs, ce;
-
-	clause_of(s, f->start, f->end, &cs, &ce);
-	for (size_t i = 0; i < s->n_figs; i++) {
-		const struct figure *d = &s->figs[i];
-
-		if (d->kind != CDX_KIND_DATE || d->date[0] == '\0')
-			continue;
-		if (d->end <= f->start) {
-			if (first == NULL)
-				first = d;
-			if (d->start >= cs)
-				near = d;
-		} else if (d->start >= f->end && after == NULL) {
-			after = d;
-		}
-	}
-	/* "$10.0 billion in 2024" */
-	if (after && after->start - f->end <= TIME_FOLLOW_GAP)
-		near = after;
-	/* else the date of its clause, else the sentence's opening date
-	 * ("In 2025, ... and was valued at $11 billion"), else any after. */
-	if (near == NULL)
-		near = first ? first : after;
-	if (near)
-		snprintf(out, cap, "%s", near->date);
-}
-
 int64_t extract_assemble_claim(const struct lexicon *lx,
                                const struct gazetteer *gz,
                                const struct sentence *s, size_t fi,
@@ -751,9 +713,9 @@ int64_t extract_assemble_claim(const struct lexicon *lx,
 	if (subj >= 0)
 		subj = extract_gz_actor(gz, (uint32_t)subj);
 	c->subject = subj >= 0 ? extract_gz_name(gz, (uint32_t)subj) : NULL;
-	id = pick_commodity(s, f, cr);
+	id = extract_pick_commodity(lx, s, f, cs, ce, cr);
 	c->commodity = id >= 0 ? extract_gz_name(gz, (uint32_t)id) : NULL;
-	pick_time(lx, s, f, c->time, sizeof(c->time));
+	extract_pick_time(s, f, cs, c->time, sizeof(c->time));
 	return subj;
 }
 

@@ -35,11 +35,12 @@ enum { A_HEAD = 0, A_NAME, A_DET, A_NOT, A_STOP, A_COUNT_ };            /* agree
 enum { D_MONTH = 0, D_PREP, D_CLOCK, D_REL, D_RELUNIT, D_WEEKDAY }; /* dates.tsv */
 enum { G_CLAUSE = 0, G_BACK, G_CHANGE, G_SAID, G_SOURCE, G_INTRO,
        G_NEAR, G_PREP, G_TARGET, G_REL, G_WHOLE, G_RANK, G_MASTHEAD,
-       G_REPORT, G_COUNT_ };                           /* grammar.tsv */
+       G_REPORT, G_VERSUS, G_COUNT_ };                 /* grammar.tsv */
 enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
        W_NOTSHARE, W_PARTOF, W_BASE, W_GRADE,
-       W_OWNERLESS, W_MARKET };                        /* words.tsv */
+       W_OWNERLESS, W_MARKET, W_KINDOF, W_ECONOMY,
+       W_INDUSTRY, W_MEASURE };                        /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -617,6 +618,33 @@ int extract_grammar_before(const struct lexicon *lx,
  * modifier, no source, not inside a figure or a phrase pointing back)? */
 int extract_is_candidate(const struct lexicon *lx, const struct sentence *s,
                          size_t i);
+
+/* -------------------------------------------------------- commodity.c */
+
+/**
+ * The commodity figure @p f of @p s concerns, as a gazetteer id: the one
+ * named nearest it in the sentence, else @p cr's carried one, except for
+ * a count of anything but producers (words.tsv "industry") and for a
+ * figure whose clause [@p cs, @p ce) is about an economy (words.tsv
+ * "economy"); a count of a class of materials (words.tsv "kindof") takes
+ * only one inside its span or the one its clause is about. -1: none.
+ */
+int64_t extract_pick_commodity(const struct lexicon *lx,
+                               const struct sentence *s,
+                               const struct figure *f, size_t cs, size_t ce,
+                               const struct carry *cr);
+
+/* ------------------------------------------------------------- when.c */
+
+/**
+ * Write to @p out (@p cap bytes) the time figure @p f of @p s holds for:
+ * the date right after it, else the nearest before it in its clause
+ * (which starts at @p cs), else the sentence's first before it, else the
+ * first after it in its clause (cuts inside brackets do not end it).
+ * Leaves @p out alone when there is none.
+ */
+void extract_pick_time(const struct sentence *s, const struct figure *f,
+                       size_t cs, char *out, size_t cap);
 
 /* ------------------------------------------------------------ world.c */
 

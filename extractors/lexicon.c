@@ -475,7 +475,8 @@ static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"clause", "back", "change", "said",
 	                                  "source", "intro", "near", "prep",
 	                                  "target", "rel", "whole", "rank",
-	                                  "masthead", "report", NULL};
+	                                  "masthead", "report", "versus",
+	                                  NULL};
 	int c = name_index(f[0], cls), type = -1;
 
 	if (c < 0)
@@ -499,7 +500,9 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 	                                  "down", "notname", "title", "given",
 	                                  "firm", "doc", "notshare", "partof",
 	                                  "base", "grade", "ownerless",
-	                                  "market", NULL};
+	                                  "market", "kindof", "economy",
+	                                  "industry", "measure",
+	                                  NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)

@@ -2,7 +2,10 @@
  * metric.c — what a figure measures: the metric cue (metrics.tsv) nearest
  * the figure in its clause, but a share's "of" phrase first ("12% of world
  * reserves"), and a cue of the clause that overrides the one picked
- * (metrics.tsv's fourth column) over it. Split from assemble.c, which
+ * (metrics.tsv's fourth column) over it. A cue inside a name ("Eurasian
+ * Resources Group") is part of the name, no cue; a verb of change before
+ * a level ("inflation fell to 4.3%") tells the direction, not the
+ * measure. Split from assemble.c, which
  * calls it once per figure with the figure's clause.
  *
  * The clause is read once per figure: extract_metric_scan() records every
@@ -48,6 +51,49 @@ static int no_measure(const struct lex_entry *e)
 	return e->unit[0] == '-' && e->unit[1] == '\0';
 }
 
+/* Does @p at lie inside a name that is no commodity ("Eurasian Resources
+ * Group", "Petrel Resources")? A cue there is part of the name and
+ * measures nothing. */
+static int in_name(const struct sentence *s, size_t at)
+{
+	for (size_t i = 0; i < s->n_ments && s->ments[i].start <= at; i++)
+		if (at < s->ments[i].end &&
+		    s->ments[i].type != CDX_ENT_COMMODITY)
+			return 1;
+	return 0;
+}
+
+/* Is figure @p f a level a change goes from or to ("fell to 59%", "rose
+ * from 2.6% to 10.4%"), not the change itself? */
+static int level_figure(const struct sentence *s, const struct figure *f)
+{
+	size_t e = f->start, w;
+
+	while (e > 0 && is_space((unsigned char)s->text[e - 1]))
+		e--;
+	w = e;
+	while (w > 0 && is_alnum((unsigned char)s->text[w - 1]))
+		w--;
+	return (e - w == 2 && extract_ci_eq(s->text + w, "to", 2)) ||
+	       (e - w == 4 && extract_ci_eq(s->text + w, "from", 4));
+}
+
+/* Is the word at @p at a verb of change ("fell", "rose": words.tsv up
+ * and down) rather than the name of a measure ("growth": words.tsv
+ * measure)? Before a level it tells the direction, not what is measured:
+ * "turnout fell to 59%" is no decline of 59%. */
+static int change_word(const struct lexicon *lx, const struct sentence *s,
+                       size_t at)
+{
+	size_t e = at;
+	uint32_t cls;
+
+	while (e < s->len && is_alnum((unsigned char)s->text[e]))
+		e++;
+	cls = extract_lex_classes(&lx->words, s->text + at, e - at);
+	return (cls & (1u << W_UP | 1u << W_DOWN)) && !(cls & (1u << W_MEASURE));
+}
+
 /* The metric cue at word start @p at, or NULL. */
 static const struct lex_entry *cue_at(const struct lexicon *lx,
                                       const struct sentence *s, size_t at,
@@ -55,7 +101,8 @@ static const struct lex_entry *cue_at(const struct lexicon *lx,
 {
 	const struct lex_entry *e;
 
-	if (!extract_word_start(s, at) || (at >= f->start && at < f->end))
+	if (!extract_word_start(s, at) || (at >= f->start && at < f->end) ||
+	    in_name(s, at))
 		return NULL;
 	e = metric_at(lx, s, at, ce, f->kind);
 	return e && !no_measure(e) ? e : NULL;
@@ -66,6 +113,7 @@ void extract_metric_scan(const struct lexicon *lx, const struct sentence *s,
                          struct clause_cues *cc)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
+	int level = f->kind == CDX_KIND_PERCENT && level_figure(s, f);
 
 	cc->cs = cs;
 	cc->ce = ce;
@@ -84,11 +132,13 @@ void extract_metric_scan(const struct lexicon *lx, const struct sentence *s,
 
 			/* no cue starts with these two bytes: most words */
 			if (!(lx->msecond[c][b >> 6] >> (b & 63) & 1) ||
-			    (e = metric_at(lx, s, at, ce, f->kind)) == NULL)
+			    (e = metric_at(lx, s, at, ce, f->kind)) == NULL ||
+			    in_name(s, at))
 				continue;
 			if (strcmp(e->unit, "tariff") == 0)
 				cc->tariff = 1;
-			if (no_measure(e) || (at >= f->start && at < f->end))
+			if (no_measure(e) || (at >= f->start && at < f->end) ||
+			    (level && change_word(lx, s, at)))
 				continue;
 			cc->v[cc->n].at = (uint32_t)at;
 			cc->v[cc->n].e = e;

@@ -9,7 +9,8 @@
  * an all-capitals word stands only beside a capitalised one ("GMT" and
  * "R&D" are no names), a run followed by a number is a label ("Section
  * 232"), and a word glued to a lower-case word by a hyphen qualifies
- * ("Houston-based"). The first word of a sentence is capitalised anyway,
+ * ("Houston-based"). A country opens a name only before one word that
+ * makes it a company's ("US Airways", "France Telecom"). The first word of a sentence is capitalised anyway,
  * so a run of one word there only refers back to a name already seen
  * ("Continental also said", after "Continental Airlines"), unless a dash
  * or colon follows it (a list item: "Kvanefjeld – located in ...").
@@ -380,10 +381,22 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 
 	uint32_t first = 0, last;
 
+	/* "US Airways", "France Telecom": a country before a one-word
+	 * company name is part of it (the word alone names no one); before
+	 * any other name it only qualifies it ("U.S. DOE", "UK Chancellor
+	 * Gordon Brown", "the US Carnival Corporation") and stays a mention
+	 * of its own */
+	if (b > 1 && r->w[0].ment != SIZE_MAX &&
+	    (*v)[r->w[0].ment].type == CDX_ENT_COUNTRY &&
+	    (b > 2 ||
+	     !(word_cls(lx, tn, t, len, &r->w[1]) & (1u << W_FIRM))))
+		a = 1;
 	/* one lookup per word gives every class it is in */
 	while (a < b) {
 		first = word_cls(lx, tn, t, len, &r->w[a]);
-		if (!(first & (1u << W_NOTNAME | 1u << W_TITLE)))
+		/* a gazetteer name is none of these ("US" is no "Us") */
+		if (r->w[a].ment != SIZE_MAX ||
+		    !(first & (1u << W_NOTNAME | 1u << W_TITLE)))
 			break;
 		titled |= (first >> W_TITLE) & 1;
 		a++;
@@ -560,16 +573,20 @@ int extract_tnames_scan(const struct lexicon *lx, struct tnames *tn,
 
 		/* gazetteer names break runs, but for a capitalised
 		 * commodity inside one ("Copper Development Association",
-		 * "Orvale Copper") */
+		 * "Orvale Copper") and a country opening one ("US Airways":
+		 * take_run() keeps it only before a company's last word) */
 		while (m < n0 && (*v)[m].end <= i)
 			m++;
 		if (m < n0 && (*v)[m].start <= i) {
 			const struct ment *gm = &(*v)[m];
 
-			if (gm->type == CDX_ENT_COMMODITY && gm->start == i &&
-			    upper(c) && (r.n ? i == expect && !r.poss :
-			                 !extract_sentence_start(t, i)) &&
-			    r.n < RUN_WORDS) {
+			if (gm->start == i && upper(c) && r.n < RUN_WORDS &&
+			    ((gm->type == CDX_ENT_COMMODITY &&
+			      (r.n ? i == expect && !r.poss :
+			             !extract_sentence_start(t, i))) ||
+			     (gm->type == CDX_ENT_COUNTRY && r.n == 0 &&
+			      gm->end + 1 < len && t[gm->end] == ' ' &&
+			      upper((unsigned char)t[gm->end + 1])))) {
 				w.start = gm->start;
 				w.end = gm->end;
 				w.caps = 0;

@@ -757,5 +757,6 @@ Suite *extract_suite(void)
 	extract_entity_cases(s);
 	extract_masks_cases(s);
 	extract_skip_cases(s);
+	extract_news_cases(s);
 	return s;
 }

@@ -54,4 +54,8 @@ void extract_masks_cases(Suite *s);
  * (test_extract_skip.c). */
 void extract_skip_cases(Suite *s);
 
+/** Rules found reading news texts: the commodity of a figure whose
+ * sentence names none (test_extract_news.c). */
+void extract_news_cases(Suite *s);
+
 #endif
