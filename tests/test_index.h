@@ -71,5 +71,6 @@ void index_add_phrase_cases(Suite *s);
 void index_add_rank_cases(Suite *s);
 void index_add_pack_cases(Suite *s);
 void index_add_batch_cases(Suite *s);
+void index_add_merge_cases(Suite *s);
 
 #endif
