@@ -10,11 +10,11 @@
  * waits for the next sequence number only, so the sink sees exactly the
  * submission order whatever the thread count: runs are reproducible.
  *
- * Memory is bounded twice: at most `cap` slots (64 per worker, 256..1024)
- * and at most WINDOW_BYTES of document weight (text plus span arrays) in
- * flight, except that one document is always admitted however large (the
- * reader caps a file at CDX_READ_MAX_BYTES). The reader blocks in submit
- * while the window is full.
+ * Memory is bounded twice: at most `cap` slots (SLOTS with workers, 1
+ * without) and at most WINDOW_BYTES of document weight (text plus span
+ * arrays) in flight, except that one document is always admitted however
+ * large (the reader caps a file at CDX_READ_MAX_BYTES). The reader blocks
+ * in submit while the window is full.
  *
  * Extraction state: the extractor is shared read-only; each worker owns a
  * cdx_extract_scratch and, when the sink indexes, a cdx_index_prep: the
@@ -42,11 +42,15 @@
 /* Document bytes in flight: enough to keep the workers busy on long
  * articles, small beside the 128 MB the whole ingest may use. */
 #define WINDOW_BYTES ((size_t)16 << 20)
-/* Slots: enough that the workers run on while the consumer waits for a
- * commit's fsync; each is a few hundred bytes when free. */
-#define SLOTS_PER_WORKER 64
-#define SLOTS_MIN 256
-#define SLOTS_MAX 1024
+/* Slots: enough that the workers run on while the consumer commits (its
+ * encoding, then the fsync); each is a few hundred bytes when free. A
+ * Reuters commit takes some 30 ms on a quiet machine (longer on a busy
+ * one), an article 45 us to extract: with 256 slots (64 per worker then)
+ * the one worker of --threads 2 ran dry 6 to 23 times an ingest, the
+ * reader blocked on a full ring and a core idle; with 1024, 1 to 3
+ * times (peak RSS 81 -> 91 MiB; 2048 slots: 0 or 1, but 127 MiB with
+ * --threads 8). Long documents meet the window first. */
+#define SLOTS 1024
 
 /* Blocks from this size up are mapped on their own (glibc's
  * M_MMAP_THRESHOLD), so that freeing one gives its pages back: see
@@ -554,11 +558,7 @@ int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
 	p->sink = sink;
 	p->ctx = ctx;
 	p->n_workers = workers;
-	p->cap = workers ? (size_t)workers * SLOTS_PER_WORKER : 1;
-	if (workers && p->cap < SLOTS_MIN)
-		p->cap = SLOTS_MIN;
-	if (p->cap > SLOTS_MAX)
-		p->cap = SLOTS_MAX;
+	p->cap = workers ? SLOTS : 1;
 	p->slots = calloc(p->cap, sizeof *p->slots);
 	p->w = calloc(workers + 1, sizeof *p->w);
 	p->workers = calloc(workers + 1, sizeof *p->workers);

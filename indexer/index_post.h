@@ -271,6 +271,13 @@ int index_is_deleted(struct cdx_index *ix, MDB_txn *txn, uint64_t doc);
 
 /* ------------------------------------------------------------ merge.c */
 
+/** Append to @p b the entry @p p[0, n) of a segment based at @p base
+ *  (its first doc) as encoded against @p to (<= base): the same bytes as
+ *  decoding it and encoding the list again, by rewriting its first doc
+ *  delta alone. @return 0, CORRUPT or NOMEM. */
+int index_entry_rebase(const uint8_t *p, size_t n, uint64_t base,
+                       uint64_t to, struct cdx_buf *b) CDX_WUR;
+
 /** Rewrite the segment holding @p doc without its deleted documents. */
 int index_seg_purge(struct cdx_index *ix, MDB_txn *txn,
                     struct index_meta *m, uint64_t doc,

@@ -6,7 +6,10 @@
  * reads and writes the term streams). Commits merge as segments of one
  * size pile up (index_segs_maintain), a handle that wrote much merges
  * all at close (index_segs_merge_all), a delete rewrites one segment
- * (index_seg_purge).
+ * (index_seg_purge). A term found in one input whose segment lost no
+ * document is not decoded at all: only its first document is stored
+ * against the segment's base, so rewriting that one number makes it an
+ * entry of the merged segment (index_entry_rebase).
  *
  * Reading the inputs and storing the output go through the write
  * transaction and stay in the calling thread; decoding and encoding,
@@ -17,18 +20,24 @@
  * At the close of a large ingest this merge runs alone: with two
  * threads it takes about half the time.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "index_int.h"
 
-/* A chunk holds this many bytes of input entries, about. */
+/* A chunk holds this many bytes of input entries, about. The first
+ * holds CHUNK_FIRST, and each next one twice the one before up to
+ * CHUNK_BYTES: the helper thread waits while this one gathers a chunk,
+ * and at the start of a merge there is no other to encode meanwhile. */
 #define CHUNK_BYTES ((size_t)1 << 20)
+#define CHUNK_FIRST ((size_t)64 << 10)
 
 /* An input entry of a chunk's term, copied into the chunk. */
 struct ment {
 	size_t off, len;  /* in the chunk's bytes */
 	uint64_t base;    /* its segment's first doc */
 	uint32_t seg;     /* its segment, for messages */
+	int clean;        /* no document of its segment is deleted */
 };
 
 /* A term of a chunk: its text and its entries. */
@@ -50,6 +59,7 @@ struct merge {
 	struct cdx_index *ix;
 	MDB_txn *txn;
 	struct index_segr *in;
+	int *clean;          /* no deleted document in in[i]'s range */
 	int *live;           /* in[i] holds an entry not yet merged */
 	int *has;            /* in[i] holds the term being gathered */
 	size_t n_in;
@@ -110,14 +120,14 @@ static int advance(struct merge *g, size_t i, struct cdx_error *err)
 }
 
 /* Copy the next terms of the inputs with their entries into the chunk,
- * until it holds CHUNK_BYTES or the inputs end (then it is empty). */
-static int gather(struct merge *g, struct cdx_error *err)
+ * until it holds @p limit bytes or the inputs end (then it is empty). */
+static int gather(struct merge *g, size_t limit, struct cdx_error *err)
 {
 	int rc = CDX_OK;
 
 	cdx_buf_clear(&g->bytes);
 	g->n_terms = g->n_ents = 0;
-	while (rc == CDX_OK && g->bytes.len < CHUNK_BYTES) {
+	while (rc == CDX_OK && g->bytes.len < limit) {
 		const struct index_segr *min = NULL;
 		char term[INDEX_TERM_MAX];
 		struct mterm *t;
@@ -170,6 +180,7 @@ static int gather(struct merge *g, struct cdx_error *err)
 			e->len = r->entry_len;
 			e->base = r->seg.first;
 			e->seg = r->seg.id;
+			e->clean = g->clean[i];
 			if (cdx_buf_add(&g->bytes, r->entry, r->entry_len) != CDX_OK)
 				return index_nomem(err);
 			t->n_ent++;
@@ -180,8 +191,52 @@ static int gather(struct merge *g, struct cdx_error *err)
 	return rc;
 }
 
+/*
+ * The entry @p p[0, n) of a segment whose first doc is @p base, encoded
+ * against @p to (at most base) instead, appended to @p b: what decoding
+ * and encoding it again gives, without either. Every other number of
+ * an entry is relative to the one before it; only the first document
+ * is stored against the base, as the first varint after the header —
+ * shifted left by one with the "tf is 1" bit when the doc part is
+ * varints and not every tf is 1 (postings.c). So that varint alone is
+ * rewritten and the rest copied.
+ * @return 0, CORRUPT (a header or first varint that does not parse) or
+ * NOMEM.
+ */
+int index_entry_rebase(const uint8_t *p, size_t n, uint64_t base,
+                       uint64_t to, struct cdx_buf *b)
+{
+	const uint8_t *at = p, *end = p + n, *rest;
+	uint64_t h, v, add = base - to;
+	uint8_t tmp[10];
+
+	assert(to <= base);
+	if (index_varint_get(&at, end, &h) != CDX_OK)
+		return CDX_ERR_CORRUPT;
+	rest = at;
+	if (index_varint_get(&rest, end, &v) != CDX_OK)
+		return CDX_ERR_CORRUPT;
+	/* varint docs, tf bits beside: the delta is shifted */
+	if (!(h >> 1 & 1) && !(h & 1)) {
+		if (add > (UINT64_MAX >> 1) - (v >> 1))
+			return CDX_ERR_CORRUPT;
+		v += add << 1;
+	} else {
+		if (add > UINT64_MAX - v)
+			return CDX_ERR_CORRUPT;
+		v += add;
+	}
+	if (cdx_buf_add(b, p, (size_t)(at - p)) != CDX_OK ||
+	    cdx_buf_add(b, tmp, index_varint_put(tmp, v)) != CDX_OK ||
+	    cdx_buf_add(b, rest, (size_t)(end - rest)) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	return CDX_OK;
+}
+
 /* Encode chunk term @p i: its entries decoded in turn (segment order is
- * document order), deleted documents dropped, the list encoded. */
+ * document order), deleted documents dropped, the list encoded. A term
+ * of one input whose segment lost no document is only rebased: many
+ * terms (names, numbers, rare words) are in one batch only. */
 static int merge_one(void *ctx, unsigned part, size_t i, struct cdx_buf *b)
 {
 	struct merge *g = ctx;
@@ -189,6 +244,16 @@ static int merge_one(void *ctx, unsigned part, size_t i, struct cdx_buf *b)
 	struct index_plist *l = &g->part[part].l;
 	size_t d = 0;
 
+	if (t->n_ent == 1 && g->ents[t->ent].clean) {
+		const struct ment *e = &g->ents[t->ent];
+		int rc = index_entry_rebase((const uint8_t *)g->bytes.ptr +
+		                            e->off, e->len, e->base, g->first,
+		                            b);
+
+		if (rc == CDX_ERR_CORRUPT)
+			g->part[part].bad = e->seg;
+		return rc;
+	}
 	index_plist_clear(l);
 	for (size_t k = t->ent; k < t->ent + t->n_ent; k++) {
 		const struct ment *e = &g->ents[k];
@@ -247,6 +312,7 @@ static int merge_terms(struct merge *g, struct index_segw *w,
                        struct cdx_error *err)
 {
 	struct index_encrun run;
+	size_t limit = CHUNK_FIRST;
 	int rc = CDX_OK;
 
 	index_encrun_init(&run);
@@ -256,7 +322,9 @@ static int merge_terms(struct merge *g, struct index_segw *w,
 		size_t sum = 0, part = 0, mid;
 		int erc, frc;
 
-		rc = gather(g, err);
+		rc = gather(g, limit, err);
+		if (limit < CHUNK_BYTES)
+			limit *= 2;
 		if (rc != CDX_OK || g->n_terms == 0)
 			break;
 		for (size_t i = 0; i < g->n_terms; i++)
@@ -301,16 +369,24 @@ static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
 	g.in = calloc(n, sizeof *g.in);
 	g.live = calloc(n, sizeof *g.live);
 	g.has = calloc(n, sizeof *g.has);
-	if (g.in == NULL || g.live == NULL || g.has == NULL) {
+	g.clean = calloc(n, sizeof *g.clean);
+	if (g.in == NULL || g.live == NULL || g.has == NULL ||
+	    g.clean == NULL) {
 		free(g.in);
 		free(g.live);
 		free(g.has);
+		free(g.clean);
 		return index_nomem(err);
 	}
 	for (size_t i = 0; i < n; i++)
 		index_segr_init(&g.in[i], ix, txn, &segs[i]);
 	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
 	rc = load_dead(&g, first, last, err);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = index_u64_lower(g.dead, g.n_dead, segs[i].first);
+
+		g.clean[i] = d == g.n_dead || g.dead[d] > segs[i].last;
+	}
 	if (rc == CDX_OK)
 		rc = merge_terms(&g, &w, err);
 	if (rc == CDX_OK)
@@ -341,6 +417,7 @@ static int merge(struct cdx_index *ix, MDB_txn *txn, struct index_meta *m,
 	free(g.in);
 	free(g.live);
 	free(g.has);
+	free(g.clean);
 	free(g.dead);
 	return rc;
 }
