@@ -11,10 +11,11 @@
  *   - before a digit only: "No. 7", "Jan. 5" hold, "in Jan. The" breaks;
  *   - at a line end only: "Inc.", "U.S.", initials ("J. Smith"), which
  *     end a sentence only when a newline follows.
- * A line break inside a paragraph ends a sentence in two cases: before a
- * bulleted line, and after a heading line (short, no final punctuation,
+ * A line break inside a paragraph ends a sentence in three cases: before a
+ * bulleted line, after a heading line (short, no final punctuation,
  * at the start of a sentence, shorter than the next line, which starts
- * with an upper-case letter).
+ * with an upper-case letter), and after a line too long to be
+ * hard-wrapped that ends with no punctuation before an upper-case letter.
  * Running headers (see running_headers()) are in no sentence, and a
  * sentence ends where one starts.
  * Spans exclude the whitespace around them. One pass, no copies.
@@ -34,6 +35,11 @@
  * they count as headings whatever the next line's length. */
 #define HEADING_MAX 80
 #define HEADING_SHORT 40
+/* A line longer than this is no hard-wrapped one (text wraps at 72 to 80
+ * bytes, a PDF's extracted lines at up to about 130): ending with no
+ * punctuation before a capital ("... by 2028\nKvanefjeld"), it ends a
+ * sentence. */
+#define UNWRAPPED_MIN 140
 /* A sentence longer than this is cut at a space: extractors work per
  * sentence, and a punctuation-free blob must not become one huge one. */
 #define SENT_MAX 8192
@@ -319,15 +325,13 @@ static int abbrev_kind(const char *t, size_t start, size_t dot)
 	return 0;
 }
 
-/* Does the line [ls, le) (trimmed) read as a heading? */
-static int heading_line(const char *t, size_t ls, size_t le)
+/* Does the line [ls, le) (trimmed, not empty) end as a heading or a
+ * sentence may, with no punctuation that goes on and no glue word? */
+static int bare_end(const char *t, size_t ls, size_t le)
 {
 	size_t w;
-	unsigned char last;
+	unsigned char last = (unsigned char)t[le - 1];
 
-	if (le <= ls || le - ls > HEADING_MAX)
-		return 0;
-	last = (unsigned char)t[le - 1];
 	if (strchr(".,;:!?-(&/", last) || last == '\\')
 		return 0;
 	if (le - ls >= 3 && (memcmp(t + le - 3, "\xe2\x80\x94", 3) == 0 ||
@@ -343,6 +347,12 @@ static int heading_line(const char *t, size_t ls, size_t le)
 				return 0;
 	}
 	return 1;
+}
+
+/* Does the line [ls, le) (trimmed) read as a heading? */
+static int heading_line(const char *t, size_t ls, size_t le)
+{
+	return le > ls && le - ls <= HEADING_MAX && bare_end(t, ls, le);
 }
 
 /*
@@ -684,7 +694,9 @@ static int split_para(struct spans *s, const char *t, size_t ps, size_t pe)
 			    (bullet_at(t, k, pe) ||
 			     (start >= ls && heading_line(t, ls, le) &&
 			      shorter_than_next(t, ls, le, k, pe) &&
-			      starter(t, k, pe, &digit)))) {
+			      starter(t, k, pe, &digit)) ||
+			     (le - ls > UNWRAPPED_MIN && bare_end(t, ls, le) &&
+			      is_upper_ascii((unsigned char)t[k])))) {
 				if (push_sentence(s, t, start, le))
 					return CDX_ERR_NOMEM;
 				start = k;

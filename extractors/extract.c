@@ -365,6 +365,14 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	                        (uint32_t)extract_gz_count(ex->gz), &s->ments,
 	                        &s->n_ments, &s->cap_ments))
 		return CDX_ERR_NOMEM;
+	/* "calculated in US dollars": the currency's name, no one acting */
+	for (size_t i = 0, k = 0, n = s->n_ments; i < n; i++)
+		if (!(s->ments[i].type == CDX_ENT_COUNTRY &&
+		      extract_currency_unit(&ex->lx, t, len, s->ments[i].start,
+		                            s->ments[i].end)))
+			s->ments[k++] = s->ments[i];
+		else
+			s->n_ments--;
 	/* Only a window ending at each trigger goes to PCRE2 (scan.c). */
 	pos = 0;
 	ci = 0;

@@ -40,7 +40,7 @@ enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
        W_NOTSHARE, W_PARTOF, W_BASE, W_GRADE,
        W_OWNERLESS, W_MARKET, W_KINDOF, W_ECONOMY,
-       W_INDUSTRY, W_MEASURE };                        /* words.tsv */
+       W_INDUSTRY, W_MEASURE, W_ADDED, W_LENGTH }; /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -343,21 +343,32 @@ void extract_pattern_release(struct pattern *p);
 
 /**
  * Is the number spanning [@p start, @p end) of sentence [t, t+len) a count
- * (see kinds.c)? On yes returns 1, sets *noun_end to the end of the
- * counted noun and writes its singular, lower case, to @p unit.
+ * (see kinds.c)? @p value is its value (1 has rules of its own), @p prev
+ * the unit of the sentence's earlier count ("" or NULL for none). On yes
+ * returns 1, sets *noun_end to the end of the counted noun and writes its
+ * singular, lower case, to @p unit.
  */
 int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
                        size_t start, size_t end, double value,
-                       size_t *noun_end, char *unit, size_t cap);
+                       const char *prev, size_t *noun_end, char *unit,
+                       size_t cap);
 
 /**
  * Does "of" and a partof word of words.tsv follow the number ending at
  * @p end ("17 of which", "12 of them")? Then, when the sentence counted
  * something before, the number counts the same. @return 1 or 0 (also for
- * a number that names something: "Section 17 of which").
+ * a number that names something: "Section 17 of which", and for @p value
+ * 1: "one of them" picks one out, it counts nothing).
  */
 int extract_count_partof(const struct lexicon *lx, const char *t, size_t len,
-                         size_t start, size_t end);
+                         size_t start, size_t end, double value);
+
+/** Is the name at [@p start, @p end) part of a currency's name that is a
+ * figure's unit: a currency word of units.tsv's money class follows, and
+ * a number or "in" stands before ("1.90 Canadian dollars", "calculated
+ * in US dollars")? It is then no mention of the country (see kinds.c). */
+int extract_currency_unit(const struct lexicon *lx, const char *t,
+                          size_t len, size_t start, size_t end);
 
 /** Does an up or down word right before or after the figure at [start,
  * end) make it a change? */

@@ -419,12 +419,17 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		if (per.set || cur2.set || isnan(cv))
 			return 0;
 		figure_init(f, CDX_KIND_COUNT);
+		/* the noun agrees with a range's upper end: "between one and
+		 * 100 companies" */
+		if (n2.set)
+			cv = number_value(lx, &n2) * scale_value(lx, &sc2);
 		if (!extract_count_noun(lx, fc->sent, fc->len, n.so, ov[1], cv,
-		                        &noun_end, f->unit, sizeof(f->unit))) {
+		                        fc->prev_count, &noun_end, f->unit,
+		                        sizeof(f->unit))) {
 			/* "26 mines (17 of which ...)": the same noun */
 			if (!fc->prev_count[0] ||
 			    !extract_count_partof(lx, fc->sent, fc->len, n.so,
-			                          ov[1]))
+			                          ov[1], cv))
 				return 0;
 			copy_str(f->unit, sizeof(f->unit), fc->prev_count);
 			noun_end = ov[1];

@@ -5,13 +5,26 @@
  * A count is a number followed, within a few words, by a plural noun:
  * "26 mines", "2 primary smelters", "402 U.S. industries". The words in
  * between may be modifiers, but a function word ("12 of the mines"), a
- * noun that is no count ("5 years", "3 times") or punctuation ends the
+ * noun that is no count ("5 years", "3 times"; right after the number a
+ * length: "60 miles", but "2 billion seat miles") or punctuation ends the
  * search with no count; so does a label before the number ("Section 232",
- * "page 12", "Group of 7"). For "one" the noun may be singular ("one
- * additional mine"). The word lists are in data/words.tsv.
+ * "page 12", "Group of 7") or a capitalised word before a capitalised
+ * number word ("Ocean's Twelve", "BBC Four"). For "one" the noun may be
+ * singular ("one additional mine"), but "one" is mostly a determiner or
+ * a pronoun ("one thing I said", "a crucial one because", "one of them"),
+ * not a figure: it counts only a noun it agrees with (singular), and only
+ * after a word that adds to a number ("one more", "one additional"), or
+ * a noun that names producers or their works ("one large copper mine"),
+ * or the noun an earlier count of the sentence counted ("seven mineral
+ * operations in Australia, one mineral operation in Brazil"). The word
+ * lists are in data/words.tsv.
  *
  * A figure is a change when an up or down word stands right before it
  * ("rose 5%", "cut by 3%") or right after it ("a 5% rise").
+ *
+ * A country's name between a number or "in" and a currency word is part of
+ * the name of a figure's currency ("in US dollars", "1.90 Canadian
+ * dollars"), not the country acting.
  */
 #include <string.h>
 #include <strings.h>
@@ -139,16 +152,50 @@ static int table_cell(const char *t, size_t at)
 	       (e == 3 || t[e - 4] == ' ');
 }
 
-int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
-                       size_t start, size_t end, double value, size_t *noun_end,
-                       char *unit, size_t cap)
+/* Does a capitalised word stand right before the number word at @p at
+ * ("Ocean's Twelve", "BBC Four", "Fantastic Four")? Then the number is
+ * part of a name. */
+static int after_capital(const char *t, size_t at)
 {
-	size_t i = end;
+	size_t s;
+
+	if (at < 2 || t[at - 1] != ' ')
+		return 0;
+	s = at - 1;
+	while (s > 0 && (is_letter((unsigned char)t[s - 1]) ||
+	                 t[s - 1] == '\'' || t[s - 1] == '-'))
+		s--;
+	return s < at - 1 && t[s] >= 'A' && t[s] <= 'Z';
+}
+
+/* May the singular noun [w, w+n) after "one" be counted: the first word
+ * after the number [a, a+an) adds to it, the noun names producers or their
+ * works, or it is the noun @p prev of the sentence's earlier count? */
+static int one_counts(const struct lexicon *lx, const char *a, size_t an,
+                      const char *w, size_t n, const char *prev)
+{
+	char sg[CDX_CLAIM_UNIT_MAX];
+
+	if (word_is(lx, W_ADDED, a, an))
+		return 1;
+	singular(w, n, sg, sizeof sg);
+	return word_is(lx, W_INDUSTRY, sg, strlen(sg)) ||
+	       (prev && prev[0] && strcmp(sg, prev) == 0);
+}
+
+int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
+                       size_t start, size_t end, double value, const char *prev,
+                       size_t *noun_end, char *unit, size_t cap)
+{
+	size_t i = end, first = 0, first_n = 0;
 
 	/* glued to the number: "5-year", "10:30", "3rd", "555-1234" */
 	if (i >= len || !is_space((unsigned char)t[i]))
 		return 0;
 	if (labelled(lx, t, start) || table_cell(t, start))
+		return 0;
+	if (t[start] >= 'A' && t[start] <= 'Z' &&
+	    !extract_sentence_start(t, start) && after_capital(t, start))
 		return 0;
 	for (unsigned k = 0; k < COUNT_WORDS; k++) {
 		size_t j;
@@ -165,8 +212,13 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 		j = word_end(t, len, i);
 		/* "EVs." ends a sentence: the dot is no part of the noun */
 		n = j - i > 3 && t[j - 1] == '.' ? j - i - 1 : j - i;
+		if (k == 0) {
+			first = i;
+			first_n = n;
+		}
 		if (j == i || word_is(lx, W_STOP, t + i, n) ||
-		    word_is(lx, W_UNCOUNTED, t + i, n))
+		    word_is(lx, W_UNCOUNTED, t + i, n) ||
+		    (k == 0 && word_is(lx, W_LENGTH, t + i, n)))
 			return 0;
 		/* "the Six Nations", "the Big Four": a capitalised number
 		 * word before a capitalised noun is a name, unless it opens
@@ -177,6 +229,10 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 		    !extract_sentence_start(t, start))
 			return 0;
 		if (n >= 3 && plural(t + i, n)) {
+			/* "one complaint about political calls": "one" does
+			 * not agree with the plural, which is another phrase's */
+			if (value == 1)
+				return 0;
 			*noun_end = i + n;
 			singular(t + i, n, unit, cap);
 			return 1;
@@ -188,8 +244,11 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 
 			while (x < len && is_space((unsigned char)t[x]))
 				x++;
-			if (x >= len || !is_letter((unsigned char)t[x]) ||
-			    word_is(lx, W_STOP, t + x, word_end(t, len, x) - x)) {
+			if ((x >= len || !is_letter((unsigned char)t[x]) ||
+			     word_is(lx, W_STOP, t + x,
+			             word_end(t, len, x) - x)) &&
+			    one_counts(lx, t + first, first_n, t + i, j - i,
+			               prev)) {
 				*noun_end = j;
 				singular(t + i, j - i, unit, cap);
 				return 1;
@@ -203,11 +262,12 @@ int extract_count_noun(const struct lexicon *lx, const char *t, size_t len,
 }
 
 int extract_count_partof(const struct lexicon *lx, const char *t, size_t len,
-                         size_t start, size_t end)
+                         size_t start, size_t end, double value)
 {
 	size_t i = end, j;
 
-	if (labelled(lx, t, start))
+	/* "two screens, one of which is ...": one of them is no figure */
+	if (value == 1 || labelled(lx, t, start))
 		return 0;
 	while (i < len && t[i] == ' ')
 		i++;
@@ -254,4 +314,32 @@ enum cdx_change extract_change_of(const struct lexicon *lx, const char *t,
 	if (j > s && word_is(lx, W_DOWN, t + s, j - s))
 		return CDX_CHANGE_DOWN;
 	return CDX_CHANGE_NONE;
+}
+
+int extract_currency_unit(const struct lexicon *lx, const char *t,
+                          size_t len, size_t start, size_t end)
+{
+	size_t i = end, j, e = start, b;
+
+	if (i >= len || t[i] != ' ')
+		return 0;
+	while (i < len && t[i] == ' ')
+		i++;
+	j = word_end(t, len, i);
+	if (!(j > i && extract_lex_find(&lx->units, U_MONEY, t + i, j - i)))
+		return 0;
+	/* the currency of a figure, not one that acts ("the US dollar
+	 * fell", "the Indonesian rupiah lost 0.6%": its country's) */
+	while (e > 0 && t[e - 1] == ' ')
+		e--;
+	if (e == start || e == 0)
+		return 0;
+	if (t[e - 1] >= '0' && t[e - 1] <= '9')
+		return 1;
+	b = e;
+	while (b > 0 && is_letter((unsigned char)t[b - 1]))
+		b--;
+	return (e - b == 2 && strncasecmp(t + b, "in", 2) == 0) ||
+	       (b < e && extract_lex_find(&lx->numbers, LEX_WORD, t + b,
+	                                  e - b));
 }

@@ -501,8 +501,8 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 	                                  "firm", "doc", "notshare", "partof",
 	                                  "base", "grade", "ownerless",
 	                                  "market", "kindof", "economy",
-	                                  "industry", "measure",
-	                                  NULL};
+	                                  "industry", "measure", "added",
+	                                  "length", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)

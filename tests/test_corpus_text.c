@@ -51,6 +51,27 @@ static const struct {
 	 "The next line of the same paragraph here.",
 	 "A line of a wrapped paragraph that is as long as\n"
 	 "The next line of the same paragraph here."},
+	/* a line too long to be hard-wrapped ends a sentence before a
+	 * capital, with no punctuation ... */
+	{"The mine near the northern coast of Ruritania was sold in a deal "
+	 "that its owners said they had agreed with the state after many "
+	 "long months of talks, by 2031\nTarnvik is the second mine.",
+	 "The mine near the northern coast of Ruritania was sold in a deal "
+	 "that its owners said they had agreed with the state after many "
+	 "long months of talks, by 2031|Tarnvik is the second mine."},
+	/* ... but not after a glue word, nor a shorter, wrapped line */
+	{"The mine near the northern coast of Ruritania was sold in a deal "
+	 "that its owners said they had agreed with the state after many "
+	 "long months of talks and\nTarnvik too.",
+	 "The mine near the northern coast of Ruritania was sold in a deal "
+	 "that its owners said they had agreed with the state after many "
+	 "long months of talks and\nTarnvik too."},
+	{"The plan, a federal strategy to ensure a secure and steady flow of "
+	 "tin to the mills of the north, set out to Ensure Secure and "
+	 "Reliable\nSupplies of Tin.",
+	 "The plan, a federal strategy to ensure a secure and steady flow of "
+	 "tin to the mills of the north, set out to Ensure Secure and "
+	 "Reliable\nSupplies of Tin."},
 	/* a running header: head lines that recur between two sentences
 	 * are in no sentence, there and at the head */
 	{"TIN NOTES\nU.S. Tin Survey, Northwind Trade Review, Spring 2030\n\n"

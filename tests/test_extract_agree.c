@@ -211,6 +211,12 @@ static const struct value_row value_rows[] = {
 	 404.68564224, "ha", CDX_QUAL_EXACT},
 	{"The lease covers 40 hectares.", CDX_KIND_QUANTITY, "40 hectares", 40,
 	 "ha", CDX_QUAL_EXACT},
+	{"The store has 20,000 square metres.", CDX_KIND_QUANTITY,
+	 "20,000 square metres", 2, "ha", CDX_QUAL_EXACT},
+	{"The plant covers 500,000 square feet.", CDX_KIND_QUANTITY,
+	 "500,000 square feet", 4.645152, "ha", CDX_QUAL_EXACT},
+	{"It drew three watts of power.", CDX_KIND_QUANTITY, "three watts",
+	 3e-6, "MW", CDX_QUAL_EXACT},
 	/* shares stated as fractions */
 	{"About two-thirds of the cobalt comes from Congo.", CDX_KIND_PERCENT,
 	 "About two-thirds", 66.67, "%", CDX_QUAL_APPROX},

@@ -100,6 +100,20 @@ static const struct count_row {
 	 CDX_QUAL_EXACT},
 	{"It hired as many as 3,000 firms.", "as many as 3,000 firms", 3000,
 	 "firm", CDX_QUAL_MAX},
+	/* "one" counts after a word that adds to a number, a noun of
+	 * producers, or the noun an earlier count of the sentence counted */
+	{"The firm plans one more smelter.", "one more smelter", 1, "smelter",
+	 CDX_QUAL_EXACT},
+	{"Peru has one large copper mine.", "one large copper mine", 1, "mine",
+	 CDX_QUAL_EXACT},
+	{"It runs three salt works in Peru, one salt work in Chile.",
+	 "one salt work", 1, "work", CDX_QUAL_EXACT},
+	/* a length ends a counted phrase, though not right after the number */
+	{"Traffic rose to 2.9 billion available seat miles.",
+	 "2.9 billion available seat miles", 2.9e9, "mile", CDX_QUAL_EXACT},
+	/* a range's noun agrees with its upper end */
+	{"It hired between one and 40 lawyers.", "between one and 40 lawyers",
+	 1, "lawyer", CDX_QUAL_RANGE},
 	/* "N of which / of them" counts what the sentence counted before */
 	{"It ran 26 mines (17 of which were open pits).", "17", 17, "mine",
 	 CDX_QUAL_EXACT},
@@ -159,6 +173,20 @@ static const char *const none_rows[] = {
 	/* a capitalised number word before a capitalised noun: a name */
 	"England lost in the Six Nations opener",
 	"The Three Gorges Dam opened",
+	/* "one" as a determiner or a pronoun, not a figure */
+	"There was one thing I regretted",
+	"It is a bold one because rivals wait",
+	"One popular tale is told",
+	"It filed one complaint about late calls",
+	"The one player left was tired",
+	/* a capitalised word before a capitalised number word: a name */
+	"Fans of Ocean's Twelve fans queued",
+	"It aired on Radio Four shows",
+	/* lengths, data sizes and a page's counters are no counts */
+	"The site lies about 60 miles from the coast",
+	"He scored from 25 yards out",
+	"Lines run at 8 megabits per second",
+	"Posted today 0 likes",
 	/* a flattened table: cells and footnote marks before row labels */
 	"Ferrocerium, alloys 371 356 268 Rare-earth metals",
 	"Production 5,400 5,900 \xe2\x80\x94 15,000 Imports",
@@ -174,6 +202,22 @@ START_TEST(not_a_claim)
 	if (c.n)
 		dump(&c, text);
 	ck_assert_msg(c.n == 0, "claims in '%s'", text);
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* "one of which" after a count picks one out: it counts nothing, while
+ * "17 of which" would count the same noun. */
+START_TEST(one_of_which)
+{
+	const char *text = "She owns two boats, one of which sank";
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+
+	run(text, strlen(text), &c);
+	if (c.n != 1)
+		dump(&c, text);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_ptr_nonnull(find(&c, text, CDX_KIND_COUNT, "two boats"));
 	cdx_claims_release(&c);
 }
 END_TEST
@@ -321,6 +365,7 @@ void extract_kinds_cases(Suite *s)
 	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, not_a_claim, 0, NROWS(none_rows));
 	tcase_add_test(tc, in_is_no_inch);
+	tcase_add_test(tc, one_of_which);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("changes have a direction");

@@ -129,6 +129,17 @@ static const struct news_row {
 	 "United Kingdom"},
 	{"Sales in Poland grew, and analysts at Orvale Capital expect a rise "
 	 "of 4% in 2005.", "4%", F_SUBJECT, "Poland"},
+	/* a figure's currency names no country; a currency that acts is
+	 * its country's */
+	{"Orvale Motors said revenues, priced in US dollars, rose 10%.", "10%",
+	 F_SUBJECT, "Orvale Motors"},
+	{"The Japanese yen rose 2% against the euro.", "2%", F_SUBJECT,
+	 "Japan"},
+	/* "One" opens no name ("March One", "One Orvale Motors dealer") */
+	{"Orvale Motors said sales for the period of March One to May rose "
+	 "4%.", "4%", F_SUBJECT, "Orvale Motors"},
+	{"One Orvale Motors dealer said sales rose 4%.", "4%", F_SUBJECT,
+	 "Orvale Motors"},
 };
 
 static const char *field_of(const struct cdx_claim *c, enum field f)
