@@ -309,8 +309,8 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 {
 	struct flush f = {a, NULL, NULL, NULL, first, 0};
 	struct index_encrun run;
-	uint32_t *order = NULL;
-	size_t *end = NULL, at = 0;
+	uint32_t *order;
+	size_t *end, at = 0;
 	struct index_segw w;
 	int rc = CDX_OK;
 
@@ -318,11 +318,23 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 		return CDX_OK;
 	index_encrun_init(&run);
 	index_segw_init(&w, ix, txn, (uint32_t)m->next_seg);
-	order = malloc(a->n * sizeof *order);
-	end = malloc(a->n * sizeof *end);
-	f.post = malloc((a->n_posts ? a->n_posts : 1) * sizeof *f.post);
-	if (order == NULL || end == NULL || f.post == NULL ||
-	    sort_terms(a, order) != CDX_OK) {
+	/* the scratch stays with the accumulator: a batch's arrays are
+	 * mapped on their own (pipeline_heap_policy), and made afresh
+	 * each commit their pages were faulted in again every batch */
+	if (index_array_grow((void **)&a->order, &a->cap_order, a->n,
+	                     sizeof *a->order) != CDX_OK ||
+	    index_array_grow((void **)&a->end, &a->cap_end, a->n,
+	                     sizeof *a->end) != CDX_OK ||
+	    index_array_grow((void **)&a->tpost, &a->cap_tpost,
+	                     a->n_posts ? a->n_posts : 1,
+	                     sizeof *a->tpost) != CDX_OK) {
+		rc = index_nomem(err);
+		goto cleanup;
+	}
+	order = a->order;
+	end = a->end;
+	f.post = a->tpost;
+	if (sort_terms(a, order) != CDX_OK) {
 		rc = index_nomem(err);
 		goto cleanup;
 	}
@@ -373,9 +385,12 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 cleanup:
 	index_segw_release(&w);
 	index_encrun_release(&run);
-	free(order);
-	free(end);
-	free(f.post);
+	/* the postings in term order, as large as the batch's own, are
+	 * not kept: beside the next batch's arrays they would raise the
+	 * peak by their size */
+	free(a->tpost);
+	a->tpost = NULL;
+	a->cap_tpost = 0;
 	return rc;
 }
 
@@ -386,7 +401,63 @@ void index_acc_release(struct index_acc *a)
 	free(a->terms);
 	free(a->posts);
 	free(a->pos);
+	free(a->tpost);
+	free(a->order);
+	free(a->end);
 	index_strmap_release(&a->map);
 	index_arena_release(&a->strs);
 	memset(a, 0, sizeof *a);
+}
+
+/* ------------------------------------------------------------ reuse */
+
+/*
+ * A batch's arrays are the largest blocks an ingest allocates, each
+ * mapped on its own, so a batch that freed them gave their pages back
+ * and the next faulted every page in again (some 40% of a Reuters
+ * ingest's minor faults). The index keeps them from one writer to the
+ * next instead: the next batch grows them to about the same size
+ * anyway, so the peak does not rise; they are freed before the close
+ * merge, which needs the memory for itself. The term strings (arena
+ * blocks on the heap, which keeps freed memory) are freed as before.
+ */
+void index_acc_reset(struct index_acc *a)
+{
+	index_strmap_clear(&a->map);
+	index_arena_release(&a->strs);
+	a->n = a->n_posts = a->npos = 0;
+	a->base = 0;
+	a->bytes = 0;
+}
+
+void index_acc_stash(struct cdx_index *ix, struct index_acc *a)
+{
+	if (ix->acc_spare == NULL)
+		ix->acc_spare = malloc(sizeof *ix->acc_spare);
+	if (ix->acc_spare == NULL) {
+		index_acc_release(a);
+		return;
+	}
+	index_acc_reset(a);
+	*ix->acc_spare = *a;
+	memset(a, 0, sizeof *a);
+}
+
+void index_acc_unstash(struct cdx_index *ix, struct index_acc *a)
+{
+	index_acc_release(a);
+	if (ix->acc_spare == NULL)
+		return;
+	*a = *ix->acc_spare;
+	free(ix->acc_spare);
+	ix->acc_spare = NULL;
+}
+
+void index_acc_spare_release(struct cdx_index *ix)
+{
+	if (ix == NULL || ix->acc_spare == NULL)
+		return;
+	index_acc_release(ix->acc_spare);
+	free(ix->acc_spare);
+	ix->acc_spare = NULL;
 }

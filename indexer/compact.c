@@ -27,7 +27,10 @@
  * The same transaction rewrites the databases filled in random key order
  * in key order (repack), so their pages are full as appended ones are.
  * Both cost in proportion to the index, so they run only when the handle
- * wrote at least a quarter of its documents (MERGE_ALL_SHARE).
+ * wrote at least a quarter of its documents (MERGE_ALL_SHARE). An ingest
+ * has its last batch's commit do both in that batch's transaction
+ * (index_merge_all_txn, cdx_index_writer_commit_last): one commit and
+ * sync fewer, and the close skips the merge unless a write followed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -271,13 +274,40 @@ cleanup:
 /* Databases written in random key order, repacked at close. */
 static const enum index_db repacked[] = {DB_BY_ENTITY, DB_SOURCE, DB_DOCS};
 
+int index_merge_all_txn(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, uint64_t docs, int *merged,
+                        struct cdx_error *err)
+{
+	int rc;
+
+	*merged = 0;
+	/* Rewriting every segment and three tables costs in proportion to
+	 * the index, so it is worth it only when this handle wrote a good
+	 * part of it (a first ingest, a large one): a handle that added a
+	 * few documents to a big index, or deleted one, leaves the tiered
+	 * merges of its batches as they are. So each byte is rewritten here
+	 * a bounded number of times. */
+	if (docs * MERGE_ALL_SHARE < m->n_docs)
+		return CDX_OK;
+	rc = index_segs_merge_all(ix, txn, m, err);
+	for (size_t i = 0; i < sizeof repacked / sizeof repacked[0] &&
+	                   rc == CDX_OK; i++)
+		rc = repack(ix, txn, repacked[i], err);
+	*merged = rc == CDX_OK;
+	return rc;
+}
+
 int index_merge_close(struct cdx_index *ix, struct cdx_error *err)
 {
 	struct index_meta m;
 	MDB_txn *txn = NULL;
-	int rc = CDX_OK;
+	int rc = CDX_OK, merged = 0;
 
 	if (ix->flags & CDX_INDEX_READONLY)
+		return CDX_OK;
+	/* the last batch's commit did it (cdx_index_writer_commit_last)
+	 * and nothing was written since: merged_all stands */
+	if (ix->merged_now)
 		return CDX_OK;
 	/* the merged segment is written before the old ones go: a map
 	 * too small for both grows and the merge starts over */
@@ -288,21 +318,13 @@ int index_merge_close(struct cdx_index *ix, struct cdx_error *err)
 		if (rc != CDX_OK)
 			return rc;
 		rc = index_meta_load(ix, txn, &m, err);
-		/* Rewriting every segment and three tables costs in proportion
-		 * to the index, so it is worth it only when this handle wrote a
-		 * good part of it (a first ingest, a large one): a handle that
-		 * added a few documents to a big index, or deleted one, leaves
-		 * the tiered merges of its batches as they are. So each byte is
-		 * rewritten here a bounded number of times. */
-		if (rc == CDX_OK && ix->docs_written * MERGE_ALL_SHARE < m.n_docs) {
+		if (rc == CDX_OK)
+			rc = index_merge_all_txn(ix, txn, &m, ix->docs_written,
+			                         &merged, err);
+		if (rc == CDX_OK && !merged) {
 			index_write_abort(ix, txn);
 			return CDX_OK;
 		}
-		if (rc == CDX_OK)
-			rc = index_segs_merge_all(ix, txn, &m, err);
-		for (size_t i = 0; i < sizeof repacked / sizeof repacked[0] &&
-		                   rc == CDX_OK; i++)
-			rc = repack(ix, txn, repacked[i], err);
 		if (rc == CDX_OK)
 			rc = index_meta_store(ix, txn, &m, err);
 		if (rc == CDX_OK)

@@ -153,6 +153,7 @@ int index_write_commit(struct cdx_index *ix, MDB_txn *txn,
 	if (rc != 0)
 		return index_mdb_error(ix, rc, "write", err);
 	ix->wrote = 1;
+	ix->merged_now = 0; /* a write after it: the close merges again */
 	return CDX_OK;
 }
 
@@ -505,6 +506,7 @@ void cdx_index_close(struct cdx_index *ix)
 
 	if (ix == NULL)
 		return;
+	index_acc_spare_release(ix);
 	/* a failed merge or compaction leaves the index as it was: nothing
 	 * to report */
 	if (ix->env && ix->wrote) {

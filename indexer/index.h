@@ -171,6 +171,17 @@ size_t cdx_index_writer_bytes(const struct cdx_index_writer *w);
 int cdx_index_writer_commit(struct cdx_index_writer *w,
                             struct cdx_error *err);
 
+/** cdx_index_writer_commit() for the handle's last batch: the merge of
+ *  every segment that cdx_index_close() would do runs in the batch's own
+ *  transaction (one commit and sync fewer; readers see the batch and the
+ *  merge at once), and the close skips it unless another write follows.
+ *  The index is the same either way. A merge that fails (a damaged
+ *  segment) does not fail the batch: it is committed alone, as by
+ *  cdx_index_writer_commit(), and the merge is left to the close.
+ *  @return as cdx_index_writer_commit(). */
+int cdx_index_writer_commit_last(struct cdx_index_writer *w,
+                                 struct cdx_error *err);
+
 /** Abandon the batch and free the writer. NULL ok. */
 void cdx_index_writer_abort(struct cdx_index_writer *w);
 

@@ -134,7 +134,9 @@ struct cdx_index {
 	int wrote;                /* a write transaction committed */
 	uint64_t docs_written;    /* documents this handle's batches wrote */
 	int merged_all;           /* the close merged every segment */
+	int merged_now;           /* the last commit merged them all */
 	unsigned threads;         /* cdx_index_set_threads(); 0 as 1 */
+	struct index_acc *acc_spare; /* the last batch's arrays, or NULL */
 };
 
 /* ------------------------------------------------------------ util.c */
@@ -384,6 +386,13 @@ int index_compact_close(struct cdx_index *ix, int *compacted,
  *  wrote, at close). On failure the index is left as it was. No
  *  transaction of this handle may be live. */
 int index_merge_close(struct cdx_index *ix, struct cdx_error *err);
+struct index_meta;
+/** The work of index_merge_close() in the write transaction @p txn
+ *  (meta @p m, stored by the caller), when the handle's @p docs written
+ *  are enough of the index: *merged tells whether it ran. */
+int index_merge_all_txn(struct cdx_index *ix, MDB_txn *txn,
+                        struct index_meta *m, uint64_t docs, int *merged,
+                        struct cdx_error *err);
 
 struct index_meta {
 	uint64_t schema, n_docs, n_tokens, next_doc, n_claims,

@@ -98,6 +98,14 @@ struct index_acc {
 	uint64_t base;           /* the first posting's doc */
 	struct index_arena strs;
 	size_t bytes;            /* memory the postings take, roughly */
+	/* index_acc_flush's scratch: kept, like the arrays above, from
+	 * one batch to the next (index_acc_stash) */
+	struct index_posting *tpost; /* postings in term order */
+	size_t cap_tpost;
+	uint32_t *order;             /* terms in byte order */
+	size_t cap_order;
+	size_t *end;                 /* each term's end in tpost */
+	size_t cap_end;
 };
 /** Append the postings of document @p doc (above every doc added
  *  before): its @p n distinct terms @p t with their positions in
@@ -113,6 +121,15 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
                     struct index_meta *m, uint64_t first,
                     struct cdx_error *err);
 void index_acc_release(struct index_acc *a);
+/** Forget the batch in @p a, keeping its arrays for the next. */
+void index_acc_reset(struct index_acc *a);
+/** Keep @p a's arrays (emptied) in @p ix for its next batch, which
+ *  index_acc_unstash() gives them to; @p a is left empty. */
+void index_acc_stash(struct cdx_index *ix, struct index_acc *a);
+/** Start @p a (empty) with the arrays @p ix keeps, if any. */
+void index_acc_unstash(struct cdx_index *ix, struct index_acc *a);
+/** Free the arrays @p ix keeps (before the close merge, at close). */
+void index_acc_spare_release(struct cdx_index *ix);
 
 /* ------------------------------------------------------------ encode.c */
 

@@ -394,7 +394,7 @@ static int restart(struct cdx_index_writer *wr, struct cdx_error *err)
 {
 	int rc;
 
-	index_acc_release(&wr->acc);
+	index_acc_reset(&wr->acc);
 	index_tail_reset(&wr->text);
 	index_tail_reset(&wr->dlen);
 	rc = index_write_begin(wr->w.ix, &wr->w.txn, err);
@@ -406,8 +406,12 @@ static int restart(struct cdx_index_writer *wr, struct cdx_error *err)
 
 /* The map is full: grow it and redo the batch in a new transaction. The
  * outcome of the last journal entry goes to *outcome and *doc_id. */
-static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
-                  uint64_t *doc_id, struct cdx_error *err)
+/* Write the batch again in a new transaction, the map grown first
+ * when @p grow: after a full map, and (not grown) after a failed merge
+ * of the last commit, whose half-done work goes with the old one. */
+static int replay(struct cdx_index_writer *wr, int grow,
+                  enum cdx_add_outcome *outcome, uint64_t *doc_id,
+                  struct cdx_error *err)
 {
 	enum cdx_add_outcome o = CDX_ADD_NEW;
 	uint64_t id = 0;
@@ -416,7 +420,8 @@ static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
 	do {
 		index_write_abort(wr->w.ix, wr->w.txn);
 		wr->w.txn = NULL;
-		rc = index_grow(wr->w.ix, err);
+		rc = grow ? index_grow(wr->w.ix, err) : CDX_OK;
+		grow = 1; /* a replay that fills the map grows it */
 		if (rc == CDX_OK)
 			rc = restart(wr, err);
 		for (size_t i = 0; rc == CDX_OK && i < wr->n_journal; i++)
@@ -427,6 +432,12 @@ static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
 	if (doc_id)
 		*doc_id = id;
 	return rc;
+}
+
+static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
+                  uint64_t *doc_id, struct cdx_error *err)
+{
+	return replay(wr, 1, outcome, doc_id, err);
 }
 
 int cdx_index_writer_begin(struct cdx_index_writer **out,
@@ -446,6 +457,8 @@ int cdx_index_writer_begin(struct cdx_index_writer **out,
 	if (wr == NULL)
 		return index_nomem(err);
 	wr->w.ix = ix;
+	/* the arrays of the handle's last batch, already the right size */
+	index_acc_unstash(ix, &wr->acc);
 	wr->w.acc = &wr->acc;
 	/* a fresh text block is the last key; a dlen block is put as
 	 * index_dlen_set() puts it */
@@ -538,15 +551,29 @@ size_t cdx_index_writer_bytes(const struct cdx_index_writer *w)
 	return w->acc.bytes + w->journal_bytes;
 }
 
-static int finish(struct cdx_index_writer *wr, struct cdx_error *err)
+/* Write the batch out and commit; with @p last, merge every segment
+ * first, as the close would (*merged tells whether it did). The tiered
+ * merges run before that all the same, so the segments, their numbers
+ * and the merged one are those of a commit and a close merge. */
+static int finish(struct cdx_index_writer *wr, int last, int *merged,
+                  struct cdx_error *err)
 {
 	int rc = flush_tails(wr, err);
 
+	*merged = 0;
 	if (rc == CDX_OK)
 		rc = index_acc_flush(&wr->acc, wr->w.ix, wr->w.txn, &wr->w.meta,
 		                     wr->w.batch_first_doc, err);
 	if (rc == CDX_OK)
 		rc = index_segs_maintain(wr->w.ix, wr->w.txn, &wr->w.meta, err);
+	if (rc == CDX_OK && last) {
+		/* the merge needs the memory more than the next batch
+		 * needs these arrays (a replay refills them) */
+		index_acc_release(&wr->acc);
+		rc = index_merge_all_txn(wr->w.ix, wr->w.txn, &wr->w.meta,
+		                         wr->w.ix->docs_written + wr->n_journal,
+		                         merged, err);
+	}
 	if (rc == CDX_OK)
 		rc = index_meta_store(wr->w.ix, wr->w.txn, &wr->w.meta, err);
 	if (rc != CDX_OK)
@@ -556,9 +583,10 @@ static int finish(struct cdx_index_writer *wr, struct cdx_error *err)
 	return rc;
 }
 
-int cdx_index_writer_commit(struct cdx_index_writer *w, struct cdx_error *err)
+static int commit(struct cdx_index_writer *w, int last,
+                  struct cdx_error *err)
 {
-	int rc;
+	int rc, merged = 0;
 
 	if (w->w.txn == NULL) {
 		cdx_index_writer_abort(w);
@@ -566,10 +594,20 @@ int cdx_index_writer_commit(struct cdx_index_writer *w, struct cdx_error *err)
 		                     "index batch already failed; abort it");
 	}
 	for (;;) {
-		rc = finish(w, err);
-		if (rc != CDX_ERR_MAPFULL)
+		rc = finish(w, last, &merged, err);
+		if (rc == CDX_ERR_MAPFULL) {
+			rc = regrow(w, NULL, NULL, err);
+		} else if (rc != CDX_OK && last && w->w.txn != NULL) {
+			/* the merge failed (a damaged segment, say), not the
+			 * batch: the batch must not be lost with it, so it is
+			 * written again and committed alone, and the merge is
+			 * left to the close, which fails on its own (as it did
+			 * before the last commit merged) */
+			last = 0;
+			rc = replay(w, 0, NULL, NULL, err);
+		} else {
 			break;
-		rc = regrow(w, NULL, NULL, err);
+		}
 		if (rc != CDX_OK)
 			break;
 	}
@@ -577,8 +615,23 @@ int cdx_index_writer_commit(struct cdx_index_writer *w, struct cdx_error *err)
 	 * replacing): what index_merge_close weighs against the index */
 	if (rc == CDX_OK)
 		w->w.ix->docs_written += w->n_journal;
+	if (rc == CDX_OK && merged) {
+		w->w.ix->merged_now = 1;
+		w->w.ix->merged_all = 1;
+	}
 	cdx_index_writer_abort(w);
 	return rc;
+}
+
+int cdx_index_writer_commit(struct cdx_index_writer *w, struct cdx_error *err)
+{
+	return commit(w, 0, err);
+}
+
+int cdx_index_writer_commit_last(struct cdx_index_writer *w,
+                                 struct cdx_error *err)
+{
+	return commit(w, 1, err);
 }
 
 void cdx_index_writer_abort(struct cdx_index_writer *w)
@@ -589,7 +642,7 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 	for (size_t i = 0; i < w->n_journal; i++)
 		cdx_index_doc_free(w->journal[i]);
 	free(w->journal);
-	index_acc_release(&w->acc);
+	index_acc_stash(w->w.ix, &w->acc);
 	cdx_index_prep_free(w->prep);
 	cdx_buf_release(&w->rec);
 	index_strmap_release(&w->strs);

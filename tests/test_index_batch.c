@@ -95,13 +95,46 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 	return c ? c : (an > bn) - (an < bn);
 }
 
+/* Flush a batch of @p prime other documents (more terms, one removed)
+ * in a transaction then aborted, and hand the accumulator through the
+ * index's spare (as one writer leaves it to the next): its arrays, and
+ * its flush scratch, now hold another batch's leftovers. */
+static void prime_acc(struct cdx_index *ix, struct index_acc *acc,
+                      uint64_t prime, struct gen_doc *g)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct index_meta m;
+	MDB_txn *txn = NULL;
+
+	ck_assert_int_eq(index_write_begin(ix, &txn, &err), CDX_OK);
+	ck_assert_int_eq(index_meta_load(ix, txn, &m, &err), CDX_OK);
+	for (uint64_t d = 0; d < prime; d++) {
+		gen_doc(g, d * 3 + 1, 9000);
+		ck_assert_int_eq(index_acc_add_doc(acc, g->t, g->n, g->pos,
+		                                   m.next_doc + d), CDX_OK);
+	}
+	index_acc_remove_doc(acc, m.next_doc + prime / 2);
+	m.next_doc += prime;
+	ck_assert_int_eq(index_acc_flush(acc, ix, txn, &m,
+	                                 m.next_doc - prime, &err), CDX_OK);
+	index_write_abort(ix, txn);
+	index_acc_stash(ix, acc);
+	ck_assert_ptr_nonnull(ix->acc_spare);
+	ck_assert_uint_eq(acc->cap_posts, 0);
+	index_acc_unstash(ix, acc);
+	ck_assert_ptr_null(ix->acc_spare);
+	ck_assert_uint_gt(acc->cap_posts, 0);
+	ck_assert_uint_eq(acc->n + acc->n_posts + acc->npos + acc->bytes, 0);
+}
+
 /* Flush a batch of @p n_docs generated docs (less @p removed) with
- * @p threads into the index at @p path; check the segment against the
- * documents: every term once, in byte order, with exactly the postings
- * generated. @return the segment's bytes, for comparing. */
+ * @p threads into the index at @p path, after a batch of @p prime others
+ * when not 0 (prime_acc); check the segment against the documents:
+ * every term once, in byte order, with exactly the postings generated.
+ * @return the segment's bytes, for comparing. */
 static char *flush_batch(const char *path, unsigned threads, uint64_t n_docs,
                          unsigned n_terms_all, uint64_t removed,
-                         size_t *out_len)
+                         uint64_t prime, size_t *out_len)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 	struct cdx_index *ix = open_ix(path, CDX_INDEX_CREATE, 0);
@@ -120,6 +153,8 @@ static char *flush_batch(const char *path, unsigned threads, uint64_t n_docs,
 	ck_assert_ptr_nonnull(g);
 	memset(&acc, 0, sizeof acc);
 	cdx_index_set_threads(ix, threads);
+	if (prime > 0)
+		prime_acc(ix, &acc, prime, g);
 	ck_assert_int_eq(index_write_begin(ix, &txn, &err), CDX_OK);
 	ck_assert_int_eq(index_meta_load(ix, txn, &m, &err), CDX_OK);
 	for (uint64_t d = 0; d < n_docs; d++) {
@@ -194,17 +229,82 @@ START_TEST(test_acc_order_and_postings)
 	tmp_make(&t2);
 	/* a few thousand documents: several chunks, so both threads and
 	 * the chunk edges are used; doc 77 removed within the batch */
-	a = flush_batch(t1.path, 1, 3000, 5000, 77, &n1);
-	b = flush_batch(t2.path, 2, 3000, 5000, 77, &n2);
+	a = flush_batch(t1.path, 1, 3000, 5000, 77, 0, &n1);
+	b = flush_batch(t2.path, 2, 3000, 5000, 77, 0, &n2);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert(memcmp(a, b, n1) == 0);
 	free(a);
 	free(b);
 	/* and a batch of a few terms, the odd ones among them */
-	a = flush_batch(t1.path, 2, 5, 30, 2, &n1);
+	a = flush_batch(t1.path, 2, 5, 30, 2, 0, &n1);
 	free(a);
 	tmp_remove(&t1);
 	tmp_remove(&t2);
+}
+END_TEST
+
+/* An accumulator kept from a larger batch (its arrays, its flush
+ * scratch still full of that batch) writes what a fresh one writes;
+ * and from a smaller one, whose arrays must grow. */
+START_TEST(test_acc_reused_same)
+{
+	struct tmp t1, t2, t3;
+	size_t n1, n2, n3;
+	char *a, *b, *c;
+
+	tmp_make(&t1);
+	tmp_make(&t2);
+	tmp_make(&t3);
+	a = flush_batch(t1.path, 1, 3000, 5000, 77, 0, &n1);
+	b = flush_batch(t2.path, 2, 3000, 5000, 77, 4000, &n2);
+	c = flush_batch(t3.path, 1, 3000, 5000, 77, 40, &n3);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert(memcmp(a, b, n1) == 0);
+	ck_assert_uint_eq(n1, n3);
+	ck_assert(memcmp(a, c, n1) == 0);
+	free(a);
+	free(b);
+	free(c);
+	tmp_remove(&t1);
+	tmp_remove(&t2);
+	tmp_remove(&t3);
+}
+END_TEST
+
+/* A writer leaves its accumulator's arrays to the index and the next
+ * writer takes them; the index frees them at close (the sanitizer
+ * build checks no leak). */
+START_TEST(test_acc_kept_between_writers)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct tmp t;
+	struct cdx_index *ix;
+	struct cdx_index_writer *w = NULL;
+
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	ck_assert_ptr_null(ix->acc_spare);
+	for (int round = 0; round < 3; round++) {
+		char text[64];
+		struct cdx_doc d;
+
+		snprintf(text, sizeof text, "copper output rose %d percent",
+		         round + 3);
+		d = mkdoc("kept.txt", NULL, NULL, text);
+		ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+		ck_assert_ptr_null(ix->acc_spare);
+		ck_assert_int_eq(cdx_index_writer_add(w, &d, NULL, NULL, NULL,
+		                                      &err), CDX_OK);
+		ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+		ck_assert_ptr_nonnull(ix->acc_spare);
+		ck_assert_uint_gt(ix->acc_spare->cap_posts, 0);
+	}
+	/* a batch given up keeps them too */
+	ck_assert_int_eq(cdx_index_writer_begin(&w, ix, &err), CDX_OK);
+	cdx_index_writer_abort(w);
+	ck_assert_ptr_nonnull(ix->acc_spare);
+	cdx_index_close(ix);
+	tmp_remove(&t);
 }
 END_TEST
 
@@ -509,6 +609,8 @@ void index_add_batch_cases(Suite *s)
 
 	tcase_add_test(tc, test_acc_order_and_postings);
 	tcase_add_test(tc, test_acc_remove_only_posting);
+	tcase_add_test(tc, test_acc_reused_same);
+	tcase_add_test(tc, test_acc_kept_between_writers);
 	tcase_add_test(tc, test_encrun_parts);
 	tcase_add_test(tc, test_merge_threads_same);
 	tcase_add_test(tc, test_strmap_clear_shrinks);

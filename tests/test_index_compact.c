@@ -4,14 +4,18 @@
  * and nothing is replaced while another handle holds the folder (here the
  * test itself holds the shared flock every handle takes, as another
  * process would) or when the handle only read. Before that, the
- * segments are merged into one, leaving out replaced documents.
+ * segments are merged into one, leaving out replaced documents, or the
+ * last batch's commit does that already (cdx_index_writer_commit_last).
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cdx_buf.h"
 #include "corpus.h"
 #include "test_index.h"
 #include "testutil.h"
@@ -169,7 +173,7 @@ static size_t raw_entries(const char *path, const char *db)
 /* Batch @p b of 20 documents; in batch 2 the first five of batch 0 come
  * again with new words (replaced: marked deleted, postings still in
  * their segment). */
-static void add_batch(struct cdx_index *ix, int b)
+static void add_batch_as(struct cdx_index *ix, int b, int last)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
 	struct cdx_index_writer *w;
@@ -189,7 +193,13 @@ static void add_batch(struct cdx_index *ix, int b)
 		                                      &err), CDX_OK);
 		ck_assert_int_eq(o, src != i ? CDX_ADD_REPLACED : CDX_ADD_NEW);
 	}
-	ck_assert_int_eq(cdx_index_writer_commit(w, &err), CDX_OK);
+	ck_assert_int_eq(last ? cdx_index_writer_commit_last(w, &err) :
+	                        cdx_index_writer_commit(w, &err), CDX_OK);
+}
+
+static void add_batch(struct cdx_index *ix, int b)
+{
+	add_batch_as(ix, b, 0);
 }
 
 START_TEST(test_close_merges_segments)
@@ -235,6 +245,159 @@ START_TEST(test_close_merges_segments)
 	ck_assert_uint_eq(hits_for(ix, "cobalt"), 135);
 	ck_assert_uint_eq(hits_for(ix, "\"the mine site81\""), 1);
 	ck_assert_uint_eq(hits_for(ix, "\"the mine site121\""), 1);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* Every key and value of every database of the index at @p path, in
+ * order, into @p out (as mdb_dump -a would list them). */
+static void dump_all(const char *path, struct cdx_buf *out)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi main_dbi;
+	MDB_cursor *names;
+	MDB_val k, v;
+
+	raw_open(path, NULL, &env, &txn, &main_dbi);
+	ck_assert_int_eq(mdb_cursor_open(txn, main_dbi, &names), 0);
+	while (mdb_cursor_get(names, &k, &v, MDB_NEXT) == 0) {
+		char name[64];
+		MDB_dbi dbi;
+		MDB_cursor *c;
+		MDB_val ck, cv;
+
+		ck_assert_uint_lt(k.mv_size, sizeof name);
+		memcpy(name, k.mv_data, k.mv_size);
+		name[k.mv_size] = '\0';
+		ck_assert(cdx_buf_add(out, name, k.mv_size + 1) == CDX_OK);
+		ck_assert_int_eq(mdb_dbi_open(txn, name, 0, &dbi), 0);
+		ck_assert_int_eq(mdb_cursor_open(txn, dbi, &c), 0);
+		while (mdb_cursor_get(c, &ck, &cv, MDB_NEXT) == 0) {
+			size_t n[2] = {ck.mv_size, cv.mv_size};
+
+			ck_assert(cdx_buf_add(out, n, sizeof n) == CDX_OK);
+			ck_assert(cdx_buf_add(out, ck.mv_data, ck.mv_size) ==
+			          CDX_OK);
+			ck_assert(cdx_buf_add(out, cv.mv_data, cv.mv_size) ==
+			          CDX_OK);
+		}
+		mdb_cursor_close(c);
+	}
+	mdb_cursor_close(names);
+	raw_close(env, txn);
+}
+
+/* The last batch committed with the close's merge in its transaction:
+ * a reader sees the index merged as soon as it commits, and the index
+ * is the one a commit and a close merge make, key for key. */
+START_TEST(test_commit_last_merges)
+{
+	struct cdx_buf a = CDX_BUF_INIT(SIZE_MAX / 2);
+	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
+	struct cdx_index *ix;
+	struct tmp t1, t2;
+
+	tmp_make(&t1);
+	tmp_make(&t2);
+	ix = open_ix(t1.path, CDX_INDEX_CREATE, 0);
+	for (int i = 0; i < 4; i++)
+		add_batch(ix, i);
+	cdx_index_close(ix);
+	dump_all(t1.path, &a);
+	ix = open_ix(t2.path, CDX_INDEX_CREATE, 0);
+	for (int i = 0; i < 4; i++)
+		add_batch_as(ix, i, i == 3);
+	/* merged before the close: one segment, replaced documents gone */
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 1);
+	ck_assert_uint_eq(raw_entries(t2.path, "deleted"), 0);
+	ck_assert_uint_eq(hits_for(ix, "renewed"), 5);
+	ck_assert_uint_eq(hits_for(ix, "cobalt"), 75);
+	cdx_index_close(ix);
+	dump_all(t2.path, &b);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert(memcmp(a.ptr, b.ptr, a.len) == 0);
+	/* a last batch too small beside the index (20 of 95) merges
+	 * nothing, as the close would not */
+	ix = open_ix(t2.path, 0, 0);
+	add_batch_as(ix, 4, 1);
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 2);
+	cdx_index_close(ix);
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 2);
+	/* a write after the last batch: the close merges again */
+	ix = open_ix(t2.path, 0, 0);
+	add_batch(ix, 5);
+	add_batch_as(ix, 6, 1);
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 1);
+	add_batch(ix, 7);
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 2);
+	cdx_index_close(ix);
+	ck_assert_uint_eq(raw_entries(t2.path, "segs"), 1);
+	ix = open_ix(t2.path, CDX_INDEX_READONLY, 0);
+	assert_sound(ix);
+	ck_assert_uint_eq(hits_for(ix, "cobalt"), 155);
+	cdx_index_close(ix);
+	cdx_buf_release(&a);
+	cdx_buf_release(&b);
+	tmp_remove(&t1);
+	tmp_remove(&t2);
+}
+END_TEST
+
+/* Every posting value of the index at @p path overwritten with 0xff:
+ * segments a merge cannot decode. */
+static void damage_postings(const char *path)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	raw_open(path, "post", &env, &txn, &dbi);
+	ck_assert_int_eq(mdb_cursor_open(txn, dbi, &c), 0);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		MDB_val nv = {v.mv_size, NULL};
+
+		ck_assert_int_eq(mdb_cursor_put(c, &k, &nv,
+		                                MDB_CURRENT | MDB_RESERVE),
+		                 0);
+		memset(nv.mv_data, 0xff, nv.mv_size);
+	}
+	mdb_cursor_close(c);
+	raw_close(env, txn);
+}
+
+/* A last batch whose merge fails (the old segment is damaged) is not
+ * lost with it: it is committed alone, and the merge is left undone. */
+START_TEST(test_commit_last_merge_fails)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_doc_info info;
+	struct cdx_index *ix;
+	struct tmp t;
+
+	tmp_make(&t);
+	ix = open_ix(t.path, CDX_INDEX_CREATE, 0);
+	for (int b = 0; b < 3; b++)
+		add_batch(ix, b);
+	cdx_index_close(ix);
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 1);
+	damage_postings(t.path);
+	ix = open_ix(t.path, 0, 0);
+	add_batch_as(ix, 3, 1); /* asserts the commit succeeds */
+	ck_assert_uint_eq(raw_entries(t.path, "segs"), 2);
+	ck_assert_int_eq(cdx_index_doc_get(ix, "doc079.txt", 0, &info, &err),
+	                 CDX_OK);
+	cdx_doc_info_release(&info);
+	cdx_index_close(ix);
+	ix = open_ix(t.path, CDX_INDEX_READONLY, 0);
+	ck_assert_int_eq(cdx_index_doc_get(ix, "doc079.txt", 0, &info, &err),
+	                 CDX_OK);
+	cdx_doc_info_release(&info);
 	cdx_index_close(ix);
 	tmp_remove(&t);
 }
@@ -339,6 +502,8 @@ void index_add_compact_cases(Suite *s)
 	tcase_add_test(tc, test_close_compacts);
 	tcase_add_test(tc, test_no_compaction_beside_another_handle);
 	tcase_add_test(tc, test_close_merges_segments);
+	tcase_add_test(tc, test_commit_last_merges);
+	tcase_add_test(tc, test_commit_last_merge_fails);
 	tcase_add_test(tc, test_close_repacks_entities);
 	suite_add_tcase(s, tc);
 }
