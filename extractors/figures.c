@@ -446,7 +446,8 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		               ue->cls == U_QUANTITY ? CDX_KIND_QUANTITY :
 		                                   CDX_KIND_MONEY);
 		copy_str(f->unit, sizeof(f->unit), ue->unit);
-		if (ue->cls == U_MASS || ue->cls == U_QUANTITY)
+		/* tonnes, base units, or a currency's unit ("41 cts") */
+		if (ue->cls != U_PERCENT)
 			factor = ue->value;
 	}
 

@@ -5,7 +5,8 @@
  * (metrics.tsv's fourth column) over it. A cue inside a name ("Eurasian
  * Resources Group") is part of the name, no cue; a verb of change before
  * a level ("inflation fell to 4.3%") tells the direction, not the
- * measure. Split from assemble.c, which
+ * measure; a cue nearest before the figure (only spaces between) wins,
+ * and a table's row word ("Shr", "Net") counts only at a line's start. Split from assemble.c, which
  * calls it once per figure with the figure's clause.
  *
  * The clause is read once per figure: extract_metric_scan() records every
@@ -24,6 +25,17 @@
  * production"). */
 #define SHARE_OF_WORDS 5
 
+/* Is the word at @p at the first or second word of its sentence? */
+static int row_label(const struct sentence *s, size_t at)
+{
+	int words = 0;
+
+	for (size_t i = 0; i < at; i++)
+		if (extract_word_start(s, i) && ++words > 1)
+			return 0;
+	return 1;
+}
+
 /* The metric cue of kind @p kind at word start @p at that comes first in
  * metrics.tsv, or NULL; cues are bucketed by their first byte. */
 static const struct lex_entry *metric_at(const struct lexicon *lx,
@@ -36,10 +48,19 @@ static const struct lex_entry *metric_at(const struct lexicon *lx,
 	for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
 		const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
 
-		if ((e->cls & (1u << kind)) && at + e->len <= ce &&
-		    extract_head_ok(x, e) &&
-		    extract_ci_eq(s->text + at, e->text, e->len))
-			return e;
+		if (!(e->cls & (1u << kind)) || at + e->len > ce ||
+		    !extract_head_ok(x, e) ||
+		    !extract_ci_eq(s->text + at, e->text, e->len))
+			continue;
+		/* a cue ending in a space is a table's row word ("Shr",
+		 * "Net", "Revs"): it labels a row only as the first or
+		 * second word of its line ("Oper shr 31 cts vs 14 cts");
+		 * elsewhere "net" is a verb or qualifies another noun
+		 * ("would net 1.5 billion dlrs") */
+		if (e->len > 0 && e->text[e->len - 1] == ' ' &&
+		    !row_label(s, at))
+			continue;
+		return e;
 	}
 	return NULL;
 }
@@ -195,10 +216,21 @@ static const struct lex_entry *share_of(const struct lexicon *lx,
 }
 
 /* Distance of a cue at @p at from the figure; a cue inside the figure is
- * never listed. */
-static size_t cue_dist(const struct figure *f, size_t at)
+ * never listed. A cue whose word stands right before the figure, only
+ * spaces between, is nearest of all ("Shr loss 45 cts vs profit 20 cts":
+ * 45 cts is the loss). */
+static size_t cue_dist(const struct sentence *s, const struct figure *f,
+                       size_t at)
 {
-	return at < f->start ? f->start - at : at - f->end;
+	size_t e = at;
+
+	if (at >= f->start)
+		return at - f->end;
+	while (e < f->start && is_alnum((unsigned char)s->text[e]))
+		e++;
+	while (e < f->start && is_space((unsigned char)s->text[e]))
+		e++;
+	return e == f->start ? 0 : f->start - at;
 }
 
 const char *extract_metric_pick(const struct lexicon *lx,
@@ -214,7 +246,7 @@ const char *extract_metric_pick(const struct lexicon *lx,
 		/* the nearest cue; of two as near, the first */
 		best_d = (size_t)-1;
 		for (size_t i = 0; i < cc->n; i++) {
-			d = cue_dist(f, cc->v[i].at);
+			d = cue_dist(s, f, cc->v[i].at);
 			if (d < best_d) {
 				best = cc->v[i].e;
 				best_d = d;
@@ -231,7 +263,7 @@ const char *extract_metric_pick(const struct lexicon *lx,
 	for (size_t i = 0; i < cc->n; i++) {
 		const struct lex_entry *e = cc->v[i].e;
 
-		d = cue_dist(f, cc->v[i].at);
+		d = cue_dist(s, f, cc->v[i].at);
 		if (d < best_d && e->alt_unit && in_list(e->alt_unit, best->unit)) {
 			best = e;
 			best_d = d;

@@ -9,8 +9,9 @@
  * an all-capitals word stands only beside a capitalised one ("GMT" and
  * "R&D" are no names), a run followed by a number is a label ("Section
  * 232"), and a word glued to a lower-case word by a hyphen qualifies
- * ("Houston-based"). A country opens a name only before one word that
- * makes it a company's ("US Airways", "France Telecom"). The first word of a sentence is capitalised anyway,
+ * ("Houston-based"), a number word after a month is a day and one before
+ * a period word is a period ("March Three", "Nine Mths"). A country opens
+ * a name only before one word that makes it a company's ("US Airways", "France Telecom"). The first word of a sentence is capitalised anyway,
  * so a run of one word there only refers back to a name already seen
  * ("Continental also said", after "Continental Airlines"), unless a dash
  * or colon follows it (a list item: "Kvanefjeld – located in ...").
@@ -400,6 +401,23 @@ static int take_run(const struct lexicon *lx, struct tnames *tn,
 			break;
 		titled |= (first >> W_TITLE) & 1;
 		a++;
+	}
+	/* "March Three" (a day, as the wires write it) and "Nine Mths" (a
+	 * period: a number word before a word that is no count's noun)
+	 * name no one */
+	if (a < b && r->w[a].ment == SIZE_MAX &&
+	    extract_lex_find(&lx->numbers, LEX_WORD, t + r->w[a].start,
+	                     r->w[a].end - r->w[a].start)) {
+		if (a + 1 < b && (word_cls(lx, tn, t, len, &r->w[a + 1]) &
+		                  (1u << W_UNCOUNTED)))
+			a += 2;
+		else if (a > 0 &&
+		         extract_lex_find(&lx->dates, D_MONTH,
+		                          t + r->w[a - 1].start,
+		                          r->w[a - 1].end - r->w[a - 1].start))
+			a++;
+		if (a < b)
+			first = word_cls(lx, tn, t, len, &r->w[a]);
 	}
 	/* "Agriculture Minister Adamu Bello", "Bank of England Governor
 	 * Mervyn King": a title inside the run ends a role; the name after

@@ -187,6 +187,9 @@ static const char *const none_rows[] = {
 	"He scored from 25 yards out",
 	"Lines run at 8 megabits per second",
 	"Posted today 0 likes",
+	/* a period in the wires' abbreviations is no count */
+	"Results for the six mths were restated",
+	"Figures for 3 qtrs were restated",
 	/* a flattened table: cells and footnote marks before row labels */
 	"Ferrocerium, alloys 371 356 268 Rare-earth metals",
 	"Production 5,400 5,900 \xe2\x80\x94 15,000 Imports",
@@ -231,6 +234,42 @@ START_TEST(in_is_no_inch)
 	run(text, strlen(text), &c);
 	ck_assert_uint_eq(c.n, 1);
 	ck_assert_ptr_nonnull(find(&c, text, CDX_KIND_MONEY, "$443 million"));
+	cdx_claims_release(&c);
+}
+END_TEST
+
+/* The wire services' money: "dlrs", "cts" (a hundredth of a dollar),
+ * "stg", and the currencies the euro replaced. */
+static const struct wire_row {
+	const char *text, *span, *unit;
+	double value;
+} wire_rows[] = {
+	{"Net rose to 4.5 mln dlrs", "4.5 mln dlrs", "USD", 4.5e6},
+	{"It paid a 125 mln dlr loan back", "125 mln dlr", "USD", 125e6},
+	{"Shr 41 cts vs 39 cts", "41 cts", "USD", 0.41},
+	{"Pretax profit 17.4 mln stg vs 16.1 mln", "17.4 mln stg", "GBP",
+	 17.4e6},
+	{"Reserves rose by 237 mln marks", "237 mln marks", "DEM", 237e6},
+	{"Sales were 80 mln guilders", "80 mln guilders", "NLG", 80e6},
+	{"Profit was 55 billion lire", "55 billion lire", "ITL", 55e9},
+	{"It cut the price by 64 Canadian cts", "64 Canadian cts", "CAD", 0.64},
+	{"Reserves fell to 7.15 billion N.Z. dlrs", "7.15 billion N.Z. dlrs",
+	 "NZD", 7.15e9},
+};
+
+START_TEST(wire_money)
+{
+	const struct wire_row *r = &wire_rows[_i];
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+	const struct cdx_claim *k;
+
+	run(r->text, strlen(r->text), &c);
+	k = find(&c, r->text, CDX_KIND_MONEY, r->span);
+	if (k == NULL)
+		dump(&c, r->text);
+	ck_assert_ptr_nonnull(k);
+	ck_assert_str_eq(k->unit, r->unit);
+	ck_assert_double_eq_tol(k->value, r->value, r->value * 1e-9);
 	cdx_claims_release(&c);
 }
 END_TEST
@@ -365,6 +404,8 @@ void extract_kinds_cases(Suite *s)
 	                          extract_fixture_teardown);
 	tcase_add_loop_test(tc, not_a_claim, 0, NROWS(none_rows));
 	tcase_add_test(tc, in_is_no_inch);
+	tcase_add_loop_test(tc, wire_money, 0,
+	                    (int)(sizeof(wire_rows) / sizeof(wire_rows[0])));
 	tcase_add_test(tc, one_of_which);
 	suite_add_tcase(s, tc);
 

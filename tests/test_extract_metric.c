@@ -93,6 +93,21 @@ static const struct metric_row {
 	 "import reliance"},
 	{"Norland produced 60% of the world's zinc.", "60%",
 	 "production share"},
+	/* a cue right before the figure is nearest of all, whatever
+	 * stands as near after it */
+	{"Shr loss 45 cts vs profit 20 cts", "45 cts", "loss"},
+	{"Shr loss 45 cts vs profit 20 cts", "20 cts", "profit"},
+	/* the wires' table rows, as whole words; "net" alone is the net
+	 * income, but no net assets or net present value */
+	{"Shr 1.20 dlrs vs 1.10 dlrs", "1.10 dlrs", "earnings per share"},
+	{"Revs 120 mln dlrs vs 110 mln dlrs", "120 mln dlrs", "revenue"},
+	{"Net 4.5 mln dlrs vs 3.9 mln dlrs", "3.9 mln dlrs", "net income"},
+	{"Orvale posted net income of $6bn.", "$6bn", "net income"},
+	{"Orvale has net assets of $96bn.", "$96bn", NULL},
+	{"Shrek took $881m abroad.", "$881m", NULL},
+	{"Oper shr 31 cts vs 14 cts", "14 cts", "earnings per share"},
+	{"A sale would net 1.5 billion dlrs.", "1.5 billion dlrs", NULL},
+	{"NOTE: Net includes a gain of 2 mln dlrs", "2 mln dlrs", NULL},
 };
 
 START_TEST(metric_of_figure)

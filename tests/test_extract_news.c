@@ -7,7 +7,8 @@
  * (propernames.c); metric cues inside names and verbs of change before
  * a level (metric.c); dates in a later clause (when.c); a relative
  * clause after a noun phrase a country qualifies, the other side of a
- * comparison, an analyst's firm (assemble.c, grammar.tsv).
+ * comparison, an analyst's firm (assemble.c, grammar.tsv); days and
+ * periods written in number words (propernames.c).
  *
  * Texts are made up for these tests. Documents go through cdx_doc_new(),
  * so they are split into sentences as real input is.
@@ -140,6 +141,13 @@ static const struct news_row {
 	 "4%.", "4%", F_SUBJECT, "Orvale Motors"},
 	{"One Orvale Motors dealer said sales rose 4%.", "4%", F_SUBJECT,
 	 "Orvale Motors"},
+	/* a number word after a month is a day ("March Three"), one before
+	 * a period word a period ("Nine Mths"): no names; the report's
+	 * firm stays the subject */
+	{"Orvale Motors said on March Three that it would pay 5 mln dlrs.",
+	 "5 mln dlrs", F_SUBJECT, "Orvale Motors"},
+	{"Orvale Widgets posted results.\nNine Mths\nShr 77 cts vs 1.10 "
+	 "dlrs", "77 cts", F_SUBJECT, "Orvale Widgets"},
 };
 
 static const char *field_of(const struct cdx_claim *c, enum field f)
