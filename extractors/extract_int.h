@@ -50,6 +50,8 @@ struct lex_entry {
 	uint8_t exact;    /* match only in this exact case */
 	uint8_t scaled;   /* a unit only after a scale word ("5 billion
 	                     won", never "3 won") */
+	uint8_t verb;     /* also a verb: after a bare year the number is
+	                     the year ("1986 marks a turning point") */
 	uint8_t cls;      /* row class (see the enums above) */
 	double value;     /* number, scale, factor to tonnes, month */
 	char *unit;       /* normalised unit or metric phrase, or NULL */
@@ -158,7 +160,8 @@ size_t extract_lex_prefix(const struct lex_entry *e, const char *s, size_t n);
 enum {
 	ALT_LEAD_B = 1,  /* no word character may come before the phrase */
 	ALT_TRAIL_B = 2, /* no word character may follow the phrase */
-	ALT_NO_SCALED = 4, /* leave out units valid only after a scale */
+	ALT_NO_SCALED = 4, /* leave out units valid only after a scale,
+	                      and verbs (units.tsv case x and y) */
 };
 
 /**

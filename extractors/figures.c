@@ -39,6 +39,17 @@ static struct cap cap_of(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 	return c;
 }
 
+/* Four digits that read as a year (1000..2999), with nothing else. */
+static int is_bare_year(const struct cap *n)
+{
+	if (!n->set || n->n != 4 || (n->p[0] != '1' && n->p[0] != '2'))
+		return 0;
+	for (size_t i = 1; i < 4; i++)
+		if (n->p[i] < '0' || n->p[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* Parse the text of a number group: "1,234.5", ".5", "six", "twenty-five",
  * "a dozen". Returns NAN when it is none of these. */
 static double number_value(const struct lexicon *lx, const struct cap *c)
@@ -409,6 +420,8 @@ int extract_figure_from_match(const struct figure_ctx *fc, const PCRE2_SIZE *ov,
 		ue = extract_lex_find(&lx->units, -1, u.p, u.n);
 	if (ue && ue->scaled && !sc.set)
 		return 0; /* "3 won three awards" */
+	if (ue && ue->verb && !sc.set && !cur.set && is_bare_year(&n))
+		return 0; /* "1986 marks a turning point": a year */
 	if (cur.set)
 		ce = extract_lex_find(&lx->units, U_CURRENCY, cur.p, cur.n);
 	if (ce == NULL && (ue == NULL || ue->cls == U_PER)) {

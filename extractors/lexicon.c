@@ -364,7 +364,7 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 	static const char *const cls[] = {"percent", "mass", "money",
 	                                  "currency", "per", "quantity",
 	                                  NULL};
-	int c = name_index(f[0], cls), exact, scaled, rc;
+	int c = name_index(f[0], cls), exact, scaled, verb, rc;
 	char alt[64];
 	char *eq = NULL;
 	double v;
@@ -377,11 +377,13 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 		return bad(why, cap, "unit too long", f[2]);
 	if (!parse_number(f[3], &v) || v <= 0)
 		return bad(why, cap, "bad factor", f[3]);
-	/* "x": any case, and only after a scale word */
+	/* "x": any case, and only after a scale word; "y": any case, and
+	 * not after a bare year */
 	scaled = strcmp(f[4], "x") == 0;
-	if (!scaled && !parse_case(f[4], &exact))
-		return bad(why, cap, "bad case (want i, s or x)", f[4]);
-	if (scaled)
+	verb = strcmp(f[4], "y") == 0;
+	if (!scaled && !verb && !parse_case(f[4], &exact))
+		return bad(why, cap, "bad case (want i, s, x or y)", f[4]);
+	if (scaled || verb)
 		exact = 0;
 	if (nf == 6) {
 		if (snprintf(alt, sizeof(alt), "%s", f[5]) >= (int)sizeof(alt) ||
@@ -392,10 +394,11 @@ static int row_units(void *ctx, char **f, unsigned nf, unsigned line,
 		*eq++ = '\0';
 	}
 	rc = lex_add(ctx, f[1], exact, c, v, f[2], eq ? alt : NULL, eq);
-	if (rc == 0 && scaled) {
+	if (rc == 0 && (scaled || verb)) {
 		struct lex_list *l = ctx;
 
-		l->v[l->n - 1].scaled = 1;
+		l->v[l->n - 1].scaled = (uint8_t)scaled;
+		l->v[l->n - 1].verb = (uint8_t)verb;
 	}
 	return rc;
 }

@@ -193,7 +193,8 @@ void extract_lex_alt(struct cdx_buf *b, const struct lex_list *l, int cls,
 	}
 	for (size_t i = 0; i < l->n; i++)
 		if ((cls < 0 || l->v[i].cls == cls) &&
-		    !((flags & ALT_NO_SCALED) && l->v[i].scaled))
+		    !((flags & ALT_NO_SCALED) &&
+		      (l->v[i].scaled || l->v[i].verb)))
 			v[n++] = &l->v[i];
 	qsort(v, n, sizeof(*v), by_len_desc);
 	/* A class of the first bytes ahead of the alternation: PCRE2 tries

@@ -255,7 +255,25 @@ static const struct wire_row {
 	{"It cut the price by 64 Canadian cts", "64 Canadian cts", "CAD", 0.64},
 	{"Reserves fell to 7.15 billion N.Z. dlrs", "7.15 billion N.Z. dlrs",
 	 "NZD", 7.15e9},
+	{"The dollar closed at 1.8250 marks", "1.8250 marks", "DEM", 1.825},
+	{"The fee was 1,986 marks", "1,986 marks", "DEM", 1986},
 };
+
+/* "marks" is a verb too (units.tsv case y): after a bare year the number
+ * is the year, not a sum of marks. */
+START_TEST(year_marks)
+{
+	const char *text = "The year 2025 marks a turning point for cobalt";
+	struct cdx_claims c = CDX_CLAIMS_INIT;
+
+	run(text, strlen(text), &c);
+	if (find(&c, text, CDX_KIND_MONEY, "2025 marks") != NULL)
+		dump(&c, text);
+	ck_assert_ptr_null(find(&c, text, CDX_KIND_MONEY, "2025 marks"));
+	ck_assert_ptr_nonnull(find(&c, text, CDX_KIND_DATE, "2025"));
+	cdx_claims_release(&c);
+}
+END_TEST
 
 START_TEST(wire_money)
 {
@@ -407,6 +425,7 @@ void extract_kinds_cases(Suite *s)
 	tcase_add_loop_test(tc, wire_money, 0,
 	                    (int)(sizeof(wire_rows) / sizeof(wire_rows[0])));
 	tcase_add_test(tc, one_of_which);
+	tcase_add_test(tc, year_marks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("changes have a direction");
