@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# bench/syscalls.sh [--bin B] [--peer P] [--corpora D] [--threads N]
+# bench/syscalls.sh --peer P [--bin B] [--corpora D] [--threads N]
 #
-# The system overhead of an ingest, counted, against a peer binary
-# measured in the same run (default peer: ../wt-base's build at
-# /tmp/build-base/claimdex): system calls by name (strace -f -c: the
+# The system overhead of an ingest, counted, against a peer binary P
+# (an older claimdex build) measured in the same run: system calls by name (strace -f -c: the
 # calls column, not its times), minor page faults and voluntary context
 # switches (/usr/bin/time), on BBC news (the folder: 2,225 files) and
 # Reuters-21578 (its 22 .sgm files). Counts, not times: they do not
@@ -14,7 +13,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build/claimdex
-peer=/tmp/build-base/claimdex
+peer=
 corpora=$root/../shared/corpora
 threads=1
 while [ $# -gt 0 ]; do
@@ -23,12 +22,13 @@ while [ $# -gt 0 ]; do
     --peer) peer=$2; shift 2 ;;
     --corpora) corpora=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
-    *) echo "usage: $0 [--bin B] [--peer P] [--corpora D] [--threads N]" >&2
+    *) echo "usage: $0 --peer P [--bin B] [--corpora D] [--threads N]" >&2
        exit 2 ;;
   esac
 done
 command -v strace >/dev/null || { echo "needs strace" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (package time)" >&2; exit 2; }
+[ -n "$peer" ] || { echo "usage: $0 --peer P [--bin B] [--corpora D] [--threads N]: P is the claimdex binary to compare with (an older build)" >&2; exit 2; }
 for b in "$bin" "$peer"; do
   [ -x "$b" ] || { echo "no binary at $b" >&2; exit 2; }
 done
