@@ -325,15 +325,16 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 	                     sizeof *a->order) != CDX_OK ||
 	    index_array_grow((void **)&a->end, &a->cap_end, a->n,
 	                     sizeof *a->end) != CDX_OK ||
-	    index_array_grow((void **)&a->tpost, &a->cap_tpost,
-	                     a->n_posts ? a->n_posts : 1,
-	                     sizeof *a->tpost) != CDX_OK) {
+	    /* the postings in term order, as large as the batch's own,
+	     * are not kept: beside the next batch's arrays they would
+	     * raise the peak by their size */
+	    (f.post = malloc((a->n_posts ? a->n_posts : 1) *
+	                     sizeof *f.post)) == NULL) {
 		rc = index_nomem(err);
 		goto cleanup;
 	}
 	order = a->order;
 	end = a->end;
-	f.post = a->tpost;
 	if (sort_terms(a, order) != CDX_OK) {
 		rc = index_nomem(err);
 		goto cleanup;
@@ -385,12 +386,7 @@ int index_acc_flush(struct index_acc *a, struct cdx_index *ix, MDB_txn *txn,
 cleanup:
 	index_segw_release(&w);
 	index_encrun_release(&run);
-	/* the postings in term order, as large as the batch's own, are
-	 * not kept: beside the next batch's arrays they would raise the
-	 * peak by their size */
-	free(a->tpost);
-	a->tpost = NULL;
-	a->cap_tpost = 0;
+	free(f.post);
 	return rc;
 }
 
@@ -401,7 +397,6 @@ void index_acc_release(struct index_acc *a)
 	free(a->terms);
 	free(a->posts);
 	free(a->pos);
-	free(a->tpost);
 	free(a->order);
 	free(a->end);
 	index_strmap_release(&a->map);

@@ -100,11 +100,10 @@ struct index_acc {
 	size_t bytes;            /* memory the postings take, roughly */
 	/* index_acc_flush's scratch: kept, like the arrays above, from
 	 * one batch to the next (index_acc_stash) */
-	struct index_posting *tpost; /* postings in term order */
-	size_t cap_tpost;
 	uint32_t *order;             /* terms in byte order */
 	size_t cap_order;
-	size_t *end;                 /* each term's end in tpost */
+	size_t *end;                 /* each term's end among the
+	                                postings in term order */
 	size_t cap_end;
 };
 /** Append the postings of document @p doc (above every doc added
