@@ -404,11 +404,10 @@ static int restart(struct cdx_index_writer *wr, struct cdx_error *err)
 	return rc;
 }
 
-/* The map is full: grow it and redo the batch in a new transaction. The
- * outcome of the last journal entry goes to *outcome and *doc_id. */
 /* Write the batch again in a new transaction, the map grown first
  * when @p grow: after a full map, and (not grown) after a failed merge
- * of the last commit, whose half-done work goes with the old one. */
+ * of the last commit, whose half-done work goes with the old one. The
+ * outcome of the last journal entry goes to *outcome and *doc_id. */
 static int replay(struct cdx_index_writer *wr, int grow,
                   enum cdx_add_outcome *outcome, uint64_t *doc_id,
                   struct cdx_error *err)
@@ -434,6 +433,7 @@ static int replay(struct cdx_index_writer *wr, int grow,
 	return rc;
 }
 
+/* The map is full: grow it and redo the batch. */
 static int regrow(struct cdx_index_writer *wr, enum cdx_add_outcome *outcome,
                   uint64_t *doc_id, struct cdx_error *err)
 {
