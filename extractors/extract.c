@@ -338,7 +338,7 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	struct figure_ctx fc = {&ex->lx, &ex->pat, t, len, *last_year,
 	                        doc_ym[0], doc_ym[1], ""};
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-	size_t pos = 0, ci = 0, start, end;
+	size_t pos = 0, ci = 0, start, end, k;
 	uint32_t id;
 
 	s->n_ments = 0;
@@ -366,13 +366,13 @@ static int scan_sentence(const struct cdx_extractor *ex,
 	                        &s->n_ments, &s->cap_ments))
 		return CDX_ERR_NOMEM;
 	/* "calculated in US dollars": the currency's name, no one acting */
-	for (size_t i = 0, k = 0, n = s->n_ments; i < n; i++)
+	k = 0;
+	for (size_t i = 0; i < s->n_ments; i++)
 		if (!(s->ments[i].type == CDX_ENT_COUNTRY &&
 		      extract_currency_unit(&ex->lx, t, len, s->ments[i].start,
 		                            s->ments[i].end)))
 			s->ments[k++] = s->ments[i];
-		else
-			s->n_ments--;
+	s->n_ments = k;
 	/* Only a window ending at each trigger goes to PCRE2 (scan.c). */
 	pos = 0;
 	ci = 0;
