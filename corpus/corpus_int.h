@@ -229,6 +229,19 @@ void corpus_tok_block_scalar(const unsigned char *p,
  */
 int corpus_date_norm(const char *s, size_t n, char out[11]);
 
+/*
+ * As corpus_date_norm(), and sets *@p used to the bytes the date took
+ * from @p s (leading blanks included; 0 when there is no date), so that a
+ * caller can tell a line that is a date from a date that opens a sentence.
+ */
+int corpus_date_span(const char *s, size_t n, char out[11], size_t *used);
+
+/*
+ * Year, month (0: none) and day (0: none) as corpus_date_norm() writes
+ * them. @return 0 (out "") when they are no date (month 13, year 99).
+ */
+int corpus_date_norm_ymd(unsigned y, unsigned m, unsigned d, char out[11]);
+
 /* ---- detect.c ------------------------------------------------------- */
 
 /*

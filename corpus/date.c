@@ -71,12 +71,13 @@ static int emit(char out[11], int y, int m, int d)
 }
 
 /* 2025-08-18, 2025-08, 2025, 20250408, each optionally followed by more. */
-static int iso(const char *s, size_t n, char out[11])
+static int iso(const char *s, size_t n, char out[11], size_t *used)
 {
 	size_t i = 0;
 	int k, y, m = 0, d = 0;
 
 	y = digits(s, n, &i, 8, &k);
+	*used = i;
 	if (k == 8)
 		return emit(out, y / 10000, y / 100 % 100, y % 100);
 	if (k != 4 || (i < n && is_alpha(s[i])))
@@ -95,6 +96,7 @@ static int iso(const char *s, size_t n, char out[11])
 	}
 	if (i < n && is_digit(s[i]))
 		return 0;
+	*used = i;
 	return emit(out, y, m, d);
 }
 
@@ -102,7 +104,7 @@ static int iso(const char *s, size_t n, char out[11])
  * Prose and mail shapes: an optional weekday, then "10 Jun 2003",
  * "10-JUN-1987", "June 10, 2003" or "June 2003".
  */
-static int prose(const char *s, size_t n, char out[11])
+static int prose(const char *s, size_t n, char out[11], size_t *used)
 {
 	size_t i = 0, w;
 	int k, d = 0, m = 0, y;
@@ -160,22 +162,44 @@ static int prose(const char *s, size_t n, char out[11])
 		return 0;
 	if (i < n && is_digit(s[i]))
 		return 0;
+	*used = i;
 	return emit(out, y, m, d);
+}
+
+int corpus_date_span(const char *s, size_t n, char out[11], size_t *used)
+{
+	size_t lead = 0;
+
+	out[0] = '\0';
+	*used = 0;
+	if (s == NULL)
+		return 0;
+	while (lead < n && (s[lead] == ' ' || s[lead] == '\t' ||
+	                    s[lead] == '\n' || s[lead] == '\r'))
+		lead++;
+	if (lead == n)
+		return 0;
+	if (iso(s + lead, n - lead, out, used) ||
+	    prose(s + lead, n - lead, out, used)) {
+		*used += lead;
+		return 1;
+	}
+	out[0] = '\0';
+	*used = 0;
+	return 0;
+}
+
+int corpus_date_norm_ymd(unsigned y, unsigned m, unsigned d, char out[11])
+{
+	out[0] = '\0';
+	if (y > 9999 || m > 12 || d > 31)
+		return 0;
+	return emit(out, (int)y, (int)m, (int)d);
 }
 
 int corpus_date_norm(const char *s, size_t n, char out[11])
 {
-	out[0] = '\0';
-	if (s == NULL)
-		return 0;
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	if (n == 0)
-		return 0;
-	if (iso(s, n, out) || prose(s, n, out))
-		return 1;
-	out[0] = '\0';
-	return 0;
+	size_t used;
+
+	return corpus_date_span(s, n, out, &used);
 }

@@ -36,4 +36,8 @@ TCase *corpus_xml_tcase(void);
 /* cdx_corpus_read_fd(): sizes, limits, pieces (test_corpus_fd.c). */
 TCase *corpus_fd_tcase(void);
 
+/* The date and title at the top of a plain text
+ * (test_corpus_header.c). */
+TCase *corpus_header_tcase(void);
+
 #endif
