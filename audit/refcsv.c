@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "audit_int.h"
+#include "cdx_csv.h"
 
 /* A reference table is a few MB; this bounds what a wrong path can cost. */
 #define CSV_MAX ((size_t)256 << 20)
@@ -35,129 +36,6 @@ static const char *const col_names[COL_COUNT_] = {
 
 /* Columns a table must have. */
 #define COL_REQUIRED 7
-
-struct csv {
-	char *p, *end;
-	unsigned line; /* line of the record being read */
-};
-
-/* Read one record: unquote its fields in place, NUL-terminate them and
- * point @p f at them. @return the number of fields, 0 at the end of the
- * file, -1 when a field is longer than the table allows. */
-static int csv_record(struct csv *c, char **f, int max, unsigned *nlines)
-{
-	int n = 0;
-
-	*nlines = 0;
-	if (c->p >= c->end)
-		return 0;
-	for (;;) {
-		char *w = c->p, *start = c->p;
-		int quoted = 0;
-
-		if (c->p < c->end && *c->p == '"') {
-			quoted = 1;
-			c->p++;
-		}
-		while (c->p < c->end) {
-			char ch = *c->p;
-
-			if (quoted) {
-				if (ch == '"' && c->p + 1 < c->end &&
-				    c->p[1] == '"') {
-					*w++ = '"';
-					c->p += 2;
-					continue;
-				}
-				if (ch == '"') {
-					quoted = 0;
-					c->p++;
-					continue;
-				}
-				if (ch == '\n')
-					(*nlines)++;
-				*w++ = ch;
-				c->p++;
-				continue;
-			}
-			if (ch == ',' || ch == '\n' || ch == '\r')
-				break;
-			*w++ = ch;
-			c->p++;
-		}
-		if (n < max)
-			f[n] = start;
-		n++;
-		if (c->p >= c->end) {
-			*w = '\0';
-			(*nlines)++;
-			return n;
-		}
-		if (*c->p == ',') {
-			*w = '\0';
-			c->p++;
-			continue;
-		}
-		/* end of record: CRLF or LF */
-		if (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')
-			c->p++;
-		*w = '\0';
-		c->p++;
-		(*nlines)++;
-		return n;
-	}
-}
-
-static int read_all(const char *path, char **out, size_t *len,
-                    struct cdx_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	if (f == NULL)
-		return cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
-		                     path, strerror(errno));
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 1 << 16;
-			if (cap > CSV_MAX + 1) {
-				fclose(f);
-				free(buf);
-				return cdx_error_set(err, CDX_ERR_LIMIT,
-				                     "'%s' is larger than %zu "
-				                     "bytes", path, CSV_MAX);
-			}
-			p = realloc(buf, cap + 1);
-			if (p == NULL) {
-				fclose(f);
-				free(buf);
-				return cdx_error_set(err, CDX_ERR_NOMEM,
-				                     "out of memory");
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return cdx_error_set(err, CDX_ERR_IO, "cannot read '%s'", path);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return CDX_OK;
-}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -250,13 +128,8 @@ static int map_header(char **f, int nf, int *col, const char *path,
 	for (int i = 0; i < COL_COUNT_; i++) {
 		col[i] = -1;
 		for (int j = 0; j < nf && j < CSV_FIELDS_MAX; j++) {
-			const char *name = f[j];
-
-			if (j == 0 && (unsigned char)name[0] == 0xEF &&
-			    (unsigned char)name[1] == 0xBB &&
-			    (unsigned char)name[2] == 0xBF)
-				name += 3; /* UTF-8 BOM */
-			if (audit_same(name, col_names[i]))
+			/* a BOM is skipped by cdx_csv_init() */
+			if (audit_same(f[j], col_names[i]))
 				col[i] = j;
 		}
 		if (i < COL_REQUIRED && col[i] < 0)
@@ -277,16 +150,14 @@ int cdx_audit_ref_load(struct cdx_index *ix, const char *path,
 	size_t n = 0, cap = 0, len = 0;
 	char *buf = NULL, *f[CSV_FIELDS_MAX];
 	int col[COL_COUNT_], nf, rc;
-	unsigned nl;
-	struct csv c;
+	unsigned nl, at = 1;
+	struct cdx_csv c;
 
-	rc = read_all(path, &buf, &len, err);
+	rc = cdx_file_read_all(path, CSV_MAX, &buf, &len, err);
 	if (rc != CDX_OK)
 		goto cleanup;
-	c.p = buf;
-	c.end = buf + len;
-	c.line = 1;
-	nf = csv_record(&c, f, CSV_FIELDS_MAX, &nl);
+	cdx_csv_init(&c, buf, len, ',');
+	nf = cdx_csv_record(&c, f, CSV_FIELDS_MAX, &nl);
 	if (nf <= 0) {
 		rc = cdx_error_set(err, CDX_ERR_FORMAT, "%s:1: no header row",
 		                   path);
@@ -295,14 +166,14 @@ int cdx_audit_ref_load(struct cdx_index *ix, const char *path,
 	rc = map_header(f, nf, col, path, err);
 	if (rc != CDX_OK)
 		goto cleanup;
-	c.line += nl;
-	while ((nf = csv_record(&c, f, CSV_FIELDS_MAX, &nl)) > 0) {
-		unsigned line = c.line;
+	at += nl;
+	while ((nf = cdx_csv_record(&c, f, CSV_FIELDS_MAX, &nl)) > 0) {
+		unsigned line = at;
 		const char *why;
 		char whybuf[64];
 		int empty;
 
-		c.line += nl;
+		at += nl;
 		if (nf == 1 && f[0][0] == '\0')
 			continue; /* blank line */
 		st.rows++;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "manifest.h"
 
 /* A write transaction ends when the batch's memory (postings built in
  * memory plus the writer's copies of the documents) reaches BATCH_MEM:
@@ -43,6 +44,7 @@ struct run {
 	size_t max_bytes;                /* --max-size: largest input file */
 	size_t part_max;                 /* --part-size, or 0: the default */
 	int json;                        /* extract --json */
+	struct cdx_manifest *manifest;   /* --manifest, or NULL */
 	/* reader side: the calling thread */
 	unsigned long files;
 	uint64_t file_size, file_credit; /* current file: size, bytes credited */
@@ -302,6 +304,10 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 	uint64_t credit = doc->len < left ? doc->len : left;
 
 	r->file_credit += credit;
+	/* before the claims: the row's date dates "in April" */
+	if (r->manifest && cdx_manifest_apply(r->manifest, doc) < 0)
+		reader_warn(r, "out of memory: the manifest's row was not "
+		               "applied");
 	if (r->ix && r->cur_path) {
 		int k = stale_doc_kind(r->cur_path, doc->source);
 
@@ -445,6 +451,23 @@ static void run_release(struct run *r)
 	cdx_buf_release(&r->out);
 	cdx_buf_release(&r->input);
 	stale_release(&r->stale);
+	cdx_manifest_free(r->manifest);
+}
+
+/* --manifest FILE: read before any input; its row warnings are printed
+ * like the readers' (not with --quiet). EXIT_USAGE when it is unusable. */
+static int load_manifest(struct run *r, const char *path)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+
+	if (path == NULL)
+		return EXIT_OK;
+	if (cdx_manifest_load(&r->manifest, path, cli_warn, r->cli, &err) !=
+	    CDX_OK) {
+		cli_errorf("--manifest: %s", err.msg);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 /* --threads N: 1..PIPELINE_THREADS_MAX, else -1 */
@@ -487,7 +510,8 @@ static size_t parse_size(const char *s)
 static const char ingest_help[] =
 	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] "
 	"[--max-size SIZE]\n"
-	"                                  [--part-size SIZE] PATH...\n"
+	"                                  [--part-size SIZE] [--manifest FILE]\n"
+	"                                  PATH...\n"
 	"\n"
 	"Read each PATH (a file, a folder searched recursively, or - for "
 	"standard\n"
@@ -514,6 +538,11 @@ static const char ingest_help[] =
 	"               default) as parts F#part1, F#part2, ... cut at paragraph\n"
 	"               breaks; parts an earlier version of F had beyond its\n"
 	"               new last one are removed\n"
+	"  --manifest FILE  a CSV or TSV list with a header naming a file (or\n"
+	"               path, source) column and any of date, title, url: each\n"
+	"               document listed (by its path relative to FILE's folder,\n"
+	"               \"coll.sgm#12\" for an item) takes the row's values\n"
+	"               before its claims are extracted; a bad row is a warning\n"
 	"  -q, --quiet  no warnings, progress bar or summary\n"
 	"\n"
 	"When standard error is a terminal, a progress line shows documents, "
@@ -532,9 +561,11 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"max-size", required_argument, NULL, 'm'},
 		{"part-size", required_argument, NULL, 'p'},
+		{"manifest", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
+	const char *manifest = NULL;
 	long threads = -1;
 	size_t max_bytes = 0, part_max = 0;
 	double t0;
@@ -566,6 +597,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'M': manifest = optarg; break;
 		default: fputs(ingest_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -579,6 +611,8 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		r.threads = (unsigned)threads;
 	r.max_bytes = max_bytes;
 	r.part_max = part_max;
+	if (rc == EXIT_OK)
+		rc = load_manifest(&r, manifest);
 	if (rc == EXIT_OK)
 		rc = cli_open_index(c, 1, &r.ix);
 	/* the writer's commits and merges may use them too */
@@ -621,7 +655,8 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 }
 
 static const char extract_help[] =
-	"usage: claimdex extract [--json] [--threads N] FILE...\n"
+	"usage: claimdex extract [--json] [--threads N] [--manifest FILE] "
+	"FILE...\n"
 	"\n"
 	"Print the claims of each FILE (or - for standard input) without "
 	"touching\n"
@@ -633,8 +668,9 @@ static const char extract_help[] =
 	"where they apply). Offsets are bytes into the document's extracted "
 	"text\n"
 	"(for a plain text file, and for XML that is not a feed, whose markup\n"
-	"is blanked in place, the file's bytes). --threads N as for ingest;\n"
-	"the output is in input order whatever N.\n"
+	"is blanked in place, the file's bytes). --threads N and --manifest "
+	"FILE\n"
+	"as for ingest; the output is in input order whatever N.\n"
 	"\n"
 	"Exit status: 0 all files read, 1 some were rejected, 2 usage error.\n";
 
@@ -644,9 +680,11 @@ int cmd_extract(struct cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
 		{"threads", required_argument, NULL, 't'},
+		{"manifest", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
+	const char *manifest = NULL;
 	long threads = -1;
 	int ch, rc, json = 0;
 
@@ -660,6 +698,7 @@ int cmd_extract(struct cli *c, int argc, char **argv)
 			if (threads < 0)
 				return EXIT_USAGE;
 			break;
+		case 'M': manifest = optarg; break;
 		default: fputs(extract_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -672,6 +711,8 @@ int cmd_extract(struct cli *c, int argc, char **argv)
 	if (threads >= 0)
 		r.threads = (unsigned)threads;
 	r.json = json;
+	if (rc == EXIT_OK)
+		rc = load_manifest(&r, manifest);
 	if (rc == EXIT_OK)
 		rc = run_inputs(&r, argv + optind, argc - optind, extract_sink, 0);
 	if (rc != EXIT_OK) {

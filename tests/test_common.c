@@ -1,7 +1,12 @@
-/* test_common.c — the buffer and error helpers every module leans on. */
+/* test_common.c — the buffer, error and CSV helpers every module leans
+ * on. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cdx_buf.h"
+#include "cdx_csv.h"
 #include "cdx_error.h"
 #include "testutil.h"
 
@@ -73,6 +78,70 @@ START_TEST(error_set_formats_and_returns_code)
 }
 END_TEST
 
+START_TEST(csv_quotes_line_ends_and_bom)
+{
+	char buf[] = "\xef\xbb\xbf" "a,\"b, \"\"c\"\"\nd\",e\r\n"
+	             "\"open,x\n";
+	struct cdx_csv c;
+	char *f[4];
+	unsigned nl;
+
+	cdx_csv_init(&c, buf, strlen(buf), ',');
+	ck_assert_int_eq(cdx_csv_record(&c, f, 4, &nl), 3);
+	ck_assert_str_eq(f[0], "a");
+	ck_assert_str_eq(f[1], "b, \"c\"\nd");
+	ck_assert_str_eq(f[2], "e");
+	ck_assert_uint_eq(nl, 2);
+	ck_assert_int_eq(c.unclosed, 0);
+	ck_assert_int_eq(cdx_csv_record(&c, f, 4, &nl), 1);
+	ck_assert_int_eq(c.unclosed, 1);
+	ck_assert_int_eq(cdx_csv_record(&c, f, 4, &nl), 0);
+}
+END_TEST
+
+START_TEST(tsv_has_no_quoting_and_counts_extra_fields)
+{
+	char buf[] = "\"a\"\tb,c\t\t\n1\t2\t3\t4\t5\n";
+	struct cdx_csv c;
+	char *f[3];
+	unsigned nl;
+
+	cdx_csv_init(&c, buf, strlen(buf), '\t');
+	ck_assert_int_eq(cdx_csv_record(&c, f, 3, &nl), 4);
+	ck_assert_str_eq(f[0], "\"a\"");
+	ck_assert_str_eq(f[1], "b,c");
+	ck_assert_str_eq(f[2], "");
+	ck_assert_int_eq(cdx_csv_record(&c, f, 3, &nl), 5); /* 3 stored */
+	ck_assert_str_eq(f[2], "3");
+}
+END_TEST
+
+START_TEST(read_all_limits_and_errors)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	char path[] = "/tmp/cdx-common-XXXXXX", *data = NULL;
+	size_t len = 1;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "0123456789", 10), 10);
+	close(fd);
+	ck_assert_int_eq(cdx_file_read_all(path, 10, &data, &len, &err),
+	                 CDX_OK);
+	ck_assert_str_eq(data, "0123456789");
+	ck_assert_uint_eq(len, 10);
+	free(data);
+	ck_assert_int_eq(cdx_file_read_all(path, 9, &data, &len, &err),
+	                 CDX_ERR_LIMIT);
+	ck_assert_ptr_null(data);
+	ck_assert_ptr_nonnull(strstr(err.msg, path));
+	unlink(path);
+	ck_assert_int_eq(cdx_file_read_all(path, 9, &data, &len, &err),
+	                 CDX_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "No such file"));
+}
+END_TEST
+
 Suite *common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -82,6 +151,11 @@ Suite *common_suite(void)
 	tcase_add_test(tc, buf_cap_is_sticky);
 	tcase_add_test(tc, buf_grows_past_initial);
 	tcase_add_test(tc, error_set_formats_and_returns_code);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("csv");
+	tcase_add_test(tc, csv_quotes_line_ends_and_bom);
+	tcase_add_test(tc, tsv_has_no_quoting_and_counts_extra_fields);
+	tcase_add_test(tc, read_all_limits_and_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -890,5 +890,6 @@ Suite *corpus_suite(void)
 	suite_add_tcase(s, corpus_xml_tcase());
 	suite_add_tcase(s, corpus_fd_tcase());
 	suite_add_tcase(s, corpus_header_tcase());
+	suite_add_tcase(s, corpus_manifest_tcase());
 	return s;
 }

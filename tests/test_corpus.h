@@ -40,4 +40,7 @@ TCase *corpus_fd_tcase(void);
  * (test_corpus_header.c). */
 TCase *corpus_header_tcase(void);
 
+/* A collection's metadata list (test_corpus_manifest.c). */
+TCase *corpus_manifest_tcase(void);
+
 #endif
