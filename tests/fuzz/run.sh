@@ -3,7 +3,7 @@
 # (clang, AddressSanitizer + UndefinedBehaviorSanitizer) and run each for
 # SECONDS seconds, seeded with the project's fixtures. With no HARNESS,
 # all of them: fuzz_read_{text,html,xml,sgml,jsonl,auto}, fuzz_extract,
-# fuzz_query.
+# fuzz_query, fuzz_manifest.
 #
 #   tests/fuzz/run.sh 5          # CI: a few seconds each
 #   tests/fuzz/run.sh 600 fuzz_read_html
@@ -19,7 +19,7 @@ secs=${1:?usage: tests/fuzz/run.sh SECONDS [HARNESS...]}
 shift
 build=${CDX_FUZZ_BUILD:-$root/build-fuzz}
 all=(fuzz_read_text fuzz_read_html fuzz_read_xml fuzz_read_sgml
-     fuzz_read_jsonl fuzz_read_auto fuzz_extract fuzz_query)
+     fuzz_read_jsonl fuzz_read_auto fuzz_extract fuzz_query fuzz_manifest)
 [ $# -gt 0 ] && all=("$@")
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -43,6 +43,7 @@ seeds() {
     fuzz_read_jsonl) ls "$d"/corpus/*.jsonl "$r"/*.jsonl ;;
     fuzz_read_auto) ls "$d"/corpus/* "$d"/cli/* "$r"/* ;;
     fuzz_query) ls "$root"/tests/fuzz/seeds/query/* ;;
+    fuzz_manifest) ls "$root"/tests/fuzz/seeds/manifest/* ;;
   esac 2>/dev/null || true
 }
 
