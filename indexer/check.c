@@ -51,18 +51,28 @@ static int count_terms(struct cdx_index *ix, MDB_txn *txn, uint64_t *out,
 static int count_kinds(struct cdx_index *ix, MDB_txn *txn,
                        struct cdx_index_stats *out)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
+	struct index_strcache *strs = index_strcache_new(ix, txn);
+	struct index_docs_it it;
+	uint64_t doc;
+	MDB_val v;
 	int rc;
 
-	rc = mdb_cursor_open(txn, ix->dbi[DB_CLAIMS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	rc = index_blocks_open(&it, ix, txn, DB_CLAIMS, 0);
+	while (rc == 0) {
 		struct index_claims_rd rd;
 		struct index_claimrec r;
-		int crc = index_claims_open(&rd, 0, v.mv_data, v.mv_size);
+		int crc;
 
+		rc = index_docs_next(&it, &doc, &v);
+		if (rc == CDX_ERR_CORRUPT) {
+			rc = 0; /* a damaged block: check says which */
+			continue;
+		}
+		if (rc != CDX_OK)
+			break;
+		crc = index_claims_open(&rd, ix, txn, doc, v.mv_data,
+		                        v.mv_size);
+		index_claims_use(&rd, strs);
 		while (crc == CDX_OK &&
 		       (crc = index_claims_next(&rd, &r)) == CDX_OK)
 			out->n_claims_by_kind[r.c.kind]++;
@@ -72,8 +82,9 @@ static int count_kinds(struct cdx_index *ix, MDB_txn *txn,
 			break;
 		}
 	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : rc;
+	index_docs_close(&it);
+	index_strcache_free(strs);
+	return rc == CDX_ERR_ITEROVER ? 0 : rc;
 }
 
 /* Entities: the by_entity chunks that hold a name (each entity's
@@ -158,6 +169,7 @@ struct checker {
 	uint64_t text_end;
 	struct index_dlen_reader dlen;
 	uint64_t n_claims;       /* held by the claims records */
+	struct index_strcache *strs; /* for check_claim, or NULL */
 	struct index_claim_cur claims;
 	char ent[INDEX_ENTITY_MAX + 1]; /* key of the chunk before */
 	size_t ent_len;
@@ -213,8 +225,11 @@ static void each(struct checker *c, enum index_db db, entry_fn fn)
 
 static void check_doc(struct checker *c, uint64_t id, const MDB_val *v);
 
-/* Every doc record, through the blocks that hold them. */
-static void each_doc(struct checker *c)
+typedef void (*rec_fn)(struct checker *c, uint64_t id, const MDB_val *v);
+
+/* Every record of the blocked table @p db (doc records, claims
+ * records), through the blocks that hold them. */
+static void each_rec(struct checker *c, enum index_db db, rec_fn fn)
 {
 	struct index_docs_it it;
 	uint64_t id;
@@ -223,15 +238,16 @@ static void each_doc(struct checker *c)
 
 	if (c->rc != 0)
 		return;
-	rc = index_docs_open(&it, c->ix, c->txn, 0);
+	rc = index_blocks_open(&it, c->ix, c->txn, db, 0);
 	while (rc == 0 && c->rc == 0) {
 		rc = index_docs_next(&it, &id, &v);
 		if (rc == CDX_OK) {
-			check_doc(c, id, &v);
+			fn(c, id, &v);
 		} else if (rc == CDX_ERR_CORRUPT) {
-			problem(c, "the records of documents %" PRIu64 ".. "
+			problem(c, "the %s of documents %" PRIu64 ".. "
 			        "cannot be decoded",
-			        it.block << INDEX_DOC_SHIFT);
+			        db == DB_CLAIMS ? "claims" : "records",
+			        it.block << it.shift);
 			rc = 0;
 		}
 	}
@@ -275,7 +291,6 @@ static void check_doc(struct checker *c, uint64_t id, const MDB_val *v)
 	struct index_text text;
 	uint64_t mapped = 0;
 	struct cdx_error e2 = CDX_ERROR_INIT;
-	uint8_t idb[8];
 	MDB_val t;
 
 	if (c->n_docs == c->cap_docs) {
@@ -316,9 +331,17 @@ static void check_doc(struct checker *c, uint64_t id, const MDB_val *v)
 	                    &e2) != CDX_OK || mapped != id)
 		problem(c, "source '%.*s' does not map to its document %" PRIu64,
 		        (int)r.source_len, r.source, id);
-	index_put_be64(idb, id);
-	if (r.n_claims > 0 && get(c, DB_CLAIMS, idb, 8, &t) != 0)
-		problem(c, "the claims of document %" PRIu64 " are missing", id);
+	if (r.n_claims > 0) {
+		int grc = index_block_get(c->ix, c->txn, DB_CLAIMS, id, &t,
+		                          &e2);
+
+		if (grc == CDX_ERR_NOTFOUND)
+			problem(c, "the claims of document %" PRIu64 " are "
+			        "missing", id);
+		else if (grc != CDX_OK && grc != CDX_ERR_CORRUPT &&
+		         c->rc == 0)
+			c->rc = EIO;
+	}
 }
 
 /* An entry of the source or hash map: it decodes, names a document,
@@ -472,9 +495,9 @@ static void check_dead(struct checker *c, const MDB_val *k, const MDB_val *v)
 
 /* A claims record: it decodes, its document exists and counts as many
  * claims as it holds. */
-static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
+static void check_claim(struct checker *c, uint64_t doc, const MDB_val *v)
 {
-	uint64_t doc = key_id(k), n = 0;
+	uint64_t n = 0;
 	struct index_claims_rd rd;
 	struct index_claimrec r;
 	struct index_docrec d;
@@ -482,7 +505,9 @@ static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
 	MDB_val dv;
 	int rc;
 
-	rc = index_claims_open(&rd, doc, v->mv_data, v->mv_size);
+	rc = index_claims_open(&rd, c->ix, c->txn, doc, v->mv_data,
+	                       v->mv_size);
+	index_claims_use(&rd, c->strs);
 	while (rc == CDX_OK && (rc = index_claims_next(&rd, &r)) == CDX_OK)
 		n++;
 	index_claims_release(&rd);
@@ -491,7 +516,7 @@ static void check_claim(struct checker *c, const MDB_val *k, const MDB_val *v)
 		c->rc = ENOMEM;
 		return;
 	}
-	if (k->mv_size != 8 || rc != CDX_ERR_ITEROVER) {
+	if (rc != CDX_ERR_ITEROVER) {
 		problem(c, "the claims of document %" PRIu64 " cannot be "
 		        "decoded", doc);
 		return;
@@ -673,14 +698,15 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		goto cleanup;
 	c.dlen.ix = ix;
 	c.dlen.txn = c.txn;
-	each_doc(&c);
+	each_rec(&c, DB_DOCS, check_doc);
 	if (c.rc == 0)
 		check_meta(&c, &m);
 	each(&c, DB_SOURCE, check_source);
 	each(&c, DB_HASH, check_hash);
 	c.text_end = m.text_end;
 	check_segments(&c);
-	each(&c, DB_CLAIMS, check_claim);
+	c.strs = index_strcache_new(ix, c.txn);
+	each_rec(&c, DB_CLAIMS, check_claim);
 	if (c.rc == 0 && c.n_claims != m.n_claims)
 		problem(&c, "the index counts %" PRIu64 " claims but holds %"
 		        PRIu64, m.n_claims, c.n_claims);
@@ -691,6 +717,15 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 	each(&c, DB_DLEN, check_dlen);
 	each(&c, DB_DELETED, check_dead);
 	each(&c, DB_PREFIXES, check_prefix);
+	if (c.rc == 0) {
+		struct cdx_error e = CDX_ERROR_INIT;
+		int src = index_strdict_check(ix, c.txn, &e);
+
+		if (src == CDX_ERR_CORRUPT)
+			problem(&c, "%s", e.msg);
+		else if (src != CDX_OK)
+			c.rc = src == CDX_ERR_NOMEM ? ENOMEM : EIO;
+	}
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);
 		goto cleanup;
@@ -702,6 +737,7 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		                   "problem%s", ix->path, c.n,
 		                   c.n == 1 ? "" : "s");
 cleanup:
+	index_strcache_free(c.strs);
 	index_claim_cur_release(&c.claims);
 	index_read_end(ix, c.txn);
 	free(c.docs);

@@ -5,11 +5,15 @@
  * One record per document rather than one per claim: a claim costs about
  * 25 bytes instead of 51, of which 18 were LMDB's node header and key.
  * The strings a document's claims repeat (subject, commodity, metric,
- * unit, time, parties) are stored once per record: each string field
- * present is a reference, k for the k-th string seen so far in the
- * record (from 0), or the count of strings seen for a new one, which
- * follows inline; a field byte says which fields are present, so an
- * absent one costs a bit, not a byte (most claims have 2 of the 7). So the record is read front to back; a claim's id is its
+ * unit, time, parties) are named once per record: each string field
+ * present is a varint reference r, with s the count of strings seen so
+ * far in the record: r < s names the r-th of them; else r - s is a new
+ * string, (id << 1 | 1) for string id of the index's string dictionary
+ * (strdict.c: schema 11; most strings recur across documents, "USD" in
+ * 9,890 of Reuters'), or (length << 1) with the bytes following inline
+ * (a string longer than INDEX_STR_DICT_MAX, or a record packed without
+ * an index). A field byte says which fields are present, so an absent
+ * one costs a bit, not a byte (most claims have 2 of the 7). So the record is read front to back; a claim's id is its
  * document and ordinal (index_claim_id), and reading ids in ascending
  * order reads each record once (index_claim_get).
  *
@@ -140,11 +144,12 @@ static int get_val(const uint8_t **p, const uint8_t *end, int tag, double *v)
 /* ------------------------------------------------------------ pack */
 
 /* A reference to @p s (NULL: none, nothing written): its number in
- * @p strs, or a new string inline. */
-static int put_ref(struct index_strmap *strs, struct cdx_buf *b,
-                   const char *s, size_t n)
+ * @p strs when the record has it already, else a new one: its id in the
+ * dictionary of @p ix (NULL: none), or inline. */
+static int put_ref(struct cdx_index *ix, struct index_strmap *strs,
+                   struct cdx_buf *b, const char *s, size_t n)
 {
-	uint32_t seen = (uint32_t)strs->n, at;
+	uint32_t seen = (uint32_t)strs->n, at, id;
 	int rc;
 
 	if (s == NULL)
@@ -154,19 +159,22 @@ static int put_ref(struct index_strmap *strs, struct cdx_buf *b,
 		return rc;
 	if (rc == 0)
 		return index_buf_varint(b, at);
-	rc = index_buf_varint(b, seen);
+	rc = ix ? index_strdict_id(ix, s, n, &id) : CDX_ERR_NOTFOUND;
 	if (rc == CDX_OK)
-		rc = index_buf_varint(b, n);
+		return index_buf_varint(b, seen + ((uint64_t)id << 1 | 1));
+	if (rc != CDX_ERR_NOTFOUND)
+		return rc;
+	rc = index_buf_varint(b, seen + ((uint64_t)n << 1));
 	return rc ? rc : cdx_buf_add(b, s, n);
 }
 
 /* An inline array string: "" is none. */
-static int put_arr(struct index_strmap *strs, struct cdx_buf *b,
-                   const char *s, size_t cap)
+static int put_arr(struct cdx_index *ix, struct index_strmap *strs,
+                   struct cdx_buf *b, const char *s, size_t cap)
 {
 	size_t n = strnlen(s, cap - 1);
 
-	return put_ref(strs, b, n ? s : NULL, n);
+	return put_ref(ix, strs, b, n ? s : NULL, n);
 }
 
 /* The field byte: which of the claim's seven string fields are set. */
@@ -190,8 +198,9 @@ static uint8_t a_of(const struct cdx_claim *c)
 	                 (np ? A_PARTIES : 0));
 }
 
-static int pack_one(const struct cdx_claim *c, const struct cdx_claim *prev,
-                    struct index_strmap *strs, struct cdx_buf *b)
+static int pack_one(struct cdx_index *ix, const struct cdx_claim *c,
+                    const struct cdx_claim *prev, struct index_strmap *strs,
+                    struct cdx_buf *b)
 {
 	uint8_t fixed[4 + 4 * 10 + 2 * 10];
 	unsigned np = c->n_parties < CDX_CLAIM_PARTIES_MAX ?
@@ -228,50 +237,60 @@ static int pack_one(const struct cdx_claim *c, const struct cdx_claim *prev,
 	k += put_val(fixed + k, tm, c->value_max);
 	rc = cdx_buf_add(b, fixed, k);
 	if (rc == CDX_OK)
-		rc = put_arr(strs, b, c->value_str, sizeof c->value_str);
+		rc = put_arr(ix, strs, b, c->value_str, sizeof c->value_str);
 	if (rc == CDX_OK)
-		rc = put_arr(strs, b, c->unit, sizeof c->unit);
+		rc = put_arr(ix, strs, b, c->unit, sizeof c->unit);
 	if (rc == CDX_OK)
-		rc = put_arr(strs, b, c->per, sizeof c->per);
+		rc = put_arr(ix, strs, b, c->per, sizeof c->per);
 	if (rc == CDX_OK)
-		rc = put_arr(strs, b, c->time, sizeof c->time);
+		rc = put_arr(ix, strs, b, c->time, sizeof c->time);
 	if (rc == CDX_OK)
-		rc = put_ref(strs, b, c->subject,
+		rc = put_ref(ix, strs, b, c->subject,
 		             c->subject ? strlen(c->subject) : 0);
 	if (rc == CDX_OK)
-		rc = put_ref(strs, b, c->commodity,
+		rc = put_ref(ix, strs, b, c->commodity,
 		             c->commodity ? strlen(c->commodity) : 0);
 	if (rc == CDX_OK)
-		rc = put_ref(strs, b, c->metric,
+		rc = put_ref(ix, strs, b, c->metric,
 		             c->metric ? strlen(c->metric) : 0);
 	for (unsigned i = 0; rc == CDX_OK && i < np; i++) {
 		/* a missing party reads back as "" */
 		const char *s = c->parties[i] ? c->parties[i] : "";
 
-		rc = put_ref(strs, b, s, strlen(s));
+		rc = put_ref(ix, strs, b, s, strlen(s));
 	}
 	return rc;
 }
 
-int index_claims_pack(const struct cdx_claim *c, size_t n,
-                      struct index_strmap *strs, struct cdx_buf *b)
+int index_claims_pack(struct cdx_index *ix, MDB_txn *txn,
+                      const struct cdx_claim *c, size_t n,
+                      struct index_strmap *strs, struct cdx_buf *b,
+                      struct cdx_error *err)
 {
-	int rc = index_buf_varint(b, n);
+	int rc = ix ? index_strdict_begin(ix, txn, err) : CDX_OK;
 
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_buf_varint(b, n);
 	index_strmap_clear(strs);
 	for (size_t i = 0; i < n && rc == CDX_OK; i++)
-		rc = pack_one(&c[i], i ? &c[i - 1] : NULL, strs, b);
-	return rc;
+		rc = pack_one(ix, &c[i], i ? &c[i - 1] : NULL, strs, b);
+	if (rc != CDX_OK)
+		return index_nomem(err);
+	return ix ? index_strdict_commit(ix, txn, err) : CDX_OK;
 }
 
 /* ------------------------------------------------------------ read */
 
-int index_claims_open(struct index_claims_rd *r, uint64_t doc,
-                      const void *v, size_t n)
+int index_claims_open(struct index_claims_rd *r, struct cdx_index *ix,
+                      MDB_txn *txn, uint64_t doc, const void *v,
+                      size_t n)
 {
 	uint64_t count;
 
 	memset(r, 0, sizeof *r);
+	r->dict.ix = ix;
+	r->dict.txn = txn;
 	r->strs = r->inl;
 	r->cap_strs = sizeof r->inl / sizeof *r->inl;
 	r->doc = doc;
@@ -303,17 +322,29 @@ static int get_ref(struct index_claims_rd *r, const char **s, size_t *n)
 
 	*s = NULL;
 	*n = 0;
-	if (index_varint_get(&r->p, r->end, &ref) != CDX_OK ||
-	    ref > r->n_strs)
+	if (index_varint_get(&r->p, r->end, &ref) != CDX_OK)
 		return CDX_ERR_CORRUPT;
 	if (ref < r->n_strs) {
 		*s = r->strs[ref].s;
 		*n = r->strs[ref].n;
 		return CDX_OK;
 	}
-	if (index_varint_get(&r->p, r->end, &len) != CDX_OK ||
-	    len > (uint64_t)(r->end - r->p))
-		return CDX_ERR_CORRUPT;
+	/* a new string: a dictionary id (low bit 1) or inline bytes */
+	ref -= r->n_strs;
+	len = ref >> 1;
+	if (ref & 1) {
+		if (len > UINT32_MAX ||
+		    (r->cache ? index_strcache_find(r->cache, (uint32_t)len, s, n)
+		              : index_strdict_get(&r->dict, (uint32_t)len, s,
+		                                  n)) != CDX_OK)
+			return CDX_ERR_CORRUPT;
+	} else {
+		if (len > (uint64_t)(r->end - r->p))
+			return CDX_ERR_CORRUPT;
+		*s = (const char *)r->p;
+		*n = (size_t)len;
+		r->p += len;
+	}
 	if (r->n_strs == r->cap_strs) {
 		size_t ncap = r->cap_strs * 2;
 		struct index_rstr *nv = r->strs == r->inl
@@ -327,11 +358,8 @@ static int get_ref(struct index_claims_rd *r, const char **s, size_t *n)
 		r->strs = nv;
 		r->cap_strs = ncap;
 	}
-	*s = (const char *)r->p;
-	*n = (size_t)len;
 	r->strs[r->n_strs].s = *s;
 	r->strs[r->n_strs++].n = *n;
-	r->p += len;
 	return CDX_OK;
 }
 
@@ -452,18 +480,17 @@ static int damaged(struct cdx_index *ix, uint64_t doc, struct cdx_error *err)
 int index_claims_read(struct cdx_index *ix, MDB_txn *txn, uint64_t doc,
                       struct index_claims_rd *r, struct cdx_error *err)
 {
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
+	MDB_val v;
 	int rc;
 
-	index_claims_open(r, doc, "", 0);
-	index_put_be64(kb, doc);
-	rc = mdb_get(txn, ix->dbi[DB_CLAIMS], &k, &v);
-	if (rc == MDB_NOTFOUND)
-		return CDX_ERR_NOTFOUND;
-	if (rc != 0)
-		return index_mdb_error(ix, rc, "read", err);
-	if (index_claims_open(r, doc, v.mv_data, v.mv_size) != CDX_OK)
+	index_claims_open(r, NULL, NULL, doc, "", 0);
+	rc = index_block_get(ix, txn, DB_CLAIMS, doc, &v, err);
+	if (rc == CDX_ERR_CORRUPT)
+		return damaged(ix, doc, err);
+	if (rc != CDX_OK)
+		return rc;
+	if (index_claims_open(r, ix, txn, doc, v.mv_data, v.mv_size) !=
+	    CDX_OK)
 		return damaged(ix, doc, err);
 	return CDX_OK;
 }
@@ -483,6 +510,9 @@ int index_claim_get(struct index_claim_cur *c, uint64_t id,
 		rc = index_claims_read(c->ix, c->txn, doc, &c->rd, err);
 		if (rc != CDX_OK)
 			return rc;
+		if (c->cache == NULL)
+			c->cache = index_strcache_new(c->ix, c->txn);
+		index_claims_use(&c->rd, c->cache);
 		c->open = 1;
 	}
 	if (ord >= c->rd.n)
@@ -504,5 +534,7 @@ void index_claim_cur_release(struct index_claim_cur *c)
 	if (c == NULL)
 		return;
 	index_claims_release(&c->rd);
+	index_strcache_free(c->cache);
+	c->cache = NULL;
 	c->open = 0;
 }

@@ -30,6 +30,7 @@ struct rows_ctx {
 	size_t cap;
 	struct index_arena *arena;
 	struct doc_cache doc;
+	struct index_strcache *strs; /* for the records read, or NULL */
 	int done;
 };
 
@@ -98,7 +99,8 @@ int index_claim_pred_match(const struct index_claim_pred *p,
 
 int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
                         const struct index_claim_pred *p, uint64_t doc,
-                        const struct index_docrec *d, int *out,
+                        const struct index_docrec *d,
+                        struct index_strcache **cache, int *out,
                         struct cdx_error *err)
 {
 	struct index_claims_rd rd;
@@ -108,7 +110,10 @@ int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
 	*out = 0;
 	if (d->n_claims == 0)
 		return CDX_OK;
+	if (*cache == NULL)
+		*cache = index_strcache_new(ix, txn);
 	rc = index_claims_read(ix, txn, doc, &rd, err);
+	index_claims_use(&rd, *cache);
 	while (rc == CDX_OK && !*out &&
 	       (rc = index_claims_next(&rd, &r)) == CDX_OK)
 		*out = index_claim_pred_match(p, &r, d->date, d->date_len);
@@ -252,6 +257,7 @@ static int scan_doc(struct rows_ctx *c, uint64_t doc, struct cdx_error *err)
 	struct index_claims_rd rd;
 	int rc = index_claims_read(c->ix, c->txn, doc, &rd, err);
 
+	index_claims_use(&rd, c->strs);
 	if (rc == CDX_OK)
 		rc = add_all(c, &rd, err);
 	index_claims_release(&rd);
@@ -261,34 +267,43 @@ static int scan_doc(struct rows_ctx *c, uint64_t doc, struct cdx_error *err)
 /* Every claim, in document order. */
 static int scan_claims(struct rows_ctx *c, struct cdx_error *err)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
+	struct index_docs_it it;
+	uint64_t doc = 0;
+	MDB_val v;
 	int rc;
 
-	rc = mdb_cursor_open(c->txn, c->ix->dbi[DB_CLAIMS], &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	while (rc == 0 && !c->done) {
+	rc = index_blocks_open(&it, c->ix, c->txn, DB_CLAIMS, 0);
+	if (rc != 0) {
+		index_docs_close(&it);
+		return index_mdb_error(c->ix, rc, "read", err);
+	}
+	while (!c->done && (rc = index_docs_next(&it, &doc, &v)) == CDX_OK) {
 		struct index_claims_rd rd;
-		uint64_t doc = k.mv_size == 8 ? index_get_be64(k.mv_data) : 0;
 		int arc;
 
-		if (index_claims_open(&rd, doc, v.mv_data, v.mv_size) != CDX_OK)
+		if (index_claims_open(&rd, c->ix, c->txn, doc, v.mv_data,
+		                      v.mv_size) != CDX_OK) {
 			arc = cdx_error_set(err, CDX_ERR_CORRUPT, "index '%s': "
 			                    "the claims of document %llu are "
 			                    "damaged", c->ix->path,
 			                    (unsigned long long)doc);
-		else
+		} else {
+			index_claims_use(&rd, c->strs);
 			arc = add_all(c, &rd, err);
+		}
 		index_claims_release(&rd);
 		if (arc != CDX_OK) {
-			mdb_cursor_close(cur);
+			index_docs_close(&it);
 			return arc;
 		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	index_docs_close(&it);
+	if (rc == CDX_ERR_CORRUPT)
+		return cdx_error_set(err, rc, "index '%s': the claims of "
+		                     "documents %llu.. are damaged",
+		                     c->ix->path, (unsigned long long)
+		                     (it.block << INDEX_CLAIM_SHIFT));
+	if (rc != CDX_OK && rc != CDX_ERR_ITEROVER)
 		return index_mdb_error(c->ix, rc, "read", err);
 	return CDX_OK;
 }
@@ -396,6 +411,7 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 	rc = index_read_begin(ix, &c.txn, err);
 	if (rc != CDX_OK)
 		goto cleanup;
+	c.strs = index_strcache_new(ix, c.txn);
 	if (f->source) {
 		rc = index_doc_resolve(ix, c.txn, f->source, &c.only_doc, err);
 		if (rc == CDX_OK)
@@ -414,6 +430,7 @@ int cdx_index_claims(struct cdx_index *ix, const struct cdx_claim_filter *f,
 		rc = scan_claims(&c, err);
 	}
 cleanup:
+	index_strcache_free(c.strs);
 	index_text_release(&c.doc.text);
 	index_read_end(ix, c.txn);
 	if (rc != CDX_OK)

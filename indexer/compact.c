@@ -271,8 +271,12 @@ cleanup:
  * close to merge every segment and repack. */
 #define MERGE_ALL_SHARE 4
 
-/* Databases written in random key order, repacked at close. */
-static const enum index_db repacked[] = {DB_BY_ENTITY, DB_SOURCE, DB_DOCS};
+/* Databases written in random key order, or whose last value grows in
+ * place (a half-full page left behind at each split), repacked at
+ * close: on Reuters hash 0.36 -> 0.34 MB, strings 0.33 -> 0.23, claims
+ * blocks 1.59 -> 1.38. */
+static const enum index_db repacked[] = {DB_BY_ENTITY, DB_SOURCE, DB_DOCS,
+                                         DB_HASH, DB_STRS, DB_CLAIMS};
 
 int index_merge_all_txn(struct cdx_index *ix, MDB_txn *txn,
                         struct index_meta *m, uint64_t docs, int *merged,

@@ -36,6 +36,7 @@ static const struct {
 	[DB_REFS] = {"refs", 0},
 	[DB_DLEN] = {"dlen", 0},
 	[DB_PREFIXES] = {"prefixes", 0},
+	[DB_STRS] = {"strings", 0},
 };
 
 static int status_of(int rc)
@@ -410,6 +411,9 @@ static int open_dbs(struct cdx_index *ix, struct cdx_error *err)
 		rc = index_mdb_error(ix, rc, "open", err);
 		goto cleanup;
 	}
+	/* the schema first: an older index may lack a database of now */
+	if (!fresh && (rc = check_schema(ix, txn, err)) != CDX_OK)
+		goto cleanup;
 	for (int i = 0; i < DB_COUNT_; i++) {
 		unsigned flags = db_specs[i].flags | (readonly ? 0 : MDB_CREATE);
 
@@ -428,11 +432,9 @@ static int open_dbs(struct cdx_index *ix, struct cdx_error *err)
 		                       .next_doc = 1, .next_seg = 1};
 
 		rc = index_meta_store(ix, txn, &m, err);
-	} else {
-		rc = check_schema(ix, txn, err);
+		if (rc != CDX_OK)
+			goto cleanup;
 	}
-	if (rc != CDX_OK)
-		goto cleanup;
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (rc != 0)
@@ -518,6 +520,7 @@ void cdx_index_close(struct cdx_index *ix)
 	if (ix->dir_fd >= 0)
 		close(ix->dir_fd);
 	pthread_rwlock_destroy(&ix->map_lock);
+	index_strdict_free(ix);
 	free(ix->path);
 	free(ix);
 }

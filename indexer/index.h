@@ -29,7 +29,7 @@
 #include "extract.h"
 
 /** On-disk schema version; an index with another version is refused. */
-#define CDX_INDEX_SCHEMA 10
+#define CDX_INDEX_SCHEMA 11
 
 struct cdx_index;
 

@@ -29,7 +29,13 @@
  *              segment.c)
  *   deleted    doc id → nothing: documents removed since their segment
  *              was written; their postings go when the segment is merged
- *   claims     doc id → the document's claims, one record (record.c)
+ *   claims     doc id >> INDEX_CLAIM_SHIFT → the claims records
+ *              (claimrec.c) of up to 8 documents: slot byte, varint
+ *              length, record (docblock.c); strings new to a record
+ *              name their id in strings
+ *   strings    block number u32 BE → INDEX_STRS_BLOCK strings of the
+ *              string dictionary, each a varint length and its bytes
+ *              (strdict.c); meta "strs_tag" holds its digest
  *   by_entity  folded entity name + 0x00 + first doc id (a byte count
  *              1..8, then the id's bytes BE) → a chunk
  *              of the entity's claim ids as delta varints, after a name
@@ -90,6 +96,7 @@ enum index_db {
 	DB_REFS,       /* reference figures (reference.c) */
 	DB_DLEN,       /* document length codes (doclen.c) */
 	DB_PREFIXES,   /* source prefixes (prefix.c) */
+	DB_STRS,       /* the string dictionary (strdict.c) */
 	DB_COUNT_
 };
 
@@ -137,6 +144,8 @@ struct cdx_index {
 	int merged_now;           /* the last commit merged them all */
 	unsigned threads;         /* cdx_index_set_threads(); 0 as 1 */
 	struct index_acc *acc_spare; /* the last batch's arrays, or NULL */
+	struct index_strdict *strdict; /* the writer's copy of the string
+	                                  dictionary (strdict.c), or NULL */
 };
 
 /* ------------------------------------------------------------ util.c */
@@ -381,8 +390,8 @@ int index_free_pages(struct cdx_index *ix, uint64_t *free_pages,
  *  transaction may be live. On failure the index is left as it was. */
 int index_compact_close(struct cdx_index *ix, int *compacted,
                         struct cdx_error *err);
-/** Merge the segments into one and rewrite by_entity, source and docs
- *  in key order, in a write transaction of its own (a handle that
+/** Merge the segments into one and rewrite by_entity, source, docs,
+ *  hash, strings and claims in key order, in a write transaction of its own (a handle that
  *  wrote, at close). On failure the index is left as it was. No
  *  transaction of this handle may be live. */
 int index_merge_close(struct cdx_index *ix, struct cdx_error *err);
@@ -519,10 +528,13 @@ void index_claim_pred_init(struct index_claim_pred *p);
 int index_claim_pred_match(const struct index_claim_pred *p,
                            const struct index_claimrec *r, const char *date,
                            size_t date_len);
-/** Does document @p doc (record @p d) hold a claim matching @p p? */
+/** Does document @p doc (record @p d) hold a claim matching @p p?
+ *  Its dictionary strings are read through *cache, made at the first
+ *  call (the caller frees it with index_strcache_free). */
 int index_doc_has_claim(struct cdx_index *ix, MDB_txn *txn,
                         const struct index_claim_pred *p, uint64_t doc,
-                        const struct index_docrec *d, int *out,
+                        const struct index_docrec *d,
+                        struct index_strcache **cache, int *out,
                         struct cdx_error *err);
 
 /* ------------------------------------------------------------ doclen.c */
@@ -604,6 +616,7 @@ struct index_match {
 	cdx_entity_resolve_fn resolve;
 	void *resolve_ctx;
 	struct cdx_error *err;
+	struct index_strcache *strs; /* claim filters' strings, or NULL */
 };
 /** The documents matching @p q (positive: not under an odd number of
  *  NOTs) into @p out (sorted; may hold replaced documents whose dlen

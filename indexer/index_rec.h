@@ -1,6 +1,7 @@
 /*
  * index_rec.h — the records of indexer/: documents (record.c, docblock.c), entity
- * claim lists (entlist.c) and source prefixes (prefix.c).
+ * claim lists (entlist.c), source prefixes (prefix.c), claims records
+ * (claimrec.c) and the string dictionary they name (strdict.c).
  * Part of index_int.h, which includes it where it stands among the other
  * files' declarations (it uses the types declared before it there):
  * include index_int.h, not this file.
@@ -70,6 +71,23 @@ int index_doc_title(struct cdx_index *ix, MDB_txn *txn,
 /** Doc records per docs value (a power of two): key id >> INDEX_DOC_SHIFT. */
 #define INDEX_DOC_SHIFT 4
 #define INDEX_DOC_BLOCK (1u << INDEX_DOC_SHIFT)
+/** Claims records per claims value: key id >> INDEX_CLAIM_SHIFT (at most
+ *  INDEX_DOC_SHIFT). */
+#define INDEX_CLAIM_SHIFT 3
+
+/** The record of document @p id in the blocked table @p db (DB_DOCS or
+ *  DB_CLAIMS). @return 0, NOTFOUND (no message), CORRUPT (its block is
+ *  damaged; no message) or an index error. */
+int index_block_get(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, MDB_val *rec, struct cdx_error *err);
+/** Store the record of document @p id in @p db, above every id there. */
+int index_block_put(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, const void *rec, size_t n,
+                    struct cdx_error *err);
+/** Remove document @p id's record from @p db. @return 0, NOTFOUND,
+ *  CORRUPT (with a message). */
+int index_block_del(struct cdx_index *ix, MDB_txn *txn, enum index_db db,
+                    uint64_t id, struct cdx_error *err);
 
 /** The record of @p slot in a docs block value. @return 0, NOTFOUND,
  *  CORRUPT. */
@@ -99,9 +117,13 @@ struct index_docs_it {
 	int prev;            /* slot read last in this block, -1 none */
 	int state;           /* 0, or the cursor's last LMDB code */
 	int bad;
+	unsigned shift;      /* the table's */
 	uint64_t from;
 	uint64_t block;      /* after CORRUPT: the damaged block's key */
 };
+/** index_docs_open() over the blocked table @p db. */
+int index_blocks_open(struct index_docs_it *it, struct cdx_index *ix,
+                      MDB_txn *txn, enum index_db db, uint64_t from);
 /** Start at the first document >= @p from. @return 0 or an LMDB code. */
 int index_docs_open(struct index_docs_it *it, struct cdx_index *ix,
                     MDB_txn *txn, uint64_t from);
@@ -224,14 +246,102 @@ struct index_claimrec {
 	size_t party_len[CDX_CLAIM_PARTIES_MAX];
 };
 /** Pack a document's @p n claims (sorted by (start, end)) as its claims
- *  record; @p strs is scratch (cleared here) for its string table. */
-int index_claims_pack(const struct cdx_claim *c, size_t n,
-                      struct index_strmap *strs, struct cdx_buf *b) CDX_WUR;
+ *  record; @p strs is scratch (cleared here) for its string table. The
+ *  strings go to the string dictionary of @p ix in write transaction
+ *  @p txn (new ones are stored there), or with @p ix NULL all inline.
+ *  @return 0, or an error with @p err set. */
+int index_claims_pack(struct cdx_index *ix, MDB_txn *txn,
+                      const struct cdx_claim *c, size_t n,
+                      struct index_strmap *strs, struct cdx_buf *b,
+                      struct cdx_error *err) CDX_WUR;
 
 struct index_rstr {
 	const char *s;
 	size_t n;
 };
+
+/* ------------------------------------------------------------ strdict.c */
+
+/** Strings per block of the string dictionary (a power of two). */
+#define INDEX_STRS_SHIFT 6
+#define INDEX_STRS_BLOCK (1u << INDEX_STRS_SHIFT)
+/** Longest string the dictionary takes (a longer one stays inline in
+ *  its claims record). */
+#define INDEX_STR_DICT_MAX 96
+
+/** Make the handle's copy of the dictionary the stored one, in write
+ *  transaction @p txn: before index_strdict_id(). */
+int index_strdict_begin(struct cdx_index *ix, MDB_txn *txn,
+                        struct cdx_error *err);
+/** The id of @p s (1..INDEX_STR_DICT_MAX bytes), given it now when it is
+ *  new. @return 0, NOTFOUND (not one the dictionary takes), NOMEM. */
+int index_strdict_id(struct cdx_index *ix, const char *s, size_t n,
+                     uint32_t *id);
+/** Store the strings given ids since the last call, in @p txn. */
+int index_strdict_commit(struct cdx_index *ix, MDB_txn *txn,
+                         struct cdx_error *err);
+/** Read the whole stored dictionary and compare it with its digest.
+ *  @return 0, CORRUPT (with a message) or an index error. */
+int index_strdict_check(struct cdx_index *ix, MDB_txn *txn,
+                        struct cdx_error *err);
+/** Free the handle's copy (at close). NULL ok. */
+void index_strdict_free(struct cdx_index *ix);
+/** Check a block value: *count gets its strings. @return 0 or CORRUPT. */
+int index_strdict_block(const void *v, size_t n, size_t *count);
+
+/** Reads strings by id, keeping the block last read. */
+struct index_strdict_rd {
+	struct cdx_index *ix;   /* NULL: no dictionary (every id CORRUPT) */
+	MDB_txn *txn;
+	int has;                /* a block is held */
+	uint32_t block;
+	const uint8_t *p;       /* its bytes, in the map */
+	size_t n;
+	unsigned at;            /* a string of it, and where it starts */
+	size_t at_off;
+};
+/** String @p id (in the map, valid in the transaction).
+ *  @return 0 or CORRUPT (no such id, or its block is damaged). */
+int index_strdict_get(struct index_strdict_rd *r, uint32_t id,
+                      const char **s, size_t *n);
+
+/** Strings by id for the many records a query or a scan reads: each
+ *  dictionary block is read once and where its strings start noted, so
+ *  a string is found without a lookup in LMDB or a walk of its block. */
+struct index_strcache_blk {
+	const uint8_t *p;       /* the block's bytes, in the map; NULL: not
+	                           read yet */
+	uint16_t at[INDEX_STRS_BLOCK];  /* where each string starts */
+	uint8_t len[INDEX_STRS_BLOCK];
+	unsigned n;             /* strings in it */
+};
+struct index_strcache {
+	struct index_strdict_rd rd;
+	struct index_strcache_blk *b; /* by block number */
+	size_t nb;
+};
+/** A cache for the dictionary of @p ix in @p txn; NULL when out of
+ *  memory (records then read without one). */
+struct index_strcache *index_strcache_new(struct cdx_index *ix,
+                                          MDB_txn *txn);
+/** index_strdict_get() through the cache. */
+int index_strcache_get(struct index_strcache *c, uint32_t id,
+                       const char **s, size_t *n);
+/** index_strcache_get() with the block in the cache inline: a record
+ *  names a few strings, a filter query reads thousands of records. */
+static inline int index_strcache_find(struct index_strcache *c, uint32_t id,
+                                      const char **s, size_t *n)
+{
+	uint32_t no = id >> INDEX_STRS_SHIFT, i = id & (INDEX_STRS_BLOCK - 1);
+
+	if (no < c->nb && c->b[no].p != NULL && i < c->b[no].n) {
+		*s = (const char *)c->b[no].p + c->b[no].at[i];
+		*n = c->b[no].len[i];
+		return 0;
+	}
+	return index_strcache_get(c, id, s, n);
+}
+void index_strcache_free(struct index_strcache *c);
 /** Reads one claims record, claim by claim. Do not copy it (it may point
  *  into itself). */
 struct index_claims_rd {
@@ -243,11 +353,21 @@ struct index_claims_rd {
 	struct index_rstr *strs; /* strings seen so far */
 	size_t n_strs, cap_strs;
 	struct index_rstr inl[32];
+	struct index_strdict_rd dict;
+	struct index_strcache *cache; /* shared, or NULL: dict alone */
 };
-/** Start reading the record @p v of @p n bytes of document @p doc.
- *  @return 0 or CORRUPT. Release it even then. */
-int index_claims_open(struct index_claims_rd *r, uint64_t doc,
-                      const void *v, size_t n);
+/** Start reading the record @p v of @p n bytes of document @p doc,
+ *  its dictionary strings from @p ix in @p txn (NULL, NULL: a record
+ *  with none). @return 0 or CORRUPT. Release it even then. */
+int index_claims_open(struct index_claims_rd *r, struct cdx_index *ix,
+                      MDB_txn *txn, uint64_t doc, const void *v,
+                      size_t n);
+/** Read the dictionary strings of @p r through @p c (NULL: none). */
+static inline void index_claims_use(struct index_claims_rd *r,
+                                    struct index_strcache *c)
+{
+	r->cache = c;
+}
 /** The next claim. @return 0, ITEROVER after the last, CORRUPT, NOMEM. */
 int index_claims_next(struct index_claims_rd *r, struct index_claimrec *out);
 void index_claims_release(struct index_claims_rd *r);
@@ -263,6 +383,7 @@ struct index_claim_cur {
 	MDB_txn *txn;
 	int open;
 	struct index_claims_rd rd;
+	struct index_strcache *cache; /* made at the first read */
 };
 /** Claim @p id. @return 0, NOTFOUND, CORRUPT (with a message) or an index
  *  error. */

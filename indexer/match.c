@@ -572,7 +572,8 @@ static int apply_filters(struct index_match *m, const struct and_filters *af,
 		}
 		if (ok && af->has_pred) {
 			rc = index_doc_has_claim(m->ix, m->txn, &af->pred,
-			                         s->v[i], &r, &ok, m->err);
+			                         s->v[i], &r, &m->strs, &ok,
+			                         m->err);
 			if (rc != CDX_OK)
 				return rc;
 		}
@@ -740,7 +741,9 @@ void index_match_release(struct index_match *m)
 	}
 	free(m->terms);
 	free(m->segs);
+	index_strcache_free(m->strs);
 	m->terms = NULL;
 	m->segs = NULL;
+	m->strs = NULL;
 	m->n_terms = m->cap_terms = 0;
 }

@@ -34,22 +34,49 @@ static int remove_postings(struct index_wctx *w, uint64_t id,
 	return rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
 }
 
-/* Drop the by_entity entries of claim @p r. */
-static int unlist_claim(struct index_wctx *w, const struct index_claimrec *r,
-                        struct cdx_error *err)
+/* Note the by_entity keys of claim @p r in @p keys (each a length byte
+ * pair and the key), to drop once every claim is read: a claim's strings
+ * may lie in the string dictionary's pages, which the writes could move
+ * (the record itself is copied for the same reason). */
+static int note_keys(struct cdx_buf *keys, const struct index_claimrec *r)
 {
 	char subj[INDEX_ENTITY_MAX + 1], comm[INDEX_ENTITY_MAX + 1];
 	size_t ns = 0, nc = 0;
-	int rc;
+	uint8_t len[2];
 
 	if (r->c.subject)
 		ns = index_entity_key(r->c.subject, r->subject_len, subj);
 	if (r->c.commodity)
 		nc = index_entity_key(r->c.commodity, r->commodity_len, comm);
+	len[0] = (uint8_t)(ns >> 8);
+	len[1] = (uint8_t)ns;
+	if (cdx_buf_add(keys, len, 2) != CDX_OK ||
+	    cdx_buf_add(keys, subj, ns) != CDX_OK)
+		return CDX_ERR_NOMEM;
+	if (nc == ns && memcmp(subj, comm, nc) == 0)
+		return CDX_OK;
+	len[0] = (uint8_t)(nc >> 8);
+	len[1] = (uint8_t)nc;
+	return cdx_buf_add(keys, len, 2) == CDX_OK &&
+	       cdx_buf_add(keys, comm, nc) == CDX_OK ? CDX_OK : CDX_ERR_NOMEM;
+}
+
+/* Drop the by_entity entries of document @p doc under the keys noted. */
+static int unlist_keys(struct index_wctx *w, const struct cdx_buf *keys,
+                       uint64_t doc, struct cdx_error *err)
+{
+	const uint8_t *p = (const uint8_t *)keys->ptr;
+	const uint8_t *end = p + keys->len;
+	int rc = CDX_OK;
+
 	/* the document's entries go at once: a second call finds none */
-	rc = index_entlist_del(w->ix, w->txn, subj, ns, r->doc, err);
-	if (rc == CDX_OK && (nc != ns || memcmp(subj, comm, nc) != 0))
-		rc = index_entlist_del(w->ix, w->txn, comm, nc, r->doc, err);
+	while (rc == CDX_OK && end - p >= 2) {
+		size_t n = (size_t)p[0] << 8 | p[1];
+
+		rc = index_entlist_del(w->ix, w->txn, (const char *)p + 2, n,
+		                       doc, err);
+		p += 2 + n;
+	}
 	return rc;
 }
 
@@ -57,30 +84,35 @@ static int unlist_claim(struct index_wctx *w, const struct index_claimrec *r,
 static int remove_claims(struct index_wctx *w, uint64_t id,
                          struct cdx_error *err)
 {
+	struct cdx_buf keys = CDX_BUF_INIT(SIZE_MAX / 2);
 	struct index_claims_rd rd;
 	struct index_claimrec r;
-	uint8_t kb[8];
-	MDB_val k = index_val(kb, 8), v;
+	MDB_val v;
 	void *copy = NULL;
 	int rc;
 
-	index_put_be64(kb, id);
-	rc = mdb_get(w->txn, w->ix->dbi[DB_CLAIMS], &k, &v);
-	if (rc == MDB_NOTFOUND)
+	rc = index_block_get(w->ix, w->txn, DB_CLAIMS, id, &v, err);
+	if (rc == CDX_ERR_NOTFOUND)
 		return CDX_OK;
-	if (rc != 0)
-		return index_mdb_error(w->ix, rc, "read", err);
+	if (rc == CDX_ERR_CORRUPT)
+		return cdx_error_set(err, rc, "index '%s': the claims of "
+		                     "document %llu are damaged", w->ix->path,
+		                     (unsigned long long)id);
+	if (rc != CDX_OK)
+		return rc;
 	/* a copy: the writes below may move the value */
 	copy = malloc(v.mv_size ? v.mv_size : 1);
 	if (copy == NULL)
 		return cdx_error_set(err, CDX_ERR_NOMEM, "out of memory");
 	memcpy(copy, v.mv_data, v.mv_size);
-	rc = index_claims_open(&rd, id, copy, v.mv_size);
+	rc = index_claims_open(&rd, w->ix, w->txn, id, copy, v.mv_size);
 	while (rc == CDX_OK && (rc = index_claims_next(&rd, &r)) == CDX_OK)
-		rc = unlist_claim(w, &r, err);
+		rc = note_keys(&keys, &r);
 	if (rc == CDX_ERR_ITEROVER) {
-		rc = mdb_del(w->txn, w->ix->dbi[DB_CLAIMS], &k, NULL);
-		rc = rc ? index_mdb_error(w->ix, rc, "write", err) : CDX_OK;
+		rc = unlist_keys(w, &keys, id, err);
+		if (rc == CDX_OK)
+			rc = index_block_del(w->ix, w->txn, DB_CLAIMS, id,
+			                     err);
 	} else if (rc == CDX_ERR_NOMEM) {
 		cdx_error_set(err, rc, "out of memory");
 	} else if (rc == CDX_ERR_CORRUPT) {
@@ -89,6 +121,7 @@ static int remove_claims(struct index_wctx *w, uint64_t id,
 		              (unsigned long long)id);
 	}
 	index_claims_release(&rd);
+	cdx_buf_release(&keys);
 	free(copy);
 	return rc;
 }

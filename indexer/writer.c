@@ -66,18 +66,6 @@ static int writer_prep(struct cdx_index_writer *wr, struct cdx_error *err)
 
 /* ------------------------------------------------------------ apply */
 
-static int put(struct cdx_index_writer *wr, enum index_db db, MDB_val *k,
-               MDB_val *v, unsigned flags, struct cdx_error *err)
-{
-	int rc = mdb_put(wr->w.txn, wr->w.ix->dbi[db], k, v, flags);
-
-	/* an id already there (a claim whose subject is its commodity) */
-	if (rc == MDB_KEYEXIST &&
-	    (flags & (MDB_NODUPDATA | MDB_NOOVERWRITE | MDB_APPENDDUP)))
-		return CDX_OK;
-	return rc ? index_mdb_error(wr->w.ix, rc, "write", err) : CDX_OK;
-}
-
 /* A claim's mention of an entity, for grouping a document's claims by
  * entity key. */
 struct ent_ref {
@@ -171,8 +159,6 @@ static int put_claims(struct cdx_index_writer *wr,
                       const struct cdx_index_doc *e,
                       uint64_t id, struct cdx_error *err)
 {
-	uint8_t db[8];
-	MDB_val k = index_val(db, 8), v;
 	int rc;
 
 	if (e->n_claims == 0)
@@ -182,13 +168,13 @@ static int put_claims(struct cdx_index_writer *wr,
 		                     "more than an index keeps for one "
 		                     "document (%u)", e->source, e->n_claims,
 		                     INDEX_CLAIMS_MAX);
-	index_put_be64(db, id);
 	cdx_buf_clear(&wr->rec);
-	if (index_claims_pack(e->claims, e->n_claims, &wr->strs,
-	                      &wr->rec) != CDX_OK)
-		return index_nomem(err);
-	v = index_val(wr->rec.ptr, wr->rec.len);
-	rc = put(wr, DB_CLAIMS, &k, &v, MDB_APPEND, err);
+	rc = index_claims_pack(wr->w.ix, wr->w.txn, e->claims, e->n_claims,
+	                       &wr->strs, &wr->rec, err);
+	if (rc != CDX_OK)
+		return rc;
+	rc = index_block_put(wr->w.ix, wr->w.txn, DB_CLAIMS, id, wr->rec.ptr,
+	                     wr->rec.len, err);
 	if (rc == CDX_OK)
 		rc = put_entities(wr, e, id, err);
 	wr->w.meta.n_claims += e->n_claims;
@@ -309,25 +295,26 @@ static int same_claims(struct cdx_index_writer *wr, uint64_t id,
                        const struct cdx_index_doc *e, int *same,
                        struct cdx_error *err)
 {
-	uint8_t idb[8];
-	MDB_val k = index_val(idb, 8), v;
+	MDB_val v;
 	int rc;
 
 	*same = 0;
-	index_put_be64(idb, id);
-	rc = mdb_get(wr->w.txn, wr->w.ix->dbi[DB_CLAIMS], &k, &v);
-	if (rc == MDB_NOTFOUND) {
+	rc = index_block_get(wr->w.ix, wr->w.txn, DB_CLAIMS, id, &v, err);
+	if (rc == CDX_ERR_NOTFOUND) {
 		*same = e->n_claims == 0;
 		return CDX_OK;
 	}
-	if (rc != 0)
-		return index_mdb_error(wr->w.ix, rc, "read", err);
+	if (rc == CDX_ERR_CORRUPT)
+		return CDX_OK; /* not the same: replacing says it is damaged */
+	if (rc != CDX_OK)
+		return rc;
 	if (e->n_claims == 0 || e->n_claims > INDEX_CLAIMS_MAX)
 		return CDX_OK;
 	cdx_buf_clear(&wr->rec);
-	if (index_claims_pack(e->claims, e->n_claims, &wr->strs,
-	                      &wr->rec) != CDX_OK)
-		return index_nomem(err);
+	rc = index_claims_pack(wr->w.ix, wr->w.txn, e->claims, e->n_claims,
+	                       &wr->strs, &wr->rec, err);
+	if (rc != CDX_OK)
+		return rc;
 	*same = v.mv_size == wr->rec.len &&
 	        memcmp(v.mv_data, wr->rec.ptr, v.mv_size) == 0;
 	return CDX_OK;

@@ -184,6 +184,7 @@ Suite *index_suite(void)
 	index_add_records_cases(s);
 	index_add_entnames_cases(s);
 	index_add_docblock_cases(s);
+	index_add_strdict_cases(s);
 	index_add_postings_cases(s);
 	index_add_phrase_cases(s);
 	index_add_rank_cases(s);

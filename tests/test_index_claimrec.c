@@ -86,7 +86,8 @@ static void pack(const struct cdx_claim *v, size_t n, struct cdx_buf *b)
 	struct index_strmap strs = {0};
 
 	cdx_buf_init(b, SIZE_MAX / 2);
-	ck_assert_int_eq(index_claims_pack(v, n, &strs, b), CDX_OK);
+	ck_assert_int_eq(index_claims_pack(NULL, NULL, v, n, &strs, b, NULL),
+	                 CDX_OK);
 	index_strmap_release(&strs);
 }
 
@@ -99,7 +100,8 @@ START_TEST(test_round_trip)
 	struct cdx_buf b;
 
 	pack(v, n, &b);
-	ck_assert_int_eq(index_claims_open(&rd, 7, b.ptr, b.len), CDX_OK);
+	ck_assert_int_eq(index_claims_open(&rd, NULL, NULL, 7, b.ptr, b.len),
+	                 CDX_OK);
 	ck_assert_uint_eq(rd.n, 3);
 	for (size_t i = 0; i < n; i++) {
 		const struct cdx_claim *w = &v[i];
@@ -163,7 +165,8 @@ START_TEST(test_strings_once)
 	/* each claim: 3 flags, 2 offsets, 2 sentence, 1 value, 2 refs and
 	 * its commodity; the subject once */
 	ck_assert_uint_lt(b.len, sizeof subject + N * (10 + 1 + 9));
-	ck_assert_int_eq(index_claims_open(&rd, 1, b.ptr, b.len), CDX_OK);
+	ck_assert_int_eq(index_claims_open(&rd, NULL, NULL, 1, b.ptr, b.len),
+	                 CDX_OK);
 	for (size_t i = 0; (rc = index_claims_next(&rd, &r)) == CDX_OK; i++) {
 		same_str(r.c.subject, r.subject_len, subject);
 		same_str(r.c.commodity, r.commodity_len, names[i]);
@@ -181,7 +184,7 @@ static int read_all(const void *p, size_t n)
 {
 	struct index_claims_rd rd;
 	struct index_claimrec r;
-	int rc = index_claims_open(&rd, 1, p, n);
+	int rc = index_claims_open(&rd, NULL, NULL, 1, p, n);
 
 	while (rc == CDX_OK)
 		rc = index_claims_next(&rd, &r);
@@ -322,8 +325,64 @@ START_TEST(test_check_reports_claims)
 	struct cdx_claim v[3];
 	struct cdx_index *ix;
 	struct cdx_buf b = CDX_BUF_INIT(SIZE_MAX / 2);
-	uint8_t kb[8];
-	MDB_val k = {8, kb}, d;
+	MDB_val d;
+	MDB_txn *txn;
+	uint64_t id, to;
+	struct tmp t;
+
+	tmp_make(&t);
+	ix = index_three(&t, &id);
+	ck_assert_uint_eq(id, 1);
+	assert_sound(ix);
+	/* the claims record taken out of its block, and put back as the
+	 * damage says */
+	ck_assert_int_eq(index_write_begin(ix, &txn, &err), CDX_OK);
+	ck_assert_int_eq(index_block_get(ix, txn, DB_CLAIMS, id, &d, &err),
+	                 CDX_OK);
+	ck_assert_int_eq(cdx_buf_add(&b, d.mv_data, d.mv_size), CDX_OK);
+	ck_assert_int_eq(index_block_del(ix, txn, DB_CLAIMS, id, &err),
+	                 CDX_OK);
+	to = _i == MOVE_TO_NEW_DOC ? 9 : id;
+	switch (_i) {
+	case FEWER_CLAIMS:
+		/* the record of the first two claims only */
+		text_claims(v);
+		cdx_buf_release(&b);
+		pack(v, 2, &b);
+		break;
+	case GARBAGE:
+		cdx_buf_clear(&b);
+		ck_assert_int_eq(cdx_buf_add(&b, "\x05\x0f\x01", 3), CDX_OK);
+		break;
+	default:
+		break;
+	}
+	if (_i != DROP)
+		ck_assert_int_eq(index_block_put(ix, txn, DB_CLAIMS, to, b.ptr,
+		                                 b.len, &err), CDX_OK);
+	ck_assert_int_eq(index_write_commit(ix, txn, &err), CDX_OK);
+	cdx_buf_release(&b);
+	cdx_index_close(ix);
+	ix = open_ix(t.path, 0, 0);
+	ck_assert_int_eq(cdx_index_check(ix, on_any, &p, NULL, &err),
+	                 CDX_ERR_CORRUPT);
+	ck_assert_msg(strstr(p.text, damage_says[_i]) != NULL,
+	              "'%s' not in:\n%s", damage_says[_i], p.text);
+	cdx_index_close(ix);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* A claims block that does not decode: the reader says so (naming the
+ * document), and so does the check (naming the block). */
+START_TEST(test_claims_block_damage)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct all_problems p = {""};
+	struct index_claims_rd rd;
+	struct cdx_index *ix;
+	uint8_t kb[8] = {0};
+	MDB_val k = {8, kb}, d = {3, (void *)"\x01\x09\x01"};
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
@@ -332,43 +391,22 @@ START_TEST(test_check_reports_claims)
 
 	tmp_make(&t);
 	ix = index_three(&t, &id);
-	ck_assert_uint_eq(id, 1);
-	assert_sound(ix);
 	cdx_index_close(ix);
+	/* slot 1, length 9, one byte there */
 	raw_open(t.path, "claims", &env, &txn, &dbi);
-	index_put_be64(kb, id);
-	ck_assert_int_eq(mdb_get(txn, dbi, &k, &d), 0);
-	ck_assert_int_eq(cdx_buf_add(&b, d.mv_data, d.mv_size), CDX_OK);
-	switch (_i) {
-	case MOVE_TO_NEW_DOC:
-		ck_assert_int_eq(mdb_del(txn, dbi, &k, NULL), 0);
-		index_put_be64(kb, 9);
-		d = (MDB_val){b.len, b.ptr};
-		break;
-	case FEWER_CLAIMS:
-		/* the record of the first two claims only */
-		text_claims(v);
-		cdx_buf_release(&b);
-		pack(v, 2, &b);
-		d = (MDB_val){b.len, b.ptr};
-		break;
-	case GARBAGE:
-		d = (MDB_val){3, (void *)"\x05\x0f\x01"};
-		break;
-	default:
-		break;
-	}
-	if (_i == DROP)
-		ck_assert_int_eq(mdb_del(txn, dbi, &k, NULL), 0);
-	else
-		ck_assert_int_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
+	ck_assert_int_eq(mdb_put(txn, dbi, &k, &d, 0), 0);
 	raw_close(env, txn);
-	cdx_buf_release(&b);
 	ix = open_ix(t.path, 0, 0);
+	ck_assert_int_eq(index_read_begin(ix, &txn, &err), CDX_OK);
+	ck_assert_int_eq(index_claims_read(ix, txn, id, &rd, &err),
+	                 CDX_ERR_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "claims of document 1"));
+	index_claims_release(&rd);
+	index_read_end(ix, txn);
 	ck_assert_int_eq(cdx_index_check(ix, on_any, &p, NULL, &err),
 	                 CDX_ERR_CORRUPT);
-	ck_assert_msg(strstr(p.text, damage_says[_i]) != NULL,
-	              "'%s' not in:\n%s", damage_says[_i], p.text);
+	ck_assert_msg(strstr(p.text, "the claims of documents 0.. cannot be "
+	                     "decoded") != NULL, "%s", p.text);
 	cdx_index_close(ix);
 	tmp_remove(&t);
 }
@@ -651,6 +689,7 @@ void index_add_claimrec_cases(Suite *s)
 	tcase_add_test(tc, test_damage);
 	tcase_add_test(tc, test_claim_by_id);
 	tcase_add_loop_test(tc, test_check_reports_claims, 0, N_DAMAGE);
+	tcase_add_test(tc, test_claims_block_damage);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("source prefixes");

@@ -136,6 +136,37 @@ START_TEST(test_open_schema_mismatch)
 }
 END_TEST
 
+/* An index of schema 10 has no string dictionary: opened for reading,
+ * it is still refused for its schema, not called "not an index". */
+START_TEST(test_open_older_without_strings)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_options o = CDX_INDEX_OPTIONS_INIT;
+	struct cdx_index *ix;
+	uint8_t older[8];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi, strs;
+	MDB_val k = {6, (void *)"schema"}, v = {8, older};
+	struct tmp t;
+
+	tmp_make(&t);
+	cdx_index_close(open_ix(t.path, CDX_INDEX_CREATE, 0));
+	raw_open(t.path, "meta", &env, &txn, &dbi);
+	index_put_be64(older, 10);
+	ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "strings", 0, &strs), 0);
+	ck_assert_int_eq(mdb_drop(txn, strs, 1), 0);
+	raw_close(env, txn);
+	o.flags = CDX_INDEX_READONLY;
+	ck_assert_int_eq(cdx_index_open(&ix, t.path, &o, &err),
+	                 CDX_ERR_SCHEMA);
+	ck_assert_ptr_null(ix);
+	ck_assert_ptr_nonnull(strstr(err.msg, "index schema 10"));
+	tmp_remove(&t);
+}
+END_TEST
+
 START_TEST(test_readonly_refuses_writes)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
@@ -166,6 +197,7 @@ void index_add_open_cases(Suite *s)
 	tcase_add_loop_test(tc, test_open_not_an_index, 0,
 	                    sizeof not_index / sizeof *not_index);
 	tcase_add_test(tc, test_open_schema_mismatch);
+	tcase_add_test(tc, test_open_older_without_strings);
 	tcase_add_test(tc, test_readonly_refuses_writes);
 	suite_add_tcase(s, tc);
 }

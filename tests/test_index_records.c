@@ -23,7 +23,8 @@ static void pack_claims(const struct cdx_claim *v, size_t n,
 	struct index_strmap strs = {0};
 
 	cdx_buf_init(b, SIZE_MAX / 2);
-	ck_assert_int_eq(index_claims_pack(v, n, &strs, b), CDX_OK);
+	ck_assert_int_eq(index_claims_pack(NULL, NULL, v, n, &strs, b, NULL),
+	                 CDX_OK);
 	index_strmap_release(&strs);
 }
 
@@ -31,7 +32,7 @@ static int read_claims(const void *p, size_t n, struct index_claimrec *last)
 {
 	struct index_claims_rd rd;
 	struct index_claimrec r;
-	int rc = index_claims_open(&rd, 1, p, n);
+	int rc = index_claims_open(&rd, NULL, NULL, 1, p, n);
 
 	while (rc == CDX_OK && (rc = index_claims_next(&rd, &r)) == CDX_OK)
 		if (last)
@@ -113,15 +114,15 @@ START_TEST(test_each_field)
 }
 END_TEST
 
-/* A field byte with its spare bit, a reference past the strings seen,
- * and a present field whose string is empty are damage. */
+/* A field byte with its spare bit, a dictionary id in a record read
+ * without a dictionary, a string past the record's end and a present
+ * field whose string is empty are damage. */
 START_TEST(test_field_damage)
 {
 	/* count 1; value int in the sentence before (none); kind count;
-	 * fields: unit; start 0, length 1; value 2; unit: new string 0 of
-	 * length 1, "%" */
-	const uint8_t good[] = {1, 0x41, CDX_KIND_COUNT, 2, 0, 1, 4, 0, 1,
-	                        '%'};
+	 * fields: unit; start 0, length 1; value 2; unit: a new string
+	 * (0 seen + length 1 << 1, inline), "%" */
+	const uint8_t good[] = {1, 0x41, CDX_KIND_COUNT, 2, 0, 1, 4, 2, '%'};
 	uint8_t bad[sizeof good];
 
 	ck_assert_int_eq(read_claims(good, sizeof good, NULL),
@@ -133,12 +134,15 @@ START_TEST(test_field_damage)
 	bad[1] |= 0x80; /* "same kind and fields as before": no claim before */
 	ck_assert_int_eq(read_claims(bad, sizeof bad, NULL), CDX_ERR_CORRUPT);
 	memcpy(bad, good, sizeof good);
-	bad[7] = 1; /* string 1 when none was seen */
-	ck_assert_int_eq(read_claims(bad, sizeof bad, NULL), CDX_ERR_CORRUPT);
-	memcpy(bad, good, sizeof good);
-	bad[8] = 0; /* an empty unit, and a trailing byte */
+	bad[7] = 1; /* dictionary string 0, and no dictionary */
 	ck_assert_int_eq(read_claims(bad, sizeof bad - 1, NULL),
 	                 CDX_ERR_CORRUPT);
+	memcpy(bad, good, sizeof good);
+	bad[7] = 4; /* two bytes inline, one there */
+	ck_assert_int_eq(read_claims(bad, sizeof bad, NULL), CDX_ERR_CORRUPT);
+	memcpy(bad, good, sizeof good);
+	bad[7] = 0; /* an empty unit, and a trailing byte */
+	ck_assert_int_eq(read_claims(bad, sizeof bad, NULL), CDX_ERR_CORRUPT);
 }
 END_TEST
 
@@ -165,7 +169,8 @@ START_TEST(test_same_header)
 	c[1].kind = CDX_KIND_COUNT;
 	pack_claims(c, 3, &other);
 	ck_assert_uint_eq(same.len + 2, other.len);
-	ck_assert_int_eq(index_claims_open(&rd, 1, same.ptr, same.len), CDX_OK);
+	ck_assert_int_eq(index_claims_open(&rd, NULL, NULL, 1, same.ptr,
+	                                   same.len), CDX_OK);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(index_claims_next(&rd, &r), CDX_OK);
 		ck_assert_int_eq(r.c.kind, CDX_KIND_PERCENT);
