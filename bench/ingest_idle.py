@@ -43,6 +43,32 @@ HZ = 4000.0
 LINE = re.compile(r'\s*(\d+)\s+([\d.]+):\s+(\S+):\s*(.*)')
 
 
+def first_worker(lines):
+    """The first extraction worker: of the threads the ingest starts, the
+    first one to live at least half as long as the longest (before it,
+    the thread that loads the extractor comes and goes; the encoding
+    helpers of commits and merges are short too)."""
+    born, died, order = {}, {}, []
+    for line in lines:
+        m = LINE.match(line)
+        if not m:
+            continue
+        t, ev = float(m[2]), m[3]
+        if ev == 'sched:sched_wakeup_new':
+            pm = re.search(r'(?:^| )pid=(\d+)', m[4])
+            if pm and int(pm[1]) not in born:
+                born[int(pm[1])] = t
+                order.append(int(pm[1]))
+        elif ev == 'sched:sched_process_exit':
+            died[int(m[1])] = t
+    if not order:
+        return None
+    end = max(list(died.values()) + list(born.values()))
+    life = {p: died.get(p, end) - born[p] for p in order}
+    longest = max(life.values())
+    return next(p for p in order if life[p] * 2 >= longest)
+
+
 def profile(data):
     """The figures of one perf.data file (see the module comment)."""
     out = subprocess.run(['perf', 'script', '-i', data, '-F',
@@ -51,7 +77,7 @@ def profile(data):
     run = {}
     ours = set()
     t0 = last = None
-    worker = None
+    worker = first_worker(out.splitlines())
     worker_exit = None
     asleep = {}
     f = {'cpu': 0.0, 'serial': 0.0, 'ing1': 0.0, 'worker': 0.0}
@@ -87,8 +113,6 @@ def profile(data):
             p = int(pm[1])
             if ev.endswith('_new'):
                 ours.add(p)
-                if worker is None:
-                    worker = p
             if p in ours:
                 run[p] = True
                 if p in asleep and worker_exit is None:

@@ -196,6 +196,37 @@ int pipeline_stopped(struct pipeline *p);
  */
 int pipeline_finish(struct pipeline *p);
 
+/* ---- preread.c: inputs read while the extractor loads ---- */
+
+struct preread;
+
+/**
+ * Begin loading the extractor of @p c and then, with @p indexing, opening
+ * (creating) its index for @p threads: on a thread of its own when
+ * @p threads > 1, else at preread_finish(). Prints and returns EXIT_INDEX
+ * when out of memory; free with preread_free().
+ */
+int preread_new(struct preread **out, struct cli *c, unsigned threads,
+                int indexing);
+/** Whether to go on holding items: the loading thread is still at work
+ *  and what is held is within its bound. */
+int preread_waiting(const struct preread *s);
+/** Hold a document (ownership passes on success) or a message (copied;
+ *  may be NULL) with its input-byte credit, in order. 0, or -1 when out
+ *  of memory (nothing held, the document still the caller's). */
+int preread_hold_doc(struct preread *s, struct cdx_doc *doc, uint64_t credit);
+int preread_hold_msg(struct preread *s, enum pipeline_msg kind,
+                     const char *msg, uint64_t credit);
+/** Wait for the extractor and index (or load them now): EXIT_OK with *ex
+ *  and, when indexing, *ix set (the caller's to free), or EXIT_INDEX, the
+ *  error printed and both NULL. */
+int preread_finish(struct preread *s, struct cdx_extractor **ex,
+                   struct cdx_index **ix);
+/** Submit every held item to @p p, in order; none is held after. */
+void preread_flush(struct preread *s, struct pipeline *p);
+/** Join the loading thread, drop what is held. NULL ok. */
+void preread_free(struct preread *s);
+
 /* ---- walk.c: the input paths of ingest and extract ---- */
 
 /** What walk_path() calls, each with @c ctx. */

@@ -2,7 +2,9 @@
  * cmd_ingest.c — `claimdex ingest PATH...` and `claimdex extract FILE...`.
  *
  * Both read inputs with corpus/ on the calling thread and push each
- * document through the pipeline (pipeline.c): worker threads extract the
+ * document through the pipeline (pipeline.c), which starts once the
+ * extractor is loaded (with more than one thread, while the first inputs
+ * are read and held: preread.c): worker threads extract the
  * claims (and for ingest prepare the document for the index: its terms),
  * and one consumer thread takes the documents back in input order and
  * either adds them to the index, many per write transaction (ingest), or
@@ -39,7 +41,11 @@
 struct run {
 	struct cli *cli;
 	struct cdx_extractor *ex;
+	struct preread *pre;             /* until the pipeline starts */
 	struct pipeline *pipe;
+	pipeline_sink_fn sink;
+	int indexing;                    /* ingest, not extract */
+	int halted;                      /* the pipeline could not start */
 	unsigned threads;                /* --threads: working threads in all */
 	size_t max_bytes;                /* --max-size: largest input file */
 	size_t part_max;                 /* --part-size, or 0: the default */
@@ -282,16 +288,82 @@ static int extract_sink(void *ctx, struct pipeline_item *it)
 
 /* -------------------------------------------------------- reader side */
 
+/* Start the pipeline once the extractor and, for ingest, the index are
+ * ready (preread.c), and give it the items held meanwhile. EXIT_OK, or
+ * EXIT_INDEX (printed), and then reading stops. */
+static int start_pipeline(struct run *r)
+{
+	int rc = preread_finish(r->pre, &r->ex, &r->ix);
+
+	/* one thread does all; with more, one is the consumer (the
+	 * writer) and the others extract */
+	if (rc == EXIT_OK)
+		rc = pipeline_new(&r->pipe, r->ex, r->threads - 1, r->indexing,
+		                  r->sink, r);
+	if (rc != EXIT_OK) {
+		r->halted = 1;
+		return rc;
+	}
+	preread_flush(r->pre, r->pipe);
+	return EXIT_OK;
+}
+
+static int reading_stopped(struct run *r)
+{
+	return r->halted || (r->pipe && pipeline_stopped(r->pipe));
+}
+
+/* The pipeline, started when the extractor is ready or no more may be
+ * held; NULL while items are held, or when it could not start. */
+static struct pipeline *pipe_now(struct run *r, int must)
+{
+	if (r->pipe == NULL && !r->halted &&
+	    (must || !preread_waiting(r->pre)))
+		start_pipeline(r);
+	return r->pipe;
+}
+
+static int submit_doc(struct run *r, struct cdx_doc *doc, uint64_t credit)
+{
+	struct pipeline *p = pipe_now(r, 0);
+
+	if (p == NULL && !r->halted &&
+	    preread_hold_doc(r->pre, doc, credit) == 0)
+		return CDX_OK;
+	/* not held (out of memory): start now */
+	if (p == NULL)
+		p = pipe_now(r, 1);
+	if (p == NULL) {
+		cdx_doc_free(doc);
+		return CDX_ERR_FAIL;
+	}
+	return pipeline_submit(p, doc, credit);
+}
+
+static void submit_msg(struct run *r, enum pipeline_msg kind,
+                       const char *msg, uint64_t credit)
+{
+	struct pipeline *p = pipe_now(r, 0);
+
+	if (p == NULL && !r->halted &&
+	    preread_hold_msg(r->pre, kind, msg, credit) == 0)
+		return;
+	if (p == NULL)
+		p = pipe_now(r, 1);
+	if (p != NULL)
+		pipeline_submit_msg(p, kind, msg, credit);
+}
+
 static void reject(struct run *r, const char *msg)
 {
-	pipeline_submit_msg(r->pipe, PIPELINE_MSG_REJECT, msg, 0);
+	submit_msg(r, PIPELINE_MSG_REJECT, msg, 0);
 }
 
 static void reader_warn(void *ctx, const char *msg)
 {
 	struct run *r = ctx;
 
-	pipeline_submit_msg(r->pipe, PIPELINE_MSG_WARN, msg, 0);
+	submit_msg(r, PIPELINE_MSG_WARN, msg, 0);
 }
 
 /* A document of the current file: credit it with its text length (the
@@ -308,14 +380,14 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 	if (r->manifest && cdx_manifest_apply(r->manifest, doc) < 0)
 		reader_warn(r, "out of memory: the manifest's row was not "
 		               "applied");
-	if (r->ix && r->cur_path) {
+	if (r->indexing && r->cur_path) {
 		int k = stale_doc_kind(r->cur_path, doc->source);
 
 		r->cur_single |= k == 0;
 		r->cur_parts += k == 1;
 		r->cur_other |= k < 0;
 	}
-	return pipeline_submit(r->pipe, doc, credit);
+	return submit_doc(r, doc, credit);
 }
 
 /* Read input @p path: from @p fd when open (@p size: its st_size when a
@@ -343,17 +415,16 @@ static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 		rc = cdx_corpus_read_fd(fd, path, size, &o, on_doc, r, &err);
 	else
 		rc = cdx_corpus_read_file(path, &o, on_doc, r, &err);
-	if (pipeline_stopped(r->pipe))
+	if (reading_stopped(r))
 		return;
-	if (rc == CDX_OK && r->ix && r->cur_path && !r->cur_other &&
+	if (rc == CDX_OK && r->indexing && r->cur_path && !r->cur_other &&
 	    r->cur_single != (r->cur_parts > 0))
 		stale_note(&r->stale, path, r->cur_parts);
 	r->cur_path = NULL;
-	pipeline_submit_msg(r->pipe,
-	                    rc != CDX_OK ? PIPELINE_MSG_REJECT : PIPELINE_MSG_NONE,
-	                    rc != CDX_OK ? (err.msg[0] ? err.msg : cdx_strerror(rc))
-	                                 : NULL,
-	                    r->file_size - r->file_credit);
+	submit_msg(r, rc != CDX_OK ? PIPELINE_MSG_REJECT : PIPELINE_MSG_NONE,
+	           rc != CDX_OK ? (err.msg[0] ? err.msg : cdx_strerror(rc))
+	                        : NULL,
+	           r->file_size - r->file_credit);
 }
 
 static void read_file_cb(void *ctx, const char *path, int fd, uint64_t size)
@@ -368,7 +439,7 @@ static void reject_cb(void *ctx, const char *msg)
 
 static int read_stop(void *ctx)
 {
-	return pipeline_stopped(((struct run *)ctx)->pipe);
+	return reading_stopped(ctx);
 }
 
 /* Summing sizes for the progress bar (walk.c stat()s, opens nothing). */
@@ -400,7 +471,7 @@ static void read_path(struct run *r, const char *path, int counting)
 
 /* ------------------------------------------------------------ set-up */
 
-static int run_setup(struct run *r, struct cli *c)
+static void run_setup(struct run *r, struct cli *c)
 {
 	memset(r, 0, sizeof *r);
 	r->cli = c;
@@ -409,16 +480,23 @@ static int run_setup(struct run *r, struct cli *c)
 	pipeline_heap_policy();
 	cdx_buf_init(&r->out, (size_t)64 << 20);
 	cdx_buf_init(&r->input, 0); /* the reader sets its cap */
-	return cli_open_extractor(c, &r->ex);
 }
 
-/* Start the pipeline and read every input through it; afterwards every
- * counter of @p r is final. Returns EXIT_OK or EXIT_INDEX. */
+/* Load the extractor, start the pipeline (for ingest, on the index) and
+ * read every input through it; afterwards every counter of @p r is
+ * final. Returns EXIT_OK or EXIT_INDEX. */
 static int run_inputs(struct run *r, char **paths, int n,
                       pipeline_sink_fn sink, int show_progress)
 {
 	int rc;
 
+	r->sink = sink;
+	r->indexing = sink == ingest_sink;
+	/* with more than one thread, the extractor loads and the index
+	 * opens while the first inputs are read; with one, first */
+	rc = preread_new(&r->pre, r->cli, r->threads, r->indexing);
+	if (rc != EXIT_OK)
+		return rc;
 	if (show_progress) {
 		for (int i = 0; i < n && r->n_counted <= COUNT_FILES_MAX; i++)
 			read_path(r, paths[i], 1);
@@ -428,15 +506,14 @@ static int run_inputs(struct run *r, char **paths, int n,
 	progress_init(&r->prog, show_progress, r->total);
 	/* libxml2's global set-up, before any thread may parse */
 	cdx_corpus_init();
-	/* one thread does all; with more, one is the consumer (the
-	 * writer) and the others extract */
-	rc = pipeline_new(&r->pipe, r->ex, r->threads - 1,
-	                  sink == ingest_sink, sink, r);
-	if (rc != EXIT_OK)
-		return rc;
-	for (int i = 0; i < n && !pipeline_stopped(r->pipe); i++)
+	pipe_now(r, 0);
+	for (int i = 0; i < n && !reading_stopped(r); i++)
 		read_path(r, paths[i], 0);
+	/* every input was read before the extractor was ready */
+	pipe_now(r, 1);
 	cdx_buf_release(&r->input);
+	if (r->halted)
+		return EXIT_INDEX;
 	pipeline_finish(r->pipe);
 	r->pipe = NULL;
 	return EXIT_OK;
@@ -444,6 +521,7 @@ static int run_inputs(struct run *r, char **paths, int n,
 
 static void run_release(struct run *r)
 {
+	preread_free(r->pre);
 	pipeline_finish(r->pipe);
 	cdx_index_writer_abort(r->writer);
 	cdx_index_close(r->ix);
@@ -606,22 +684,19 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		fputs(ingest_help, stderr);
 		return EXIT_USAGE;
 	}
-	rc = run_setup(&r, c);
+	run_setup(&r, c);
 	if (threads >= 0)
 		r.threads = (unsigned)threads;
 	r.max_bytes = max_bytes;
 	r.part_max = part_max;
-	if (rc == EXIT_OK)
-		rc = load_manifest(&r, manifest);
-	if (rc == EXIT_OK)
-		rc = cli_open_index(c, 1, &r.ix);
-	/* the writer's commits and merges may use them too */
-	if (rc == EXIT_OK)
-		cdx_index_set_threads(r.ix, r.threads);
+	rc = load_manifest(&r, manifest);
+	if (rc != EXIT_OK) {
+		run_release(&r);
+		return rc;
+	}
 	t0 = progress_now();
-	if (rc == EXIT_OK)
-		rc = run_inputs(&r, argv + optind, argc - optind, ingest_sink,
-		                !c->quiet && isatty(STDERR_FILENO));
+	rc = run_inputs(&r, argv + optind, argc - optind, ingest_sink,
+	                !c->quiet && isatty(STDERR_FILENO));
 	if (rc != EXIT_OK) {
 		run_release(&r);
 		return rc;
@@ -707,12 +782,11 @@ int cmd_extract(struct cli *c, int argc, char **argv)
 		fputs(extract_help, stderr);
 		return EXIT_USAGE;
 	}
-	rc = run_setup(&r, c);
+	run_setup(&r, c);
 	if (threads >= 0)
 		r.threads = (unsigned)threads;
 	r.json = json;
-	if (rc == EXIT_OK)
-		rc = load_manifest(&r, manifest);
+	rc = load_manifest(&r, manifest);
 	if (rc == EXIT_OK)
 		rc = run_inputs(&r, argv + optind, argc - optind, extract_sink, 0);
 	if (rc != EXIT_OK) {

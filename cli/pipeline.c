@@ -27,6 +27,15 @@
  * on, it takes the next unclaimed item and works on it itself, so that
  * with one worker both threads extract and prepare whenever the writer
  * has nothing to write. The order the sink sees does not change.
+ *
+ * Memory goes back to the thread that allocated it: a document is read
+ * on the reader's thread, its text dropped on a worker's, the rest freed
+ * on the consumer's. Freed there, each block went back to the reader's
+ * malloc arena under its lock, while the reader was allocating the next
+ * document: the lock was contended, a futex call and a context switch
+ * each time. So the other threads push what they free onto lock-free
+ * stacks, which the reader empties at its next submit (the preparer does
+ * the same for prepared documents: prepare.c).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -71,6 +80,11 @@
 /* Claims a slot's array keeps for reuse; a larger one is freed. */
 #define CLAIMS_KEEP 1024
 
+/* Blocks from this size up are freed where they are dropped, at once:
+ * they are few (what their frees cost does not count) and their memory
+ * must not wait for the reader. */
+#define GIVE_BACK_MAX ((size_t)256 << 10)
+
 enum slot_state { SLOT_FREE = 0, SLOT_READY, SLOT_BUSY, SLOT_DONE };
 
 /* What one working thread owns. */
@@ -78,6 +92,7 @@ struct worker {
 	struct pipeline *p;
 	struct cdx_extract_scratch *scratch;
 	struct cdx_index_prep *prep; /* NULL: the sink does not index */
+	struct cdx_claims claims;    /* with prep: a document's claims */
 };
 
 struct pipeline {
@@ -99,6 +114,10 @@ struct pipeline {
 	int reader_waiting, consumer_waiting; /* asleep on cv_space, cv_done */
 	unsigned workers_waiting;  /* asleep on cv_work */
 	atomic_int stopped;        /* the sink said stop */
+	/* for the reader to free: blocks (text, spans) linked through
+	 * their first word, spent documents through their text */
+	_Atomic(void *) back_blocks;
+	_Atomic(struct cdx_doc *) back_docs;
 	pthread_mutex_t mu;
 	pthread_cond_t cv_space;   /* reader: a slot was freed */
 	pthread_cond_t cv_work;    /* workers: an item is ready */
@@ -121,6 +140,78 @@ static size_t doc_weight(const struct cdx_doc *doc)
 	       doc->n_paras * sizeof *doc->paras;
 }
 
+/* Give block @p m of @p size bytes back to the reader, from any thread;
+ * without workers, or when too small to link or large, free it here. */
+static void give_block(struct pipeline *p, void *m, size_t size)
+{
+	void *head;
+
+	if (m == NULL)
+		return;
+	if (p->n_workers == 0 || size < sizeof head || size >= GIVE_BACK_MAX) {
+		free(m);
+		return;
+	}
+	head = atomic_load_explicit(&p->back_blocks, memory_order_relaxed);
+	do
+		memcpy(m, &head, sizeof head);
+	while (!atomic_compare_exchange_weak_explicit(&p->back_blocks, &head,
+	                                              m, memory_order_release,
+	                                              memory_order_relaxed));
+}
+
+/* Give a spent document back to the reader; its text, already dropped,
+ * is the link. */
+static void give_doc(struct pipeline *p, struct cdx_doc *doc)
+{
+	struct cdx_doc *head =
+		atomic_load_explicit(&p->back_docs, memory_order_relaxed);
+
+	do
+		doc->text = (char *)head;
+	while (!atomic_compare_exchange_weak_explicit(&p->back_docs, &head,
+	                                              doc, memory_order_release,
+	                                              memory_order_relaxed));
+}
+
+/* Free what the other threads gave back: on the reader's thread, which
+ * allocated it (and at the end on the one that frees the pipeline). */
+static void take_back(struct pipeline *p)
+{
+	void *m = atomic_exchange_explicit(&p->back_blocks, NULL,
+	                                   memory_order_acquire);
+	struct cdx_doc *doc = atomic_exchange_explicit(&p->back_docs, NULL,
+	                                               memory_order_acquire);
+
+	while (m != NULL) {
+		void *next;
+
+		memcpy(&next, m, sizeof next);
+		free(m);
+		m = next;
+	}
+	while (doc != NULL) {
+		struct cdx_doc *next = (struct cdx_doc *)doc->text;
+
+		doc->text = NULL;
+		cdx_doc_free(doc);
+		doc = next;
+	}
+}
+
+/* Drop @p doc's text and spans, back to the reader. */
+static void drop_text(struct pipeline *p, struct cdx_doc *doc)
+{
+	give_block(p, doc->text, doc->len + 1);
+	doc->text = NULL;
+	give_block(p, doc->sents, doc->n_sents * sizeof *doc->sents);
+	doc->sents = NULL;
+	doc->n_sents = 0;
+	give_block(p, doc->paras, doc->n_paras * sizeof *doc->paras);
+	doc->paras = NULL;
+	doc->n_paras = 0;
+}
+
 /*
  * A prepared document holds its own copy of the text and the claims, and
  * the sink then needs only the document's name and length: free the text,
@@ -129,18 +220,9 @@ static size_t doc_weight(const struct cdx_doc *doc)
  * not three copies of the same text (a 4 MiB part of claim-dense text:
  * 8 MiB of text buffer, 12 MiB of claims, 16 MiB prepared).
  */
-static void drop_inputs(struct pipeline_item *it)
+static void drop_inputs(struct pipeline *p, struct pipeline_item *it)
 {
-	struct cdx_doc *doc = it->doc;
-
-	free(doc->text);
-	doc->text = NULL;
-	free(doc->sents);
-	doc->sents = NULL;
-	doc->n_sents = 0;
-	free(doc->paras);
-	doc->paras = NULL;
-	doc->n_paras = 0;
+	drop_text(p, it->doc);
 	if (it->claims.cap > CLAIMS_KEEP)
 		cdx_claims_release(&it->claims);
 }
@@ -150,30 +232,51 @@ static void drop_inputs(struct pipeline_item *it)
 static size_t work_item(struct worker *w, struct pipeline_item *it)
 {
 	struct cdx_error err = CDX_ERROR_INIT;
+	/* the sink needs the claims of a document not prepared only: a
+	 * preparing worker extracts into its own array, and the slot's
+	 * (which any thread may have grown) is not touched */
+	struct cdx_claims *claims = w->prep ? &w->claims : &it->claims;
+	int prepared;
 
+	claims->n = 0;
 	it->claims.n = 0;
 	it->n_claims = 0;
 	it->limit_hits = 0;
 	cdx_error_clear(&it->err);
-	it->rc = cdx_extract_run(w->p->ex, w->scratch, it->doc, &it->claims,
+	it->rc = cdx_extract_run(w->p->ex, w->scratch, it->doc, claims,
 	                         &it->limit_hits, &it->err);
-	it->n_claims = it->claims.n;
+	it->n_claims = claims->n;
 	if (it->rc != CDX_OK || w->prep == NULL)
 		return it->weight;
 	/* on failure the sink adds the document itself, and the writer
 	 * reports the same error in its place */
-	if (cdx_index_doc_prepare(w->prep, it->doc, &it->claims,
-	                          &it->prepared, &err) != CDX_OK)
+	prepared = cdx_index_doc_prepare(w->prep, it->doc, claims,
+	                                 &it->prepared, &err) == CDX_OK;
+	if (!prepared) {
+		struct cdx_claims t = it->claims;
+
+		it->claims = w->claims;
+		w->claims = t;
+	}
+	if (w->claims.cap > CLAIMS_KEEP)
+		cdx_claims_release(&w->claims);
+	if (!prepared)
 		return it->weight;
-	drop_inputs(it);
+	drop_inputs(w->p, it);
 	return doc_weight(it->doc) + cdx_index_doc_weight(it->prepared);
 }
 
-/* Drop what an item holds after the sink saw it; keeps the claims
- * array for reuse by the slot's next item. */
-static void item_reset(struct pipeline_item *it)
+/* Drop what an item holds after the sink saw it (its document back to
+ * the reader); keeps the claims array for reuse by the slot's next
+ * item. */
+static void item_reset(struct pipeline *p, struct pipeline_item *it)
 {
-	cdx_doc_free(it->doc);
+	if (p->n_workers == 0) {
+		cdx_doc_free(it->doc);
+	} else if (it->doc) {
+		drop_text(p, it->doc);
+		give_doc(p, it->doc);
+	}
 	it->doc = NULL;
 	cdx_index_doc_free(it->prepared);
 	it->prepared = NULL;
@@ -342,7 +445,7 @@ static void *consumer_main(void *arg)
 			atomic_store(&p->stopped, 1);
 		/* the slot is still ours: free its document outside the lock */
 		weight = it->weight;
-		item_reset(it);
+		item_reset(p, it);
 		pthread_mutex_lock(&p->mu);
 		p->inflight -= weight;
 		p->consumed++;
@@ -361,7 +464,7 @@ static int run_inline(struct pipeline *p, struct pipeline_item *it)
 		work_item(&p->w[0], it);
 	if (p->sink(p->ctx, it) != 0)
 		atomic_store(&p->stopped, 1);
-	item_reset(it);
+	item_reset(p, it);
 	return atomic_load(&p->stopped) ? CDX_ERR_FAIL : CDX_OK;
 }
 
@@ -370,6 +473,7 @@ static int enqueue(struct pipeline *p, struct pipeline_item *src)
 {
 	struct pipeline_item *it;
 
+	take_back(p);
 	if (p->n_workers == 0) {
 		it = &p->slots[0];
 		it->doc = src->doc;
@@ -383,6 +487,10 @@ static int enqueue(struct pipeline *p, struct pipeline_item *src)
 		p->reader_waiting = 1;
 		pthread_cond_wait(&p->cv_space, &p->mu);
 		p->reader_waiting = 0;
+		/* what was consumed meanwhile */
+		pthread_mutex_unlock(&p->mu);
+		take_back(p);
+		pthread_mutex_lock(&p->mu);
 	}
 	if (atomic_load(&p->stopped)) {
 		pthread_mutex_unlock(&p->mu);
@@ -480,14 +588,16 @@ static void pipeline_free(struct pipeline *p)
 		for (unsigned i = 0; i <= p->n_workers; i++) {
 			cdx_extract_scratch_free(p->w[i].scratch);
 			cdx_index_prep_free(p->w[i].prep);
+			cdx_claims_release(&p->w[i].claims);
 		}
 	}
 	if (p->slots) {
 		for (size_t i = 0; i < p->cap; i++) {
-			item_reset(&p->slots[i]);
+			item_reset(p, &p->slots[i]);
 			cdx_claims_release(&p->slots[i].claims);
 		}
 	}
+	take_back(p);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv_space);
 	pthread_cond_destroy(&p->cv_work);
@@ -550,6 +660,8 @@ int pipeline_new(struct pipeline **out, const struct cdx_extractor *ex,
 		cli_errorf("out of memory");
 		return EXIT_INDEX;
 	}
+	atomic_init(&p->back_blocks, NULL);
+	atomic_init(&p->back_docs, NULL);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv_space, NULL);
 	pthread_cond_init(&p->cv_work, NULL);

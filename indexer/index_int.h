@@ -342,6 +342,7 @@ struct cdx_index_doc {
 	size_t n_terms;
 	uint32_t *pos;            /* every term's positions, term by term */
 	void *tblock;
+	struct cdx_index_prep *owner; /* gets the blocks back (prepare.c) */
 };
 /** (Re)compute @p d's terms from its text with @p p. 0 or NOMEM. */
 int index_doc_terms(struct cdx_index_prep *p, struct cdx_index_doc *d);

@@ -35,7 +35,20 @@
  * Positions are gathered in two passes rather than linked per term: the
  * first pass records each token's term number, the second scatters token
  * numbers into one array where every term's positions are contiguous.
+ *
+ * A prepared document is allocated on the preparer's thread and freed on
+ * the writer's. Freed there, each of its blocks went back to the arena of
+ * the thread that allocated it, under that arena's lock, while that
+ * thread was allocating the next document: the lock was contended, a
+ * futex call and a context switch each time (docs/architecture.md has
+ * the counts), and two threads used more CPU than one. So a
+ * document remembers its preparer (owner) and, once done with, its
+ * blocks go back to it on a lock-free stack; the preparer frees them on
+ * its own thread at its next document (freed on that thread, they go at
+ * once). The preparer is counted: it lives on, a shell without its
+ * tables, until its last document is freed.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "index_int.h"
@@ -85,6 +98,11 @@ struct pt {
 	uint32_t tf;
 };
 
+/* Blocks from this size up are freed where they are dropped: they are
+ * few (what their frees cost does not count), and the memory of a long
+ * document's copy must not wait for its preparer's next document. */
+#define GIVE_BACK_MAX ((size_t)256 << 10)
+
 /* Tokens resolved together, and how far ahead a slot is fetched. */
 #define CHUNK 512
 #define PREFETCH_AHEAD 8
@@ -131,6 +149,13 @@ struct cdx_index_prep {
 	size_t n_chunk;
 	char *lng;              /* their long tokens' bytes */
 	size_t lng_len, lng_cap;
+	/* blocks given back by other threads: a stack linked through
+	 * each block's first word */
+	_Atomic(void *) back;
+	/* the thread that prepared last: its this_thread */
+	_Atomic(const char *) thread;
+	/* the handle's reference, and one per document not yet freed */
+	atomic_size_t refs;
 };
 
 static int tok_room(struct cdx_index_prep *p);
@@ -142,6 +167,9 @@ int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 	*out = NULL;
 	if (p == NULL)
 		return index_nomem(err);
+	atomic_init(&p->back, NULL);
+	atomic_init(&p->thread, NULL);
+	atomic_init(&p->refs, 1);
 	p->stemmer = index_stemmer_new();
 	/* the token cache exists from the start: flush_chunk() fetches
 	 * ahead into it without asking */
@@ -153,6 +181,57 @@ int cdx_index_prep_new(struct cdx_index_prep **out, struct cdx_error *err)
 	return CDX_OK;
 }
 
+/* Only its address is used: it tells one thread from another. */
+static _Thread_local const char this_thread;
+
+/* Free the blocks given back, on the thread that prepares (in the end,
+ * whichever frees the shell). */
+static void take_back(struct cdx_index_prep *p)
+{
+	void *m = atomic_exchange_explicit(&p->back, NULL,
+	                                   memory_order_acquire);
+
+	while (m != NULL) {
+		void *next;
+
+		memcpy(&next, m, sizeof next);
+		free(m);
+		m = next;
+	}
+}
+
+/* Give block @p m of @p size bytes back to @p p, from any thread; with
+ * no preparer, or too small a block to link or a large one, free it
+ * here. */
+static void give_back(struct cdx_index_prep *p, void *m, size_t size)
+{
+	void *head;
+
+	if (m == NULL)
+		return;
+	if (p == NULL || size < sizeof head || size >= GIVE_BACK_MAX ||
+	    atomic_load_explicit(&p->thread, memory_order_relaxed) ==
+	        &this_thread) {
+		free(m);
+		return;
+	}
+	head = atomic_load_explicit(&p->back, memory_order_relaxed);
+	do
+		memcpy(m, &head, sizeof head);
+	while (!atomic_compare_exchange_weak_explicit(&p->back, &head, m,
+	                                              memory_order_release,
+	                                              memory_order_relaxed));
+}
+
+static void prep_unref(struct cdx_index_prep *p)
+{
+	if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	take_back(p);
+	free(p);
+}
+
+/* The tables go now; the shell stays for the documents still out. */
 void cdx_index_prep_free(struct cdx_index_prep *p)
 {
 	if (p == NULL)
@@ -166,7 +245,8 @@ void cdx_index_prep_free(struct cdx_index_prep *p)
 	free(p->t);
 	free(p->tok);
 	free(p->lng);
-	free(p);
+	take_back(p);
+	prep_unref(p);
 }
 
 /* ------------------------------------------------------------ dictionary */
@@ -486,9 +566,17 @@ static void prep_reset(struct cdx_index_prep *p)
 	}
 }
 
+/* Bytes of @p d's term block (index_doc_terms()) but its terms' own:
+ * COPY_SLACK at least, and near enough for give_back(). */
+static size_t tblock_size(const struct cdx_index_doc *d)
+{
+	return d->n_terms * sizeof *d->terms +
+	       (size_t)d->n_tokens * sizeof *d->pos + COPY_SLACK;
+}
+
 void index_doc_drop_terms(struct cdx_index_doc *d)
 {
-	free(d->tblock);
+	give_back(d->owner, d->tblock, tblock_size(d));
 	d->tblock = NULL;
 	d->terms = NULL;
 	d->pos = NULL;
@@ -652,12 +740,20 @@ int cdx_index_doc_prepare(struct cdx_index_prep *p,
 	int rc;
 
 	*out = NULL;
+	/* this thread allocates, so this thread frees */
+	if (atomic_load_explicit(&p->thread, memory_order_relaxed) !=
+	    &this_thread)
+		atomic_store_explicit(&p->thread, &this_thread,
+		                      memory_order_relaxed);
+	take_back(p);
 	rc = check_spans(doc, claims, err);
 	if (rc != CDX_OK)
 		return rc;
 	d = calloc(1, sizeof *d);
 	if (d == NULL)
 		return index_nomem(err);
+	d->owner = p;
+	atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
 	if (doc_copy(d, doc, claims) != CDX_OK ||
 	    index_doc_terms(p, d) != CDX_OK) {
 		cdx_index_doc_free(d);
@@ -676,11 +772,18 @@ size_t cdx_index_doc_weight(const struct cdx_index_doc *d)
 	       (size_t)d->n_tokens * sizeof *d->pos;
 }
 
+/* Back to the preparer, which frees the blocks on its own thread: the
+ * owner is read first, as d's first word becomes a link. */
 void cdx_index_doc_free(struct cdx_index_doc *d)
 {
+	struct cdx_index_prep *p;
+
 	if (d == NULL)
 		return;
-	free(d->tblock);
-	free(d->block);
-	free(d);
+	p = d->owner;
+	give_back(p, d->tblock, tblock_size(d));
+	give_back(p, d->block, d->weight);
+	give_back(p, d, sizeof *d);
+	if (p != NULL)
+		prep_unref(p);
 }

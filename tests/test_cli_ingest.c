@@ -3,7 +3,9 @@
  * the messages and the extract output are the same whatever --threads;
  * a reader process running `search` and `claims` while an ingest writes
  * never fails; the progress line appears only when stderr is a terminal
- * and never with --quiet; bad --threads values are usage errors.
+ * and never with --quiet; bad --threads values are usage errors; inputs
+ * read while the extractor loads (cli/preread.c) print nothing and
+ * create no index when the extractor or the index cannot be had.
  *
  * The corpora are generated here (made-up sentences about made-up
  * quantities), so nothing depends on ../shared. The binary is found
@@ -437,6 +439,82 @@ START_TEST(bad_thread_counts_are_usage_errors)
 }
 END_TEST
 
+static size_t lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; (s = strchr(s, '\n')) != NULL; s++)
+		n++;
+	return n;
+}
+
+/* With more than one thread the first inputs are read, and held, while
+ * the extractor loads: when it cannot be loaded, or the index cannot be
+ * opened, the one error line is all that is printed (not the rejected
+ * file's message held before it), whatever --threads, and no index is
+ * created. Past the held items' bound (8 MiB) the reader waits for the
+ * extractor: the long file takes it there unless the load was quicker,
+ * and the index is the same either way, with a text too short for the
+ * pipeline to give back (freed where dropped) among them. */
+START_TEST(held_inputs_print_nothing_when_the_start_fails)
+{
+	static const char *const threads[] = {"1", "2", "3"};
+	char dir[400], db[400], file[400], big[400], *first = NULL;
+	struct cdx_run o;
+	FILE *f;
+
+	make_corpus("in", 20, 30, 0, 1);
+	in_tmp(dir, sizeof dir, "in");
+	in_tmp(big, sizeof big, "in/big.txt");
+	paragraphs_file(big, 100000); /* 9 MB, three parts */
+	in_tmp(file, sizeof file, "in/tiny.txt");
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("Hi\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	in_tmp(file, sizeof file, "not-an-index");
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("x\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	for (size_t t = 0; t < 3; t++) {
+		snprintf(db, sizeof db, "%s/db%zu", tmpdir, t);
+		o = run("--data", "/nonexistent-data", "--db", db, "ingest",
+		        "--threads", threads[t], dir, NULL);
+		ck_assert_int_eq(o.status, 3);
+		ck_assert_ptr_nonnull(strstr(o.err, "cannot load extractor"));
+		ck_assert_uint_eq(lines(o.err), 1);
+		ck_assert_str_eq(o.out, "");
+		cdx_run_free(&o);
+		ck_assert_int_ne(access(db, F_OK), 0);
+		o = run("--data", "/nonexistent-data", "extract", "--threads",
+		        threads[t], dir, NULL);
+		ck_assert_int_eq(o.status, 3);
+		ck_assert_str_eq(o.out, "");
+		ck_assert_uint_eq(lines(o.err), 1);
+		cdx_run_free(&o);
+		o = run("--db", file, "ingest", "--threads", threads[t], dir,
+		        NULL);
+		ck_assert_int_eq(o.status, 3);
+		ck_assert_ptr_nonnull(strstr(o.err, "not-an-index"));
+		ck_assert_uint_eq(lines(o.err), 1);
+		cdx_run_free(&o);
+		o = run("--db", db, "ingest", "--threads", threads[t], dir, NULL);
+		ck_assert_int_eq(o.status, 1);
+		cdx_run_free(&o);
+		if (first == NULL)
+			first = index_dump(db);
+		else {
+			char *dump = index_dump(db);
+
+			ck_assert_str_eq(dump, first);
+			free(dump);
+		}
+	}
+	free(first);
+}
+END_TEST
+
 /* ------------------------------------------- readers during ingest */
 
 START_TEST(readers_never_fail_while_ingest_runs)
@@ -616,6 +694,7 @@ Suite *cli_ingest_suite(void)
 	tcase_add_test(tc, bad_thread_counts_are_usage_errors);
 	tcase_add_test(tc, reingest_removes_parts_a_file_no_longer_has);
 	tcase_add_test(tc, claims_counted_after_the_inputs_are_dropped);
+	tcase_add_test(tc, held_inputs_print_nothing_when_the_start_fails);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readers never fail during an ingest");

@@ -7,7 +7,8 @@
  * same stems after it has filled and been emptied many times; the
  * writer's memory figure grows with the batch; a preparer's token cache
  * and dictionary give exactly the terms of index_terms(), past the
- * cache's size and across the dictionary's emptying.
+ * cache's size and across the dictionary's emptying; documents freed on
+ * another thread go back to their preparer, and outlive it.
  */
 #define _XOPEN_SOURCE 700
 #include <lmdb.h>
@@ -519,6 +520,89 @@ START_TEST(test_token_cache_empty_and_wordless)
 }
 END_TEST
 
+/* Free documents on a thread of their own, as the writer does; every
+ * other one has its terms dropped first, as once merged. */
+struct free_job {
+	struct cdx_index_doc **d;
+	size_t n;
+};
+
+static void *free_thread(void *arg)
+{
+	struct free_job *j = arg;
+
+	for (size_t i = 0; i < j->n; i++) {
+		if (i % 2)
+			index_doc_drop_terms(j->d[i]);
+		cdx_index_doc_free(j->d[i]);
+		j->d[i] = NULL;
+	}
+	return NULL;
+}
+
+static void free_elsewhere(struct cdx_index_doc **d, size_t n)
+{
+	struct free_job j = {d, n};
+	pthread_t th;
+
+	ck_assert_int_eq(pthread_create(&th, NULL, free_thread, &j), 0);
+	pthread_join(th, NULL);
+}
+
+/* Blocks freed on another thread go back to the preparer, which frees
+ * them at its next document (a large one at once); the documents it
+ * prepares after that have the terms of index_terms(); documents freed
+ * after their preparer still free everything. Leaks and use after free
+ * are for ASan and valgrind to see. */
+START_TEST(test_prepared_freed_elsewhere)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	struct cdx_index_prep *p = NULL;
+	void *stemmer = index_stemmer_new();
+	size_t big_len = (size_t)300 << 10;
+	char *big = malloc(big_len + 1);
+	const char *texts[] = {"", "a", "Ponies ran.", NULL,
+	                       "ponies PONIES pony", "-- . --", NULL, "b c"};
+	enum { N = sizeof texts / sizeof *texts };
+	struct cdx_index_doc *d[N] = {NULL};
+	char claimed[1024];
+	struct cdx_claim c;
+	struct cdx_claims cl;
+
+	ck_assert_ptr_nonnull(stemmer);
+	ck_assert_ptr_nonnull(big);
+	/* a copy too large to wait for the preparer's next document */
+	for (size_t i = 0; i < big_len; i++)
+		big[i] = "copper tonnes "[i % 14];
+	big[big_len] = '\0';
+	texts[3] = big;
+	ck_assert_int_eq(cdx_index_prep_new(&p, &err), CDX_OK);
+	for (int round = 0; round < 4; round++) {
+		char src[32];
+
+		snprintf(src, sizeof src, "c%d.txt", round);
+		gen_doc((unsigned)round, 5 + round * 30, src, claimed,
+		        sizeof claimed, &c, &cl);
+		texts[6] = claimed;
+		for (size_t i = 0; i < N; i++) {
+			struct cdx_doc doc = mkdoc(src, "T", NULL, texts[i]);
+
+			ck_assert_int_eq(cdx_index_doc_prepare(
+			                         p, &doc, i == 6 ? &cl : NULL,
+			                         &d[i], &err),
+			                 CDX_OK);
+			assert_terms_as_pipeline(d[i], stemmer);
+		}
+		/* the last round's outlive the preparer */
+		if (round == 3)
+			cdx_index_prep_free(p);
+		free_elsewhere(d, N);
+	}
+	free(big);
+	index_stemmer_free(stemmer);
+}
+END_TEST
+
 void index_add_prep_cases(Suite *s)
 {
 	TCase *tc = tcase_create("prepared documents");
@@ -531,5 +615,6 @@ void index_add_prep_cases(Suite *s)
 	tcase_add_test(tc, test_stem_cache_overflow);
 	tcase_add_test(tc, test_token_cache_same_terms);
 	tcase_add_test(tc, test_token_cache_empty_and_wordless);
+	tcase_add_test(tc, test_prepared_freed_elsewhere);
 	suite_add_tcase(s, tc);
 }
