@@ -401,12 +401,19 @@ struct index_text {
 /** The text of document @p id. @return 0, NOTFOUND, CORRUPT. */
 int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
                    struct index_text *t, struct cdx_error *err);
-/** index_text_get() in the writer's transaction: the block its @p tail
- *  (the text stream's, tail.c; NULL: none) holds is read from it, so the
- *  writer need not store the block to compare a text. */
-int index_text_get_held(struct cdx_index *ix, MDB_txn *txn,
-                        const struct index_tail *tail, uint64_t id,
-                        struct index_text *t, struct cdx_error *err);
+/** Is document @p id stored with exactly this text, and, when
+ *  @p with_meta, this title and date (@p title, @p date NULL: none)?
+ *  Read in the writer's transaction
+ *  through its text @p tail (tail.c; NULL: none), so the block the
+ *  writer holds need not be stored first. A re-ingest must replace a
+ *  document whose title or date alone changed (a newer reader, a
+ *  manifest), not call it unchanged. @return 0 (*@p same set), NOTFOUND,
+ *  CORRUPT or an index error. */
+int index_doc_same(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_tail *tail, uint64_t id,
+                   const char *text, size_t len, int with_meta,
+                   const char *title, const char *date, int *same,
+                   struct cdx_error *err);
 /** Bytes [off, off + len) of the text stream. */
 int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
                     uint64_t len, struct index_text *t,

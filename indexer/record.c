@@ -443,9 +443,49 @@ int index_text_read(struct cdx_index *ix, MDB_txn *txn, uint64_t off,
 	return text_read(ix, txn, NULL, off, len, t, err);
 }
 
-int index_text_get_held(struct cdx_index *ix, MDB_txn *txn,
-                        const struct index_tail *tail, uint64_t id,
-                        struct index_text *t, struct cdx_error *err)
+int index_doc_same(struct cdx_index *ix, MDB_txn *txn,
+                   const struct index_tail *tail, uint64_t id,
+                   const char *text, size_t len, int with_meta,
+                   const char *title, const char *date, int *same,
+                   struct cdx_error *err)
+{
+	size_t dl = date ? strlen(date) : 0;
+	struct index_docrec r;
+	struct index_text t;
+	int rc = index_doc_read(ix, txn, id, &r, err);
+
+	*same = 0;
+	if (rc != CDX_OK)
+		return rc;
+	if (!with_meta)
+		title = date = NULL;
+	if (with_meta && ((r.date != NULL) != (date != NULL) ||
+	                  (date && (r.date_len != dl ||
+	                            memcmp(r.date, date, dl) != 0)) ||
+	                  r.has_title != (title != NULL) ||
+	                  (title && r.title_len != strlen(title))))
+		return CDX_OK;
+	if (r.text_len != len)
+		return CDX_OK;
+	if (title) {
+		rc = text_read(ix, txn, tail, r.title_off, r.title_len, &t, err);
+		if (rc != CDX_OK)
+			return rc;
+		*same = memcmp(t.p, title, r.title_len) == 0;
+		index_text_release(&t);
+		if (!*same)
+			return CDX_OK;
+	}
+	rc = text_read(ix, txn, tail, r.text_off, r.text_len, &t, err);
+	if (rc != CDX_OK)
+		return rc;
+	*same = memcmp(t.p, text, len) == 0;
+	index_text_release(&t);
+	return CDX_OK;
+}
+
+int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
+                   struct index_text *t, struct cdx_error *err)
 {
 	struct index_docrec r;
 	int rc = index_doc_read(ix, txn, id, &r, err);
@@ -454,13 +494,7 @@ int index_text_get_held(struct cdx_index *ix, MDB_txn *txn,
 		memset(t, 0, sizeof *t);
 		return rc;
 	}
-	return text_read(ix, txn, tail, r.text_off, r.text_len, t, err);
-}
-
-int index_text_get(struct cdx_index *ix, MDB_txn *txn, uint64_t id,
-                   struct index_text *t, struct cdx_error *err)
-{
-	return index_text_get_held(ix, txn, NULL, id, t, err);
+	return text_read(ix, txn, NULL, r.text_off, r.text_len, t, err);
 }
 
 void index_text_release(struct index_text *t)

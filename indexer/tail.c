@@ -11,7 +11,7 @@
  * when the transaction needs the table as it stands: before the writer
  * removes a document (index_tail_flush), and at commit; a text the
  * writer reads back to compare is read through the block held
- * (index_text_get_held). What is stored is the same bytes, so the index
+ * (index_doc_same). What is stored is the same bytes, so the index
  * is too.
  */
 #include <assert.h>

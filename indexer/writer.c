@@ -267,25 +267,20 @@ static int flush_tails(struct cdx_index_writer *wr, struct cdx_error *err)
 	return rc ? rc : index_tail_flush(wr->w.ix, wr->w.txn, &wr->dlen, err);
 }
 
-/* Is the stored text of @p id equal to @p e's? (Read through the text
- * tail: storing it for the read cost a 64 KB block written and read
- * back per duplicate.) */
+/* Is document @p id stored with @p e's text, and, @p with_meta, its
+ * title and date? A source re-ingested with only a new date (a manifest,
+ * a newer reader) is replaced; a duplicate is the same text under any
+ * title. (Read through the text tail: storing it for the read cost a
+ * 64 KB block written and read back per duplicate.) */
 static int same_text(struct cdx_index_writer *wr, uint64_t id,
-                     const struct cdx_index_doc *e, int *same,
-                     struct cdx_error *err)
+                     const struct cdx_index_doc *e, int with_meta,
+                     int *same, struct cdx_error *err)
 {
-	struct index_text t;
-	int rc;
+	int rc = index_doc_same(wr->w.ix, wr->w.txn, &wr->text, id, e->text,
+	                        e->len, with_meta, e->title, e->date, same,
+	                        err);
 
-	*same = 0;
-	rc = index_text_get_held(wr->w.ix, wr->w.txn, &wr->text, id, &t, err);
-	if (rc == CDX_ERR_NOTFOUND)
-		return CDX_OK;
-	if (rc != CDX_OK)
-		return rc;
-	*same = t.len == e->len && memcmp(t.p, e->text, e->len) == 0;
-	index_text_release(&t);
-	return CDX_OK;
+	return rc == CDX_ERR_NOTFOUND ? CDX_OK : rc;
 }
 
 /* Are the claims stored for @p id the ones @p e brings? An unchanged text
@@ -332,7 +327,7 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_SOURCE, sh, &old, err);
 	if (rc == CDX_OK) {
 		have_old = 1;
-		rc = same_text(wr, old, e, &same, err);
+		rc = same_text(wr, old, e, 1, &same, err);
 		if (rc == CDX_OK && same)
 			rc = same_claims(wr, old, e, &same, err);
 		if (rc != CDX_OK)
@@ -349,7 +344,7 @@ static int apply(struct cdx_index_writer *wr, struct cdx_index_doc *e,
 	}
 	rc = index_idmap_get(wr->w.ix, wr->w.txn, DB_HASH, e->hash, &hid, err);
 	if (rc == CDX_OK && !(have_old && hid == old)) {
-		rc = same_text(wr, hid, e, &same, err);
+		rc = same_text(wr, hid, e, 0, &same, err);
 		if (rc != CDX_OK)
 			return rc;
 		if (same) {

@@ -124,6 +124,37 @@ START_TEST(unusable_manifest_is_a_usage_error)
 }
 END_TEST
 
+/* A document whose text and claims are unchanged but whose date now
+ * comes from a manifest is replaced, not left with no date. */
+START_TEST(reingest_with_a_manifest_updates_the_date)
+{
+	struct cdx_run o;
+
+	put("c.txt", "Copper output\n\nThe mine produced 12 percent more.\n");
+	put("list.csv", "path,date\nc.txt,2024-06-30\n");
+	o = run("--db", at("db"), "ingest", at("c.txt"), NULL);
+	ck_assert_int_eq(o.status, 0);
+	cdx_run_free(&o);
+	o = run("--db", at("db"), "ingest", "--manifest", at("list.csv"),
+	        at("c.txt"), NULL);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_msg(strstr(o.out, "1 replaced") != NULL, "%s", o.out);
+	cdx_run_free(&o);
+	o = run("--db", at("db"), "show", "--json", at("c.txt"), NULL);
+	ck_assert_msg(strstr(o.out, "\"date\":\"2024-06-30\"") != NULL, "%s",
+	              o.out);
+	cdx_run_free(&o);
+	/* the same again changes nothing */
+	o = run("--db", at("db"), "ingest", "--manifest", at("list.csv"),
+	        at("c.txt"), NULL);
+	ck_assert_msg(strstr(o.out, "1 unchanged") != NULL, "%s", o.out);
+	cdx_run_free(&o);
+	o = run("--db", at("db"), "check", NULL);
+	ck_assert_int_eq(o.status, 0);
+	cdx_run_free(&o);
+}
+END_TEST
+
 Suite *cli_manifest_suite(void)
 {
 	Suite *s = suite_create("cli manifest");
@@ -132,6 +163,7 @@ Suite *cli_manifest_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, rows_reach_the_index_and_the_claims);
 	tcase_add_test(tc, unusable_manifest_is_a_usage_error);
+	tcase_add_test(tc, reingest_with_a_manifest_updates_the_date);
 	suite_add_tcase(s, tc);
 	return s;
 }
