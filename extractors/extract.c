@@ -66,6 +66,7 @@ struct cdx_extract_scratch {
 	struct fixup *fix; /* claims whose subject is one of them */
 	size_t n_fix, cap_fix;
 	struct table_state table; /* unit a table header declared */
+	struct firm_state firm; /* the company the title names */
 };
 
 /* Every currency with a context-dependent reading must name a known
@@ -673,6 +674,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 		cdx_claims_clear(out);
 	s->table.unit = NULL;
 	s->table.scale = 1;
+	extract_firm_reset(&s->firm, doc->title);
 	/* A document that was never split is one long sentence. */
 	if (n_sents == 0 && doc->len > 0) {
 		sents = &whole;
@@ -719,6 +721,7 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 			sen.refs = NULL;
 			sen.n_refs = 0;
 		}
+		extract_firm_table(&ex->lx, &s->firm, &sen);
 		prev_metric = NULL;
 		for (size_t fi = 0; fi < s->n_figs; fi++) {
 			const struct figure *f = &s->figs[fi];
@@ -753,6 +756,18 @@ int cdx_extract_run(const struct cdx_extractor *ex,
 				                             f->start, f->end);
 			subj = extract_assemble_claim(&ex->lx, ex->gz, &sen, fi,
 			                              &cr, &c);
+			/* a row of an earnings table is the title's company's
+			 * ("Oper shr 22 cts vs 18 cts"), and so is what "it"
+			 * means when the text named no one before */
+			if (subj < 0 && f->kind != CDX_KIND_DATE &&
+			    f->kind != CDX_KIND_AGREEMENT && s->firm.caps &&
+			    (s->firm.table ||
+			     extract_firm_pointed(&ex->lx, &sen)) &&
+			    extract_firm_subject(&ex->lx, ex->gz, doc->title,
+			                         &s->firm, out, &c.subject))
+				return cdx_error_set(err, CDX_ERR_NOMEM,
+				                     "out of memory extracting '%s'",
+				                     doc->source ? doc->source : "");
 			if (f->kind == CDX_KIND_AGREEMENT)
 				c.metric = NULL;
 			/* "51% of output, ahead of Chile with 26%": a figure

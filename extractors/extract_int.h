@@ -40,7 +40,8 @@ enum { W_STOP = 0, W_UNCOUNTED, W_LABEL, W_UP, W_DOWN,
        W_NOTNAME, W_TITLE, W_GIVEN, W_FIRM, W_DOC,
        W_NOTSHARE, W_PARTOF, W_BASE, W_GRADE,
        W_OWNERLESS, W_MARKET, W_KINDOF, W_ECONOMY,
-       W_INDUSTRY, W_MEASURE, W_ADDED, W_LENGTH }; /* words.tsv */
+       W_INDUSTRY, W_MEASURE, W_ADDED, W_LENGTH,
+       W_LEGAL, W_JOINER, W_NAMEWORD, W_WIRENOTE };         /* words.tsv */
 /* qualifiers.tsv uses enum cdx_qualifier; metrics.tsv a bit mask of kinds. */
 
 /** One row of a word list. Strings are owned by the list. */
@@ -53,6 +54,8 @@ struct lex_entry {
 	uint8_t verb;     /* also a verb: after a bare year the number is
 	                     the year ("1986 marks a turning point") */
 	uint8_t cls;      /* row class (see the enums above) */
+	uint8_t adjacent; /* metric cue: counts only right before its figure
+	                     ("charge 865,000 dlrs", not "in charge of") */
 	double value;     /* number, scale, factor to tonnes, month */
 	char *unit;       /* normalised unit or metric phrase, or NULL */
 	char *alt_unit;   /* unit used when alt_entity is in the document; for
@@ -746,6 +749,10 @@ const char *extract_metric_world(const struct lexicon *lx,
 /** The metric phrase @p name as metrics.tsv spells it (the string claims
  * share), or NULL when no row gives it. */
 const char *extract_metric_named(const struct lexicon *lx, const char *name);
+/** Is the first or second word of @p s a table's row word (a metrics.tsv
+ * cue ending in a space, whatever its kinds: "Shr", "Qtly div", "NOTE:")?
+ * Then @p s is a row or a note of a wire's earnings table. */
+int extract_metric_row(const struct lexicon *lx, const struct sentence *s);
 
 /* ------------------------------------------------ assemble.c, continued */
 
@@ -785,6 +792,46 @@ void extract_assemble_carry(const struct lexicon *lx,
                             const struct gazetteer *gz,
                     const struct sentence *s, struct carry *cr);
 
+/* ------------------------------------------------------------- firm.c */
+/** The company of the document being extracted, found in its title once
+ * the first table row needs it, and whether the sentence being
+ * extracted is in a table of its earnings. */
+struct firm_state {
+	int caps;         /* the title is in capitals: it may name one */
+	int done;         /* the title was read */
+	const char *name; /* the company, or NULL: the gazetteer's, or in
+	                     the claims' pool */
+	int table;        /* the current sentence is a row of a table or
+	                     follows one naming no one */
+};
+/** Start document with title @p title (NULL ok). */
+void extract_firm_reset(struct firm_state *st, const char *title);
+/**
+ * Set st->table for sentence @p s: it is a row (extract_metric_row()),
+ * or it follows a sentence in the table and names no one but
+ * commodities ("1986 qtr includes a gain of 5 mln dlrs"). Only in a
+ * document whose title is in capitals.
+ */
+void extract_firm_table(const struct lexicon *lx, struct firm_state *st,
+                        const struct sentence *s);
+/**
+ * Does sentence @p s point back to a company with nothing to point to
+ * (it names no one but commodities, and the caller found no subject
+ * carried from before): it opens with "It", "Its" or "The company"
+ * (grammar.tsv back, untyped or of companies), or holds a phrase
+ * pointing back to a company? In a document whose title names a
+ * company, that company is meant.
+ */
+int extract_firm_pointed(const struct lexicon *lx, const struct sentence *s);
+/**
+ * Set *@p subject to the company that @p title (NULL ok) names in
+ * capitals, written readable, or to NULL (see firm.c); the name is read
+ * on the first call after @p st was zeroed and copied into @p out's pool
+ * unless the gazetteer knows it. @return CDX_OK or CDX_ERR_NOMEM.
+ */
+int extract_firm_subject(const struct lexicon *lx, const struct gazetteer *gz,
+                         const char *title, struct firm_state *st,
+                         struct cdx_claims *out, const char **subject);
 /* ---------------------------------------------------------- extract.c */
 
 struct cdx_extractor {

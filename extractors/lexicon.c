@@ -440,9 +440,12 @@ static int row_dates(void *ctx, char **f, unsigned nf, unsigned line,
 static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,
                        char *why, size_t cap)
 {
+	struct lex_list *l = ctx;
 	unsigned mask = 0;
 	char kinds[128];
 	char *tok, *save = NULL;
+	size_t len;
+	int adjacent, rc;
 
 	if (strcmp(f[0], "*") == 0) {
 		mask = (1u << CDX_KIND_COUNT_) - 1;
@@ -466,10 +469,18 @@ static int row_metrics(void *ctx, char **f, unsigned nf, unsigned line,
 	if (nf > 3 && (f[3][0] == '\0' || strcmp(f[2], "-") == 0))
 		return bad(why, cap, "empty override list, or one on a non-cue",
 		           NULL);
+	/* a cue ending in " #" counts only right beside its figure */
+	len = strlen(f[1]);
+	adjacent = len > 2 && strcmp(f[1] + len - 2, " #") == 0;
+	if (adjacent)
+		f[1][len - 2] = '\0';
 	/* the fourth column, the metrics this cue overrides in its clause,
 	 * is kept in alt_unit */
-	return lex_add(ctx, f[1], 0, (int)mask, 0, f[2], nf > 3 ? f[3] : NULL,
-	               NULL);
+	if ((rc = lex_add(ctx, f[1], 0, (int)mask, 0, f[2],
+	                  nf > 3 ? f[3] : NULL, NULL)) != CDX_OK)
+		return rc;
+	l->v[l->n - 1].adjacent = (uint8_t)adjacent;
+	return CDX_OK;
 }
 
 static int row_grammar(void *ctx, char **f, unsigned nf, unsigned line,
@@ -505,7 +516,8 @@ static int row_words(void *ctx, char **f, unsigned nf, unsigned line,
 	                                  "base", "grade", "ownerless",
 	                                  "market", "kindof", "economy",
 	                                  "industry", "measure", "added",
-	                                  "length", NULL};
+	                                  "length", "legal", "joiner",
+	                                  "nameword", "wirenote", NULL};
 	int c = name_index(f[0], cls);
 
 	if (c < 0)

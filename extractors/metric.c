@@ -6,8 +6,12 @@
  * Resources Group") is part of the name, no cue; a verb of change before
  * a level ("inflation fell to 4.3%") tells the direction, not the
  * measure; a cue nearest before the figure (only spaces between) wins,
- * and a table's row word ("Shr", "Net") counts only at a line's start. Split from assemble.c, which
- * calls it once per figure with the figure's clause.
+ * and a table's row word ("Shr", "Net") counts only at a line's start;
+ * a cue marked " #" counts only right beside the figure ("charge of"),
+ * and a cue past a "vs" after the figure is the other figure's.
+ * extract_metric_row() tells the rows of an earnings table (firm.c gives
+ * them the title's company). Split from assemble.c, which calls it once
+ * per figure with the figure's clause.
  *
  * The clause is read once per figure: extract_metric_scan() records every
  * cue at a word start of the clause, and both the metric and the
@@ -215,22 +219,44 @@ static const struct lex_entry *share_of(const struct lexicon *lx,
 	return NULL;
 }
 
-/* Distance of a cue at @p at from the figure; a cue inside the figure is
+/* Distance of cue @p h from the figure; a cue inside the figure is
  * never listed. A cue whose word stands right before the figure, only
  * spaces between, is nearest of all ("Shr loss 45 cts vs profit 20 cts":
- * 45 cts is the loss). */
+ * 45 cts is the loss). A cue that counts only right before or right
+ * after it (metrics.tsv " #": "charge of 1.1 mln dlrs", "a 2.3 mln dlr
+ * gain", not "in charge of a 9 mln budget") is elsewhere at no
+ * distance: (size_t)-1. */
 static size_t cue_dist(const struct sentence *s, const struct figure *f,
-                       size_t at)
+                       const struct cue_hit *h)
 {
-	size_t e = at;
+	size_t at = h->at, e = at;
 
 	if (at >= f->start)
-		return at - f->end;
+		return !h->e->adjacent ? at - f->end :
+		       extract_skip_space(s, f->end) == at ? 0 : (size_t)-1;
+	if (h->e->adjacent) /* the whole phrase: "charge of" */
+		e = at + h->e->len < f->start ? at + h->e->len : f->start;
 	while (e < f->start && is_alnum((unsigned char)s->text[e]))
 		e++;
 	while (e < f->start && is_space((unsigned char)s->text[e]))
 		e++;
-	return e == f->start ? 0 : f->start - at;
+	if (e == f->start)
+		return 0;
+	return h->e->adjacent ? (size_t)-1 : f->start - at;
+}
+
+/* Does a comparison's other side open between the figure's end @p from
+ * and a cue at @p at (grammar.tsv versus: "gain 1,637,000 dlrs vs loss
+ * 720,000 dlrs")? That cue names the other figure's measure, not this
+ * one's. */
+static int other_side(const struct lexicon *lx, const struct sentence *s,
+                      size_t from, size_t at)
+{
+	for (size_t i = from; i < at; i++)
+		if (extract_word_start(s, i) &&
+		    extract_grammar_at(lx, s, i, G_VERSUS))
+			return 1;
+	return 0;
 }
 
 const char *extract_metric_pick(const struct lexicon *lx,
@@ -246,8 +272,10 @@ const char *extract_metric_pick(const struct lexicon *lx,
 		/* the nearest cue; of two as near, the first */
 		best_d = (size_t)-1;
 		for (size_t i = 0; i < cc->n; i++) {
-			d = cue_dist(s, f, cc->v[i].at);
-			if (d < best_d) {
+			d = cue_dist(s, f, &cc->v[i]);
+			if (d < best_d && !(cc->v[i].at >= f->end &&
+			                    other_side(lx, s, f->end,
+			                               cc->v[i].at))) {
 				best = cc->v[i].e;
 				best_d = d;
 			}
@@ -263,7 +291,7 @@ const char *extract_metric_pick(const struct lexicon *lx,
 	for (size_t i = 0; i < cc->n; i++) {
 		const struct lex_entry *e = cc->v[i].e;
 
-		d = cue_dist(s, f, cc->v[i].at);
+		d = cue_dist(s, f, &cc->v[i]);
 		if (d < best_d && e->alt_unit && in_list(e->alt_unit, best->unit)) {
 			best = e;
 			best_d = d;
@@ -288,4 +316,34 @@ const char *extract_metric_named(const struct lexicon *lx, const char *name)
 		if (lx->metrics.v[i].unit && strcmp(lx->metrics.v[i].unit, name) == 0)
 			return lx->metrics.v[i].unit;
 	return NULL;
+}
+
+int extract_metric_row(const struct lexicon *lx, const struct sentence *s)
+{
+	int words = 0;
+
+	for (size_t at = 0; at < s->len && words < 2; at++) {
+		unsigned char c;
+		unsigned b;
+		uint64_t x;
+
+		if (!extract_word_start(s, at))
+			continue;
+		words++;
+		c = lower((unsigned char)s->text[at]);
+		b = at + 1 < s->len ? lower((unsigned char)s->text[at + 1]) : 0;
+		/* no cue starts with these two bytes: most words */
+		if (!(lx->msecond[c][b >> 6] >> (b & 63) & 1))
+			continue;
+		x = extract_head_of(s->text, s->len, at);
+		for (uint32_t k = lx->mstart[c]; k < lx->mstart[c + 1]; k++) {
+			const struct lex_entry *e = &lx->metrics.v[lx->morder[k]];
+
+			if (e->len > 0 && e->text[e->len - 1] == ' ' &&
+			    at + e->len <= s->len && extract_head_ok(x, e) &&
+			    extract_ci_eq(s->text + at, e->text, e->len))
+				return 1;
+		}
+	}
+	return 0;
 }

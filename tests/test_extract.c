@@ -758,5 +758,6 @@ Suite *extract_suite(void)
 	extract_masks_cases(s);
 	extract_skip_cases(s);
 	extract_news_cases(s);
+	extract_earn_cases(s);
 	return s;
 }

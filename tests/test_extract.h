@@ -58,4 +58,8 @@ void extract_skip_cases(Suite *s);
  * sentence names none (test_extract_news.c). */
 void extract_news_cases(Suite *s);
 
+/** The wires' earnings reports: the title's company for table rows,
+ * gains, charges and dividends (test_extract_earn.c). */
+void extract_earn_cases(Suite *s);
+
 #endif

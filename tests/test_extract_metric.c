@@ -107,7 +107,9 @@ static const struct metric_row {
 	{"Shrek took $881m abroad.", "$881m", NULL},
 	{"Oper shr 31 cts vs 14 cts", "14 cts", "earnings per share"},
 	{"A sale would net 1.5 billion dlrs.", "1.5 billion dlrs", NULL},
-	{"NOTE: Net includes a gain of 2 mln dlrs", "2 mln dlrs", NULL},
+	/* "Net includes" names no measure: the item it includes does */
+	{"NOTE: Net includes a gain of 2 mln dlrs", "2 mln dlrs", "gain"},
+	{"NOTE: Net includes 2 mln dlrs from the sale", "2 mln dlrs", NULL},
 };
 
 START_TEST(metric_of_figure)
