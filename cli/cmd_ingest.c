@@ -65,6 +65,8 @@ struct run {
 	int cur_single, cur_other;
 	struct stale stale;
 	unsigned long pruned;
+	/* ingest: files skipped unread, stamps written (stamp.c) */
+	struct stamp_state stamps;
 };
 
 /* ------------------------------------------------------ consumer side */
@@ -164,6 +166,25 @@ static void count_outcome(struct run *r, const struct pipeline_item *it,
 	}
 }
 
+/* A file's stamp, or files skipped unread (stamp.c). */
+static int stamps_item(struct run *r, struct pipeline_item *it)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	int rc = stamp_item(&r->stamps, r->ix, &r->writer, it, &err);
+
+	if (rc != CDX_OK) {
+		progress_clear(&r->prog);
+		cli_errorf("cannot write to '%s': %s", r->cli->db,
+		           err.msg[0] ? err.msg : cdx_strerror(rc));
+		cdx_index_writer_abort(r->writer);
+		r->writer = NULL;
+		r->failed = 1;
+		return rc;
+	}
+	progress_add(&r->prog, 0, it->credit);
+	return CDX_OK;
+}
+
 /* The ingest sink: add the document to the open batch (beginning one when
  * none is open), commit at BATCH_DOCS documents or BATCH_MEM bytes held,
  * and at the end commit what is left, on this same thread. */
@@ -172,6 +193,7 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 	struct run *r = ctx;
 	struct cdx_error err = CDX_ERROR_INIT;
 	enum cdx_add_outcome outcome;
+	uint64_t doc_id = CDX_STAMP_NO_DOC;
 	int rc;
 
 	if (it == NULL) {
@@ -184,8 +206,16 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		progress_clear(&r->prog);
 		return 0;
 	}
-	if (!item_prelude(r, it))
+	if (it->msg_kind == PIPELINE_MSG_STAMP ||
+	    it->msg_kind == PIPELINE_MSG_SKIPPED)
+		return stamps_item(r, it);
+	if (it->doc == NULL && it->msg_kind != PIPELINE_MSG_WARN)
+		stamp_file_reset(&r->stamps); /* a file ended unstamped */
+	if (!item_prelude(r, it)) {
+		if (it->doc)
+			stamp_doc_failed(&r->stamps);
 		return 0;
+	}
 	if (r->writer == NULL) {
 		rc = cdx_index_writer_begin(&r->writer, r->ix, &err);
 		if (rc != CDX_OK) {
@@ -199,11 +229,11 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		/* prepared by the thread that extracted it: the writer
 		 * takes it */
 		rc = cdx_index_writer_add_prepared(r->writer, it->prepared,
-		                                   &outcome, NULL, &err);
+		                                   &outcome, &doc_id, &err);
 		it->prepared = NULL;
 	} else {
 		rc = cdx_index_writer_add(r->writer, it->doc, &it->claims,
-		                          &outcome, NULL, &err);
+		                          &outcome, &doc_id, &err);
 	}
 	if (rc != CDX_OK) {
 		progress_clear(&r->prog);
@@ -215,6 +245,7 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		return rc;
 	}
 	count_outcome(r, it, outcome);
+	stamp_doc(&r->stamps, doc_id, outcome);
 	progress_add(&r->prog, 1, it->credit);
 	if (cdx_index_writer_count(r->writer) >= BATCH_DOCS ||
 	    cdx_index_writer_bytes(r->writer) >= BATCH_MEM)
@@ -284,6 +315,7 @@ static int extract_sink(void *ctx, struct pipeline_item *it)
 
 static void reject(struct run *r, const char *msg)
 {
+	stamp_flush(&r->stamps, r->pipe, 0); /* skipped files before it */
 	pipeline_submit_msg(r->pipe, PIPELINE_MSG_REJECT, msg, 0);
 }
 
@@ -291,6 +323,7 @@ static void reader_warn(void *ctx, const char *msg)
 {
 	struct run *r = ctx;
 
+	stamp_flush(&r->stamps, r->pipe, 0);
 	pipeline_submit_msg(r->pipe, PIPELINE_MSG_WARN, msg, 0);
 }
 
@@ -314,6 +347,7 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 		r->cur_single |= k == 0;
 		r->cur_parts += k == 1;
 		r->cur_other |= k < 0;
+		r->stamps.foreign |= !stamp_doc_of(r->cur_path, doc->source);
 	}
 	return pipeline_submit(r->pipe, doc, credit);
 }
@@ -325,8 +359,13 @@ static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 {
 	struct cdx_read_options o = CDX_READ_OPTIONS_INIT;
 	struct cdx_error err = CDX_ERROR_INIT;
-	int rc;
+	char stamp[4200];
+	const char *msg;
+	int rc, stamped = r->stamps.have_cur; /* seen_cb() said read it */
 
+	r->stamps.have_cur = 0;
+	r->stamps.foreign = 0;
+	stamp_flush(&r->stamps, r->pipe, 0); /* skipped files before it */
 	o.warn = reader_warn;
 	o.warn_ctx = r;
 	if (r->max_bytes)
@@ -349,11 +388,31 @@ static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 	    r->cur_single != (r->cur_parts > 0))
 		stale_note(&r->stale, path, r->cur_parts);
 	r->cur_path = NULL;
+	/* read whole: its end carries its stamp (stamp.c) */
+	if (rc == CDX_OK && stamped && !r->stamps.foreign &&
+	    (msg = stamp_msg(stamp, sizeof stamp, path, &r->stamps.cur))) {
+		pipeline_submit_msg(r->pipe, PIPELINE_MSG_STAMP, msg,
+		                    r->file_size - r->file_credit);
+		return;
+	}
 	pipeline_submit_msg(r->pipe,
 	                    rc != CDX_OK ? PIPELINE_MSG_REJECT : PIPELINE_MSG_NONE,
 	                    rc != CDX_OK ? (err.msg[0] ? err.msg : cdx_strerror(rc))
 	                                 : NULL,
 	                    r->file_size - r->file_credit);
+}
+
+/* A regular file about to be read: skipped when its stamp says it is
+ * unchanged (stamp.c); its size is credited to the progress bar. */
+static int seen_cb(void *ctx, const char *path, const struct stat *st)
+{
+	struct run *r = ctx;
+
+	if (!stamp_seen(&r->stamps, r->ix, path, st))
+		return 0;
+	r->files++;
+	stamp_flush(&r->stamps, r->pipe, 1);
+	return 1;
 }
 
 static void read_file_cb(void *ctx, const char *path, int fd, uint64_t size)
@@ -393,9 +452,16 @@ static int count_stop(void *ctx)
 static void read_path(struct run *r, const char *path, int counting)
 {
 	struct walk w = {counting, counting ? count_file : read_file_cb,
-	                 reject_cb, counting ? count_stop : read_stop, r};
+	                 reject_cb, counting ? count_stop : read_stop, r, NULL,
+	                 0};
 
+	if (!counting && r->ix) {
+		w.seen = seen_cb;
+		w.stat_first = stamp_likely(&r->stamps, r->ix);
+	}
 	walk_path(&w, path);
+	if (!counting)
+		stamp_flush(&r->stamps, r->pipe, 0);
 }
 
 /* ------------------------------------------------------------ set-up */
@@ -446,11 +512,14 @@ static void run_release(struct run *r)
 {
 	pipeline_finish(r->pipe);
 	cdx_index_writer_abort(r->writer);
+	cdx_index_lookup_free(r->stamps.rd); /* before the close */
+	r->stamps.rd = NULL;
 	cdx_index_close(r->ix);
 	cdx_extract_free(r->ex);
 	cdx_buf_release(&r->out);
 	cdx_buf_release(&r->input);
 	stale_release(&r->stale);
+	stamp_state_release(&r->stamps);
 	cdx_manifest_free(r->manifest);
 }
 
@@ -467,6 +536,21 @@ static int load_manifest(struct run *r, const char *path)
 		cli_errorf("--manifest: %s", err.msg);
 		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+/* The stamps' fingerprint of this run (cli/stamp.c). */
+static int stamps_setup(struct run *r, const char *manifest, int rescan)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	uint64_t fp;
+
+	if (stamp_fingerprint(&fp, r->ex, r->part_max, r->max_bytes, manifest,
+	                      &err) != CDX_OK) {
+		cli_errorf("--manifest: %s", err.msg);
+		return EXIT_USAGE;
+	}
+	stamp_state_init(&r->stamps, fp, rescan);
 	return EXIT_OK;
 }
 
@@ -511,7 +595,7 @@ static const char ingest_help[] =
 	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] "
 	"[--max-size SIZE]\n"
 	"                                  [--part-size SIZE] [--manifest FILE]\n"
-	"                                  PATH...\n"
+	"                                  [--rescan] PATH...\n"
 	"\n"
 	"Read each PATH (a file, a folder searched recursively, or - for "
 	"standard\n"
@@ -524,7 +608,10 @@ static const char ingest_help[] =
 	"url). Re-ingesting a source replaces its old version; an unchanged\n"
 	"text is left alone unless its claims now come out otherwise (a newer\n"
 	"claimdex, other --data), and is then replaced. The same content under\n"
-	"another name is reported and skipped.\n"
+	"another name is reported and skipped. A regular file ingested whole\n"
+	"before is skipped unread while its size, times (mtime, ctime) and inode,\n"
+	"this claimdex, the extractor's data and these options are as they were;\n"
+	"it counts as unchanged (or as duplicates, as it did).\n"
 	"\n"
 	"  --threads N  working threads (default: the online CPUs, at most 16):"
 	"\n"
@@ -543,6 +630,7 @@ static const char ingest_help[] =
 	"               document listed (by its path relative to FILE's folder,\n"
 	"               \"coll.sgm#12\" for an item) takes the row's values\n"
 	"               before its claims are extracted; a bad row is a warning\n"
+	"  --rescan     read every file, even those stamped unchanged\n"
 	"  -q, --quiet  no warnings, progress bar or summary\n"
 	"\n"
 	"When standard error is a terminal, a progress line shows documents, "
@@ -562,6 +650,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		{"max-size", required_argument, NULL, 'm'},
 		{"part-size", required_argument, NULL, 'p'},
 		{"manifest", required_argument, NULL, 'M'},
+		{"rescan", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
@@ -569,7 +658,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	long threads = -1;
 	size_t max_bytes = 0, part_max = 0;
 	double t0;
-	int ch, rc;
+	int ch, rc, rescan = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -598,6 +687,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 'M': manifest = optarg; break;
+		case 'R': rescan = 1; break;
 		default: fputs(ingest_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -614,6 +704,8 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	if (rc == EXIT_OK)
 		rc = load_manifest(&r, manifest);
 	if (rc == EXIT_OK)
+		rc = stamps_setup(&r, manifest, rescan);
+	if (rc == EXIT_OK)
 		rc = cli_open_index(c, 1, &r.ix);
 	/* the writer's commits and merges may use them too */
 	if (rc == EXIT_OK)
@@ -626,6 +718,18 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		run_release(&r);
 		return rc;
 	}
+	/* skipped files whose stamps a removal in the batch dropped: read */
+	if (!r.failed && r.stamps.n_reread > 0) {
+		unsigned long n = (unsigned long)r.stamps.n_reread;
+
+		r.stamps.rescan = 1;
+		rc = run_inputs(&r, r.stamps.reread, (int)n, ingest_sink, 0);
+		if (rc != EXIT_OK) {
+			run_release(&r);
+			return rc;
+		}
+		r.files -= n; /* counted when skipped */
+	}
 	if (!r.failed) {
 		struct cdx_error err = CDX_ERROR_INIT;
 
@@ -635,6 +739,10 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			r.failed = 1;
 		}
 	}
+	/* files skipped unread: their documents as the stamps counted them */
+	r.docs += r.stamps.skip_docs + r.stamps.skip_dups;
+	r.n_unchanged += r.stamps.skip_docs;
+	r.n_dup += r.stamps.skip_dups;
 	if (!c->quiet && !r.failed) {
 		double dt = progress_now() - t0;
 		printf("ingested %lu documents from %lu files in %.2f s "

@@ -691,6 +691,8 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 	each(&c, DB_DLEN, check_dlen);
 	each(&c, DB_DELETED, check_dead);
 	each(&c, DB_PREFIXES, check_prefix);
+	if (c.rc == 0)
+		c.rc = index_stamp_check(ix, c.txn, fn, ctx, &c.n);
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);
 		goto cleanup;

@@ -36,6 +36,7 @@ static const struct {
 	[DB_REFS] = {"refs", 0},
 	[DB_DLEN] = {"dlen", 0},
 	[DB_PREFIXES] = {"prefixes", 0},
+	[DB_STAMPS] = {"stamps", 0},
 };
 
 static int status_of(int rc)
