@@ -10,6 +10,7 @@
 #define CDX_CLI_H
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "cdx_buf.h"
 #include "cdx_error.h"
@@ -115,6 +116,10 @@ enum pipeline_msg {
 	PIPELINE_MSG_NONE = 0,
 	PIPELINE_MSG_WARN,   /**< a warning; the input goes on */
 	PIPELINE_MSG_REJECT, /**< an input was rejected (exit status 1) */
+	PIPELINE_MSG_STAMP,  /**< a regular file was read whole: msg is
+	                          its stamp (stamp.c), for the ingest sink */
+	PIPELINE_MSG_SKIPPED, /**< a regular file was skipped unread: msg is
+	                           the stamp that said so (stamp.c) */
 };
 
 /** One item as the sink sees it; everything is owned by the pipeline. */
@@ -244,6 +249,12 @@ struct walk {
 	/** Non-zero stops the walk before its next entry. */
 	int (*stop)(void *ctx);
 	void *ctx;
+	/** Or NULL. A regular file about to be given to @c file, with the
+	 *  fstat() of its open descriptor (before it is read), or with
+	 *  @c stat_first the stat() of a folder's entry before it is opened:
+	 *  non-zero skips it unread. Not for "-" nor when counting. */
+	int (*seen)(void *ctx, const char *path, const struct stat *st);
+	int stat_first; /**< files in folders: stat(), seen(), then open */
 };
 
 /** Hand input @p path — "-", a file, or a folder and the files below it
@@ -306,5 +317,106 @@ void stale_note(struct stale *s, const char *path, unsigned n_parts);
  */
 int stale_prune(struct stale *s, struct cdx_index *ix, unsigned long *pruned,
                 struct cdx_error *err);
+
+/* ---- stamp.c: skipping files ingested whole before ------------------ */
+
+/**
+ * The fingerprint of this run: claimdex itself (schema, executable),
+ * @p ex's data, the --part-size and --max-size values (0: default) and
+ * the bytes of the --manifest file @p manifest (or NULL).
+ * @return CDX_OK, or CDX_ERR_IO when the manifest cannot be read.
+ */
+int stamp_fingerprint(uint64_t *out, const struct cdx_extractor *ex,
+                      size_t part_max, size_t max_bytes,
+                      const char *manifest, struct cdx_error *err);
+/** The stamp of a file with status @p st under @p fingerprint (no
+ *  documents counted yet). */
+void stamp_of_stat(struct cdx_stamp *s, const struct stat *st,
+                   uint64_t fingerprint);
+/** Whether @p a and @p b are the same file unchanged under the same
+ *  fingerprint (the counts aside). */
+int stamp_same(const struct cdx_stamp *a, const struct cdx_stamp *b);
+/** The text of a PIPELINE_MSG_STAMP item for @p path in @p buf, or NULL
+ *  when it does not fit. */
+char *stamp_msg(char *buf, size_t cap, const char *path,
+                const struct cdx_stamp *s);
+/** Read such a text into @p s's file fields; the path, or NULL. */
+const char *stamp_msg_parse(const char *msg, struct cdx_stamp *s);
+
+/** One ingest's stamps: the reader's side and the consumer's. */
+struct stamp_state {
+	uint64_t fingerprint; /**< stamp_fingerprint() of the run */
+	int rescan;           /**< --rescan: read every file */
+	/* reader side */
+	struct cdx_stamp cur; /**< the file being read, from its fstat() */
+	int have_cur;         /**< cur is that of the file read_one reads */
+	int foreign;          /**< it gave a document stamp_doc_of() does
+	                           not own: no stamp */
+	struct cdx_index_lookup *rd; /**< the reader's lookups, or NULL */
+	int rd_failed;        /**< it could not be made: read every file */
+	struct cdx_buf pending; /**< files skipped, not yet submitted */
+	unsigned n_pending;
+	uint64_t pending_credit; /**< their bytes */
+	/* consumer side: files skipped */
+	unsigned long skip_docs, skip_dups; /**< their documents */
+	char **reread;        /**< skipped, but their stamps went meanwhile */
+	size_t n_reread, cap_reread;
+	/* consumer side: the file whose documents are arriving */
+	unsigned long f_docs, f_dup;
+	int f_bad;            /**< one of them failed: no stamp */
+	uint64_t f_doc;       /**< the id of one it stored, or
+	                           CDX_STAMP_NO_DOC */
+};
+
+void stamp_state_init(struct stamp_state *s, uint64_t fingerprint,
+                      int rescan);
+/** NULL ok. */
+void stamp_state_release(struct stamp_state *s);
+/**
+ * Reader: regular file @p path with status @p st is about to be read.
+ * Returns 1 when @p ix holds its stamp and every field matches: skip it
+ * unread; it waits in s->pending for stamp_flush(). Else 0, with s->cur
+ * set for the stamp its end will carry.
+ */
+int stamp_seen(struct stamp_state *s, struct cdx_index *ix, const char *path,
+               const struct stat *st);
+/**
+ * Whether document @p source is file @p path's by its name: the path
+ * itself or "path#..." (a part, an item numbered in the file). Only such
+ * files are stamped: removing a document drops the stamp of the file its
+ * name gives (indexer/stamp.c), and an item named by its URL (a feed, a
+ * JSON Lines row with a url) names no file.
+ */
+int stamp_doc_of(const char *path, const char *source);
+/** Reader, before a walk: whether files are likely to be skipped (the
+ *  index held stamps when the reader began, and no --rescan). */
+int stamp_likely(struct stamp_state *s, struct cdx_index *ix);
+/**
+ * Reader: submit the skipped files waiting as one PIPELINE_MSG_SKIPPED
+ * item (before anything else is submitted, so the order holds); with
+ * @p unless_few, only when a message's worth is waiting.
+ */
+void stamp_flush(struct stamp_state *s, struct pipeline *p, int unless_few);
+/** Consumer: a file ended without a stamp (or with): forget its counts. */
+void stamp_file_reset(struct stamp_state *s);
+/** Consumer: a document of the current file went into the batch, as
+ *  document @p id. */
+void stamp_doc(struct stamp_state *s, uint64_t id,
+               enum cdx_add_outcome outcome);
+/** Consumer: a document of the current file failed (no stamp). */
+void stamp_doc_failed(struct stamp_state *s);
+/**
+ * Consumer: a PIPELINE_MSG_STAMP or PIPELINE_MSG_SKIPPED item @p it.
+ * STAMP ends the current file: its stamp, with the documents counted, is
+ * put into the batch *w (begun when NULL), unless one of them failed.
+ * SKIPPED (its text changed and restored in place): a file whose stamp
+ * still holds in *w (or, NULL, in @p ix) has its documents counted in
+ * skip_*; else the batch removed what the stamp vouched for since the
+ * reader looked, and the file is noted in reread for a second pass.
+ * @return CDX_OK, or an error with @p err set (abort the batch).
+ */
+int stamp_item(struct stamp_state *s, struct cdx_index *ix,
+               struct cdx_index_writer **w, struct pipeline_item *it,
+               struct cdx_error *err);
 
 #endif

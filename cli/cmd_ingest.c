@@ -45,6 +45,7 @@ struct run {
 	struct pipeline *pipe;
 	pipeline_sink_fn sink;
 	int indexing;                    /* ingest, not extract */
+	const char *stamp_manifest;      /* --manifest, for the fingerprint */
 	int halted;                      /* the pipeline could not start */
 	unsigned threads;                /* --threads: working threads in all */
 	size_t max_bytes;                /* --max-size: largest input file */
@@ -71,6 +72,8 @@ struct run {
 	int cur_single, cur_other;
 	struct stale stale;
 	unsigned long pruned;
+	/* ingest: files skipped unread, stamps written (stamp.c) */
+	struct stamp_state stamps;
 };
 
 /* ------------------------------------------------------ consumer side */
@@ -170,6 +173,25 @@ static void count_outcome(struct run *r, const struct pipeline_item *it,
 	}
 }
 
+/* A file's stamp, or files skipped unread (stamp.c). */
+static int stamps_item(struct run *r, struct pipeline_item *it)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	int rc = stamp_item(&r->stamps, r->ix, &r->writer, it, &err);
+
+	if (rc != CDX_OK) {
+		progress_clear(&r->prog);
+		cli_errorf("cannot write to '%s': %s", r->cli->db,
+		           err.msg[0] ? err.msg : cdx_strerror(rc));
+		cdx_index_writer_abort(r->writer);
+		r->writer = NULL;
+		r->failed = 1;
+		return rc;
+	}
+	progress_add(&r->prog, 0, it->credit);
+	return CDX_OK;
+}
+
 /* The ingest sink: add the document to the open batch (beginning one when
  * none is open), commit at BATCH_DOCS documents or BATCH_MEM bytes held,
  * and at the end commit what is left, on this same thread. */
@@ -178,6 +200,7 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 	struct run *r = ctx;
 	struct cdx_error err = CDX_ERROR_INIT;
 	enum cdx_add_outcome outcome;
+	uint64_t doc_id = CDX_STAMP_NO_DOC;
 	int rc;
 
 	if (it == NULL) {
@@ -190,8 +213,16 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		progress_clear(&r->prog);
 		return 0;
 	}
-	if (!item_prelude(r, it))
+	if (it->msg_kind == PIPELINE_MSG_STAMP ||
+	    it->msg_kind == PIPELINE_MSG_SKIPPED)
+		return stamps_item(r, it);
+	if (it->doc == NULL && it->msg_kind != PIPELINE_MSG_WARN)
+		stamp_file_reset(&r->stamps); /* a file ended unstamped */
+	if (!item_prelude(r, it)) {
+		if (it->doc)
+			stamp_doc_failed(&r->stamps);
 		return 0;
+	}
 	if (r->writer == NULL) {
 		rc = cdx_index_writer_begin(&r->writer, r->ix, &err);
 		if (rc != CDX_OK) {
@@ -205,11 +236,11 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		/* prepared by the thread that extracted it: the writer
 		 * takes it */
 		rc = cdx_index_writer_add_prepared(r->writer, it->prepared,
-		                                   &outcome, NULL, &err);
+		                                   &outcome, &doc_id, &err);
 		it->prepared = NULL;
 	} else {
 		rc = cdx_index_writer_add(r->writer, it->doc, &it->claims,
-		                          &outcome, NULL, &err);
+		                          &outcome, &doc_id, &err);
 	}
 	if (rc != CDX_OK) {
 		progress_clear(&r->prog);
@@ -221,6 +252,7 @@ static int ingest_sink(void *ctx, struct pipeline_item *it)
 		return rc;
 	}
 	count_outcome(r, it, outcome);
+	stamp_doc(&r->stamps, doc_id, outcome);
 	progress_add(&r->prog, 1, it->credit);
 	if (cdx_index_writer_count(r->writer) >= BATCH_DOCS ||
 	    cdx_index_writer_bytes(r->writer) >= BATCH_MEM)
@@ -293,7 +325,21 @@ static int extract_sink(void *ctx, struct pipeline_item *it)
  * EXIT_INDEX (printed), and then reading stops. */
 static int start_pipeline(struct run *r)
 {
-	int rc = preread_finish(r->pre, &r->ex, &r->ix);
+	/* a second pass (stamps' rereads) has them already */
+	int rc = r->ex ? EXIT_OK : preread_finish(r->pre, &r->ex, &r->ix);
+
+	/* the stamps' fingerprint of this run (stamp.c): the reader looks
+	 * stamps up only from now on, and the consumer writes them with it;
+	 * a manifest that cannot be read again stamps nothing new that a
+	 * later run could match, which only costs a read */
+	if (rc == EXIT_OK && r->indexing) {
+		struct cdx_error err = CDX_ERROR_INIT;
+
+		if (stamp_fingerprint(&r->stamps.fingerprint, r->ex,
+		                      r->part_max, r->max_bytes,
+		                      r->stamp_manifest, &err) != CDX_OK)
+			cli_warn(r->cli, err.msg);
+	}
 
 	/* one thread does all; with more, one is the consumer (the
 	 * writer) and the others extract */
@@ -356,6 +402,7 @@ static void submit_msg(struct run *r, enum pipeline_msg kind,
 
 static void reject(struct run *r, const char *msg)
 {
+	stamp_flush(&r->stamps, r->pipe, 0); /* skipped files before it */
 	submit_msg(r, PIPELINE_MSG_REJECT, msg, 0);
 }
 
@@ -363,6 +410,7 @@ static void reader_warn(void *ctx, const char *msg)
 {
 	struct run *r = ctx;
 
+	stamp_flush(&r->stamps, r->pipe, 0);
 	submit_msg(r, PIPELINE_MSG_WARN, msg, 0);
 }
 
@@ -386,6 +434,7 @@ static int on_doc(void *ctx, struct cdx_doc *doc)
 		r->cur_single |= k == 0;
 		r->cur_parts += k == 1;
 		r->cur_other |= k < 0;
+		r->stamps.foreign |= !stamp_doc_of(r->cur_path, doc->source);
 	}
 	return submit_doc(r, doc, credit);
 }
@@ -397,8 +446,13 @@ static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 {
 	struct cdx_read_options o = CDX_READ_OPTIONS_INIT;
 	struct cdx_error err = CDX_ERROR_INIT;
-	int rc;
+	char stamp[4200];
+	const char *msg;
+	int rc, stamped = r->stamps.have_cur; /* seen_cb() said read it */
 
+	r->stamps.have_cur = 0;
+	r->stamps.foreign = 0;
+	stamp_flush(&r->stamps, r->pipe, 0); /* skipped files before it */
 	o.warn = reader_warn;
 	o.warn_ctx = r;
 	if (r->max_bytes)
@@ -421,10 +475,30 @@ static void read_one(struct run *r, const char *path, int fd, uint64_t size)
 	    r->cur_single != (r->cur_parts > 0))
 		stale_note(&r->stale, path, r->cur_parts);
 	r->cur_path = NULL;
+	/* read whole: its end carries its stamp (stamp.c) */
+	if (rc == CDX_OK && stamped && !r->stamps.foreign &&
+	    (msg = stamp_msg(stamp, sizeof stamp, path, &r->stamps.cur))) {
+		submit_msg(r, PIPELINE_MSG_STAMP, msg,
+		           r->file_size - r->file_credit);
+		return;
+	}
 	submit_msg(r, rc != CDX_OK ? PIPELINE_MSG_REJECT : PIPELINE_MSG_NONE,
 	           rc != CDX_OK ? (err.msg[0] ? err.msg : cdx_strerror(rc))
 	                        : NULL,
 	           r->file_size - r->file_credit);
+}
+
+/* A regular file about to be read: skipped when its stamp says it is
+ * unchanged (stamp.c); its size is credited to the progress bar. */
+static int seen_cb(void *ctx, const char *path, const struct stat *st)
+{
+	struct run *r = ctx;
+
+	if (!stamp_seen(&r->stamps, r->ix, path, st))
+		return 0;
+	r->files++;
+	stamp_flush(&r->stamps, r->pipe, 1);
+	return 1;
 }
 
 static void read_file_cb(void *ctx, const char *path, int fd, uint64_t size)
@@ -464,9 +538,18 @@ static int count_stop(void *ctx)
 static void read_path(struct run *r, const char *path, int counting)
 {
 	struct walk w = {counting, counting ? count_file : read_file_cb,
-	                 reject_cb, counting ? count_stop : read_stop, r};
+	                 reject_cb, counting ? count_stop : read_stop, r, NULL,
+	                 0};
 
+	/* before the index is open (preread.c) a file's stat is noted for
+	 * its stamp, but not looked up */
+	if (!counting && r->indexing) {
+		w.seen = seen_cb;
+		w.stat_first = r->ix && stamp_likely(&r->stamps, r->ix);
+	}
 	walk_path(&w, path);
+	if (!counting)
+		stamp_flush(&r->stamps, r->pipe, 0);
 }
 
 /* ------------------------------------------------------------ set-up */
@@ -482,6 +565,16 @@ static void run_setup(struct run *r, struct cli *c)
 	cdx_buf_init(&r->input, 0); /* the reader sets its cap */
 }
 
+/* Does the index folder of @p c hold an index already? */
+static int index_exists(const struct cli *c)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/data.mdb", c->db);
+	return stat(path, &st) == 0;
+}
+
 /* Load the extractor, start the pipeline (for ingest, on the index) and
  * read every input through it; afterwards every counter of @p r is
  * final. Returns EXIT_OK or EXIT_INDEX. */
@@ -494,9 +587,15 @@ static int run_inputs(struct run *r, char **paths, int n,
 	r->indexing = sink == ingest_sink;
 	/* with more than one thread, the extractor loads and the index
 	 * opens while the first inputs are read; with one, first */
-	rc = preread_new(&r->pre, r->cli, r->threads, r->indexing);
-	if (rc != EXIT_OK)
-		return rc;
+	if (r->pre == NULL) {
+		rc = preread_new(&r->pre, r->cli, r->threads, r->indexing);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	/* an index that may hold stamps is needed before the first file,
+	 * to skip it unread: no reading ahead of the load then */
+	if (r->indexing && !r->stamps.rescan && index_exists(r->cli))
+		pipe_now(r, 1);
 	if (show_progress) {
 		for (int i = 0; i < n && r->n_counted <= COUNT_FILES_MAX; i++)
 			read_path(r, paths[i], 1);
@@ -524,11 +623,14 @@ static void run_release(struct run *r)
 	preread_free(r->pre);
 	pipeline_finish(r->pipe);
 	cdx_index_writer_abort(r->writer);
+	cdx_index_lookup_free(r->stamps.rd); /* before the close */
+	r->stamps.rd = NULL;
 	cdx_index_close(r->ix);
 	cdx_extract_free(r->ex);
 	cdx_buf_release(&r->out);
 	cdx_buf_release(&r->input);
 	stale_release(&r->stale);
+	stamp_state_release(&r->stamps);
 	cdx_manifest_free(r->manifest);
 }
 
@@ -547,6 +649,7 @@ static int load_manifest(struct run *r, const char *path)
 	}
 	return EXIT_OK;
 }
+
 
 /* --threads N: 1..PIPELINE_THREADS_MAX, else -1 */
 static long parse_threads(const char *s)
@@ -589,7 +692,7 @@ static const char ingest_help[] =
 	"usage: claimdex [--db DIR] ingest [--quiet] [--threads N] "
 	"[--max-size SIZE]\n"
 	"                                  [--part-size SIZE] [--manifest FILE]\n"
-	"                                  PATH...\n"
+	"                                  [--rescan] PATH...\n"
 	"\n"
 	"Read each PATH (a file, a folder searched recursively, or - for "
 	"standard\n"
@@ -603,7 +706,10 @@ static const char ingest_help[] =
 	"text is left alone unless its claims, title or date now come out\n"
 	"otherwise (a newer claimdex, other --data, a --manifest), and is then\n"
 	"replaced. The same content under another name is reported and\n"
-	"skipped.\n"
+	"skipped. A regular file ingested whole before is skipped unread while\n"
+	"its size, times (mtime, ctime) and inode, this claimdex, the\n"
+	"extractor's data and these options are as they were; it counts as\n"
+	"unchanged (or as duplicates, as it did).\n"
 	"\n"
 	"  --threads N  working threads (default: the online CPUs, at most 16):"
 	"\n"
@@ -622,6 +728,7 @@ static const char ingest_help[] =
 	"               document listed (by its path relative to FILE's folder,\n"
 	"               \"coll.sgm#12\" for an item) takes the row's values\n"
 	"               before its claims are extracted; a bad row is a warning\n"
+	"  --rescan     read every file, even those stamped unchanged\n"
 	"  -q, --quiet  no warnings, progress bar or summary\n"
 	"\n"
 	"When standard error is a terminal, a progress line shows documents, "
@@ -641,6 +748,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		{"max-size", required_argument, NULL, 'm'},
 		{"part-size", required_argument, NULL, 'p'},
 		{"manifest", required_argument, NULL, 'M'},
+		{"rescan", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	struct run r;
@@ -648,7 +756,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 	long threads = -1;
 	size_t max_bytes = 0, part_max = 0;
 	double t0;
-	int ch, rc;
+	int ch, rc, rescan = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -677,6 +785,7 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 'M': manifest = optarg; break;
+		case 'R': rescan = 1; break;
 		default: fputs(ingest_help, stderr); return EXIT_USAGE;
 		}
 	}
@@ -695,12 +804,27 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 		run_release(&r);
 		return rc;
 	}
+	/* the fingerprint waits for the extractor: start_pipeline() */
+	stamp_state_init(&r.stamps, 0, rescan);
+	r.stamp_manifest = manifest;
 	t0 = progress_now();
 	rc = run_inputs(&r, argv + optind, argc - optind, ingest_sink,
 	                !c->quiet && isatty(STDERR_FILENO));
 	if (rc != EXIT_OK) {
 		run_release(&r);
 		return rc;
+	}
+	/* skipped files whose stamps a removal in the batch dropped: read */
+	if (!r.failed && r.stamps.n_reread > 0) {
+		unsigned long n = (unsigned long)r.stamps.n_reread;
+
+		r.stamps.rescan = 1;
+		rc = run_inputs(&r, r.stamps.reread, (int)n, ingest_sink, 0);
+		if (rc != EXIT_OK) {
+			run_release(&r);
+			return rc;
+		}
+		r.files -= n; /* counted when skipped */
 	}
 	if (!r.failed) {
 		struct cdx_error err = CDX_ERROR_INIT;
@@ -711,6 +835,10 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			r.failed = 1;
 		}
 	}
+	/* files skipped unread: their documents as the stamps counted them */
+	r.docs += r.stamps.skip_docs + r.stamps.skip_dups;
+	r.n_unchanged += r.stamps.skip_docs;
+	r.n_dup += r.stamps.skip_dups;
 	if (!c->quiet && !r.failed) {
 		double dt = progress_now() - t0;
 		printf("ingested %lu documents from %lu files in %.2f s "

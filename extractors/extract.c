@@ -104,7 +104,9 @@ int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
 	    (rc = extract_gz_load(&ex->gz, data_dir, err)) ||
 	    (rc = check_alternatives(ex, err)) ||
 	    (rc = extract_pattern_build(&ex->pat, &ex->lx, err)) ||
-	    (rc = extract_triggers_build(&ex->trig, &ex->lx, err)))
+	    (rc = extract_triggers_build(&ex->trig, &ex->lx, err)) ||
+	    (rc = extract_fingerprint_compute(data_dir, &ex->fingerprint,
+	                                      err)))
 		goto cleanup;
 	extract_gz_filter(ex->gz, &ex->gzf);
 	extract_tables_index(ex);

@@ -167,6 +167,14 @@ struct cdx_extract_scratch;
 int cdx_extract_new(struct cdx_extractor **out, const char *data_dir,
                     struct cdx_error *err);
 
+/**
+ * A fingerprint of the data @p ex was loaded from: the names and bytes of
+ * the files of its data folder, hashed when it was made. Other data, or
+ * an edited word list, gives another; for telling whether claims could
+ * come out otherwise than before.
+ */
+uint64_t cdx_extract_fingerprint(const struct cdx_extractor *ex);
+
 /** Free an extractor. NULL ok. Claims it produced must not be used after. */
 void cdx_extract_free(struct cdx_extractor *ex);
 

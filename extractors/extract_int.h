@@ -843,7 +843,15 @@ struct cdx_extractor {
 	uint8_t table_first[256]; /* bit 1: a scale word, bit 2: a unit
 	                             a table header may name starts with
 	                             this byte, lower case (tables.c) */
+	uint64_t fingerprint;     /* of the data folder (fingerprint.c) */
 };
+
+/* ------------------------------------------------------ fingerprint.c */
+
+/** The fingerprint of data folder @p dir: its files' names and bytes.
+ *  @return CDX_OK, CDX_ERR_IO or CDX_ERR_NOMEM. */
+int extract_fingerprint_compute(const char *dir, uint64_t *out,
+                                struct cdx_error *err);
 
 /* ----------------------------------------------------------- tables.c */
 

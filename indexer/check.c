@@ -726,6 +726,8 @@ int cdx_index_check(struct cdx_index *ix, cdx_warn_fn fn, void *ctx,
 		else if (src != CDX_OK)
 			c.rc = src == CDX_ERR_NOMEM ? ENOMEM : EIO;
 	}
+	if (c.rc == 0)
+		c.rc = index_stamp_check(ix, c.txn, fn, ctx, &c.n);
 	if (c.rc != 0) {
 		rc = index_mdb_error(ix, c.rc, "check", err);
 		goto cleanup;

@@ -37,6 +37,7 @@ static const struct {
 	[DB_DLEN] = {"dlen", 0},
 	[DB_PREFIXES] = {"prefixes", 0},
 	[DB_STRS] = {"strings", 0},
+	[DB_STAMPS] = {"stamps", 0},
 };
 
 static int status_of(int rc)

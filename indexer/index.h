@@ -193,6 +193,84 @@ void cdx_index_writer_abort(struct cdx_index_writer *w);
 int cdx_index_delete(struct cdx_index *ix, const char *source,
                      struct cdx_error *err);
 
+/* ------------------------------------------------------------ stamps */
+
+/*
+ * A stamp says that a regular file was ingested whole and what it gave,
+ * so that a re-ingest can skip it unread while nothing that decides its
+ * documents has changed (stamp.c). It is keyed by the path as the file's
+ * documents name it (for a collection, the file, not its items). Any
+ * removal or replacement of one of the file's documents drops it.
+ */
+
+/** What a file's stamp records. */
+struct cdx_stamp {
+	uint64_t size;        /**< st_size */
+	uint64_t mtime_ns;    /**< st_mtim, ns since the epoch */
+	uint64_t ctime_ns;    /**< st_ctim, ns since the epoch */
+	uint64_t ino;         /**< st_ino */
+	uint64_t fingerprint; /**< of all else that decides the documents and
+	                           claims (version, extractor data, options) */
+	uint64_t n_docs;      /**< documents it gave, duplicates not counted */
+	uint64_t n_dup;       /**< documents skipped as duplicates */
+};
+
+/** No document, for cdx_index_writer_stamp(). */
+#define CDX_STAMP_NO_DOC UINT64_MAX
+
+/**
+ * Put the stamp of file @p path in the batch, after the file's documents
+ * (so that it commits with the last of them, never without them). @p doc
+ * is the id of one of the file's documents the index holds (for the
+ * checker), or CDX_STAMP_NO_DOC.
+ * @return CDX_OK; CDX_ERR_NOMEM; CDX_ERR_FAIL. After an error the batch
+ *   must be aborted.
+ */
+int cdx_index_writer_stamp(struct cdx_index_writer *w, const char *path,
+                           const struct cdx_stamp *s, uint64_t doc,
+                           struct cdx_error *err);
+
+/**
+ * The stamp of file @p path as the batch @p w sees it (its own puts and
+ * removals included).
+ * @return as cdx_index_stamp_get().
+ */
+int cdx_index_writer_stamp_get(struct cdx_index_writer *w, const char *path,
+                               struct cdx_stamp *out, struct cdx_error *err);
+
+/**
+ * The stamp of file @p path as last committed (a read transaction of
+ * its own: it never waits for a writer).
+ * @return CDX_OK; CDX_ERR_NOTFOUND; CDX_ERR_CORRUPT; an index error.
+ */
+int cdx_index_stamp_get(struct cdx_index *ix, const char *path,
+                        struct cdx_stamp *out, struct cdx_error *err);
+
+/** Many small lookups on one thread, one after the other, each seeing
+ *  the last commit: a read transaction renewed, not begun, each time (a
+ *  begin cost 2,000 instructions, as much as the lookup). */
+struct cdx_index_lookup;
+
+/**
+ * A lookup handle on @p ix. When the index holds no stamp now, every
+ * stamp lookup answers CDX_ERR_NOTFOUND without looking (a first ingest:
+ * the stamps it writes are of files it has read).
+ * @return CDX_OK, CDX_ERR_NOMEM or an index error; *out NULL on failure.
+ */
+int cdx_index_lookup_new(struct cdx_index_lookup **out,
+                         struct cdx_index *ix, struct cdx_error *err);
+/** Whether the index held no stamp when @p rd was made. */
+int cdx_index_lookup_no_stamps(const struct cdx_index_lookup *rd);
+/** cdx_index_stamp_get() through @p rd. */
+int cdx_index_lookup_stamp(struct cdx_index_lookup *rd, const char *path,
+                           struct cdx_stamp *out, struct cdx_error *err);
+/** Whether the index holds a document with source (or decimal id)
+ *  @p key: CDX_OK, CDX_ERR_NOTFOUND, or an index error. */
+int cdx_index_lookup_doc(struct cdx_index_lookup *rd, const char *key,
+                         struct cdx_error *err);
+/** NULL ok. Before the index is closed. */
+void cdx_index_lookup_free(struct cdx_index_lookup *rd);
+
 /* ------------------------------------------------------------ reading */
 
 /** A stored document's metadata and (optionally) text. Owns its strings. */
@@ -359,7 +437,8 @@ int cdx_index_stats(struct cdx_index *ix, struct cdx_index_stats *out,
 /**
  * Verify the index: schema, every claim's document exists, every posting
  * points at a live document, every document's length code is right and
- * the length table lists no other, stored counts agree. Each problem found is
+ * the length table lists no other, stored counts agree, every file stamp
+ * is readable and the document it names is held, of its file. Each problem found is
  * passed to @p fn (may be NULL) as one plain sentence.
  * @return CDX_OK when sound, CDX_ERR_CORRUPT when any problem was found,
  *   or another error when the check itself could not run. *n_problems

@@ -49,6 +49,14 @@
  *   prefixes   the source prefix table (prefix.c): prefix → id u32 BE,
  *              and byte 0x00 + id u32 BE → prefix; a doc record holds
  *              its source as a prefix id and the rest
+ *   stamps     a regular file ingested whole: index_hash64 of its path as
+ *              its documents name it (top byte never 0) u64 BE → its
+ *              stamp (stamp.c): fingerprint and st_mtim ns u64 BE;
+ *              varints st_ctim - st_mtim (zigzag), st_size, st_ino,
+ *              documents, duplicates, id + 1 of one of its documents
+ *              (0 none); and byte 0x00 + a stamp's key → nothing for a
+ *              stamp that counts duplicates (any removal drops those
+ *              stamps; the entry may outlive them)
  *
  * Postings live in segments, one written per batch (LSM-style): a
  * segment is a term stream — for each term, in term order, its entry
@@ -97,6 +105,7 @@ enum index_db {
 	DB_DLEN,       /* document length codes (doclen.c) */
 	DB_PREFIXES,   /* source prefixes (prefix.c) */
 	DB_STRS,       /* the string dictionary (strdict.c) */
+	DB_STAMPS,     /* files ingested whole (stamp.c) */
 	DB_COUNT_
 };
 
@@ -466,6 +475,65 @@ int index_remove_doc(struct index_wctx *w, uint64_t id,
 
 /** An MDB_val over @p n bytes at @p p (LMDB never writes through it). */
 #define index_val(p, n) ((MDB_val){(size_t)(n), (void *)(p)})
+
+/* ------------------------------------------------------------ stamp.c */
+
+/** A stamp put in a batch, kept to be put again when the batch is
+ *  replayed (writer.c), after the first @c after journal documents;
+ *  its path at an offset of the log's strings. */
+struct index_stamp_ent {
+	size_t after;
+	size_t path;
+	uint64_t doc;      /* id + 1 of a document of the file; 0 none */
+	struct cdx_stamp s;
+};
+
+/** The batch's stamps, in the order put. */
+struct index_stamp_log {
+	struct index_stamp_ent *v;
+	size_t n, cap;
+	char *strs;        /* their paths, NUL-terminated */
+	size_t len, room;
+};
+
+/**
+ * Put the stamp of file @p path (@p doc: the id + 1 of one document of
+ * it the index holds, or 0) in @p w's transaction and log it in @p log
+ * after @p after journal documents.
+ * @return CDX_OK, CDX_ERR_MAPFULL, CDX_ERR_NOMEM or an index error.
+ */
+int index_stamp_put(struct index_wctx *w, struct index_stamp_log *log,
+                    size_t after, const char *path,
+                    const struct cdx_stamp *s, uint64_t doc,
+                    struct cdx_error *err);
+
+/** Put again, in order, the logged stamps whose @c after is @p i,
+ *  from *k on (a replay walks i up from 0 with *k from 0). */
+int index_stamp_replay(struct index_wctx *w, struct index_stamp_log *log,
+                       size_t i, size_t *k, struct cdx_error *err);
+
+/** Free the log. NULL ok. */
+void index_stamp_log_release(struct index_stamp_log *log);
+
+/** The stamp of @p path as @p txn sees it: CDX_OK, CDX_ERR_NOTFOUND,
+ *  CDX_ERR_CORRUPT or an index error. */
+int index_stamp_get(struct cdx_index *ix, MDB_txn *txn, const char *path,
+                    struct cdx_stamp *out, struct cdx_error *err);
+
+/**
+ * A document with @p source (@p n bytes) is being removed or replaced:
+ * drop the stamps of the file it came from (@p source itself, and the
+ * path before each '#': "F#12", "F#part3") and every stamp that counts
+ * duplicates (the content they duplicated may be this document's).
+ */
+int index_stamp_forget(struct cdx_index *ix, MDB_txn *txn,
+                       const char *source, size_t n, struct cdx_error *err);
+
+/** The checker's part: each stamp is readable and the document it names
+ *  is in the index. Problems go to @p fn; their count is added to
+ *  *n_problems. @return CDX_OK or an LMDB error code (not translated). */
+int index_stamp_check(struct cdx_index *ix, MDB_txn *txn, cdx_warn_fn fn,
+                      void *ctx, unsigned *n_problems);
 
 /* ------------------------------------------------------------ query.c */
 

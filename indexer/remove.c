@@ -1,8 +1,8 @@
 /*
  * remove.c — taking a document out of the index: its postings, text,
  * claims with their by_entity entries, its source and hash map
- * entries and the meta counters. Used by the writer to replace a changed
- * source and by cdx_index_delete().
+ * entries, the stamp of its file (stamp.c) and the meta counters. Used by
+ * the writer to replace a changed source and by cdx_index_delete().
  *
  * Postings already in a segment stay there, with the document marked in
  * deleted (readers skip it, as its record is gone) until the segment is
@@ -151,7 +151,11 @@ int index_remove_doc(struct index_wctx *w, uint64_t id, struct cdx_error *err)
 	n_tokens = r.n_tokens;
 	text_off = r.span_off; /* the title too, when stored apart */
 	text_len = r.span_len;
-	rc = remove_postings(w, id, err);
+	/* its file's stamp no longer holds (first: r points into pages
+	 * the writes below may change) */
+	rc = index_stamp_forget(w->ix, w->txn, r.source, r.source_len, err);
+	if (rc == CDX_OK)
+		rc = remove_postings(w, id, err);
 	if (rc == CDX_OK)
 		rc = remove_claims(w, id, err);
 	if (rc == CDX_OK)

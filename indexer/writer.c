@@ -43,6 +43,7 @@ struct cdx_index_writer {
 	size_t cap_ords;
 	struct index_arena keys;        /* the mentions' folded keys */
 	struct index_tail text, dlen;   /* the tables' last blocks */
+	struct index_stamp_log stamps;  /* stamps put, for replays */
 };
 
 static int grow(void **v, size_t *cap, size_t size)
@@ -405,8 +406,13 @@ static int replay(struct cdx_index_writer *wr, int grow,
 		grow = 1; /* a replay that fills the map grows it */
 		if (rc == CDX_OK)
 			rc = restart(wr, err);
-		for (size_t i = 0; rc == CDX_OK && i < wr->n_journal; i++)
-			rc = apply(wr, wr->journal[i], &o, &id, err);
+		/* the stamps where they came, between the documents */
+		for (size_t i = 0, k = 0; rc == CDX_OK && i <= wr->n_journal;
+		     i++) {
+			rc = index_stamp_replay(&wr->w, &wr->stamps, i, &k, err);
+			if (rc == CDX_OK && i < wr->n_journal)
+				rc = apply(wr, wr->journal[i], &o, &id, err);
+		}
 	} while (rc == CDX_ERR_MAPFULL && wr->w.txn != NULL);
 	if (outcome)
 		*outcome = o;
@@ -516,6 +522,31 @@ int cdx_index_writer_add(struct cdx_index_writer *w,
 	if (rc != CDX_OK)
 		return rc;
 	return cdx_index_writer_add_prepared(w, d, outcome, doc_id, err);
+}
+
+int cdx_index_writer_stamp(struct cdx_index_writer *w, const char *path,
+                           const struct cdx_stamp *s, uint64_t doc,
+                           struct cdx_error *err)
+{
+	int rc;
+
+	if (w->w.txn == NULL)
+		return cdx_error_set(err, CDX_ERR_USAGE,
+		                     "index batch already failed; abort it");
+	rc = index_stamp_put(&w->w, &w->stamps, w->n_journal, path, s,
+	                     doc + 1, err);
+	if (rc == CDX_ERR_MAPFULL)
+		rc = regrow(w, NULL, NULL, err);
+	return rc;
+}
+
+int cdx_index_writer_stamp_get(struct cdx_index_writer *w, const char *path,
+                               struct cdx_stamp *out, struct cdx_error *err)
+{
+	if (w->w.txn == NULL)
+		return cdx_error_set(err, CDX_ERR_USAGE,
+		                     "index batch already failed; abort it");
+	return index_stamp_get(w->w.ix, w->w.txn, path, out, err);
 }
 
 void cdx_index_set_threads(struct cdx_index *ix, unsigned n)
@@ -631,5 +662,6 @@ void cdx_index_writer_abort(struct cdx_index_writer *w)
 	free(w->refs);
 	free(w->ords);
 	index_arena_release(&w->keys);
+	index_stamp_log_release(&w->stamps);
 	free(w);
 }

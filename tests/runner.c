@@ -37,6 +37,7 @@ int main(void)
 	srunner_add_suite(sr, cli_ingest_suite());
 	srunner_add_suite(sr, cli_walk_suite());
 	srunner_add_suite(sr, cli_manifest_suite());
+	srunner_add_suite(sr, cli_stamp_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

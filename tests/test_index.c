@@ -192,5 +192,6 @@ Suite *index_suite(void)
 	index_add_batch_cases(s);
 	index_add_textblk_cases(s);
 	index_add_merge_cases(s);
+	index_add_stamp_cases(s);
 	return s;
 }

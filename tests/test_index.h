@@ -74,5 +74,6 @@ void index_add_batch_cases(Suite *s);
 void index_add_textblk_cases(Suite *s);
 void index_add_merge_cases(Suite *s);
 void index_add_strdict_cases(Suite *s);
+void index_add_stamp_cases(Suite *s);
 
 #endif

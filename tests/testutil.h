@@ -25,6 +25,7 @@ Suite *cli_suite(void);
 Suite *cli_ingest_suite(void);
 Suite *cli_walk_suite(void);
 Suite *cli_manifest_suite(void);
+Suite *cli_stamp_suite(void);
 
 /** Folder of the project's own fixtures (tests/data). */
 static inline const char *cdx_test_data(void)
