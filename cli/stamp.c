@@ -24,81 +24,44 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cdx_hash.h"
 #include "cli.h"
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * FNV_PRIME;
-	return h;
-}
-
-static uint64_t fnv_u64(uint64_t h, uint64_t v)
-{
-	unsigned char b[8];
-
-	for (int i = 0; i < 8; i++, v >>= 8)
-		b[i] = (unsigned char)v;
-	return fnv(h, b, sizeof b);
-}
 
 static uint64_t ns_of(const struct timespec *t)
 {
 	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
 }
 
-/* The bytes of file @p path into *h; CDX_ERR_IO when it cannot be read. */
-static int fold_file(uint64_t *h, const char *path, struct cdx_error *err)
-{
-	char buf[8192];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	if (fp == NULL)
-		return cdx_error_set(err, CDX_ERR_IO, "cannot open '%s'", path);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		*h = fnv(*h, buf, n);
-	n = (size_t)ferror(fp);
-	fclose(fp);
-	return n ? cdx_error_set(err, CDX_ERR_IO, "cannot read '%s'", path)
-	         : CDX_OK;
-}
-
 int stamp_fingerprint(uint64_t *out, const struct cdx_extractor *ex,
                       size_t part_max, size_t max_bytes,
                       const char *manifest, struct cdx_error *err)
 {
-	uint64_t h = fnv(FNV_OFFSET, "claimdex stamp", 14);
+	uint64_t h = cdx_hash_fold(CDX_HASH_INIT, "claimdex stamp", 14);
 	char exe[4096];
 	ssize_t n;
 	struct stat st;
 	int rc = CDX_OK;
 
-	h = fnv_u64(h, CDX_INDEX_SCHEMA);
+	h = cdx_hash_fold_u64(h, CDX_INDEX_SCHEMA);
 	/* this claimdex: any other build reads everything once (the link's
 	 * target, as valgrind shows it: a stat() of the link itself would
 	 * be valgrind's own) */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		h = fnv(h, exe, (size_t)n);
+		h = cdx_hash_fold(h, exe, (size_t)n);
 	}
 	if (n > 0 && stat(exe, &st) == 0) {
-		h = fnv_u64(h, (uint64_t)st.st_size);
-		h = fnv_u64(h, ns_of(&st.st_mtim));
-		h = fnv_u64(h, (uint64_t)st.st_ino);
+		h = cdx_hash_fold_u64(h, (uint64_t)st.st_size);
+		h = cdx_hash_fold_u64(h, ns_of(&st.st_mtim));
+		h = cdx_hash_fold_u64(h, (uint64_t)st.st_ino);
 	}
-	h = fnv_u64(h, cdx_extract_fingerprint(ex));
-	h = fnv_u64(h, part_max);
-	h = fnv_u64(h, max_bytes);
-	h = fnv_u64(h, manifest != NULL);
+	h = cdx_hash_fold_u64(h, cdx_extract_fingerprint(ex));
+	h = cdx_hash_fold_u64(h, part_max);
+	h = cdx_hash_fold_u64(h, max_bytes);
+	h = cdx_hash_fold_u64(h, manifest != NULL);
 	if (manifest)
-		rc = fold_file(&h, manifest, err);
+		rc = cdx_hash_fold_file(&h, manifest, NULL, err);
 	*out = h;
 	return rc;
 }

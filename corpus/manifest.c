@@ -65,36 +65,6 @@ static char *trimmed_dup(const char *s)
 	return n ? strndup(s, n) : NULL;
 }
 
-/* The canonical form of @p path: realpath() of it, or of the part
- * before a final "#item" followed by that item, or NULL. */
-static char *canonical(const char *path)
-{
-	char buf[PATH_MAX], *hash, *out;
-	size_t n;
-
-	if (realpath(path, buf))
-		return strdup(buf);
-	hash = strrchr(path, '#');
-	if (hash == NULL || hash == path)
-		return NULL;
-	{
-		char *head = strndup(path, (size_t)(hash - path));
-
-		if (head == NULL)
-			return NULL;
-		if (realpath(head, buf) == NULL) {
-			free(head);
-			return NULL;
-		}
-		free(head);
-	}
-	n = strlen(buf) + strlen(hash) + 1;
-	out = malloc(n);
-	if (out)
-		snprintf(out, n, "%s%s", buf, hash);
-	return out;
-}
-
 static int is_url(const char *s)
 {
 	return strncasecmp(s, "http://", 7) == 0 ||
@@ -162,22 +132,29 @@ static void row_release(struct row *r)
 	free(r->title);
 }
 
-/* The path of a manifest row's file: relative to the manifest's folder. */
-static char *row_key(const struct cdx_manifest *m, const char *file)
+static const char *resolve(struct cdx_manifest *m, const char *src,
+                           size_t n);
+
+/* The key of a manifest row's file, relative to the manifest's folder:
+ * resolved as a document's source is (resolve()), so both agree. */
+static char *row_key(struct cdx_manifest *m, const char *file)
 {
-	char *joined, *key;
+	const char *key;
+	char *joined;
 	size_t n;
 
-	if (file[0] == '/')
-		return canonical(file);
+	if (file[0] == '/') {
+		key = resolve(m, file, strlen(file));
+		return key ? strdup(key) : NULL;
+	}
 	n = strlen(m->dir) + strlen(file) + 2;
 	joined = malloc(n);
 	if (joined == NULL)
 		return NULL;
 	snprintf(joined, n, "%s/%s", m->dir, file);
-	key = canonical(joined);
+	key = resolve(m, joined, strlen(joined));
 	free(joined);
-	return key;
+	return key ? strdup(key) : NULL;
 }
 
 /* Turn the fields of line @p line into a row (or a warning). */

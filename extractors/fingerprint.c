@@ -15,63 +15,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdx_hash.h"
 #include "extract_int.h"
-
-/* FNV-1a, 64 bits, eight bytes a step (a byte a step cost every run
- * 0.45 million instructions for the 60 KB of data). */
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * FNV_PRIME;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ b[i]) * FNV_PRIME;
-	return h;
-}
 
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Fold file @p dir/@p name (its name, its length, its bytes) into *h. */
+/* Fold file @p dir/@p name (its name, its length, its bytes) into *h;
+ * a folder is no data the loader reads and folds nothing. */
 static int fold_file(const char *dir, const char *name, uint64_t *h,
                      struct cdx_error *err)
 {
-	char path[4096], buf[8192];
-	uint64_t len = 0;
-	size_t n;
-	FILE *fp;
+	char path[4096];
+	uint64_t len = 0, g = cdx_hash_fold(*h, name, strlen(name) + 1);
+	int rc;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
 	    sizeof path)
 		return cdx_error_set(err, CDX_ERR_IO, "data path too long: '%s'",
 		                     dir);
-	fp = fopen(path, "rb");
-	if (fp == NULL) /* a folder, or gone: not data the loader read */
-		return errno == EISDIR ? CDX_OK :
-		       cdx_error_set(err, CDX_ERR_IO, "cannot open '%s': %s",
-		                     path, strerror(errno));
-	*h = fnv(*h, name, strlen(name) + 1);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
-		*h = fnv(*h, buf, n);
-		len += n;
-	}
-	*h = fnv(*h, &len, sizeof len);
-	n = (size_t)ferror(fp);
-	fclose(fp);
-	return n ? cdx_error_set(err, CDX_ERR_IO, "cannot read '%s'", path)
-	         : CDX_OK;
+	rc = cdx_hash_fold_file(&g, path, &len, err);
+	if (rc == CDX_ERR_NOTFOUND)
+		return CDX_OK;
+	if (rc == CDX_OK)
+		*h = cdx_hash_fold(g, &len, sizeof len);
+	return rc;
 }
 
 int extract_fingerprint_compute(const char *dir, uint64_t *out,
@@ -81,7 +51,7 @@ int extract_fingerprint_compute(const char *dir, uint64_t *out,
 	struct dirent *e;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = CDX_HASH_INIT;
 	int rc = CDX_OK;
 
 	*out = 0;

@@ -7,6 +7,7 @@
 
 #include "cdx_buf.h"
 #include "cdx_csv.h"
+#include "cdx_hash.h"
 #include "cdx_error.h"
 #include "testutil.h"
 
@@ -142,6 +143,29 @@ START_TEST(read_all_limits_and_errors)
 }
 END_TEST
 
+START_TEST(hash_folds_files_as_their_bytes)
+{
+	struct cdx_error err = CDX_ERROR_INIT;
+	char path[] = "/tmp/cdx-hash-XXXXXX";
+	uint64_t h = CDX_HASH_INIT, len = 0;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "rare earth oxides", 17), 17);
+	close(fd);
+	ck_assert_int_eq(cdx_hash_fold_file(&h, path, &len, &err), CDX_OK);
+	ck_assert_uint_eq(len, 17);
+	ck_assert(h == cdx_hash_fold(CDX_HASH_INIT, "rare earth oxides", 17));
+	ck_assert(h != cdx_hash_fold(CDX_HASH_INIT, "rare earth oxide", 16));
+	ck_assert(cdx_hash_fold_u64(1, 2) != cdx_hash_fold_u64(1, 3));
+	unlink(path);
+	ck_assert_int_eq(cdx_hash_fold_file(&h, path, NULL, &err), CDX_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(err.msg, path));
+	ck_assert_int_eq(cdx_hash_fold_file(&h, "/tmp", NULL, &err),
+	                 CDX_ERR_NOTFOUND);
+}
+END_TEST
+
 Suite *common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -156,6 +180,7 @@ Suite *common_suite(void)
 	tcase_add_test(tc, csv_quotes_line_ends_and_bom);
 	tcase_add_test(tc, tsv_has_no_quoting_and_counts_extra_fields);
 	tcase_add_test(tc, read_all_limits_and_errors);
+	tcase_add_test(tc, hash_folds_files_as_their_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

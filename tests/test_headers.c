@@ -2,6 +2,7 @@
  * -pedantic -Werror (libinput's build-pedantic test). */
 #include "cdx_buf.h"
 #include "cdx_csv.h"
+#include "cdx_hash.h"
 #include "cdx_error.h"
 #include "corpus.h"
 #include "manifest.h"
